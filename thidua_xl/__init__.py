@@ -1,0 +1,54 @@
+"""thidua_xl — chấm điểm thi đua khối: read a bloc's score workbook, validate it, score,
+rank, classify, propose awards and write the recommendation sheets.
+
+The public API is small; everything heavy is imported lazily so that the command line
+starts fast::
+
+    import thidua_xl
+    result = thidua_xl.check_file("khoi.xlsx")      # BlocResult, never raises for content
+    outcome = thidua_xl.score_file("khoi.xlsx")     # also writes khoi_ketqua.xlsx
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .errors import OutputError, ThiduaError, UnreadableWorkbook, UsageError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "ThiduaError",
+    "UnreadableWorkbook",
+    "OutputError",
+    "UsageError",
+    "check_file",
+    "score_file",
+    "analyze_grid",
+    "read_grid",
+    "Finding",
+    "BlocResult",
+]
+
+_LAZY = {
+    "check_file": ("thidua_xl.api", "check_file"),
+    "score_file": ("thidua_xl.api", "score_file"),
+    "analyze_grid": ("thidua_xl.api", "analyze_grid"),
+    "read_grid": ("thidua_xl.api", "read_grid"),
+    "Finding": ("thidua_xl.core.findings", "Finding"),
+    "BlocResult": ("thidua_xl.core.models", "BlocResult"),
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .api import analyze_grid, check_file, read_grid, score_file
+    from .core.findings import Finding
+    from .core.models import BlocResult
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        mod, attr = _LAZY[name]
+        return getattr(importlib.import_module(mod), attr)
+    raise AttributeError(name)

@@ -1,0 +1,3 @@
+from thidua_xl.cli import main
+
+raise SystemExit(main())

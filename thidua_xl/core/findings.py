@@ -1,0 +1,137 @@
+"""Findings: every problem of a workbook as data (severity, sheet, cell, code, message, fix).
+
+A :class:`Report` collects findings lazily (like frictionless' Report or pandera's lazy
+SchemaErrors): nothing stops at the first problem.
+"""
+from __future__ import annotations
+
+from enum import Enum
+from typing import Iterable, Iterator
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def label(self) -> str:
+        """Vietnamese label shown to users."""
+        return "Lỗi" if self is Severity.ERROR else "Cảnh báo"
+
+
+class Finding(BaseModel):
+    """One problem. ``cell`` is an A1 address inside ``sheet`` (or None)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    severity: Severity
+    code: str
+    message: str
+    fix: str = ""
+    sheet: str | None = None
+    cell: str | None = None
+
+    @property
+    def ref(self) -> str:
+        """Excel-style reference: ``Chấm điểm!F12`` (or the sheet, or '')."""
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or (self.cell or "")
+
+    def to_json(self) -> dict:
+        return {
+            "severity": self.severity.value,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "code": self.code,
+            "message": self.message,
+            "fix": self.fix,
+        }
+
+
+def split_ref(ref: str | None) -> tuple[str | None, str | None]:
+    """``"Chấm điểm!F12"`` → ``("Chấm điểm", "F12")``; ``None`` → ``(None, None)``."""
+    if not ref:
+        return None, None
+    if "!" in ref:
+        sheet, cell = ref.rsplit("!", 1)
+        return sheet.strip("'"), cell or None
+    return None, ref
+
+
+class Report:
+    """An ordered, de-duplicated collection of findings."""
+
+    def __init__(self, findings: Iterable[Finding] = ()) -> None:
+        self._items: list[Finding] = []
+        self._seen: set[tuple] = set()
+        for f in findings:
+            self.append(f)
+
+    # -- adding -----------------------------------------------------------------------
+    def append(self, finding: Finding) -> Finding:
+        key = (finding.severity, finding.code, finding.sheet, finding.cell, finding.message)
+        if key not in self._seen:
+            self._seen.add(key)
+            self._items.append(finding)
+        return finding
+
+    def extend(self, findings: Iterable[Finding]) -> None:
+        for f in findings:
+            self.append(f)
+
+    def add(
+        self,
+        severity: Severity | str,
+        code: str,
+        message: str,
+        fix: str = "",
+        *,
+        ref: str | None = None,
+        sheet: str | None = None,
+        cell: str | None = None,
+    ) -> Finding:
+        """Add a finding; ``ref`` ("Sheet!A1") may be given instead of sheet/cell."""
+        if ref is not None and sheet is None and cell is None:
+            sheet, cell = split_ref(ref)
+        return self.append(
+            Finding(severity=Severity(severity), code=code, message=message, fix=fix,
+                    sheet=sheet, cell=cell)
+        )
+
+    def error(self, code: str, message: str, fix: str = "", **where) -> Finding:
+        return self.add(Severity.ERROR, code, message, fix, **where)
+
+    def warning(self, code: str, message: str, fix: str = "", **where) -> Finding:
+        return self.add(Severity.WARNING, code, message, fix, **where)
+
+    # -- reading ----------------------------------------------------------------------
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __bool__(self) -> bool:  # a Report is truthy even when empty is confusing: be explicit
+        return bool(self._items)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return list(self._items)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self._items if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self._items if f.severity is Severity.WARNING]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity is Severity.ERROR for f in self._items)
+
+    def codes(self) -> list[str]:
+        return [f.code for f in self._items]

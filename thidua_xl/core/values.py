@@ -1,0 +1,117 @@
+"""Turning raw cell values (as any reader gives them) into numbers and yes/no answers.
+
+Shared by the workbook parser and the worksheet functions, so both accept exactly the
+same inputs ("8,5", "95%", "-", numbers with a percent format ...).
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+#: text that means "no value" in a numeric cell
+NO_VALUE_TEXT = {"", "-", "–", "—", "x", "X"}
+_NUM = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}([.,]\d{3})+$")
+EXCEL_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!",
+                "#GETTING_DATA", "#SPILL!", "#CALC!"}
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """Outcome of parsing one cell: ``value`` (None = no value) or a ``problem`` code."""
+
+    value: float | None = None
+    problem: str | None = None  # "not-a-number", "ambiguous-number", "excel-error"
+    text: str = ""
+
+
+def is_blank(raw: Any) -> bool:
+    if raw is None:
+        return True
+    if isinstance(raw, float) and math.isnan(raw):
+        return True
+    if isinstance(raw, str) and raw.strip().replace("\u00a0", "") == "":
+        return True
+    return False
+
+
+def parse_number(raw: Any, *, percent_format: bool = False, x_is_blank: bool = True) -> Parsed:
+    """Parse a numeric cell.
+
+    - numbers are numbers; a number cell with a percent format is value × 100;
+    - text "8,5" / "8.5" / " 8.5 " → 8.5; "95%" → 95; "1.000"/"1,000" is ambiguous;
+    - blank, "-", "–", "—" (and "x" when ``x_is_blank``) → no value;
+    - an Excel error value or other text → a problem.
+    """
+    if is_blank(raw):
+        return Parsed(None)
+    if isinstance(raw, bool):
+        return Parsed(1.0 if raw else 0.0)
+    if isinstance(raw, (int, float)):
+        v = float(raw)
+        if math.isinf(v) or math.isnan(v):
+            return Parsed(None, "not-a-number", str(raw))
+        return Parsed(v * 100.0 if percent_format else v)
+    if isinstance(raw, (datetime, date, time, timedelta)):
+        return Parsed(None, "not-a-number", str(raw))
+    text = str(raw).replace("\u00a0", " ").strip()
+    if text in NO_VALUE_TEXT and (x_is_blank or text.lower() != "x"):
+        return Parsed(None, text=text)
+    if text.upper() in EXCEL_ERRORS or (text.startswith("#") and text.endswith(("!", "?", "A"))):
+        return Parsed(None, "excel-error", text)
+    percent = text.endswith("%")
+    body = text[:-1].strip() if percent else text
+    body = body.replace(" ", "")
+    if _THOUSANDS.match(body) and not re.match(r"^[+-]?0[.,]", body):
+        # "1.000" or "1,000": thousands separator or a decimal? never used in scores
+        return Parsed(None, "ambiguous-number", text)
+    if not _NUM.match(body):
+        return Parsed(None, "not-a-number", text)
+    v = float(body.replace(",", "."))
+    return Parsed(v, text=text)
+
+
+_YES = {"dat", "x", "1", "co", "yes", "true", "v", "✓", "✔", "1.0"}
+_NO = {"khong dat", "0", "khong", "no", "false", "chua dat", "0.0"}
+
+
+def parse_yes_no(raw: Any) -> tuple[bool | None, str | None]:
+    """Định tính cell: Đạt/x/1/Có → True; Không đạt/0/Không → False; blank → None.
+
+    Returns ``(value, problem)``; problem "not-yes-no" for other text.
+    """
+    from .text import fold
+
+    if is_blank(raw):
+        return None, None
+    if isinstance(raw, bool):
+        return raw, None
+    if isinstance(raw, (int, float)):
+        if float(raw) == 1.0:
+            return True, None
+        if float(raw) == 0.0:
+            return False, None
+        return None, "not-yes-no"
+    f = fold(raw)
+    if f in {"-", "–", "—"}:
+        return None, None
+    if f in _YES:
+        return True, None
+    if f in _NO:
+        return False, None
+    return None, "not-yes-no"
+
+
+def round_half_up(x: float, ndigits: int = 2) -> float:
+    """Round half-up (away from zero for .5), robust to binary noise: 2.675 → 2.68."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if x is None:
+        return None  # type: ignore[return-value]
+    # round away binary noise first (2.6749999999999998 is 2.675 typed by a person)
+    d = Decimal(repr(round(float(x), 9)))
+    q = Decimal(1).scaleb(-ndigits)
+    return float(d.quantize(q, rounding=ROUND_HALF_UP))

@@ -1,0 +1,127 @@
+"""The writer plan: output sheets described as data, rendered by openpyxl or xlwings.
+
+``thidua_xl.io.outputs`` turns a :class:`~thidua_xl.core.models.BlocResult` into a
+:class:`WritePlan`; ``thidua_xl.io.render_openpyxl`` renders it to a file and
+``thidua_xl.excel.render_xlwings`` into a live book. Both renderers must honour every
+field, so the CLI, the ribbon and the UDFs show the same thing.
+
+Rows and columns are 1-based. Colours are "RRGGBB" hex strings. Lengths: column widths in
+Excel character units, row heights in points, margins in millimetres.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+OUTPUT_RESULTS = "Kết quả"
+OUTPUT_PROPOSALS = "Đề nghị khen thưởng"
+OUTPUT_FINDINGS = "Kiểm tra"
+OUTPUT_MINUTES = "Biên bản họp bình xét"
+#: every sheet the product writes; replaced (never duplicated) on each run
+OUTPUT_SHEETS = (OUTPUT_RESULTS, OUTPUT_PROPOSALS, OUTPUT_FINDINGS, OUTPUT_MINUTES)
+
+
+@dataclass(frozen=True)
+class Style:
+    font_name: str | None = None
+    font_size: float | None = None
+    bold: bool = False
+    italic: bool = False
+    underline: bool = False
+    color: str | None = None  # font colour
+    fill: str | None = None  # background colour
+    h_align: str | None = None  # "left" | "center" | "right"
+    v_align: str | None = None  # "top" | "center" | "bottom"
+    wrap: bool = False
+    border: bool = False  # thin border on all four sides
+    number_format: str | None = None  # e.g. "0.00"
+
+
+@dataclass
+class CellSpec:
+    row: int
+    col: int
+    value: Any  # str | float | int | None; text is always written as text, never a formula
+    style: Style | None = None
+    #: internal link only: a "Sheet!A1" reference inside the same workbook
+    link: str | None = None
+
+
+@dataclass
+class ChartSpec:
+    """A native clustered bar/column chart from ranges of the same sheet."""
+
+    kind: str = "bar"  # "bar" (horizontal) | "col"
+    title: str = ""
+    categories: str = ""  # A1 range on this sheet, e.g. "B5:B13"
+    values: str = ""  # A1 range on this sheet, e.g. "H5:H13"
+    series_title: str = ""
+    anchor: str = "A1"  # top-left cell
+    width_cm: float = 16.0
+    height_cm: float = 9.0
+
+
+@dataclass
+class ConditionalFill:
+    """Fill cells of ``range`` whose text equals ``equals`` with ``fill`` (and font colour)."""
+
+    range: str
+    equals: str
+    fill: str
+    color: str | None = None
+
+
+@dataclass
+class PrintSetup:
+    paper: str = "A4"
+    orientation: str = "portrait"  # | "landscape"
+    margin_top_mm: float = 20.0
+    margin_bottom_mm: float = 20.0
+    margin_left_mm: float = 30.0
+    margin_right_mm: float = 15.0
+    fit_width: bool = True  # fit all columns on one page width
+    print_area: str | None = None  # "A1:G40"
+    title_rows: str | None = None  # "5:6" repeated on every page
+    center_horizontally: bool = False
+
+
+@dataclass
+class SheetPlan:
+    name: str
+    cells: list[CellSpec] = field(default_factory=list)
+    merges: list[str] = field(default_factory=list)  # "A1:C1"
+    col_widths: dict[int, float] = field(default_factory=dict)
+    row_heights: dict[int, float] = field(default_factory=dict)
+    freeze: str | None = None  # top-left cell of the scrolling pane, e.g. "C5"
+    charts: list[ChartSpec] = field(default_factory=list)
+    conditional: list[ConditionalFill] = field(default_factory=list)
+    print_setup: PrintSetup | None = None
+    tab_color: str | None = None
+    show_gridlines: bool = True
+
+    def put(self, row: int, col: int, value: Any, style: Style | None = None,
+            link: str | None = None) -> CellSpec:
+        spec = CellSpec(row, col, value, style, link)
+        self.cells.append(spec)
+        return spec
+
+    def value_at(self, row: int, col: int) -> Any:
+        for c in reversed(self.cells):
+            if c.row == row and c.col == col:
+                return c.value
+        return None
+
+
+@dataclass
+class WritePlan:
+    """Sheets to (re)write. Every name in ``replace`` is removed first if it exists."""
+
+    sheets: list[SheetPlan] = field(default_factory=list)
+    replace: tuple[str, ...] = OUTPUT_SHEETS
+    select: str | None = None  # sheet to activate after writing
+
+    def sheet(self, name: str) -> SheetPlan | None:
+        for s in self.sheets:
+            if s.name == name:
+                return s
+        return None
