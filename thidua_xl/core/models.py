@@ -141,6 +141,9 @@ class Unit(_Model):
     rotation: int | None = None
     ref: str | None = None  # where the name is ("Đơn vị!B5" or the group's header cell)
     column_ref: str | None = None  # the unit group's first header cell in "Chấm điểm"
+    #: the unit group's columns in "Chấm điểm": sub-label ("Tự chấm", "Khối chấm",
+    #: "Thống nhất", "Giải trình", or "" for a single column) -> column letter
+    score_columns: dict[str, str] = Field(default_factory=dict)
 
 
 class BlocInfo(_Model):
@@ -224,6 +227,7 @@ class Bloc(_Model):
     has_women: bool = False
     has_rotation: bool = False
     score_sheet: str = "Chấm điểm"  # the actual sheet name in the workbook
+    header_row: int | None = None  # 1-based row of the unit names in the score sheet
 
     def sections(self) -> list[Criterion]:
         return [c for c in self.criteria if c.level == 1]
