@@ -1,0 +1,138 @@
+"""Criterion codes → hierarchy paths (shared/spec/bloc-workbook.md "Criterion hierarchy").
+
+- a Roman numeral (I, II, ...) starts a section (level 1);
+- an Arabic number (1, 2, ...) is level 2 inside the current section;
+- dotted numbers (1.1, 2.3, 1.2.1) nest under the row whose code is their prefix;
+- a single lower-case letter (a, b, c) or "-" / "+" is one level below the row above it
+  (a run of rows with the same kind of marker are siblings; a/b/c then - nests);
+- rows before the first section belong to an implicit section named after the sheet.
+
+Used by the bloc workbook parser and by the self-score merge, so both give the same paths.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ROMAN = re.compile(r"^(?=[IVXLC]+$)C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+_ARABIC = re.compile(r"^\d+$")
+_DOTTED = re.compile(r"^\d+(\.\d+)+$")
+_LETTER = re.compile(r"^[a-zđ]$")
+_BULLET = {"-", "+", "–", "—", "*", "•"}
+
+
+def normalize_code(raw: object) -> str:
+    """Trim, drop a trailing "." or ")" and inner spaces of dotted codes: " 1.2. " → "1.2"."""
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    s = str(raw).replace("\u00a0", " ").strip()
+    while s and s[-1] in ".)" and len(s) > 1:
+        s = s[:-1].rstrip()
+    if re.fullmatch(r"[\d\s.]+", s):
+        s = s.replace(" ", "")
+    return s
+
+
+def code_kind(code: str) -> str | None:
+    """"section" | "number" | "dotted" | "sub" | None (not a code)."""
+    if not code:
+        return None
+    if _ROMAN.match(code):
+        return "section"
+    if _ARABIC.match(code):
+        return "number"
+    if _DOTTED.match(code):
+        return "dotted"
+    if _LETTER.match(code) or code in _BULLET:
+        return "sub"
+    return None
+
+
+@dataclass
+class Node:
+    path: str
+    code: str
+    level: int
+    parent: str | None
+    section: str
+    kind: str
+
+
+class HierarchyBuilder:
+    """Feed codes row by row; get a :class:`Node` or an error code per row."""
+
+    def __init__(self, implicit_section: str) -> None:
+        self.implicit = implicit_section
+        self.section: Node | None = None
+        self.prev: Node | None = None
+        self.by_path: dict[str, Node] = {}
+        self._bullets: dict[str, int] = {}
+        self.implicit_used = False
+
+    def _prefix(self) -> str:
+        return self.section.path + "." if self.section and self.section.path != self.implicit else ""
+
+    def _current_section(self) -> Node:
+        if self.section is None:
+            node = Node(self.implicit, "", 1, None, self.implicit, "implicit")
+            self.section = node
+            self.by_path[node.path] = node
+            self.implicit_used = True
+        return self.section
+
+    def add(self, raw_code: object) -> tuple[Node | None, str | None]:
+        """Return ``(node, None)`` or ``(None, problem)`` with problem in
+        {"bad-code", "duplicate-code", "orphan-code"}."""
+        code = normalize_code(raw_code)
+        kind = code_kind(code)
+        if kind is None:
+            return None, "bad-code"
+        if kind == "section":
+            node = Node(code, code, 1, None, code, kind)
+            if code in self.by_path:
+                return None, "duplicate-code"
+            self.section = node
+        elif kind == "number":
+            sec = self._current_section()
+            path = self._prefix() + code
+            node = Node(path, code, 2, sec.path, sec.path, kind)
+        elif kind == "dotted":
+            sec = self._current_section()
+            parent_code = code.rsplit(".", 1)[0]
+            parent_path = self._prefix() + parent_code
+            parent = self.by_path.get(parent_path)
+            if parent is None:
+                return None, "orphan-code"
+            node = Node(self._prefix() + code, code, parent.level + 1, parent.path,
+                        sec.path, kind)
+        else:  # sub: a/b/c or bullet
+            above = self.prev
+            if above is None:
+                sec = self._current_section()
+                above = sec
+            # the nearest row above (or its ancestors) with the same kind of marker is a
+            # sibling (a, b, c ... or -, -, -); otherwise the new row nests below the row above
+            parent = above
+            node_up: Node | None = above
+            while node_up is not None and node_up.kind == "sub":
+                if (node_up.code in _BULLET) == (code in _BULLET):
+                    parent = self.by_path.get(node_up.parent) if node_up.parent else None
+                    break
+                node_up = self.by_path.get(node_up.parent) if node_up.parent else None
+            if parent is None:
+                parent = self._current_section()
+            if code in _BULLET:
+                n = self._bullets.get(parent.path, 0) + 1
+                self._bullets[parent.path] = n
+                key = f"{code}{n}"
+            else:
+                key = code
+            node = Node(f"{parent.path}.{key}" if parent.path else key, code,
+                        parent.level + 1, parent.path, parent.section, kind)
+        if node.path in self.by_path:
+            return None, "duplicate-code"
+        self.by_path[node.path] = node
+        self.prev = node
+        return node, None
