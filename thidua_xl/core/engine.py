@@ -1,0 +1,453 @@
+"""The engine: ``evaluate(bloc, report) -> BlocResult``.
+
+Runs, in order: criterion checks (max, target, per-time, parent max, declared max), the
+validation of every unit's cell, leaf scores, section subtotals and totals, the comparison
+with the workbook's own totals row; then — only when the report holds no error — ranking,
+classification, award proposals and the next head/deputy.
+
+Pure: no I/O. Findings go to the given :class:`Report` (the parser's findings are already
+there); ``BlocResult.findings`` is the whole report.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .awards import allocate_awards
+from .classify import classify_with_note
+from .findings import Report
+from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, Unit, UnitResult
+from .ranking import rank_units, resolve_tiebreak
+from .scoring import EPS, CellCheck, check_value, leaf_score, section_type_from_text, vn_number
+from .succession import next_head
+from .values import parse_number, round_half_up
+
+_SCORE_COLUMN_PRIORITY = ("Thống nhất", "Khối chấm", "Tự chấm", "")
+_ROW = re.compile(r"(\d+)$")
+
+
+# --------------------------------------------------------------------------------------
+# the criteria tree
+# --------------------------------------------------------------------------------------
+@dataclass
+class Tree:
+    """Criteria with their effective types, children and sections."""
+
+    criteria: list[Criterion]
+    by_path: dict[str, Criterion] = field(default_factory=dict)
+    children: dict[str, list[Criterion]] = field(default_factory=dict)
+    types: dict[str, CriterionType] = field(default_factory=dict)  # effective type
+    #: scored sections (path, text) in order
+    sections: list[tuple[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, bloc: Bloc) -> "Tree":
+        t = cls(criteria=list(bloc.criteria))
+        for c in t.criteria:
+            t.by_path.setdefault(c.path, c)
+        for c in t.criteria:
+            if c.parent is not None and c.parent in t.by_path:
+                t.children.setdefault(c.parent, []).append(c)
+        for c in t.criteria:  # sheet order: parents come before their children
+            t.types[c.path] = t._effective(c)
+        seen: list[str] = []
+        for c in t.criteria:
+            if c.section not in seen:
+                seen.append(c.section)
+        for sec in seen:
+            if any(c.is_leaf and c.section == sec and t.types[c.path].is_scored
+                   for c in t.criteria):
+                s = t.by_path.get(sec)
+                text = s.text if s is not None and s.text else (sec or bloc.score_sheet)
+                t.sections.append((sec, text))
+        return t
+
+    def _effective(self, c: Criterion) -> CriterionType:
+        own = c.type
+        if own is CriterionType.SCORE and c.level == 1:
+            own = section_type_from_text(c.text) or own
+        if own in (CriterionType.BONUS, CriterionType.PENALTY):
+            return own
+        if own is CriterionType.SCORE and c.parent is not None:
+            parent_type = self.types.get(c.parent)
+            if parent_type in (CriterionType.BONUS, CriterionType.PENALTY):
+                return parent_type
+        return own
+
+    def leaves(self) -> list[Criterion]:
+        return [c for c in self.criteria if c.is_leaf]
+
+    def scored_leaves(self) -> list[Criterion]:
+        return [c for c in self.leaves() if self.types[c.path].is_scored]
+
+    def computed_max(self, c: Criterion) -> float | None:
+        """A parent's max from its children (weighted leaves; None if a max is missing)."""
+        total = 0.0
+        any_scored = False
+        for ch in self.children.get(c.path, []):
+            if not self.types[ch.path].is_scored:
+                continue
+            if ch.is_leaf or not self.children.get(ch.path):
+                if ch.max is None:
+                    return None
+                total += (ch.weight or 1.0) * ch.max
+            else:
+                sub = self.computed_max(ch)
+                if sub is None:
+                    return None
+                total += sub
+            any_scored = True
+        return total if any_scored else None
+
+
+def _label(c: Criterion) -> str:
+    text = c.text.strip()
+    if len(text) > 60:
+        text = text[:57].rstrip() + "…"
+    return f"{c.path} ({text})" if text else c.path
+
+
+# --------------------------------------------------------------------------------------
+# criterion checks
+# --------------------------------------------------------------------------------------
+def _check_criteria(tree: Tree, report: Report) -> set[str]:
+    """Criterion-level errors; returns the paths of leaves that cannot be scored."""
+    unscorable: set[str] = set()
+    for c in tree.leaves():
+        ctype = tree.types[c.path]
+        if not ctype.is_scored:
+            continue
+        if c.max is None:
+            report.error(
+                "max-missing",
+                f"Tiêu chí {_label(c)} chưa có điểm tối đa.",
+                "Nhập điểm tối đa (điểm chuẩn) của tiêu chí ở cột \"Điểm tối đa\".",
+                ref=c.max_ref or c.ref)
+            if ctype is not CriterionType.SCORE:
+                unscorable.add(c.path)
+        if ctype in (CriterionType.QUANTITATIVE, CriterionType.LEADING):
+            if c.target is None or c.target <= 0:
+                shown = "trống" if c.target is None else vn_number(c.target)
+                report.error(
+                    "target-missing",
+                    f"Tiêu chí {ctype.value.lower()} {_label(c)} chưa có chỉ tiêu hợp lệ "
+                    f"(chỉ tiêu {shown}); không tính được điểm của đơn vị nào.",
+                    "Nhập chỉ tiêu (một số lớn hơn 0, cùng đơn vị với kết quả thực hiện) ở cột "
+                    "\"Chỉ tiêu\".",
+                    ref=c.target_ref or c.ref)
+                unscorable.add(c.path)
+        if ctype is CriterionType.COUNT and (c.per_time is None or c.per_time < 0):
+            report.error(
+                "per-time-missing",
+                f"Tiêu chí chấm thẳng {_label(c)} chưa có điểm mỗi lần.",
+                "Nhập số điểm cho mỗi lần ở cột \"Điểm mỗi lần\".",
+                ref=c.per_time_ref or c.ref)
+            unscorable.add(c.path)
+    for c in tree.criteria:
+        if c.is_leaf or not tree.children.get(c.path) or c.max is None:
+            continue
+        if not tree.types[c.path].is_scored:
+            continue  # a bonus/penalty group's max is a ceiling, not a sum
+        computed = tree.computed_max(c)
+        if computed is None:
+            continue
+        if round_half_up(c.max, 2) != round_half_up(computed, 2):
+            report.error(
+                "parent-max-mismatch",
+                f"Điểm tối đa của tiêu chí {_label(c)} là {vn_number(c.max)} nhưng tổng điểm "
+                f"tối đa các tiêu chí con (đã nhân hệ số) là {vn_number(computed)}.",
+                f"Sửa điểm tối đa của dòng {c.path} thành {vn_number(computed)}, hoặc sửa điểm "
+                "tối đa của các tiêu chí con; để trống thì chương trình tự cộng.",
+                ref=c.max_ref or c.ref)
+    return unscorable
+
+
+# --------------------------------------------------------------------------------------
+# cells
+# --------------------------------------------------------------------------------------
+def _derived_ref(bloc: Bloc, unit: Unit, c: Criterion) -> str | None:
+    """Where a blank cell is: the unit's preferred score column on the criterion's row."""
+    if not c.ref:
+        return unit.column_ref
+    m = _ROW.search(c.ref)
+    if not m:
+        return unit.column_ref
+    for label in _SCORE_COLUMN_PRIORITY:
+        col = unit.score_columns.get(label)
+        if col:
+            sheet = c.ref.rsplit("!", 1)[0] if "!" in c.ref else bloc.score_sheet
+            return f"{sheet}!{col}{m.group(1)}"
+    return unit.column_ref
+
+
+_CELL_FIX = {
+    "not-a-number": "Nhập một số (ví dụ 8,5), hoặc để trống nếu chưa chấm.",
+    "ambiguous-number": "Nhập số không có dấu phân cách hàng nghìn, dùng dấu phẩy cho phần "
+                        "thập phân (ví dụ 1000 hoặc 1,5).",
+    "excel-error": "Sửa công thức hoặc nhập trực tiếp điểm để ô có một số.",
+    "uncached-formula": "Mở tệp bằng Excel, để Excel tính lại công thức rồi lưu (Ctrl+S), "
+                        "sau đó chạy lại.",
+    "score-negative": "Nhập số từ 0 trở lên (điểm trừ ghi số điểm bị trừ, ví dụ 2).",
+    "not-yes-no": "Nhập Đạt hoặc Không đạt (cũng nhận x, 1, 0, Có, Không).",
+    "count-not-integer": "Nhập số lần là số nguyên (0, 1, 2 …).",
+}
+
+
+def _cell_finding(report: Report, code: str, unit: Unit, c: Criterion, ctype: CriterionType,
+                  shown: str, ref: str | None) -> None:
+    who = f"đơn vị {unit.name}, tiêu chí {_label(c)}"
+    if code == "not-a-number":
+        msg = f"Ô điểm của {who} không phải là số: “{shown}”."
+    elif code == "ambiguous-number":
+        msg = (f"Giá trị “{shown}” của {who} không rõ là số có dấu phân cách hàng nghìn "
+               "hay số thập phân.")
+    elif code == "excel-error":
+        msg = f"Ô điểm của {who} có lỗi Excel {shown}."
+    elif code == "uncached-formula":
+        msg = (f"Ô điểm của {who} là công thức chưa được tính (tệp được lưu bởi chương "
+               "trình không tính công thức).")
+    elif code == "score-above-max":
+        msg = (f"Điểm {shown} của {who} vượt điểm tối đa {vn_number(c.max)}.")
+        fix = (f"Sửa điểm về trong khoảng 0–{vn_number(c.max)}, hoặc sửa điểm tối đa của "
+               "tiêu chí nếu nhập nhầm.")
+        report.error(code, msg, fix, ref=ref)
+        return
+    elif code == "score-negative":
+        what = "kết quả thực hiện" if ctype in (CriterionType.QUANTITATIVE,
+                                                 CriterionType.LEADING) else "điểm"
+        if ctype is CriterionType.COUNT:
+            what = "số lần"
+        msg = f"Giá trị {what} {shown} của {who} là số âm."
+    elif code == "not-yes-no":
+        msg = f"Tiêu chí định tính: giá trị “{shown}” của {who} không phải Đạt/Không đạt."
+    elif code == "count-not-integer":
+        msg = f"Tiêu chí chấm thẳng: số lần {shown} của {who} không phải số nguyên."
+    else:  # pragma: no cover - every code of check_value is above
+        msg = f"Giá trị “{shown}” của {who} không hợp lệ."
+    report.error(code, msg, _CELL_FIX.get(code, ""), ref=ref)
+
+
+@dataclass
+class _UnitValues:
+    values: dict[str, float | bool] = field(default_factory=dict)  # parsed, per leaf
+    ok: bool = True
+
+
+def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues]:
+    out: dict[str, _UnitValues] = {}
+    leaves = tree.leaves()
+    n_scored = sum(1 for c in leaves if tree.types[c.path].is_scored)
+    for unit in bloc.units:
+        uv = _UnitValues()
+        out[unit.key] = uv
+        cells = bloc.scores.get(unit.key, {})
+        checks: list[tuple[Criterion, CriterionType, CellCheck, str | None]] = []
+        for c in leaves:
+            ctype = tree.types[c.path]
+            cell: RawCell | None = cells.get(c.path)
+            if cell is None:
+                check = CellCheck(None, None, "(trống)")
+                ref = _derived_ref(bloc, unit, c)
+            else:
+                check = check_value(ctype, cell.value, max=c.max, percent=cell.percent,
+                                    uncached_formula=cell.uncached_formula)
+                ref = cell.ref or _derived_ref(bloc, unit, c)
+            checks.append((c, ctype, check, ref))
+        # a unit with no score at all: one error, not one per criterion
+        no_score_at_all = n_scored >= 2 and all(
+            check.value is None and check.problem is None
+            for c, ctype, check, _ in checks if ctype.is_scored)
+        if no_score_at_all:
+            uv.ok = False
+            report.error(
+                "missing-score",
+                f"Đơn vị {unit.name} chưa có điểm ở tiêu chí nào của sheet "
+                f"\"{bloc.score_sheet}\".",
+                "Nhập điểm của đơn vị (Tự chấm, Khối chấm hoặc Thống nhất), hoặc gộp phiếu tự "
+                "chấm của đơn vị vào sổ.",
+                ref=unit.column_ref or unit.ref)
+        for c, ctype, check, ref in checks:
+            if check.problem:
+                uv.ok = False
+                _cell_finding(report, check.problem, unit, c, ctype, check.text, ref)
+                continue
+            if check.value is None:
+                if not ctype.is_scored or (c.max is not None and c.max == 0):
+                    uv.values[c.path] = 0.0  # blank bonus/penalty (or a 0-point row) = 0
+                else:
+                    uv.ok = False
+                    if not no_score_at_all:
+                        report.error(
+                            "missing-score",
+                            f"Chưa có điểm của đơn vị {unit.name} ở tiêu chí {_label(c)} "
+                            "(ô trống ở mọi cột điểm).",
+                            "Nhập điểm (Tự chấm, Khối chấm hoặc Thống nhất); nhập 0 nếu đơn vị "
+                            "không đạt điểm nào.",
+                            ref=ref)
+                continue
+            uv.values[c.path] = check.value
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# scores and totals
+# --------------------------------------------------------------------------------------
+def _best_actuals(tree: Tree, values: dict[str, _UnitValues]) -> dict[str, float]:
+    best: dict[str, float] = {}
+    for c in tree.leaves():
+        if tree.types[c.path] is not CriterionType.LEADING:
+            continue
+        actuals = [float(uv.values[c.path]) for uv in values.values() if c.path in uv.values]
+        if actuals:
+            best[c.path] = max(actuals)
+    return best
+
+
+def _unit_result(unit: Unit, tree: Tree, uv: _UnitValues, unscorable: set[str],
+                 best: dict[str, float], max_total: float | None) -> UnitResult:
+    r = UnitResult(name=unit.name, key=unit.key)
+    raw_sections: dict[str, float] = {sec: 0.0 for sec, _ in tree.sections}
+    section_ok: dict[str, bool] = {sec: True for sec, _ in tree.sections}
+    bonus = penalty = 0.0
+    bonus_ok = penalty_ok = True
+    zero_leaf = False
+    for c in tree.leaves():
+        ctype = tree.types[c.path]
+        value = uv.values.get(c.path)
+        if value is None or c.path in unscorable:
+            if ctype is CriterionType.BONUS:
+                bonus_ok = False
+            elif ctype is CriterionType.PENALTY:
+                penalty_ok = False
+            else:
+                section_ok[c.section] = False
+            continue
+        try:
+            score = leaf_score(ctype, value, max=c.max, target=c.target,
+                               per_time=c.per_time, best=best.get(c.path))
+        except ValueError:
+            section_ok[c.section] = False
+            continue
+        r.leaf_scores[c.path] = score
+        if ctype is CriterionType.BONUS:
+            bonus += score
+        elif ctype is CriterionType.PENALTY:
+            penalty += score
+        else:
+            raw_sections[c.section] = raw_sections.get(c.section, 0.0) + (c.weight or 1.0) * score
+            if abs(score) <= EPS and (c.max is None or c.max > 0):
+                zero_leaf = True
+    r.sections = {sec: round_half_up(v, 2) for sec, v in raw_sections.items() if section_ok[sec]}
+    r.bonus = round_half_up(bonus, 2) if bonus_ok else 0.0
+    r.penalty = round_half_up(penalty, 2) if penalty_ok else 0.0
+    r.has_zero_leaf = zero_leaf
+    all_ok = uv.ok and bonus_ok and penalty_ok and all(section_ok.values())
+    if all_ok:
+        r.total = round_half_up(sum(raw_sections.values()) + bonus - penalty, 2)
+        if max_total is not None and max_total > 0:
+            r.percent = round_half_up(r.total / max_total * 100.0, 2)
+    return r
+
+
+def _max_total(tree: Tree) -> float | None:
+    total = 0.0
+    for c in tree.scored_leaves():
+        if c.max is None:
+            return None
+        total += (c.weight or 1.0) * c.max
+    return round_half_up(total, 2)
+
+
+def _check_stated_totals(bloc: Bloc, results: list[UnitResult], report: Report) -> None:
+    for r in results:
+        cell = bloc.stated_totals.get(r.key)
+        if cell is None or cell.uncached_formula or r.total is None:
+            continue
+        parsed = parse_number(cell.value, percent_format=False)
+        if parsed.problem or parsed.value is None:
+            continue
+        stated = round_half_up(parsed.value, 2)
+        if stated != r.total:
+            report.warning(
+                "stated-total-mismatch",
+                f"Tổng điểm ghi trong sổ của đơn vị {r.name} là {vn_number(stated)}, khác tổng "
+                f"tính lại từ các tiêu chí là {vn_number(r.total, 2)}.",
+                "Kiểm tra công thức hoặc số ở dòng tổng cộng (có thể thiếu hoặc thừa dòng, "
+                "hoặc chưa trừ điểm trừ); chương trình dùng tổng tính lại.",
+                ref=cell.ref)
+
+
+# --------------------------------------------------------------------------------------
+# evaluate
+# --------------------------------------------------------------------------------------
+def evaluate(bloc: Bloc, report: Report | None = None) -> BlocResult:
+    """Score, rank, classify and propose for one parsed bloc.
+
+    ``report`` holds the parser's findings (possibly errors); the engine adds its own.
+    With any error: totals only (for units whose cells are all valid), no rank,
+    classification, award or next head, and ``status="errors"``.
+    """
+    report = report if report is not None else Report()
+    tree = Tree.build(bloc)
+    unscorable = _check_criteria(tree, report)
+    max_total = _max_total(tree)
+    info = bloc.info
+    if info.declared_max is not None and max_total is not None:
+        if round_half_up(info.declared_max, 2) != max_total:
+            report.error(
+                "declared-max-mismatch",
+                f"Tổng điểm tối đa ghi ở sheet Thông tin là {vn_number(info.declared_max)} "
+                f"nhưng tổng điểm tối đa các tiêu chí (đã nhân hệ số, không tính điểm thưởng, "
+                f"điểm trừ) là {vn_number(max_total)}.",
+                f"Sửa tổng điểm tối đa thành {vn_number(max_total)}, hoặc sửa điểm tối đa các "
+                "tiêu chí.",
+                ref=info.declared_max_ref)
+
+    values = _read_cells(bloc, tree, report)
+    best = _best_actuals(tree, values)
+    results = [_unit_result(u, tree, values[u.key], unscorable, best, max_total)
+               for u in bloc.units]
+    _check_stated_totals(bloc, results, report)
+
+    result = BlocResult(
+        file=bloc.file, bloc=info.name, year=info.year, province=info.province,
+        head=info.head, deputy=info.deputy, max_total=max_total,
+        sections=list(tree.sections))
+
+    if not report.has_errors:
+        keys, unknown = resolve_tiebreak(bloc.rules.tiebreak, tree.sections)
+        for label in unknown:
+            report.warning(
+                "tiebreak-unknown",
+                f"Không hiểu tiêu chí phân định đồng hạng “{label}” (không phải Điểm trừ, "
+                "Điểm thưởng hay mã một mục của sheet chấm điểm); bỏ qua.",
+                "Ghi các mục cách nhau bằng dấu chấm phẩy, ví dụ: Điểm trừ; I; II.",
+                sheet="Quy định")
+        ordered = rank_units(results, keys)
+        units_by_key = {u.key: u for u in bloc.units}
+        for r in ordered:
+            u = units_by_key[r.key]
+            cls, notes = classify_with_note(r.percent, r.has_zero_leaf, u.discipline,
+                                            bloc.rules, discipline_text=u.discipline_text)
+            r.classification = cls
+            for note in notes:
+                if note not in r.notes:
+                    r.notes.append(note)
+        proposals, ties = allocate_awards(
+            ordered, bloc.rules.forms, units=units_by_key,
+            has_last_year=bloc.has_last_year, has_discipline=bloc.has_discipline,
+            max_total=max_total, n_units=len(bloc.units))
+        succ = next_head(bloc.rules.succession, ordered, bloc.units, info.head,
+                         report=report, head_ref=info.head_ref)
+        result.units = ordered
+        result.proposals = proposals
+        result.tie_groups = ties
+        result.next_head = succ.head
+        result.next_deputy = succ.deputy
+        result.succession_note = succ.note
+    else:
+        result.units = results
+
+    result.status = "errors" if report.has_errors else "ok"
+    result.findings = report.findings
+    return result
