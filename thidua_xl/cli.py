@@ -15,6 +15,30 @@ from typing import Any, Sequence
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
+#: argparse's own words, in Vietnamese (users read the help and the usage errors)
+_ARGPARSE_VI = {
+    "usage: ": "Cách dùng: ",
+    "positional arguments": "tham số",
+    "options": "tùy chọn",
+    "optional arguments": "tùy chọn",
+    "show this help message and exit": "hiện hướng dẫn này rồi thoát",
+    "show program's version number and exit": "hiện phiên bản rồi thoát",
+    "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
+    "unrecognized arguments: %s": "tham số không nhận ra: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "lựa chọn không hợp lệ: %(value)r (chọn một trong %(choices)s)",
+    "expected one argument": "cần một giá trị",
+    "invalid %(type)s value: %(value)r": "giá trị không hợp lệ: %(value)r",
+    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+}
+
+
+def _vi(message: str) -> str:
+    return _ARGPARSE_VI.get(message, message)
+
+
+argparse._ = _vi  # type: ignore[attr-defined]  # argparse looks its strings up at call time
+
 
 class _Parser(argparse.ArgumentParser):
     """argparse with Vietnamese error lines (exit 2 on bad usage, as the spec says)."""

@@ -1,0 +1,186 @@
+"""The command line contract (shared/spec/interfaces.md): exit codes, --json, outputs."""
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.builders import crit, write_bloc
+
+UNITS = ["Sở A", "Sở B", "Sở C", "Sở D"]
+
+
+def run(*args, cwd=None):
+    proc = subprocess.run([sys.executable, "-m", "thidua_xl", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd, timeout=300)
+    assert "Traceback" not in proc.stderr and "Traceback" not in proc.stdout, proc.stderr
+    return proc
+
+
+def good(tmp_path, name="khoi.xlsx", **kw):
+    crits = [crit("I", "Công tác chung"),
+             crit("1", "Tiêu chí 1", 50, scores={"Sở A": 50, "Sở B": 48, "Sở C": 45, "Sở D": 40}),
+             crit("II", "Chuyên môn"),
+             crit("1", "Tiêu chí 2", 50, scores={"Sở A": 49, "Sở B": 49, "Sở C": 44, "Sở D": 30}),
+             crit("III", "Điểm thưởng", type="Điểm thưởng"),
+             crit("1", "Thưởng", 5, scores={"Sở B": 1})]
+    units = [{"name": "Sở A", "last_year": "HTXS"}, {"name": "Sở B", "last_year": "HTXS"},
+             {"name": "Sở C", "last_year": "HTT"}, {"name": "Sở D", "last_year": "HT"}]
+    info = {"Tên khối thi đua": "Khối thử nghiệm", "Năm thi đua": 2024, "Tỉnh": "Thanh Hóa",
+            "Khối trưởng": "Sở A", "Khối phó": "Sở C"}
+    return write_bloc(tmp_path / name, units=units, criteria=crits, info=info, **kw)
+
+
+def bad(tmp_path, name="loi.xlsx"):
+    crits = [crit("I", "Chung"), crit("1", "a", 10, scores={"Sở A": 12, "Sở B": "abc",
+                                                           "Sở C": 5, "Sở D": 5})]
+    return write_bloc(tmp_path / name, units=UNITS, criteria=crits)
+
+
+def test_help_is_vietnamese_and_fast_path_imports_nothing_heavy():
+    proc = run("--help")
+    assert proc.returncode == 0
+    assert "Cách dùng" in proc.stdout and "score" in proc.stdout
+    code = ("import sys, thidua_xl.cli as c\n"
+            "try:\n    c.main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('pandas', 'openpyxl', 'python_calamine', 'xlwings') "
+            "if m in sys.modules]\nprint('HEAVY', heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
+    assert "HEAVY []" in out
+
+
+def test_bad_usage_exits_2_in_vietnamese():
+    proc = run("score")
+    assert proc.returncode == 2
+    assert "thiếu tham số bắt buộc" in proc.stderr
+
+
+def test_check_clean_file_exits_0_and_json_shape(tmp_path):
+    p = good(tmp_path)
+    proc = run("check", p, "--json")
+    assert proc.returncode == 0, proc.stdout
+    doc = json.loads(proc.stdout)
+    assert set(doc) >= {"file", "bloc", "year", "max_total", "units", "next_head", "next_deputy",
+                        "findings"}
+    assert doc["file"] == str(p) and doc["bloc"] == "Khối thử nghiệm" and doc["year"] == 2024
+    assert doc["max_total"] == 100.0
+    names = [u["name"] for u in doc["units"]]
+    assert names == ["Sở A", "Sở B", "Sở C", "Sở D"]  # rank order: 99, 98, 89, 70
+    a = doc["units"][0]
+    assert set(a) >= {"name", "total", "percent", "rank", "tie", "classification", "award", "notes",
+                      "sections", "bonus", "penalty"}
+    assert a["total"] == 99.0 and a["rank"] == 1 and a["tie"] is False
+    assert a["classification"] == "Hoàn thành xuất sắc nhiệm vụ"
+    assert a["sections"] == {"I": 50.0, "II": 49.0}
+    assert doc["units"][1]["bonus"] == 1.0
+    # next head: the best-ranked unit that is not this year's head (Sở A)
+    assert doc["next_head"] == "Sở B"
+    assert doc["next_deputy"] == "Sở C"
+
+
+def test_check_several_files_lists_and_worst_exit(tmp_path):
+    p, q = good(tmp_path), bad(tmp_path)
+    proc = run("check", p, q, "--json")
+    assert proc.returncode == 1
+    docs = json.loads(proc.stdout)
+    assert isinstance(docs, list) and len(docs) == 2
+    assert docs[1]["findings"] and all(u["rank"] is None for u in docs[1]["units"])
+    f = docs[1]["findings"][0]
+    assert set(f) >= {"severity", "sheet", "cell", "code", "message"}
+    junk = tmp_path / "junk.xlsx"
+    junk.write_text("không phải sổ")
+    proc = run("check", p, q, junk, "--json")
+    assert proc.returncode == 2
+    assert json.loads(proc.stdout)[2]["findings"][0]["severity"] == "error"
+
+
+def test_check_prints_findings_in_vietnamese(tmp_path):
+    proc = run("check", bad(tmp_path))
+    assert proc.returncode == 1
+    assert "Lỗi" in proc.stdout and "H3" in proc.stdout
+
+
+def test_score_writes_output_beside_input_and_keeps_input(tmp_path):
+    p = good(tmp_path, other_sheet=True)
+    before = hashlib.sha256(p.read_bytes()).hexdigest()
+    proc = run("score", p, "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "khoi_ketqua.xlsx"
+    assert out.exists()
+    assert hashlib.sha256(p.read_bytes()).hexdigest() == before
+    wb = load_workbook(out)
+    for name in ("Thông tin", "Đơn vị", "Chấm điểm", "Ghi chép riêng", "Kết quả",
+                 "Đề nghị khen thưởng", "Kiểm tra"):
+        assert name in wb.sheetnames
+    assert wb["Ghi chép riêng"]["A1"].value == "Sổ tay của người dùng — không được sửa"
+    doc = json.loads(proc.stdout)
+    assert doc["units"][0]["award"] == "Cờ thi đua của Chính phủ"
+    # scoring the output again replaces the output sheets, never duplicates them
+    proc = run("score", out, "-o", tmp_path / "again.xlsx")
+    assert proc.returncode == 0
+    again = load_workbook(tmp_path / "again.xlsx").sheetnames
+    assert sorted(again) == sorted(wb.sheetnames)
+
+
+def test_score_with_errors_writes_only_kiem_tra(tmp_path):
+    p = bad(tmp_path)
+    proc = run("score", p, "-o", tmp_path / "out.xlsx")
+    assert proc.returncode == 1
+    wb = load_workbook(tmp_path / "out.xlsx")
+    assert "Kiểm tra" in wb.sheetnames
+    assert "Kết quả" not in wb.sheetnames and "Đề nghị khen thưởng" not in wb.sheetnames
+
+
+def test_score_unreadable_exits_2_and_writes_nothing(tmp_path):
+    p = tmp_path / "x.xlsx"
+    p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1000)
+    proc = run("score", p)
+    assert proc.returncode == 2
+    assert not (tmp_path / "x_ketqua.xlsx").exists()
+    assert proc.stdout.strip()  # a Vietnamese finding, not silence
+
+
+def test_score_refuses_to_overwrite_its_input(tmp_path):
+    p = good(tmp_path)
+    before = p.read_bytes()
+    proc = run("score", p, "-o", p)
+    assert proc.returncode == 2
+    assert p.read_bytes() == before
+    assert "ghi đè" in proc.stderr
+
+
+def test_xlsm_gives_xlsm(tmp_path):
+    import zipfile
+
+    p = good(tmp_path)
+    q = tmp_path / "macro.xlsm"
+    with zipfile.ZipFile(p) as zin, zipfile.ZipFile(q, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
+            zout.writestr(item, data)
+    proc = run("score", q)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "macro_ketqua.xlsm").exists()
+
+
+def test_demo_scores_the_bundled_examples(tmp_path):
+    from thidua_xl.cli import example_workbooks
+
+    if not example_workbooks():
+        pytest.skip("no bundled examples yet")
+    proc = run("demo", "-o", tmp_path / "demo", "--json")
+    assert proc.returncode == 0, proc.stderr
+    docs = json.loads(proc.stdout)
+    assert len(docs) == len(example_workbooks())
+    for d in docs:
+        assert Path(d["output"]).exists()
+        assert all(f["severity"] == "warning" for f in d["findings"]), d["findings"]
