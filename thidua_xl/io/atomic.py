@@ -1,0 +1,165 @@
+"""Atomic file writes: a temporary file in the target's folder, fsync, then a rename.
+
+An interrupted run (crash, kill, power loss after the fsync) leaves either the previous
+file or the new one at the target path, never a partial one. Two concurrent writers to the
+same target each write their own temporary file; the last rename wins and the result is
+one complete file.
+
+Failures the user can fix (read-only or missing folder, a file locked by Excel) raise
+:class:`thidua_xl.errors.OutputError` with a Vietnamese message naming the path.
+"""
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import secrets
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from thidua_xl.errors import OutputError
+
+__all__ = ["atomic_write", "atomic_write_bytes", "output_error"]
+
+_WINDOWS = sys.platform.startswith("win")
+#: os.replace on Windows fails while another process (antivirus, indexer, Excel) holds
+#: the target open; these retries cover the short-lived holders.
+_REPLACE_RETRIES = 5 if _WINDOWS else 1
+
+
+def output_error(path: Path | str, exc: BaseException, *, action: str = "ghi") -> OutputError:
+    """An :class:`OutputError` with a Vietnamese message for ``exc`` raised on ``path``."""
+    path = Path(path)
+    folder = path.parent
+    err = getattr(exc, "errno", None)
+    if isinstance(exc, FileNotFoundError) or err == errno.ENOENT:
+        if not folder.exists():
+            msg = f"Thư mục '{folder}' không tồn tại, không thể {action} tệp '{path.name}'."
+            fix = "Tạo thư mục này hoặc chọn một thư mục khác để lưu kết quả."
+        else:
+            msg = f"Không thể {action} tệp '{path}': không tìm thấy đường dẫn."
+            fix = "Kiểm tra lại đường dẫn của tệp kết quả."
+        return OutputError(msg, fix=fix)
+    if isinstance(exc, NotADirectoryError) or err == errno.ENOTDIR:
+        return OutputError(
+            f"Không thể {action} tệp '{path}': '{folder}' không phải là thư mục.",
+            fix="Chọn một thư mục hợp lệ để lưu kết quả.")
+    if isinstance(exc, IsADirectoryError) or err == errno.EISDIR:
+        return OutputError(
+            f"Không thể {action} tệp '{path}': đường dẫn này là một thư mục.",
+            fix="Đặt một tên tệp (ví dụ ..._ketqua.xlsx) cho tệp kết quả.")
+    if isinstance(exc, PermissionError) or err in (errno.EACCES, errno.EPERM, errno.EROFS):
+        if path.exists() and os.access(folder, os.W_OK):
+            msg = (f"Không thể {action} tệp '{path}': tệp đang được mở bởi chương trình khác "
+                   f"(ví dụ Excel) hoặc chỉ cho phép đọc.")
+            fix = "Đóng tệp trong Excel (hoặc bỏ thuộc tính chỉ đọc) rồi chạy lại."
+        else:
+            msg = (f"Không có quyền {action} vào thư mục '{folder}' "
+                   f"(thư mục chỉ cho phép đọc) nên không thể tạo tệp '{path.name}'.")
+            fix = "Chọn một thư mục có quyền ghi để lưu kết quả (tùy chọn -o)."
+        return OutputError(msg, fix=fix)
+    if err == errno.ENOSPC:
+        return OutputError(f"Không đủ dung lượng đĩa để {action} tệp '{path}'.",
+                           fix="Giải phóng dung lượng đĩa hoặc lưu vào ổ đĩa khác.")
+    detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    return OutputError(f"Không thể {action} tệp '{path}': {detail}.",
+                       fix="Kiểm tra đường dẫn và quyền ghi của thư mục kết quả.")
+
+
+def _temp_name(target: Path) -> str:
+    # Keep the target's extension last: tools that look at the suffix (openpyxl, soffice)
+    # treat the temporary file like the final one. A leading dot hides it on POSIX.
+    return f".{target.stem}.{os.getpid()}.{secrets.token_hex(4)}.tmp{target.suffix}"
+
+
+def _create_temp(target: Path) -> Path:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = target.with_name(_temp_name(target))
+        try:
+            # 0o666 & ~umask: the final file gets ordinary permissions (mkstemp gives 0600)
+            fd = os.open(tmp, flags, 0o666)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return tmp
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(target))
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "r+b") as fh:
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    if _WINDOWS:  # directories cannot be opened for fsync on Windows
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _replace(tmp: Path, target: Path) -> None:
+    for attempt in range(_REPLACE_RETRIES):
+        try:
+            os.replace(tmp, target)
+            return
+        except PermissionError:
+            if attempt == _REPLACE_RETRIES - 1:
+                raise
+            time.sleep(0.1 * (attempt + 1))
+
+
+@contextlib.contextmanager
+def atomic_write(path: Path | str) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success it replaces ``path`` atomically.
+
+    The body writes the whole file at the yielded path (it exists, empty). When the body
+    returns, the file is flushed to disk and renamed over ``path``; when it raises, the
+    temporary file is removed, ``path`` keeps its previous content and the exception
+    propagates. Filesystem problems with the target raise :class:`OutputError`.
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise output_error(target, IsADirectoryError(errno.EISDIR, "is a directory"))
+    try:
+        tmp = _create_temp(target)
+    except OSError as exc:
+        raise output_error(target, exc) from exc
+    try:
+        yield tmp
+        _fsync_file(tmp)
+        if target.exists():
+            # keep the permission bits of the file being replaced
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, target.stat().st_mode & 0o7777)
+        try:
+            _replace(tmp, target)
+        except OSError as exc:
+            raise output_error(target, exc) from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(target.parent)
+
+
+def atomic_write_bytes(path: Path | str, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically and return the path."""
+    target = Path(path)
+    with atomic_write(target) as tmp:
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+        except OSError as exc:
+            raise output_error(target, exc) from exc
+    return target
