@@ -1,0 +1,336 @@
+"""Worksheet functions (UDFs) of the add-in: TD_TONGDIEM, TD_DINHLUONG, TD_XEPHANG,
+TD_XEPLOAI, TD_KIEMTRA, TD_KHENTHUONG.
+
+They are plain Python functions (``thidua_xl.udfs`` re-exports them) decorated for
+xlwings: ranges arrive as lists (``ndim=1`` flattens a column or a row), blank cells as
+None. Every number comes from the core (``core.values``, ``core.scoring``,
+``core.ranking``, ``core.classify``, ``core.engine``), so a UDF gives the same number as
+the command line for the same data.
+
+Bad input: a UDF never raises into Excel (through xlwings' VBA a Python exception would
+show a traceback in the cell). It returns a text beginning with ``#GIÁ TRỊ!`` followed by
+the Vietnamese problem, e.g. ``#GIÁ TRỊ! Điểm 12 (dòng 3) vượt điểm tối đa 10.`` —
+visible in the cell, testable with ``=LEFT(A1;1)="#"``; TD_KIEMTRA gives the same message
+without the prefix. Text numbers ("8,5"), "95%" and blanks are accepted as in workbooks.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import xlwings as xw
+
+from ..core.values import is_blank, parse_number, round_half_up
+
+ERROR_PREFIX = "#GIÁ TRỊ! "
+
+UDF_NAMES = ("TD_TONGDIEM", "TD_DINHLUONG", "TD_XEPHANG", "TD_XEPLOAI", "TD_KIEMTRA",
+             "TD_KHENTHUONG")
+
+__all__ = list(UDF_NAMES) + ["ERROR_PREFIX", "UDF_NAMES"]
+
+
+class UdfInputError(ValueError):
+    """Bad input to a UDF; its message is Vietnamese and shown in the cell."""
+
+
+def _error(message: str) -> str:
+    return ERROR_PREFIX + message
+
+
+# --------------------------------------------------------------------------------------
+# argument helpers
+# --------------------------------------------------------------------------------------
+def _flat(x: Any) -> list:
+    """A range (scalar, 1D or 2D list/tuple, numpy array) as one flat list."""
+    if x is None:
+        return []
+    if hasattr(x, "tolist"):
+        x = x.tolist()
+    if isinstance(x, (list, tuple)):
+        out: list = []
+        for item in x:
+            if isinstance(item, (list, tuple)) or hasattr(item, "tolist"):
+                out.extend(_flat(item))
+            else:
+                out.append(item)
+        return out
+    return [x]
+
+
+def _num(raw: Any, what: str, *, required: bool = True) -> float | None:
+    p = parse_number(raw)
+    if p.problem:
+        raise UdfInputError(f"{what} không phải là số: \"{p.text or raw}\".")
+    if p.value is None and required:
+        raise UdfInputError(f"Thiếu {what}.")
+    return p.value
+
+
+def _nums(raw: Any, what: str) -> list[float | None]:
+    """A range of numbers; blanks stay None."""
+    out: list[float | None] = []
+    for i, v in enumerate(_flat(raw), 1):
+        p = parse_number(v)
+        if p.problem:
+            raise UdfInputError(f"{what} ở dòng {i} không phải là số: \"{p.text or v}\".")
+        out.append(p.value)
+    return out
+
+
+def _same_length(values: list, other: list, what: str) -> list:
+    if not other:
+        return other
+    if len(other) != len(values):
+        raise UdfInputError(f"Vùng {what} phải có cùng số ô với vùng điểm "
+                            f"({len(other)} ô so với {len(values)} ô).")
+    return other
+
+
+def _types(raw: Any, n: int) -> list | None:
+    if raw is None:
+        return None
+    from ..core import scoring
+
+    labels = _same_length([None] * n, _flat(raw), "loại tiêu chí")
+    out = []
+    for i, lab in enumerate(labels, 1):
+        text = "" if is_blank(lab) else str(lab)
+        t = scoring.criterion_type(text)
+        if t is None:
+            raise UdfInputError(f"Loại tiêu chí ở dòng {i} không hợp lệ: \"{text}\".")
+        out.append(t)
+    return out
+
+
+def _discipline(raw: Any):
+    """Kỷ luật text → core Discipline (blank/"Không" → none)."""
+    from ..core.models import Discipline
+    from ..core.text import fold
+
+    if is_blank(raw):
+        return Discipline.NONE
+    try:
+        from ..core import classify as _c
+
+        parse = getattr(_c, "parse_discipline", None)
+        if parse is not None:
+            return parse(raw)
+    except ImportError:  # pragma: no cover
+        pass
+    f = fold(str(raw))
+    if f in {"khong", "-", "0", "khong co"}:
+        return Discipline.NONE
+    if "khien trach" in f:
+        return Discipline.REPRIMAND
+    if "canh cao" in f:
+        return Discipline.WARNING
+    return Discipline.HEAVIER
+
+
+def _column_total(diem, diem_toi_da, he_so, loai):
+    from ..core import scoring
+
+    values = _flat(diem)
+    if not values:
+        raise UdfInputError("Vùng điểm trống.")
+    maxes = _same_length(values, _nums(diem_toi_da, "Điểm tối đa"), "điểm tối đa")
+    if not maxes:
+        raise UdfInputError("Thiếu vùng điểm tối đa.")
+    weights = None
+    if he_so is not None:
+        weights = _same_length(values, _nums(he_so, "Hệ số"), "hệ số")
+    types = _types(loai, len(values))
+    return scoring.column_total(values, maxes, weights, types)
+
+
+def _guard(fn):
+    """Run ``fn``; turn bad input (and any unexpected error) into the "#GIÁ TRỊ!" text."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except UdfInputError as e:
+            return _error(str(e))
+        except Exception as e:  # noqa: BLE001 - never a traceback in a cell
+            import logging
+
+            logging.getLogger("thidua_xl").exception("UDF %s failed", fn.__name__)
+            return _error(f"Không tính được ({type(e).__name__}).")
+
+    return wrapper
+
+
+# --------------------------------------------------------------------------------------
+# the functions
+# --------------------------------------------------------------------------------------
+@xw.func
+@xw.arg("diem", ndim=1)
+@xw.arg("diem_toi_da", ndim=1)
+@xw.arg("he_so", ndim=1)
+@xw.arg("loai", ndim=1)
+@_guard
+def TD_TONGDIEM(diem, diem_toi_da, he_so=None, loai=None):
+    """Tổng điểm của một cột điểm: tiêu chí chấm điểm nhân hệ số, cộng Điểm thưởng, trừ Điểm trừ."""
+    total, messages = _column_total(diem, diem_toi_da, he_so, loai)
+    if total is None:
+        return _error(messages[0] if messages else "Cột điểm không hợp lệ.")
+    return round_half_up(total, 2)
+
+
+@xw.func
+@_guard
+def TD_DINHLUONG(thuc_hien, chi_tieu, diem_toi_da, cach_tinh="Tỷ lệ", tot_nhat=None):
+    """Điểm của tiêu chí Định lượng; cach_tinh "Tỷ lệ" (mặc định) hoặc "Dẫn đầu"."""
+    from ..core import scoring
+    from ..core.models import CriterionType
+
+    actual = _num(thuc_hien, "kết quả thực hiện")
+    target = _num(chi_tieu, "chỉ tiêu")
+    mx = _num(diem_toi_da, "điểm tối đa")
+    if not target:
+        raise UdfInputError("Chỉ tiêu phải khác 0.")
+    kind = CriterionType.QUANTITATIVE
+    if not is_blank(cach_tinh):
+        kind = scoring.criterion_type(str(cach_tinh))
+        if kind not in (CriterionType.QUANTITATIVE, CriterionType.LEADING):
+            raise UdfInputError(f"Cách tính \"{cach_tinh}\" không hợp lệ: dùng \"Tỷ lệ\" "
+                                "hoặc \"Dẫn đầu\".")
+    if kind is CriterionType.LEADING:
+        best = _num(tot_nhat, "kết quả tốt nhất của khối", required=False)
+        if best is None:
+            if actual > target:
+                raise UdfInputError("Cách tính \"Dẫn đầu\" cần kết quả tốt nhất của khối "
+                                    "(tham số tot_nhat).")
+            best = actual
+        return scoring.leading_score(actual, target, mx, best)
+    return scoring.quantitative_score(actual, target, mx)
+
+
+@xw.func
+@xw.arg("cac_tong_diem", ndim=1)
+@_guard
+def TD_XEPHANG(tong_diem, cac_tong_diem):
+    """Thứ hạng của tong_diem trong cac_tong_diem (đồng hạng: 1, 2, 2, 4)."""
+    from ..core import ranking
+
+    x = round_half_up(_num(tong_diem, "tổng điểm"), 2)
+    others = [round_half_up(v, 2) for v in _nums(cac_tong_diem, "Tổng điểm")
+              if v is not None]
+    ranks = ranking.shared_ranks(others + [x], descending=True)
+    return ranks[-1]
+
+
+def _classify(total: float, mx: float, discipline) -> str:
+    from ..core import classify as _c
+    from ..core.models import Rules
+
+    percent = round_half_up(total / mx * 100.0, 2)
+    got = _c.classify(percent, False, discipline, Rules())
+    if isinstance(got, tuple):
+        got = got[0]
+    return getattr(got, "value", got)
+
+
+@xw.func
+@_guard
+def TD_XEPLOAI(tong_diem, diem_toi_da, ky_luat=None):
+    """Xếp loại theo tỷ lệ tổng điểm / điểm tối đa (ngưỡng mặc định) và kỷ luật."""
+    total = round_half_up(_num(tong_diem, "tổng điểm"), 2)
+    mx = _num(diem_toi_da, "điểm tối đa")
+    if mx <= 0:
+        raise UdfInputError("Điểm tối đa phải lớn hơn 0.")
+    return _classify(total, mx, _discipline(ky_luat))
+
+
+@xw.func
+@xw.arg("diem", ndim=1)
+@xw.arg("diem_toi_da", ndim=1)
+@xw.arg("loai", ndim=1)
+def TD_KIEMTRA(diem, diem_toi_da, loai=None):
+    """"" khi cột điểm hợp lệ, nếu không thì lỗi đầu tiên (tiếng Việt)."""
+    try:
+        total, messages = _column_total(diem, diem_toi_da, None, loai)
+    except UdfInputError as e:
+        return str(e)
+    except Exception as e:  # noqa: BLE001
+        return f"Không kiểm tra được ({type(e).__name__})."
+    return messages[0] if messages else ""
+
+
+@xw.func
+@xw.arg("cac_don_vi", ndim=1)
+@xw.arg("cac_tong_diem", ndim=1)
+@xw.arg("ky_luat", ndim=1)
+@xw.arg("nam_truoc", ndim=1)
+@_guard
+def TD_KHENTHUONG(cac_don_vi, cac_tong_diem, diem_toi_da=100, ky_luat=None,
+                  nam_truoc=None):
+    """Bảng 2 cột (đơn vị, hình thức đề nghị khen thưởng) theo quy định mặc định.
+
+    The units are scored by the engine itself (a one-criterion bloc whose score is the
+    given total), so ranks, classifications and award allocation are the CLI's.
+    """
+    names = [None if is_blank(n) else str(n).strip() for n in _flat(cac_don_vi)]
+    totals = _same_length(names, _nums(cac_tong_diem, "Tổng điểm"), "tổng điểm")
+    if not names or not totals:
+        raise UdfInputError("Thiếu danh sách đơn vị hoặc tổng điểm.")
+    mx = _num(diem_toi_da, "điểm tối đa", required=False) or 100.0
+    disc = _same_length(names, _flat(ky_luat), "kỷ luật") if ky_luat is not None else []
+    last = _same_length(names, _flat(nam_truoc), "xếp loại năm trước") \
+        if nam_truoc is not None else []
+    rows = [(i, n) for i, n in enumerate(names) if n]
+    for i, n in rows:
+        if totals[i] is None:
+            raise UdfInputError(f"Thiếu tổng điểm của \"{n}\".")
+    result = evaluate_totals(
+        [(n, totals[i], disc[i] if disc else None, last[i] if last else None)
+         for i, n in rows], mx,
+        has_discipline=bool(disc), has_last_year=bool(last))
+    award = {u.name: u.award or "" for u in result.units}
+    return [[n, award.get(n, "")] for _, n in rows]
+
+
+def evaluate_totals(units: Iterable[tuple], max_total: float, *, has_discipline: bool = False,
+                    has_last_year: bool = False):
+    """Run the engine on a bloc whose only data are the units' totals.
+
+    ``units``: (name, total, discipline text or None, last year's classification or None).
+    The bloc has one scored criterion (max = ``max_total``) holding min(total, max) and a
+    Điểm thưởng criterion holding the excess, so totals above the maximum stay exact.
+    """
+    from ..core import engine
+    from ..core.findings import Report
+    from ..core.models import (Bloc, Classification, Criterion, CriterionType, RawCell,
+                               Unit)
+    from ..core.text import fold, unit_key
+
+    crit = [
+        Criterion(path="I", code="I", text="Tổng điểm", level=1, section="I",
+                  is_leaf=False, max=max_total),
+        Criterion(path="I.1", code="1", text="Tổng điểm", level=2, parent="I", section="I",
+                  max=max_total),
+        Criterion(path="II", code="II", text="Điểm thưởng", level=1, section="II",
+                  type=CriterionType.BONUS, is_leaf=False),
+        Criterion(path="II.1", code="1", text="Điểm thưởng", level=2, parent="II",
+                  section="II", type=CriterionType.BONUS, max=1e9),
+    ]
+    abbr = {c.name.lower(): c for c in Classification}
+    by_fold = {fold(c.value): c for c in Classification}
+    bloc_units, scores = [], {}
+    for name, total, disc, last in units:
+        key = unit_key(name)
+        last_c = None
+        if not is_blank(last):
+            last_c = abbr.get(str(last).strip().lower()) or by_fold.get(fold(str(last)))
+        d = _discipline(disc)
+        bloc_units.append(Unit(name=name, key=key, discipline=d,
+                               discipline_text="" if is_blank(disc) else str(disc),
+                               last_year=last_c))
+        scores[key] = {"I.1": RawCell(value=min(total, max_total)),
+                       "II.1": RawCell(value=max(0.0, total - max_total))}
+    bloc = Bloc(file="", units=bloc_units, criteria=crit, scores=scores,
+                has_discipline=has_discipline, has_last_year=has_last_year)
+    report = Report()
+    return engine.evaluate(bloc, report)
