@@ -1,0 +1,309 @@
+"""Write plan → openpyxl sheets.
+
+:func:`render_plan` draws a :class:`~thidua_xl.io.plan.WritePlan` into an openpyxl
+workbook (the grafting step of ``thidua_xl.io.package`` and the tests use it);
+:func:`render_to_file` writes a new workbook holding only the plan's sheets.
+
+Guarantees:
+- every name of ``plan.replace`` (and of the plan's sheets) is removed first, compared
+  exactly and case-insensitively, so a second run never leaves "Kết quả1";
+- text is text: a ``str`` starting with ``=``, ``+``, ``-`` or ``@`` is stored as a string
+  with the quote prefix, never as a formula; characters XML cannot hold are dropped;
+- links are internal only (a location inside the workbook, never an external target).
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.series import SeriesLabel
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from .grid import a1, parse_range
+from .plan import ChartSpec, ConditionalFill, PrintSetup, SheetPlan, Style, WritePlan
+
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+_MM_PER_INCH = 25.4
+_PAPER = {"A4": 9, "A3": 8, "LETTER": 1}
+_EXTERNAL = ("http:", "https:", "ftp:", "file:", "mailto:", "\\\\", "//")
+
+
+class _StyleCache:
+    """openpyxl style objects per plan :class:`Style` (built once, shared by cells)."""
+
+    def __init__(self) -> None:
+        self._cache: dict[Style, tuple[Font, PatternFill | None, Alignment, Border | None]] = {}
+
+    def get(self, style: Style) -> tuple[Font, PatternFill | None, Alignment, Border | None]:
+        hit = self._cache.get(style)
+        if hit is None:
+            font = Font(name=style.font_name or "Calibri", sz=style.font_size or 11,
+                        b=style.bold, i=style.italic,
+                        u="single" if style.underline else None,
+                        color=_argb(style.color) if style.color else None)
+            fill = (PatternFill(fill_type="solid", start_color=_argb(style.fill),
+                                end_color=_argb(style.fill)) if style.fill else None)
+            align = Alignment(horizontal=style.h_align, vertical=style.v_align,
+                              wrap_text=style.wrap or None)
+            side = Side(style="thin", color="FF000000")
+            border = Border(left=side, right=side, top=side, bottom=side) if style.border else None
+            hit = (font, fill, align, border)
+            self._cache[style] = hit
+        return hit
+
+
+def _argb(rgb: str) -> str:
+    rgb = rgb.lstrip("#").upper()
+    return rgb if len(rgb) == 8 else "FF" + rgb
+
+
+def _quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def internal_location(link: str) -> str | None:
+    """ "Chấm điểm!F12" → "'Chấm điểm'!F12"; None for anything that is not internal."""
+    link = (link or "").strip()
+    if not link or link.lower().startswith(_EXTERNAL) or "://" in link:
+        return None
+    if "!" not in link:
+        return None
+    sheet, cell = link.rsplit("!", 1)
+    sheet = sheet.strip()
+    if sheet.startswith("'") and sheet.endswith("'") and len(sheet) >= 2:
+        sheet = sheet[1:-1].replace("''", "'")
+    if not sheet or any(ch in sheet for ch in "[]"):
+        return None
+    cell = cell.replace("$", "").strip() or "A1"
+    return f"{_quote_sheet(sheet)}!{cell}"
+
+
+def safe_value(value: Any) -> Any:
+    """A value openpyxl can store: text cleaned of characters XML cannot hold."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
+def _write_cell(ws, row: int, col: int, value: Any) -> Any:
+    cell = ws.cell(row=row, column=col)
+    value = safe_value(value)
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        # text, never a formula: openpyxl typed "=..." as "f"; store it as a string
+        # with the quote prefix (Excel shows it as typed and keeps it text on edit)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+# --------------------------------------------------------------------------------------
+def remove_sheets(wb, names) -> None:
+    """Remove every sheet of ``wb`` whose name is in ``names`` (exact or case-insensitive)."""
+    wanted = {n for n in names}
+    folded = {n.casefold() for n in names}
+    for ws in list(wb._sheets):
+        if ws.title in wanted or ws.title.casefold() in folded:
+            wb.remove(ws)
+
+
+def render_plan(plan: WritePlan, wb) -> None:
+    """Draw ``plan`` into the openpyxl workbook ``wb`` (old output sheets replaced)."""
+    names = list(plan.replace) + [s.name for s in plan.sheets]
+    remove_sheets(wb, names)
+    styles = _StyleCache()
+    for sp in plan.sheets:
+        ws = wb.create_sheet(title=sp.name)
+        _render_sheet(ws, sp, styles)
+    _select(wb, plan.select)
+
+
+def _select(wb, name: str | None) -> None:
+    sheets = wb._sheets
+    if not sheets:
+        return
+    target = None
+    if name:
+        for ws in sheets:
+            if ws.title == name or ws.title.casefold() == name.casefold():
+                target = ws
+                break
+    if target is None:
+        idx = min(max(wb._active_sheet_index, 0), len(sheets) - 1)
+        target = sheets[idx]
+        if getattr(target, "sheet_state", "visible") != "visible":
+            target = next((s for s in sheets if getattr(s, "sheet_state", "visible")
+                           == "visible"), target)
+    wb.active = sheets.index(target)
+    for ws in wb.worksheets:  # exactly one selected tab (no grouped sheets)
+        ws.sheet_view.tabSelected = ws is target
+
+
+def _render_sheet(ws, sp: SheetPlan, styles: _StyleCache) -> None:
+    for spec in sp.cells:
+        cell = _write_cell(ws, spec.row, spec.col, spec.value)
+        if spec.style is not None:
+            font, fill, align, border = styles.get(spec.style)
+            cell.font = font
+            cell.alignment = align
+            if fill is not None:
+                cell.fill = fill
+            if border is not None:
+                cell.border = border
+            if spec.style.number_format:
+                cell.number_format = spec.style.number_format
+        if spec.link:
+            loc = internal_location(spec.link)
+            if loc is not None:
+                cell.hyperlink = Hyperlink(ref=cell.coordinate, location=loc,
+                                           display=str(spec.value or ""))
+    for rng in sp.merges:
+        ws.merge_cells(rng)
+    for col, width in sp.col_widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = width
+    for row, height in sp.row_heights.items():
+        ws.row_dimensions[row].height = height
+    if sp.freeze:
+        ws.freeze_panes = sp.freeze
+    ws.sheet_view.showGridLines = bool(sp.show_gridlines)
+    if sp.tab_color:
+        ws.sheet_properties.tabColor = _argb(sp.tab_color)
+    for cf in sp.conditional:
+        _conditional(ws, cf)
+    for chart in sp.charts:
+        _chart(ws, chart)
+    if sp.print_setup is not None:
+        _print_setup(ws, sp.print_setup)
+
+
+def _conditional(ws, cf: ConditionalFill) -> None:
+    r1, c1, _, _ = parse_range(cf.range)
+    text = cf.equals.replace('"', '""')
+    fill = PatternFill(fill_type="solid", start_color=_argb(cf.fill), end_color=_argb(cf.fill),
+                       bgColor=_argb(cf.fill))
+    font = Font(color=_argb(cf.color)) if cf.color else None
+    rule = FormulaRule(formula=[f'EXACT({a1(r1, c1)},"{text}")'], fill=fill, font=font,
+                       stopIfTrue=False)
+    ws.conditional_formatting.add(cf.range, rule)
+
+
+def _chart(ws, spec: ChartSpec) -> None:
+    chart = BarChart()
+    chart.type = "bar" if spec.kind == "bar" else "col"
+    chart.grouping = "clustered"
+    chart.style = 10
+    if spec.title:
+        chart.title = spec.title
+    r1, c1, r2, c2 = parse_range(spec.values)
+    data = Reference(ws, min_col=c1, min_row=r1, max_col=c2, max_row=r2)
+    chart.add_data(data, titles_from_data=False)
+    if spec.categories:
+        q1, k1, q2, k2 = parse_range(spec.categories)
+        chart.set_categories(Reference(ws, min_col=k1, min_row=q1, max_col=k2, max_row=q2))
+    if chart.series:
+        s = chart.series[0]
+        if spec.series_title:
+            s.tx = SeriesLabel(v=spec.series_title)
+        s.graphicalProperties.solidFill = "2E75B6"
+        s.graphicalProperties.line.solidFill = "2E75B6"
+    chart.dataLabels = DataLabelList()
+    chart.dataLabels.showVal = True
+    for flag in ("showSerName", "showCatName", "showLegendKey", "showPercent",
+                 "showBubbleSize", "showLeaderLines"):
+        setattr(chart.dataLabels, flag, False)
+    chart.legend = None
+    # openpyxl ≥ 3.1 hides axes unless told otherwise
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    if spec.kind == "bar":
+        # horizontal bars: first row (rank 1) on top
+        chart.x_axis.scaling.orientation = "maxMin"
+        chart.y_axis.crosses = "max"
+    chart.y_axis.majorGridlines = None
+    chart.y_axis.number_format = "0"
+    chart.width = spec.width_cm
+    chart.height = spec.height_cm
+    ws.add_chart(chart, spec.anchor)
+
+
+def _print_setup(ws, ps: PrintSetup) -> None:
+    ws.page_setup.paperSize = _PAPER.get(ps.paper.upper(), 9)
+    ws.page_setup.orientation = "landscape" if ps.orientation == "landscape" else "portrait"
+    m = ws.page_margins
+    m.top = ps.margin_top_mm / _MM_PER_INCH
+    m.bottom = ps.margin_bottom_mm / _MM_PER_INCH
+    m.left = ps.margin_left_mm / _MM_PER_INCH
+    m.right = ps.margin_right_mm / _MM_PER_INCH
+    m.header = min(0.3, m.top / 2)
+    m.footer = min(0.3, m.bottom / 2)
+    if ps.fit_width:
+        if ws.sheet_properties.pageSetUpPr is None:
+            ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+    if ps.print_area:
+        ws.print_area = ps.print_area
+    if ps.title_rows:
+        ws.print_title_rows = ps.title_rows
+    if ps.center_horizontally:
+        ws.print_options.horizontalCentered = True
+
+
+# --------------------------------------------------------------------------------------
+def set_default_font(wb, name: str = "Times New Roman", size: float = 11) -> None:
+    """Make ``name`` the workbook's default (Normal) font.
+
+    Only the column-width unit depends on it (every output cell sets its font). Times New
+    Roman 11 has Calibri 11's 7 px digit, and LibreOffice always has a metric twin of it
+    (Liberation Serif), so Excel and LibreOffice lay the sheets out alike.
+    """
+    from openpyxl.utils.indexed_list import IndexedList
+
+    font = Font(name=name, sz=size, family=1)
+    fonts = list(wb._fonts)
+    if fonts:
+        fonts[0] = font
+    else:
+        fonts = [font]
+    wb._fonts = IndexedList(fonts)
+    for ns in wb._named_styles:
+        if ns.name == "Normal":
+            ns.font = font
+
+
+def render_to_file(plan: WritePlan, path: str | os.PathLike) -> Path:
+    """Write a NEW workbook holding only the plan's sheets to ``path`` (atomically)."""
+    path = Path(path)
+    wb = Workbook()
+    set_default_font(wb)
+    default = wb.active
+    render_plan(plan, wb)
+    if len(wb._sheets) > 1 or plan.sheets:
+        if default in wb._sheets and len(wb._sheets) > 1:
+            wb.remove(default)
+    _select(wb, plan.select)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~" + path.stem[:20], suffix=".xlsx",
+                               dir=path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path
