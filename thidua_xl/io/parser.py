@@ -23,7 +23,6 @@ from ..core.models import (
     BlocInfo,
     Classification,
     Criterion,
-    CriterionType,
     Discipline,
     RawCell,
     Rules,
@@ -727,26 +726,12 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
                 raw_scores.setdefault(g.key, {})[crit.path] = cell
         criteria.append(crit)
 
-    # leaves, inherited types (Điểm thưởng / Điểm trừ sections)
+    # leaves: rows without children
     parents = {c.parent for c in criteria if c.parent}
     by_path = {c.path: c for c in criteria}
     for c in criteria:
         c.is_leaf = c.path not in parents
-    for c in criteria:
-        if c.level == 1 and c.type is CriterionType.SCORE:
-            f = fold(c.text)
-            if f.startswith(("diem thuong", "diem cong", "cong diem", "thuong")):
-                c.type = CriterionType.BONUS
-            elif f.startswith(("diem tru", "tru diem")):
-                c.type = CriterionType.PENALTY
-    for c in criteria:
-        if c.type is CriterionType.SCORE and c.parent:
-            p = by_path.get(c.parent)
-            while p is not None:
-                if p.type in (CriterionType.BONUS, CriterionType.PENALTY):
-                    c.type = p.type
-                    break
-                p = by_path.get(p.parent) if p.parent else None
+    # effective types (a leaf under a "Điểm thưởng"/"Điểm trừ" section) are the engine's job
     if builder.implicit_used and builder.implicit not in by_path:
         # rows before the first section: an implicit section named after the sheet
         criteria.insert(0, Criterion(path=builder.implicit, code="", text=sg.name, level=1,
