@@ -110,7 +110,7 @@ def resolve_tiebreak(
                     break
         if key is None:
             unknown.append(str(label))
-        elif key not in keys:
+        elif all((k.kind, k.section) != (key.kind, key.section) for k in keys):
             keys.append(key)
     return keys, unknown
 

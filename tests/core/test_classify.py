@@ -1,0 +1,70 @@
+"""Classification thresholds and discipline caps."""
+from __future__ import annotations
+
+import pytest
+
+from thidua_xl.core.classify import (classification_from_percent, classify, classify_text,
+                                     classify_with_note, parse_classification,
+                                     parse_discipline)
+from thidua_xl.core.models import Classification as C, Discipline as D, Rules
+
+
+@pytest.mark.parametrize("percent,expected", [
+    (100, C.HTXS), (95, C.HTXS), (94.99, C.HTT), (85, C.HTT), (84.99, C.HT), (75, C.HT),
+    (74.99, C.KHT), (0, C.KHT),
+])
+def test_default_thresholds(percent, expected):
+    assert classify(percent, False, D.NONE, Rules()) is expected
+
+
+def test_htxs_needs_no_zero_leaf():
+    assert classify(99, True, D.NONE, Rules()) is C.HTT
+    cls, notes = classify_with_note(99, True, D.NONE, Rules())
+    assert cls is C.HTT and "0 điểm" in notes[0]
+
+
+def test_thresholds_from_rules():
+    rules = Rules(htxs_percent=90, htt_percent=80, ht_percent=50)
+    assert classify(90, False, D.NONE, rules) is C.HTXS
+    assert classify(80, False, D.NONE, rules) is C.HTT
+    assert classify(50, False, D.NONE, rules) is C.HT
+    assert classify(49.99, False, D.NONE, rules) is C.KHT
+
+
+@pytest.mark.parametrize("discipline,percent,expected", [
+    (D.REPRIMAND, 99, C.HTT), (D.REPRIMAND, 90, C.HTT), (D.REPRIMAND, 80, C.HT),
+    (D.WARNING, 99, C.HT), (D.WARNING, 90, C.HT), (D.WARNING, 60, C.KHT),
+    (D.HEAVIER, 99, C.HT), (D.NONE, 99, C.HTXS),
+])
+def test_discipline_caps(discipline, percent, expected):
+    assert classify(percent, False, discipline, Rules()) is expected
+
+
+def test_cap_note_only_when_lowered():
+    cls, notes = classify_with_note(99, False, D.REPRIMAND, Rules(), discipline_text="Khiển trách")
+    assert cls is C.HTT and notes == [
+        "Xếp loại hạ từ Hoàn thành xuất sắc nhiệm vụ xuống Hoàn thành tốt nhiệm vụ "
+        "do kỷ luật Khiển trách"]
+    assert classify_with_note(80, False, D.REPRIMAND, Rules()) == (C.HT, [])
+    assert classify_with_note(None, False) == (None, [])
+
+
+@pytest.mark.parametrize("text,expected", [
+    (None, D.NONE), ("", D.NONE), ("Không", D.NONE), ("khiển trách", D.REPRIMAND),
+    ("Cảnh cáo", D.WARNING), ("Cách chức", D.HEAVIER), ("Giáng chức", D.HEAVIER),
+    ("Bãi nhiệm", D.HEAVIER),
+])
+def test_parse_discipline(text, expected):
+    assert parse_discipline(text) is expected
+
+
+def test_helpers_for_worksheet_functions():
+    assert classification_from_percent(95, 100) is C.HTXS
+    assert classification_from_percent(95, 100, "Cảnh cáo") is C.HT
+    assert classification_from_percent(None, 100) is None
+    assert classify_text(86, 100) == "Hoàn thành tốt nhiệm vụ"
+    assert classify_text(86, 0) == ""
+    assert parse_classification("HTXS") is C.HTXS
+    assert parse_classification("hoàn thành tốt nhiệm vụ") is C.HTT
+    assert parse_classification("Không hoàn thành") is C.KHT
+    assert parse_classification("") is None
