@@ -239,3 +239,17 @@ def test_tiebreak_unknown_label_is_warning():
     r = evaluate(totals_bloc({"A": 99, "B": 98}, rules=Rules(tiebreak=["Điểm trừ", "Mục XX"])))
     assert codes(r) == ["tiebreak-unknown"]
     assert r.status == "ok"
+
+
+def test_effective_types_inherit_from_section():
+    from thidua_xl.core.engine import effective_types
+    from thidua_xl.core.models import CriterionType as T
+
+    bloc = make_bloc([crit("I"), crit("I.1", 10), crit("I.2", 2, type=PENALTY),
+                      crit("II", text="Điểm trừ"), crit("II.1", 3), crit("II.1.a", 3),
+                      crit("III", type=BONUS), crit("III.1", 2, type=QUAL)],
+                     {"A": {"I.1": 5}})
+    types = effective_types(bloc)
+    assert types["I.1"] is T.SCORE and types["I.2"] is T.PENALTY
+    assert types["II"] is T.PENALTY and types["II.1.a"] is T.PENALTY
+    assert types["III.1"] is T.QUALITATIVE  # an explicit type is kept

@@ -100,6 +100,16 @@ class Tree:
         return total if any_scored else None
 
 
+def effective_types(bloc: Bloc) -> dict[str, CriterionType]:
+    """Criterion path → the type the engine scores it as.
+
+    A row typed Chấm điểm (or blank) under a Điểm thưởng / Điểm trừ section takes the
+    section's type; a section whose "Loại" is blank but whose title is "Điểm thưởng" /
+    "Điểm trừ" is that type. Writers that show bonus/penalty columns should use this.
+    """
+    return dict(Tree.build(bloc).types)
+
+
 def _label(c: Criterion) -> str:
     text = c.text.strip()
     if len(text) > 60:

@@ -16,6 +16,7 @@ Spec: shared/spec/bloc-workbook.md, "Criterion types", "Unit totals", "Cell valu
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -117,13 +118,8 @@ def criterion_type(label: object) -> CriterionType | None:
     return _TYPE_BY_FOLD.get(key2)
 
 
-_SECTION_TYPE_PREFIXES: tuple[tuple[str, CriterionType], ...] = (
-    (fold("Điểm thưởng"), CriterionType.BONUS),
-    (fold("Điểm cộng"), CriterionType.BONUS),
-    (fold("Cộng điểm"), CriterionType.BONUS),
-    (fold("Điểm trừ"), CriterionType.PENALTY),
-    (fold("Trừ điểm"), CriterionType.PENALTY),
-)
+_SECTION_TYPE_TITLE = re.compile(
+    r"^(?:[ivxlc]+[.)]? )?(?:(diem thuong|diem cong|cong diem|thuong)|(diem tru|tru diem))\b")
 
 
 def section_type_from_text(text: object) -> CriterionType | None:
@@ -132,11 +128,10 @@ def section_type_from_text(text: object) -> CriterionType | None:
     Used for a section whose "Loại" cell is blank: a section titled "Điểm thưởng" is a
     bonus section in every workbook we have seen.
     """
-    f = fold(text)
-    for prefix, ctype in _SECTION_TYPE_PREFIXES:
-        if f == prefix or f.startswith(prefix + " ") or f.startswith(prefix + "("):
-            return ctype
-    return None
+    m = _SECTION_TYPE_TITLE.match(fold(text))
+    if not m:
+        return None
+    return CriterionType.BONUS if m.group(1) else CriterionType.PENALTY
 
 
 # --------------------------------------------------------------------------------------
