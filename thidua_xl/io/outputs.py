@@ -164,7 +164,8 @@ def text_lines(text: str, width_units: float, size: float, bold: bool = False) -
 
 
 def line_height(size: float) -> float:
-    return round(size * 1.25 + 1.5, 1)
+    """Points per line of wrapped text (Excel's spacing for Times New Roman)."""
+    return round(size * 1.2 + 1.0, 1)
 
 
 @dataclass
@@ -200,12 +201,12 @@ class _Sheet:
         if value not in (None, "") and style.wrap:
             n = text_lines(str(value), self.span_width(c1, c2), style.font_size or 11,
                            style.bold)
-            need = n * line_height(style.font_size or 11) + 3
+            need = n * line_height(style.font_size or 11) + 2
             per_row = need / rows
             for r in range(row, row + rows):
                 self.need[r] = max(self.need.get(r, 0.0), per_row)
         elif value not in (None, ""):
-            need = line_height(style.font_size or 11) + 3
+            need = line_height(style.font_size or 11) + 2
             self.need[row] = max(self.need.get(row, 0.0), need / rows)
 
     def line(self, value, style: Style, c1: int = 1, c2: int | None = None) -> int:
@@ -215,7 +216,7 @@ class _Sheet:
         self.row += 1
         return r
 
-    def skip(self, n: int = 1, height: float | None = None) -> None:
+    def skip(self, n: int = 1, height: float | None = 9.0) -> None:
         for _ in range(n):
             if height is not None:
                 self.need[self.row] = height
@@ -223,7 +224,7 @@ class _Sheet:
 
     def finish(self, min_height: float = 15.0) -> SheetPlan:
         for r, h in self.need.items():
-            self.plan.row_heights[r] = round(max(min_height, h), 1)
+            self.plan.row_heights[r] = round(max(min_height if h > 9.0 else h, h), 1)
         return self.plan
 
 
@@ -394,25 +395,34 @@ def _results_sheet(ctx: _Context) -> SheetPlan:
 
 # ------------------------------------------------------------------- Đề nghị khen thưởng
 # columns: STT | Tên đơn vị | Tổng điểm | Xếp hạng | Xếp loại | Hình thức | Ghi chú
-_DOC_WIDTHS = {1: 5, 2: 22, 3: 8, 4: 7, 5: 13, 6: 16, 7: 18}
+_DOC_WIDTHS = {1: 5, 2: 21, 3: 8, 4: 7, 5: 12, 6: 15, 7: 21}
+
+
+RULE = "__________"  # the short rule under the issuing body
 
 
 def _national_header(s: _Sheet, ctx: _Context, left: tuple[int, int],
                      right: tuple[int, int]) -> None:
-    """Issuing body (left) and the national header (right), Nghị định 30 layout."""
+    """Issuing body (left) and the national header (right), Nghị định 30 layout.
+
+    The issuing body and its short rule share one merged cell (the rule is the cell's
+    last line), so the rule sits right under the name however the name wraps.
+    """
     top = s.row
-    s.put(top, left[0], ctx.words.issuer, st(13, bold=True, h="center", v="top"),
-          left[1], rows=2)
+    issuer_style = st(13, bold=True, h="center", v="top")
+    lines = text_lines(ctx.words.issuer, s.span_width(*left), 13, True) + 1
+    rows = max(3, lines)
+    s.put(top, left[0], f"{ctx.words.issuer}\n{RULE}", issuer_style, left[1], rows=rows)
+    one = line_height(13) + 1
+    for r in range(top, top + rows):
+        s.need[r] = one
     s.put(top, right[0], "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-          st(12, bold=True, h="center", wrap=False), right[1])
+          st(12, bold=True, h="center", v="top", wrap=False), right[1])
     s.put(top + 1, right[0], "Độc lập - Tự do - Hạnh phúc",
-          st(13, bold=True, underline=True, h="center", wrap=False), right[1])
-    # the short rule under the issuing body
-    s.put(top + 2, left[0], "__________", st(13, bold=True, h="center", v="top",
-                                              wrap=False), left[1])
-    s.need[top + 2] = 12.0
-    s.put(top + 3, right[0], ctx.place_date(), st(13, italic=True, h="center"), right[1])
-    s.row = top + 4
+          st(13, bold=True, underline=True, h="center", v="top", wrap=False), right[1])
+    s.row = top + rows
+    s.put(s.row, right[0], ctx.place_date(), st(13, italic=True, h="center"), right[1])
+    s.row += 1
 
 
 def _signature(s: _Sheet, ctx: _Context, row: int, right: tuple[int, int],
@@ -606,8 +616,8 @@ def _minutes_sheet(ctx: _Context) -> SheetPlan:
     for i, name in enumerate(ctx.unit_order, start=1):
         row = s.row
         s.put(row, 1, f"{i}.", st(13, h="right"))
-        s.put(row, 2, name, body)
-        s.put(row, 3, f"Người dự: {BLANK}{BLANK}{BLANK}", body, last_col)
+        s.put(row, 2, name, body, 3)
+        s.put(row, 4, f"Người dự: {BLANK}{BLANK}{BLANK}", body, last_col)
         s.row += 1
     head = ctx.head or BLANK
     s.line(f"Chủ trì: đại diện {head} – {w.word} trưởng năm {ctx.year_text}.", body)
@@ -627,11 +637,16 @@ def _minutes_sheet(ctx: _Context) -> SheetPlan:
         s.put(row, 1, i, st(12, border=True, h="center", fmt="0", wrap=False))
         s.put(row, 2, u.name, st(12, border=True))
         s.put(row, 3, u.total, st(12, border=True, h="center", fmt="0.00", wrap=False))
-        rank = u.rank if not u.tie or u.rank is None else f"{u.rank} (đồng hạng)"
-        s.put(row, 4, rank, st(12, border=True, h="center", fmt="0"))
+        s.put(row, 4, u.rank, st(12, border=True, h="center", fmt="0", wrap=False))
         s.put(row, 5, u.classification.value if u.classification else "",
               st(12, border=True, h="center"))
         s.row += 1
+    ties: dict[int, list[str]] = {}
+    for u in r.units:
+        if u.tie and u.rank is not None:
+            ties.setdefault(u.rank, []).append(u.name)
+    for rank, names in sorted(ties.items()):
+        s.line(f"Đồng hạng {rank}: {', '.join(names)}.", ital)
     s.skip(1)
     s.line("2. Đề nghị khen thưởng", bold)
     props = ctx.sorted_proposals()
