@@ -1,0 +1,305 @@
+"""The province's view of a batch: ``OUTDIR/tong-hop.xlsx`` and the cross-bloc checks.
+
+- :func:`cross_checks` is pure (no I/O): findings that only show when the blocs are seen
+  together (Government flag proposals above 20% of provincial flag proposals, a unit in
+  two blocs, two workbooks of the same bloc and year, mixed years).
+- :func:`build_summary` makes the workbook (openpyxl), :func:`write_summary` saves it
+  atomically. Sheets: "Tổng hợp khối", "Đề nghị", "Thống kê", "Kiểm tra chéo".
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+from .core.findings import Finding, Severity
+from .core.models import FORM_GOV_FLAG, FORM_MERIT, FORM_PROV_FLAG
+from .core.text import clean, fold, unit_key
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .core.models import BlocResult
+
+SUMMARY_NAME = "tong-hop.xlsx"
+SHEET_BLOCS = "Tổng hợp khối"
+SHEET_PROPOSALS = "Đề nghị"
+SHEET_STATS = "Thống kê"
+SHEET_CROSS = "Kiểm tra chéo"
+#: older texts name the Government's flag "của Thủ tướng Chính phủ"
+_GOV_ALIASES = {fold(FORM_GOV_FLAG), fold("Cờ thi đua của Thủ tướng Chính phủ")}
+_PROV_ALIASES = {fold(FORM_PROV_FLAG), fold("Cờ thi đua của Ủy ban nhân dân tỉnh"),
+                 fold("Cờ thi đua của UBND tỉnh")}
+GOV_FLAG_RATIO = 0.20
+
+STATUS_LABELS = {"ok": "Hợp lệ", "errors": "Có lỗi", "unreadable": "Không đọc được"}
+
+
+def _is_gov(form: str) -> bool:
+    return fold(form) in _GOV_ALIASES
+
+
+def _is_prov(form: str) -> bool:
+    return fold(form) in _PROV_ALIASES
+
+
+def _name(r: "BlocResult") -> str:
+    return Path(r.file).name if r.file else (r.bloc or "?")
+
+
+def _usable(results: Iterable["BlocResult"]) -> list["BlocResult"]:
+    return [r for r in results if r.status != "unreadable"]
+
+
+# --------------------------------------------------------------------------------------
+# cross-bloc checks (pure)
+# --------------------------------------------------------------------------------------
+def cross_checks(results: list["BlocResult"]) -> list[Finding]:
+    """Findings across blocs. Pure: reads only the results, touches no file.
+
+    Codes: ``gov-flag-over-20-percent`` (error), ``unit-in-two-blocs`` (error),
+    ``duplicate-bloc`` (error), ``mixed-years`` (warning). Unreadable results are ignored.
+    """
+    out: list[Finding] = []
+    usable = _usable(results)
+
+    # -- two workbooks for the same bloc and year ------------------------------------
+    by_bloc: dict[tuple[str, int | None], list["BlocResult"]] = defaultdict(list)
+    for r in usable:
+        if clean(r.bloc):
+            by_bloc[(fold(r.bloc), r.year)].append(r)
+    for (_, year), group in by_bloc.items():
+        if len(group) > 1:
+            files = ", ".join(f"'{_name(r)}'" for r in group)
+            when = f" năm {year}" if year else ""
+            out.append(Finding(
+                severity=Severity.ERROR, code="duplicate-bloc",
+                message=f"Có {len(group)} sổ của cùng khối '{group[0].bloc}'{when}: {files}.",
+                fix="Giữ lại một sổ (bản cuối cùng) cho mỗi khối và mỗi năm, bỏ các bản còn lại "
+                    "khỏi thư mục tổng hợp."))
+
+    # -- a unit in two blocs (same year) ----------------------------------------------
+    # one representative per (bloc, year) so a duplicated bloc is not reported twice
+    reps = [g[0] for g in by_bloc.values()] + [r for r in usable if not clean(r.bloc)]
+    seen: dict[tuple[str, int | None], list[tuple["BlocResult", str]]] = defaultdict(list)
+    for r in reps:
+        names: dict[str, str] = {}
+        for u in r.units:
+            names.setdefault(unit_key(u.name), u.name)
+        for key, shown in names.items():
+            seen[(key, r.year)].append((r, shown))
+    for (key, year), hits in seen.items():
+        if len(hits) > 1:
+            where = "; ".join(f"'{r.bloc or _name(r)}' ({_name(r)})" for r, _ in hits)
+            when = f" năm {year}" if year else ""
+            out.append(Finding(
+                severity=Severity.ERROR, code="unit-in-two-blocs",
+                message=f"Đơn vị '{hits[0][1]}' có mặt ở {len(hits)} khối{when}: {where}.",
+                fix="Mỗi đơn vị chỉ thuộc một khối thi đua: kiểm tra lại danh sách đơn vị của "
+                    "các khối này."))
+
+    # -- mixed years ------------------------------------------------------------------
+    years = Counter(r.year for r in usable if r.year is not None)
+    if len(years) > 1:
+        detail = ", ".join(f"{y}: {n} sổ" for y, n in sorted(years.items()))
+        out.append(Finding(
+            severity=Severity.WARNING, code="mixed-years",
+            message=f"Các sổ thuộc nhiều năm thi đua khác nhau ({detail}).",
+            fix="Tổng hợp riêng từng năm: để sổ của mỗi năm trong một thư mục."))
+
+    # -- Government flag proposals above 20% of provincial flag proposals -------------
+    gov = [(r, p) for r in usable for p in r.proposals if _is_gov(p.form)]
+    prov = [(r, p) for r in usable for p in r.proposals if _is_prov(p.form)]
+    limit = int(len(prov) * GOV_FLAG_RATIO + 1e-9)
+    if len(gov) > limit:
+        who = "; ".join(f"{p.unit} ({r.bloc or _name(r)})" for r, p in gov)
+        out.append(Finding(
+            severity=Severity.ERROR, code="gov-flag-over-20-percent",
+            message=f"Toàn tỉnh có {len(gov)} đề nghị {FORM_GOV_FLAG} nhưng chỉ {len(prov)} đề "
+                    f"nghị {FORM_PROV_FLAG}: vượt 20% (tối đa {limit}). Các đề nghị: {who}.",
+            fix=f"Chỉ đề nghị {FORM_GOV_FLAG} cho tối đa 20% số tập thể được đề nghị "
+                f"{FORM_PROV_FLAG}: Hội đồng thi đua tỉnh chọn các tập thể tiêu biểu nhất."))
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# the workbook
+# --------------------------------------------------------------------------------------
+FONT = "Times New Roman"
+
+
+def _counts(r: "BlocResult") -> tuple[int, int]:
+    e = sum(1 for f in r.findings if f.severity is Severity.ERROR)
+    return e, len(r.findings) - e
+
+
+def form_order(results: list["BlocResult"]) -> list[str]:
+    forms = [FORM_GOV_FLAG, FORM_PROV_FLAG, FORM_MERIT]
+    for r in results:
+        for p in r.proposals:
+            if p.form not in forms and not any(fold(p.form) == fold(f) for f in forms):
+                forms.append(p.form)
+    return forms
+
+
+def build_summary(results: list["BlocResult"], cross: list[Finding] | None = None,
+                  outputs: dict[str, str] | None = None):
+    """The summary workbook (openpyxl, not saved). ``outputs`` maps result.file → the
+    written result workbook (shown in "Tổng hợp khối")."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    if cross is None:
+        cross = cross_checks(results)
+    outputs = outputs or {}
+    thin = Side(style="thin", color="808080")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    f_body = Font(name=FONT, size=12)
+    f_head = Font(name=FONT, size=12, bold=True, color="FFFFFF")
+    f_title = Font(name=FONT, size=14, bold=True)
+    f_note = Font(name=FONT, size=11, italic=True)
+    fill_head = PatternFill("solid", fgColor="1F4E78")
+    fills = {"ok": None, "errors": PatternFill("solid", fgColor="FCE4D6"),
+             "unreadable": PatternFill("solid", fgColor="F8CBAD")}
+    wrap = Alignment(wrap_text=True, vertical="top")
+    center = Alignment(horizontal="center", vertical="top", wrap_text=True)
+
+    def put(ws, row, col, value, font=f_body, fill=None, align=wrap, fmt=None, bdr=True):
+        cell = ws.cell(row=row, column=col)
+        if isinstance(value, (list, tuple)):
+            value = "; ".join(str(x) for x in value)
+        cell.value = value
+        if isinstance(value, str) and value[:1] == "=":
+            cell.data_type = "s"  # text is text, never a formula
+        cell.font = font
+        cell.alignment = align
+        if fill is not None:
+            cell.fill = fill
+        if bdr:
+            cell.border = border
+        if fmt:
+            cell.number_format = fmt
+        return cell
+
+    def table(ws, title: str, headers: list[tuple[str, float]], rows: list[list[Any]],
+              row_fills: list[Any] | None = None, numeric: set[int] = frozenset()) -> int:
+        put(ws, 1, 1, title, f_title, align=Alignment(vertical="center"), bdr=False)
+        for j, (h, w) in enumerate(headers, 1):
+            put(ws, 3, j, h, f_head, fill_head, center)
+            ws.column_dimensions[get_column_letter(j)].width = w
+        for i, row in enumerate(rows, 4):
+            fill = row_fills[i - 4] if row_fills else None
+            for j, v in enumerate(row, 1):
+                put(ws, i, j, v, fill=fill,
+                    align=center if j in numeric or j == 1 else wrap,
+                    fmt="0.00" if isinstance(v, float) else None)
+        ws.freeze_panes = "A4"
+        if rows:
+            ws.auto_filter.ref = f"A3:{get_column_letter(len(headers))}{3 + len(rows)}"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_title_rows = "3:3"
+        return 3 + len(rows)
+
+    wb = Workbook()
+    # ---------------------------------------------------------------- Tổng hợp khối
+    ws = wb.active
+    ws.title = SHEET_BLOCS
+    rows, rfills = [], []
+    for i, r in enumerate(results, 1):
+        e, w = _counts(r)
+        rows.append([i, _name(r), r.bloc, r.year, len(r.units) or None, r.head, r.next_head,
+                     r.next_deputy, e, w, STATUS_LABELS.get(r.status, r.status),
+                     outputs.get(r.file)])
+        rfills.append(fills.get(r.status))
+    table(ws, "TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA CÁC KHỐI",
+          [("STT", 6), ("Tệp", 30), ("Khối thi đua", 40), ("Năm", 8), ("Số đơn vị", 10),
+           ("Khối trưởng", 28), ("Đề xuất Khối trưởng", 28), ("Đề xuất Khối phó", 28),
+           ("Số lỗi", 8), ("Số cảnh báo", 10), ("Trạng thái", 16), ("Tệp kết quả", 36)],
+          rows, rfills, numeric={4, 5, 9, 10})
+
+    # ---------------------------------------------------------------- Đề nghị
+    ws = wb.create_sheet(SHEET_PROPOSALS)
+    rows = []
+    order = {f: k for k, f in enumerate(form_order(results))}
+    n = 0
+    for r in results:
+        props = sorted(r.proposals, key=lambda p: order.get(p.form, 99))
+        for p in props:
+            n += 1
+            notes = list(p.notes)
+            if p.basis:
+                notes.insert(0, p.basis)
+            rows.append([n, r.bloc or _name(r), p.unit, p.form, p.total, p.rank,
+                         p.classification.value if p.classification else None, notes])
+        for g in r.tie_groups:
+            n += 1
+            rows.append([n, r.bloc or _name(r), "; ".join(g.units), g.form, None, None, None,
+                         [f"{g.note} ({g.seats} suất)"]])
+    table(ws, "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG CỦA CÁC KHỐI",
+          [("STT", 6), ("Khối thi đua", 36), ("Đơn vị", 36), ("Hình thức đề nghị", 32),
+           ("Tổng điểm", 10), ("Xếp hạng", 9), ("Xếp loại", 28), ("Ghi chú", 50)],
+          rows, numeric={5, 6})
+
+    # ---------------------------------------------------------------- Thống kê
+    ws = wb.create_sheet(SHEET_STATS)
+    usable = _usable(results)
+    rows = []
+    for form in form_order(results):
+        props = [(r, p) for r in results for p in r.proposals if fold(p.form) == fold(form)]
+        blocs = {r.file for r, _ in props}
+        ties = sum(1 for r in results for g in r.tie_groups if fold(g.form) == fold(form))
+        rows.append([len(rows) + 1, form, len(props), len(blocs), ties])
+    last = table(ws, "THỐNG KÊ ĐỀ NGHỊ KHEN THƯỞNG TOÀN TỈNH",
+                 [("STT", 6), ("Hình thức khen thưởng", 40), ("Số đề nghị", 12),
+                  ("Số khối có đề nghị", 14), ("Nhóm đồng hạng chờ bỏ phiếu", 16)],
+                 rows, numeric={3, 4, 5})
+    r0 = last + 2
+    put(ws, r0, 2, "Tổng quát", Font(name=FONT, size=12, bold=True), bdr=False)
+    classes = Counter(u.classification.value for r in usable for u in r.units
+                      if u.classification is not None)
+    facts = [
+        ("Số sổ đã nhận", len(results)),
+        ("Số sổ hợp lệ", sum(1 for r in results if r.status == "ok")),
+        ("Số sổ có lỗi", sum(1 for r in results if r.status == "errors")),
+        ("Số tệp không đọc được", sum(1 for r in results if r.status == "unreadable")),
+        ("Số đơn vị được chấm", sum(len(r.units) for r in usable)),
+        ("Hoàn thành xuất sắc nhiệm vụ", classes.get("Hoàn thành xuất sắc nhiệm vụ", 0)),
+        ("Hoàn thành tốt nhiệm vụ", classes.get("Hoàn thành tốt nhiệm vụ", 0)),
+        ("Hoàn thành nhiệm vụ", classes.get("Hoàn thành nhiệm vụ", 0)),
+        ("Không hoàn thành nhiệm vụ", classes.get("Không hoàn thành nhiệm vụ", 0)),
+    ]
+    for k, (label, v) in enumerate(facts, r0 + 1):
+        put(ws, k, 2, label)
+        put(ws, k, 3, v, align=center)
+
+    # ---------------------------------------------------------------- Kiểm tra chéo
+    ws = wb.create_sheet(SHEET_CROSS)
+    rows, rfills = [], []
+    for i, f in enumerate(cross, 1):
+        rows.append([i, f.severity.label, f.code, f.message, f.fix])
+        rfills.append(fills["errors"] if f.severity is Severity.ERROR else None)
+    last = table(ws, "KIỂM TRA CHÉO GIỮA CÁC KHỐI",
+                 [("STT", 6), ("Mức độ", 10), ("Mã lỗi", 26), ("Nội dung", 80),
+                  ("Cách sửa", 60)], rows, rfills)
+    if not cross:
+        put(ws, 4, 1, "Không phát hiện vấn đề nào giữa các khối.", f_note, bdr=False)
+    return wb
+
+
+def write_summary(results: list["BlocResult"], path: str | Path,
+                  cross: list[Finding] | None = None,
+                  outputs: dict[str, str] | None = None) -> Path:
+    """Write the summary workbook atomically and return its path."""
+    from .io.atomic import atomic_write, output_error
+
+    path = Path(path)
+    wb = build_summary(results, cross, outputs)
+    with atomic_write(path) as tmp:
+        try:
+            wb.save(tmp)
+        except OSError as exc:
+            raise output_error(path, exc) from exc
+    return path
