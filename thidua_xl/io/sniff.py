@@ -1,0 +1,413 @@
+"""What a file really is, from its bytes (never from its extension alone).
+
+:func:`sniff` names the kind of a file; :func:`ensure_readable` raises
+:class:`~thidua_xl.errors.UnreadableWorkbook` with a Vietnamese message (naming the file and
+saying how to fix it) and a stable code for every kind this product cannot read:
+
+========================== ==================================================================
+code                       when
+========================== ==================================================================
+file-not-found             the path does not exist
+not-a-file                 the path is a folder (or not a regular file)
+file-access-denied         the file cannot be opened (permissions, locked)
+empty-file                 0 bytes
+encrypted-workbook         a CFB (OLE2) container holding ``EncryptedPackage``
+xls-not-supported          a CFB container with a ``Workbook``/``Book`` stream (Excel 97-2003)
+xlsb-not-supported         an Excel binary workbook (.xlsb)
+ods-not-supported          an OpenDocument spreadsheet (.ods)
+not-a-workbook             CSV/text, HTML, SpreadsheetML 2003 XML, a Word/PowerPoint file...
+not-a-zip                  unknown binary content
+corrupt-zip                a zip that is truncated or damaged
+missing-parts              a zip without a workbook part (xl/workbook.xml)
+unsafe-xml                 XML with a DTD / entity declarations (entity expansion attacks)
+malformed-xml              XML that cannot be parsed
+workbook-too-large         members that expand to more than :data:`MAX_UNCOMPRESSED` bytes
+========================== ==================================================================
+
+Readable kinds: ``"xlsx"``, ``"xlsm"``, ``"xltx"``, ``"xltm"`` and ``"xlsx-strict"`` (strict
+OOXML; readers raise ``strict-ooxml-not-supported`` if they cannot read it).
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+import zipfile
+import zlib
+from pathlib import Path
+
+from ..errors import UnreadableWorkbook
+
+#: A workbook whose zip members expand to more than this is refused (zip bomb guard).
+MAX_UNCOMPRESSED = 2 * 1024**3
+
+READABLE_KINDS = frozenset({"xlsx", "xlsm", "xltx", "xltm", "xlsx-strict"})
+
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+
+_REL_OFFICE_DOC = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
+)
+_STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+_CT_KIND = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": "xlsx",
+    "application/vnd.ms-excel.sheet.macroenabled.main+xml": "xlsm",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml": "xltx",
+    "application/vnd.ms-excel.template.macroenabled.main+xml": "xltm",
+    "application/vnd.ms-excel.sheet.binary.macroenabled.main": "xlsb",
+    "application/vnd.ms-excel.addin.macroenabled.main+xml": "xlsm",
+}
+
+_FIX_SAVE_XLSX = ("Mở tệp bằng Excel, chọn File > Save As (Lưu thành) và lưu lại dạng "
+                  "\"Excel Workbook (*.xlsx)\", rồi chạy lại.")
+
+
+# --------------------------------------------------------------------------- helpers
+def _q(path: Path | str) -> str:
+    return f"\"{Path(path).name}\""
+
+
+def _err(code: str, path: Path | str, what: str, fix: str) -> UnreadableWorkbook:
+    return UnreadableWorkbook(f"Không đọc được tệp {_q(path)}: {what} {fix}".strip(),
+                              code=code, fix=fix)
+
+
+def error_for(kind: str, path: Path | str, detail: str = "") -> UnreadableWorkbook:
+    """The :class:`UnreadableWorkbook` for an unreadable ``kind`` (also a code) of ``path``."""
+    d = f" ({detail})" if detail else ""
+    table = {
+        "file-not-found": ("không tìm thấy tệp này.",
+                           "Kiểm tra lại đường dẫn và tên tệp (kể cả phần mở rộng .xlsx)."),
+        "not-a-file": ("đây là một thư mục, không phải tệp Excel.",
+                       "Hãy chỉ ra tệp .xlsx hoặc .xlsm cụ thể."),
+        "file-access-denied": (f"không mở được tệp để đọc{d}.",
+                               "Đóng tệp nếu đang mở ở chương trình khác, kiểm tra quyền truy "
+                               "cập thư mục, rồi chạy lại."),
+        "empty-file": ("tệp rỗng (0 byte), không có dữ liệu.",
+                       "Tệp có thể bị lỗi khi sao chép hoặc tải về: hãy lấy lại bản gốc."),
+        "encrypted-workbook": (
+            "sổ tính được bảo vệ bằng mật khẩu (đã mã hoá) nên không đọc được nội dung.",
+            "Mở tệp bằng Excel, nhập mật khẩu, vào File > Info > Protect Workbook > Encrypt "
+            "with Password, xoá mật khẩu (để trống), bấm OK rồi lưu lại."),
+        "xls-not-supported": ("đây là định dạng Excel 97-2003 (.xls), không được hỗ trợ.",
+                              _FIX_SAVE_XLSX),
+        "xlsb-not-supported": ("đây là sổ tính nhị phân Excel (.xlsb), không được hỗ trợ.",
+                               _FIX_SAVE_XLSX),
+        "ods-not-supported": ("đây là bảng tính OpenDocument (.ods, LibreOffice/OpenOffice), "
+                              "không được hỗ trợ.",
+                              "Mở tệp bằng LibreOffice hoặc Excel và lưu lại dạng "
+                              "\"Excel 2007-365 (.xlsx)\", rồi chạy lại."),
+        "not-a-workbook": (f"nội dung không phải sổ tính Excel{d}.", _FIX_SAVE_XLSX),
+        "not-a-zip": ("nội dung không phải sổ tính Excel .xlsx/.xlsm (không phải gói zip "
+                      "Office Open XML).", _FIX_SAVE_XLSX),
+        "corrupt-zip": (f"tệp bị hỏng hoặc không đầy đủ (gói zip bị cắt cụt hoặc lỗi){d}.",
+                        "Lấy lại bản gốc (tải lại, sao chép lại); nếu Excel mở được tệp thì "
+                        "lưu lại bằng File > Save As dạng .xlsx."),
+        "missing-parts": (f"gói tệp thiếu phần sổ tính (xl/workbook.xml){d}.",
+                          "Tệp không do Excel tạo ra hoặc đã bị hỏng: mở bằng Excel (nếu được) "
+                          "và lưu lại dạng .xlsx, hoặc lấy lại bản gốc."),
+        "unsafe-xml": (f"tệp chứa khai báo XML không an toàn (DTD/entity){d}, có thể là tệp "
+                       "độc hại nên không được đọc.",
+                       "Không mở tệp này; nếu tin nguồn gửi, hãy yêu cầu gửi lại bản lưu bằng "
+                       "Excel."),
+        "malformed-xml": (f"nội dung XML bên trong tệp bị lỗi{d}.",
+                          "Mở tệp bằng Excel (Excel có thể đề nghị sửa chữa tệp), lưu lại dạng "
+                          ".xlsx rồi chạy lại."),
+        "workbook-too-large": ("tệp giải nén ra quá lớn (trên 2 GB), có thể là tệp hỏng hoặc "
+                               "độc hại.",
+                               "Kiểm tra lại tệp; xoá các sheet, ảnh hoặc dữ liệu không cần "
+                               "thiết rồi lưu lại."),
+        "strict-ooxml-not-supported": (
+            f"tệp lưu ở định dạng \"Strict Open XML\" mà chương trình không đọc được{d}.",
+            "Mở bằng Excel, chọn File > Save As, kiểu tệp \"Excel Workbook (*.xlsx)\" "
+            "(không chọn \"Strict Open XML Spreadsheet\"), rồi chạy lại."),
+        "read-failed": (f"lỗi khi đọc nội dung sổ tính{d}.",
+                        "Mở tệp bằng Excel và lưu lại dạng .xlsx rồi chạy lại; nếu vẫn lỗi, "
+                        "hãy gửi tệp cho bộ phận hỗ trợ."),
+    }
+    what, fix = table.get(kind, table["read-failed"])
+    code = kind if kind in table else "read-failed"
+    return _err(code, path, what, fix)
+
+
+def _cfb_streams(data: bytes) -> set[str]:
+    """Names of the directory entries of a CFB (OLE2) container, found at their 128-byte
+    aligned slots (name UTF-16LE, length in bytes incl. the NUL at offset 64)."""
+    names: set[str] = set()
+    for off in range(512, len(data) - 127, 128):
+        n = int.from_bytes(data[off + 64:off + 66], "little")
+        typ = data[off + 66]
+        if not (2 <= n <= 64 and n % 2 == 0 and typ in (1, 2, 5)):
+            continue
+        raw = data[off:off + n - 2]
+        if data[off + n - 2:off + n] != b"\x00\x00":
+            continue
+        try:
+            name = raw.decode("utf-16-le")
+        except UnicodeDecodeError:
+            continue
+        if name and all(ch.isprintable() or ord(ch) < 32 for ch in name):
+            names.add(name)
+    return names
+
+
+def _text_kind(head: bytes) -> str | None:
+    """"csv" / "html" / "xml2003" / "text" when ``head`` looks like text, else None."""
+    enc = "utf-8"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        enc = "utf-16"
+    elif head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    elif b"\x00" in head:
+        return None
+    try:
+        text = head.decode(enc, errors="strict" if enc == "utf-16" else "replace")
+    except UnicodeDecodeError:
+        return None
+    if not text:
+        return None
+    bad = sum(1 for ch in text if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\r\n\t\f"))
+    if bad > max(2, len(text) // 50):
+        return None
+    low = text.lstrip().lower()
+    if "urn:schemas-microsoft-com:office:spreadsheet" in low:
+        return "xml2003"
+    if low.startswith(("<!doctype html", "<html")) or "<table" in low[:2000]:
+        return "html"
+    lines = [ln for ln in text.splitlines() if ln.strip()][:20]
+    if lines and sum(1 for ln in lines if any(s in ln for s in ",;\t|")) >= max(1, len(lines) // 2):
+        return "csv"
+    return "text"
+
+
+# --------------------------------------------------------------------------- zip
+def member_index(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Normalised part name ("xl/workbook.xml": "/" separators, lower case) → zip member
+    name. Some writers use "\\" separators or other letter cases; Excel accepts them."""
+    out: dict[str, str] = {}
+    for n in zf.namelist():
+        out.setdefault(n.replace("\\", "/").lstrip("/").lower(), n)
+    return out
+
+
+def resolve_target(base_part: str, target: str) -> str:
+    """A relationship target, relative to the folder of ``base_part``, as a normalised
+    part name (absolute targets start at the package root)."""
+    target = target.replace("\\", "/")
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/")).lower()
+    folder = posixpath.dirname(base_part.replace("\\", "/"))
+    return posixpath.normpath(posixpath.join(folder, target)).lstrip("/").lower()
+
+
+def main_part(zf: zipfile.ZipFile, index: dict[str, str] | None = None) -> str | None:
+    """The zip member of the workbook part: via ``_rels/.rels``, else ``xl/workbook.xml``."""
+    from defusedxml.ElementTree import fromstring
+
+    index = index if index is not None else member_index(zf)
+    if "_rels/.rels" in index:
+        try:
+            root = fromstring(_read_member(zf, index["_rels/.rels"]))
+            for rel in root:
+                if rel.get("Type") in _REL_OFFICE_DOC:
+                    target = resolve_target("", rel.get("Target") or "")
+                    if target in index:
+                        return index[target]
+        except Exception:
+            pass
+    for cand in ("xl/workbook.xml", "xl/workbook.bin"):
+        if cand in index:
+            return index[cand]
+    return None
+
+
+def _read_member(zf: zipfile.ZipFile, name: str, limit: int = 64 * 1024 * 1024) -> bytes:
+    with zf.open(name) as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise UnreadableWorkbook("member too large", code="workbook-too-large")
+    return data
+
+
+def _content_types(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Override PartName (without leading "/") → content type (lower-cased)."""
+    from defusedxml.ElementTree import fromstring
+
+    out: dict[str, str] = {}
+    try:
+        name = member_index(zf).get("[content_types].xml")
+        if name is None:
+            return out
+        root = fromstring(_read_member(zf, name))
+    except KeyError:
+        return out
+    for el in root:
+        if el.tag.endswith("Override"):
+            out[(el.get("PartName") or "").replace("\\", "/").lstrip("/").lower()] = (el.get("ContentType") or "").lower()
+        elif el.tag.endswith("Default"):
+            out["*." + (el.get("Extension") or "").lower()] = (el.get("ContentType") or "").lower()
+    return out
+
+
+def _has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    with zf.open(info) as f:
+        head = f.read(2048)
+    low = head.replace(b"\x00", b"").lower()
+    return b"<!doctype" in low or b"<!entity" in low
+
+
+def _zip_kind(path: Path) -> str:
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
+        return "corrupt-zip"
+    except OSError as exc:  # truncated central directory etc.
+        if isinstance(exc, PermissionError):
+            raise
+        return "corrupt-zip"
+    with zf:
+        try:
+            infos = zf.infolist()
+            index = member_index(zf)
+            names = set(index)
+            if "mimetype" in names:
+                mt = _read_member(zf, "mimetype", 200).decode("ascii", "replace").strip()
+                if "opendocument.spreadsheet" in mt:
+                    return "ods"
+                if "opendocument" in mt:
+                    return "not-a-workbook:odf"
+            if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
+                return "workbook-too-large"
+            if any(n.startswith("word/") for n in names):
+                return "not-a-workbook:docx"
+            if any(n.startswith("ppt/") for n in names):
+                return "not-a-workbook:pptx"
+            # Hostile XML in the small parts we and the libraries read first.
+            for info in infos[:5000]:
+                low = info.filename.lower()
+                if low.endswith((".xml", ".rels", ".vml")) and _has_dtd(zf, info):
+                    return "unsafe-xml:" + info.filename
+            part = main_part(zf, index)
+            if part is None:
+                return "missing-parts"
+            if part.lower().endswith(".bin"):
+                return "xlsb"
+            try:
+                ct = _content_types(zf)
+            except Exception:
+                ct = {}
+            kind = ct.get(part.replace("\\", "/").lstrip("/").lower()) or ""
+            kind = _CT_KIND.get(kind, "")
+            if kind == "xlsb":
+                return "xlsb"
+            if not kind:
+                kind = "xlsm" if "xl/vbaproject.bin" in names else "xlsx"
+            with zf.open(part) as f:
+                head = f.read(4096)
+            if _STRICT_NS.encode() in head:
+                return "xlsx-strict"
+            return kind
+        except (zipfile.BadZipFile, EOFError, zlib.error, ValueError, NotImplementedError):
+            return "corrupt-zip"
+        except UnreadableWorkbook as exc:
+            return exc.code
+        except OSError as exc:
+            if isinstance(exc, PermissionError):
+                raise
+            return "corrupt-zip"
+        except Exception:
+            return "malformed-xml"
+
+
+# --------------------------------------------------------------------------- public
+def sniff(path: str | os.PathLike) -> str:
+    """The kind of the file at ``path``, from its content.
+
+    Readable: "xlsx", "xlsm", "xltx", "xltm", "xlsx-strict". Others: "missing", "not-a-file",
+    "access-denied", "empty", "encrypted", "xls", "cfb" (another OLE2 file), "xlsb", "ods",
+    "csv", "html", "xml2003", "text", "binary", "corrupt-zip", "missing-parts", "unsafe-xml",
+    "malformed-xml", "workbook-too-large", "not-a-workbook:<what>".
+    """
+    p = Path(path)
+    try:
+        if not p.exists():
+            return "missing"
+        if not p.is_file():
+            return "not-a-file"
+        size = p.stat().st_size
+        if size == 0:
+            return "empty"
+        with open(p, "rb") as f:
+            head = f.read(8192)
+            if head.startswith(_CFB_MAGIC):
+                f.seek(0)
+                data = f.read(64 * 1024 * 1024)
+            else:
+                data = b""
+    except PermissionError:
+        return "access-denied"
+    except OSError:
+        return "access-denied"
+    if head.startswith(_CFB_MAGIC):
+        streams = {s.lower() for s in _cfb_streams(data)}
+        if "encryptedpackage" in streams or "encryptioninfo" in streams:
+            return "encrypted"
+        if "workbook" in streams or "book" in streams:
+            return "xls"
+        return "cfb"
+    if head.startswith(_ZIP_MAGICS):
+        try:
+            k = _zip_kind(p)
+        except PermissionError:
+            return "access-denied"
+        return k.split(":", 1)[0] if k.startswith("unsafe-xml") else k
+    if head.startswith(b"PK"):
+        return "corrupt-zip"
+    tk = _text_kind(head)
+    if tk:
+        return tk
+    if len(head) < 512 and size < 512:
+        return "binary"
+    return "binary"
+
+
+_KIND_TO_CODE = {
+    "missing": ("file-not-found", ""),
+    "not-a-file": ("not-a-file", ""),
+    "access-denied": ("file-access-denied", ""),
+    "empty": ("empty-file", ""),
+    "encrypted": ("encrypted-workbook", ""),
+    "xls": ("xls-not-supported", ""),
+    "cfb": ("not-a-workbook", "tệp Office cũ dạng OLE2, không phải Excel .xlsx"),
+    "xlsb": ("xlsb-not-supported", ""),
+    "ods": ("ods-not-supported", ""),
+    "csv": ("not-a-workbook", "đây là tệp văn bản CSV, chỉ đổi tên thành .xlsx"),
+    "html": ("not-a-workbook", "đây là trang HTML, chỉ đổi tên thành tệp Excel"),
+    "xml2003": ("not-a-workbook", "đây là tệp XML Spreadsheet 2003"),
+    "text": ("not-a-workbook", "đây là tệp văn bản thuần"),
+    "binary": ("not-a-zip", ""),
+    "corrupt-zip": ("corrupt-zip", ""),
+    "missing-parts": ("missing-parts", ""),
+    "unsafe-xml": ("unsafe-xml", ""),
+    "malformed-xml": ("malformed-xml", ""),
+    "workbook-too-large": ("workbook-too-large", ""),
+    "not-a-workbook": ("not-a-workbook", ""),
+}
+_SUBKIND = {"odf": "đây là tài liệu OpenDocument, không phải bảng tính",
+            "docx": "đây là tài liệu Word", "pptx": "đây là bản trình chiếu PowerPoint"}
+
+
+def ensure_readable(path: str | os.PathLike) -> str:
+    """Return the kind of ``path`` when a reader can try it, else raise
+    :class:`UnreadableWorkbook` (Vietnamese message naming the file, stable ``code``, ``fix``).
+    """
+    kind = sniff(path)
+    if kind in READABLE_KINDS:
+        return kind
+    base, _, sub = kind.partition(":")
+    code, detail = _KIND_TO_CODE.get(base, ("read-failed", kind))
+    if sub:
+        detail = _SUBKIND.get(sub, detail)
+    raise error_for(code, path, detail)
