@@ -1,0 +1,442 @@
+"""A streaming scan of an OOXML package for what python-calamine does not report.
+
+Per selected worksheet: cells whose style has a percent number format, cells holding a
+formula without a cached value, error cells (``t="e"``, which calamine returns as blank),
+hidden rows and columns, and merged ranges. Sheet name → part is resolved through
+``xl/workbook.xml`` and its relationships.
+
+The sheet XML is fed in chunks to expat (no DOM; memory grows with what is *found*, never
+with a sheet's declared dimension) and any DTD or entity declaration is refused (billion
+laughs, external entities): the file is then ``unsafe-xml``.
+"""
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from typing import IO, Callable, Iterable
+from xml.parsers import expat
+
+from ..errors import UnreadableWorkbook
+from .grid import Merge, col_index
+from .sniff import MAX_UNCOMPRESSED, error_for, main_part, member_index, resolve_target
+
+MAX_ROW = 1_048_576
+MAX_COL = 16_384
+_CHUNK = 256 * 1024
+_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
+_TRUE = frozenset({"1", "true", "True", "TRUE"})
+#: Built-in number formats that are percentages (0% and 0.00%).
+PERCENT_BUILTIN = frozenset({9, 10})
+
+
+@dataclass
+class SheetPart:
+    name: str      # as in the workbook
+    part: str      # zip member name ("" when the relationship is broken)
+    kind: str      # "worksheet" | "chartsheet" | "dialogsheet" | "macrosheet" | "unknown"
+    state: str = "visible"  # "visible" | "hidden" | "veryHidden"
+
+
+@dataclass
+class SheetMeta:
+    name: str
+    percent: set[tuple[int, int]] = field(default_factory=set)
+    uncached: set[tuple[int, int]] = field(default_factory=set)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_cols: set[int] = field(default_factory=set)
+    merges: list[Merge] = field(default_factory=list)
+    #: bounding box (min_row, min_col, max_row, max_col) of cells with a value or formula;
+    #: None when the sheet has none. Lets a reader refuse a dense read of a huge box.
+    bbox: tuple[int, int, int, int] | None = None
+    #: number of cells with a value or formula
+    cells: int = 0
+
+    @property
+    def area(self) -> int:
+        if self.bbox is None:
+            return 0
+        r1, c1, r2, c2 = self.bbox
+        return (r2 - r1 + 1) * (c2 - c1 + 1)
+
+
+class _Unsafe(Exception):
+    pass
+
+
+# --------------------------------------------------------------------------- formats
+def is_percent_format(code: str | None) -> bool:
+    """True when a number format code scales by 100: a ``%`` outside quotes, brackets and
+    escapes (``0\\%``, ``0"%"``, ``_%`` and ``*%`` show a literal %, they do not scale)."""
+    if not code or "%" not in code:
+        return False
+    i, n = 0, len(code)
+    while i < n:
+        ch = code[i]
+        if ch == '"':
+            j = code.find('"', i + 1)
+            i = n if j < 0 else j + 1
+            continue
+        if ch == "[":
+            j = code.find("]", i + 1)
+            i = n if j < 0 else j + 1
+            continue
+        if ch in "\\_*":
+            i += 2
+            continue
+        if ch == "%":
+            return True
+        i += 1
+    return False
+
+
+# --------------------------------------------------------------------------- package
+def _safe_parse(data: bytes):
+    """ElementTree root of a small part, refusing DTDs/entities (defusedxml)."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    try:
+        return fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise _Unsafe(str(exc)) from exc
+    except ParseError:
+        raise
+
+
+def _read(zf: zipfile.ZipFile, member: str, limit: int = 256 * 1024 * 1024) -> bytes:
+    with zf.open(member) as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise UnreadableWorkbook("part too large", code="workbook-too-large")
+    return data
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _rels(zf: zipfile.ZipFile, index: dict[str, str], part: str) -> dict[str, tuple[str, str]]:
+    """Relationship Id → (Type, normalised target part) of ``part``."""
+    norm = part.replace("\\", "/").lstrip("/")
+    folder, _, base = norm.rpartition("/")
+    rels_name = (f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels").lower()
+    member = index.get(rels_name)
+    if member is None:
+        return {}
+    out: dict[str, tuple[str, str]] = {}
+    for rel in _safe_parse(_read(zf, member)):
+        rid = rel.get("Id")
+        if rid and rel.get("TargetMode") != "External":
+            out[rid] = (rel.get("Type") or "", resolve_target(norm, rel.get("Target") or ""))
+    return out
+
+
+def list_sheets(zf: zipfile.ZipFile, index: dict[str, str] | None = None
+                ) -> tuple[list[SheetPart], set[int]]:
+    """The sheets in workbook order, and the ``cellXfs`` indexes whose format is a percent."""
+    index = index if index is not None else member_index(zf)
+    wb_part = main_part(zf, index)
+    if wb_part is None:
+        raise UnreadableWorkbook("missing workbook part", code="missing-parts")
+    root = _safe_parse(_read(zf, wb_part))
+    rels = _rels(zf, index, wb_part)
+    sheets: list[SheetPart] = []
+    for el in root.iter():
+        if _local(el.tag) != "sheet":
+            continue
+        rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
+        typ, target = rels.get(rid or "", ("", ""))
+        kind = _local(typ.rpartition("/")[2]) if typ else "unknown"
+        kind = {"xlMacrosheet": "macrosheet", "xlIntlMacrosheet": "macrosheet"}.get(kind, kind)
+        sheets.append(SheetPart(name=el.get("name") or "", part=index.get(target, ""),
+                                kind=kind, state=el.get("state") or "visible"))
+    styles = next((t for typ, t in rels.values() if typ.endswith("/styles")), "xl/styles.xml")
+    percent = _percent_xfs(zf, index.get(styles))
+    return sheets, percent
+
+
+def _percent_xfs(zf: zipfile.ZipFile, member: str | None) -> set[int]:
+    if member is None:
+        return set()
+    root = _safe_parse(_read(zf, member))
+    custom: dict[int, str] = {}
+    out: set[int] = set()
+    for el in root:
+        tag = _local(el.tag)
+        if tag == "numFmts":
+            for nf in el:
+                try:
+                    custom[int(nf.get("numFmtId", ""))] = nf.get("formatCode") or ""
+                except ValueError:
+                    pass
+        elif tag == "cellXfs":
+            for i, xf in enumerate(x for x in el if _local(x.tag) == "xf"):
+                try:
+                    fid = int(xf.get("numFmtId") or 0)
+                except ValueError:
+                    continue
+                if fid in custom:
+                    if is_percent_format(custom[fid]):
+                        out.add(i)
+                elif fid in PERCENT_BUILTIN:
+                    out.add(i)
+    return out
+
+
+# --------------------------------------------------------------------------- sheet scan
+_DIGITS = "0123456789"
+
+
+def _make_scanner(meta: SheetMeta, pxf: set[int], want_merges: bool, parser):
+    """expat handlers as closures (local variables are much faster than attributes).
+
+    Per cell the work is: position (column letters cached), percent style lookup; the
+    text of ``<v>`` is only collected for formula and error cells."""
+    st = {"data": False, "cols": False, "row": 0, "col": 0, "cell": None, "pct": False,
+          "f": False, "err": False, "typ": "n", "seen": False, "vbuf": None}
+    colcache: dict[str, int] = {}
+    percent = meta.percent
+    uncached = meta.uncached
+    bbox = [1 << 30, 1 << 30, 0, 0]
+    count = [0]
+
+    def text(data: str) -> None:
+        vbuf = st["vbuf"]
+        if vbuf is not None:
+            vbuf.append(data)
+
+    def mark(cell) -> None:
+        # the cell has a value or a formula: bounding box, percent format
+        st["seen"] = True
+        count[0] += 1
+        r, c = cell
+        if r < bbox[0]:
+            bbox[0] = r
+        if r > bbox[2]:
+            bbox[2] = r
+        if c < bbox[1]:
+            bbox[1] = c
+        if c > bbox[3]:
+            bbox[3] = c
+        if st["pct"]:
+            percent.add(cell)
+
+    def start(name: str, attrs: dict) -> None:
+        if ":" in name:
+            name = name.rpartition(":")[2]
+        if st["data"]:
+            if name == "c":
+                r = attrs.get("r")
+                cell = None
+                if r:
+                    letters = r.rstrip(_DIGITS)
+                    col = colcache.get(letters)
+                    if col is None:
+                        m = _REF.match(r)
+                        col = col_index(m.group(1)) if m else 0
+                        if not (1 <= col <= MAX_COL):
+                            col = 0
+                        colcache[letters] = col
+                    digits = r[len(letters):]
+                    if col and digits.isdigit() and 1 <= len(digits) <= 7:
+                        row = int(digits)
+                        if 1 <= row <= MAX_ROW:
+                            cell = (row, col)
+                if cell is None:
+                    cell = (st["row"] or 1, st["col"] + 1)
+                st["cell"] = cell
+                st["col"] = cell[1]
+                sv = attrs.get("s")
+                st["pct"] = bool(pxf) and sv is not None and _int(sv, 0) in pxf or \
+                    (sv is None and 0 in pxf)
+                st["f"] = st["seen"] = False
+                typ = attrs.get("t", "n")
+                st["typ"] = typ
+                st["err"] = typ == "e"
+            elif name == "v":
+                cell = st["cell"]
+                if cell is None:
+                    return
+                if st["f"] or st["err"]:
+                    st["vbuf"] = []
+                elif not st["seen"]:
+                    mark(cell)
+            elif name == "f":
+                cell = st["cell"]
+                if cell is None:
+                    return
+                st["f"] = True
+                uncached.add(cell)  # until a non-empty <v> follows
+                if not st["seen"]:
+                    mark(cell)
+            elif name == "is":
+                cell = st["cell"]
+                if cell is not None and not st["seen"]:
+                    mark(cell)
+            elif name == "row":
+                r = _int(attrs.get("r"), 0)
+                st["row"] = r if 0 < r <= MAX_ROW else st["row"] + 1
+                st["col"] = 0
+                if attrs.get("hidden") in _TRUE:
+                    meta.hidden_rows.add(st["row"])
+        elif name == "sheetData":
+            st["data"] = True
+        elif name == "col" and st["cols"]:
+            if attrs.get("hidden") in _TRUE:
+                lo = max(1, _int(attrs.get("min"), 0))
+                hi = min(MAX_COL, _int(attrs.get("max"), lo))
+                meta.hidden_cols.update(range(lo, hi + 1))
+        elif name == "cols":
+            st["cols"] = True
+        elif name == "mergeCell" and want_merges:
+            m = _parse_range(attrs.get("ref", ""))
+            if m is not None:
+                meta.merges.append(m)
+
+    def end(name: str) -> None:
+        vbuf = st["vbuf"]
+        if vbuf is not None:
+            st["vbuf"] = None
+            cell = st["cell"]
+            txt = "".join(vbuf)
+            if txt or st["typ"] in ("str", "s", "inlineStr"):
+                uncached.discard(cell)
+                if not st["seen"]:
+                    mark(cell)
+            if st["err"] and txt.strip() and cell is not None:
+                meta.errors[cell] = txt.strip()
+            return
+        if name.endswith("sheetData"):
+            st["data"] = False
+        elif name.endswith("cols"):
+            st["cols"] = False
+
+    def finish() -> None:
+        meta.cells = count[0]
+        if bbox[2]:
+            meta.bbox = (bbox[0], bbox[1], bbox[2], bbox[3])
+
+    return start, end, text, finish
+
+
+def _int(s: str | None, default: int) -> int:
+    if s is None:
+        return default
+    try:
+        return int(s)
+    except ValueError:
+        try:
+            return int(float(s))
+        except (ValueError, OverflowError):
+            return default
+
+
+def _parse_ref(ref: str) -> tuple[int, int] | None:
+    m = _REF.match(ref)
+    if not m:
+        return None
+    row, col = int(m.group(2)), col_index(m.group(1))
+    if not (1 <= row <= MAX_ROW and 1 <= col <= MAX_COL):
+        return None
+    return row, col
+
+
+def _parse_range(ref: str) -> Merge | None:
+    a, _, b = ref.partition(":")
+    p1 = _parse_ref(a.strip())
+    p2 = _parse_ref(b.strip()) if b else p1
+    if p1 is None or p2 is None:
+        return None
+    return Merge(min(p1[0], p2[0]), min(p1[1], p2[1]), max(p1[0], p2[0]), max(p1[1], p2[1]))
+
+
+def _forbid(*_args) -> None:
+    raise _Unsafe("DTD/entity declarations are forbidden")
+
+
+def scan_sheet_stream(stream: IO[bytes], name: str, percent_xfs: set[int], *,
+                      merges: bool = True, limit: int = MAX_UNCOMPRESSED) -> SheetMeta:
+    """Scan one sheet part read from ``stream`` (raises ``_Unsafe``/``expat.ExpatError``)."""
+    meta = SheetMeta(name)
+    p = expat.ParserCreate()
+    p.buffer_text = True
+    p.buffer_size = 64 * 1024
+    p.StartDoctypeDeclHandler = _forbid
+    p.EntityDeclHandler = _forbid
+    p.UnparsedEntityDeclHandler = _forbid
+    p.ExternalEntityRefHandler = _forbid
+    p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    start, end, text, finish = _make_scanner(meta, percent_xfs, merges, p)
+    p.StartElementHandler = start
+    p.EndElementHandler = end
+    p.CharacterDataHandler = text
+    total = 0
+    while True:
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            break
+        total += len(chunk)
+        if total > limit:
+            raise UnreadableWorkbook("sheet too large", code="workbook-too-large")
+        p.Parse(chunk, False)
+    p.Parse(b"", True)
+    finish()
+    if meta.merges:
+        meta.merges = sorted(set(meta.merges),
+                             key=lambda x: (x.min_row, x.min_col, x.max_row, x.max_col))
+    return meta
+
+
+def scan(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
+         names: Iterable[str] | None = None, merges: bool = True) -> dict[str, SheetMeta]:
+    """Scan the worksheets of the workbook at ``path`` (those ``only(name)`` accepts, or those
+    named in ``names``), in workbook order. Raises :class:`UnreadableWorkbook`."""
+    wanted = set(names) if names is not None else None
+    try:
+        with zipfile.ZipFile(path) as zf:
+            index = member_index(zf)
+            sheets, pxf = list_sheets(zf, index)
+            out: dict[str, SheetMeta] = {}
+            for sp in sheets:
+                if sp.kind != "worksheet" or not sp.part:
+                    continue
+                if wanted is not None and sp.name not in wanted:
+                    continue
+                if only is not None and not only(sp.name):
+                    continue
+                with zf.open(sp.part) as f:
+                    out[sp.name] = scan_sheet_stream(f, sp.name, pxf, merges=merges)
+            return out
+    except UnreadableWorkbook as exc:
+        raise error_for(exc.code, path) from None
+    except _Unsafe:
+        raise error_for("unsafe-xml", path) from None
+    except expat.ExpatError as exc:
+        raise error_for("malformed-xml", path, f"XML: {exc}") from None
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
+        raise error_for("corrupt-zip", path, _short(exc)) from None
+    except FileNotFoundError:
+        raise error_for("file-not-found", path) from None
+    except PermissionError as exc:
+        raise error_for("file-access-denied", path, _short(exc)) from None
+    except Exception as exc:  # ParseError of a small part, odd zips ...
+        from xml.etree.ElementTree import ParseError
+
+        if isinstance(exc, ParseError):
+            raise error_for("malformed-xml", path, f"XML: {exc}") from None
+        if isinstance(exc, OSError):
+            raise error_for("corrupt-zip", path, _short(exc)) from None
+        raise error_for("read-failed", path, _short(exc)) from None
+
+
+def _short(exc: BaseException) -> str:
+    s = str(exc) or type(exc).__name__
+    return s if len(s) <= 160 else s[:157] + "..."
+
+
+__all__ = ["SheetPart", "SheetMeta", "is_percent_format", "list_sheets", "scan",
+           "scan_sheet_stream", "PERCENT_BUILTIN"]

@@ -1,0 +1,155 @@
+"""The fast path: a :class:`~thidua_xl.io.grid.Grid` from python-calamine.
+
+calamine gives values and merged ranges; :mod:`thidua_xl.io.ooxml_meta` adds what it does
+not give (percent formats, formulas without a cached value, error cells, hidden rows and
+columns). Values: int/float (a whole float becomes an int), str (NFC; empty strings are not
+stored), bool, datetime (a date becomes a datetime at midnight), time, timedelta; an Excel
+error cell is its text ("#DIV/0!").
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import os
+import unicodedata
+from pathlib import Path
+from typing import Any, Callable
+
+from ..errors import UnreadableWorkbook
+from .grid import Grid, Merge, SheetGrid
+from .sniff import error_for
+
+#: Above this many cells in a sheet's value bounding box, a sparse sheet is not read densely
+#: (calamine materialises the whole box): :class:`SheetTooLarge` lets the caller use openpyxl.
+DENSE_AREA_LIMIT = 4_000_000
+
+
+class SheetTooLarge(UnreadableWorkbook):
+    """A sheet whose cells span a box too large for a dense read."""
+
+    code = "sheet-too-large"
+
+
+def normalize_value(v: Any) -> Any:
+    """One cell value in the grid's vocabulary; None for "no value"."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, float):
+        if math.isfinite(v) and v.is_integer() and abs(v) < 2**53:
+            return int(v)
+        return v
+    if isinstance(v, int):
+        return v
+    if isinstance(v, str):
+        if not v:
+            return None
+        return v if v.isascii() else unicodedata.normalize("NFC", v)
+    if isinstance(v, _dt.datetime):
+        return v
+    if isinstance(v, _dt.date):
+        return _dt.datetime(v.year, v.month, v.day)
+    return v
+
+
+def normalize_merges(merges: list[Merge]) -> list[Merge]:
+    """Sorted, without duplicates and without 1×1 "merges"."""
+    keep = {m for m in merges if (m.min_row, m.min_col) != (m.max_row, m.max_col)}
+    return sorted(keep, key=lambda m: (m.min_row, m.min_col, m.max_row, m.max_col))
+
+
+def read_calamine(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
+                  meta: bool = True) -> Grid:
+    """Read the worksheets of ``path`` (those ``only(name)`` accepts), in workbook order.
+
+    Raises :class:`UnreadableWorkbook` (``SheetTooLarge`` for a huge sparse sheet).
+    """
+    import python_calamine as pc
+
+    from . import ooxml_meta
+
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # noqa: BLE001 - every library failure becomes a message
+        raise convert_error(exc, path) from None
+    grid = Grid(source=str(path), reader="calamine")
+    with wb:
+        try:
+            names = [m.name for m in wb.sheets_metadata
+                     if m.typ == pc.SheetTypeEnum.WorkSheet and (only is None or only(m.name))]
+        except Exception as exc:  # noqa: BLE001
+            raise convert_error(exc, path) from None
+        scans = ooxml_meta.scan(path, names=names, merges=False) if meta and names else {}
+        for name, sm in scans.items():
+            if sm.area > DENSE_AREA_LIMIT and sm.area > 4 * sm.cells:
+                raise SheetTooLarge(
+                    f"Sheet \"{name}\" của tệp \"{Path(path).name}\" có ô dữ liệu trải trên "
+                    f"vùng quá lớn ({sm.area:,} ô).", fix="Xoá các ô thừa ở xa vùng dữ liệu.")
+        for name in names:
+            try:
+                sheet = wb.get_sheet_by_name(name)
+                sg = _sheet(sheet, name)
+            except UnreadableWorkbook:
+                raise
+            except Exception as exc:  # noqa: BLE001
+                raise convert_error(exc, path) from None
+            sm = scans.get(name)
+            if sm is not None:
+                for cell, text in sm.errors.items():
+                    sg.values[cell] = text
+                sg.uncached = set(sm.uncached)
+                sg.hidden_rows = set(sm.hidden_rows)
+                sg.hidden_cols = set(sm.hidden_cols)
+                sg.percent = {c for c in sm.percent if c in sg.values or c in sg.uncached}
+                if not sg.merges and sm.merges:
+                    sg.merges = normalize_merges(sm.merges)
+            grid.sheets.append(sg)
+    return grid
+
+
+def _sheet(sheet: Any, name: str) -> SheetGrid:
+    sg = SheetGrid(name=name)  # sheet names stay exactly as in the workbook
+    start = sheet.start
+    if start is not None:
+        r0, c0 = start[0] + 1, start[1] + 1
+        values = sg.values
+        norm = normalize_value
+        for i, row in enumerate(sheet.to_python(skip_empty_area=True)):
+            r = r0 + i
+            for j, v in enumerate(row):
+                if v == "" or v is None:
+                    continue
+                nv = norm(v)
+                if nv is not None:
+                    values[(r, c0 + j)] = nv
+    ranges = sheet.merged_cell_ranges
+    if ranges:
+        sg.merges = normalize_merges([
+            Merge(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in ranges])
+    return sg
+
+
+def convert_error(exc: BaseException, path: str | os.PathLike) -> UnreadableWorkbook:
+    """A python-calamine (or OS) exception as an :class:`UnreadableWorkbook`."""
+    import python_calamine as pc
+
+    if isinstance(exc, UnreadableWorkbook):
+        return exc
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    detail = detail if len(detail) <= 160 else detail[:157] + "..."
+    if isinstance(exc, pc.PasswordError):
+        return error_for("encrypted-workbook", path)
+    if isinstance(exc, FileNotFoundError):
+        return error_for("file-not-found", path)
+    if isinstance(exc, PermissionError):
+        return error_for("file-access-denied", path, detail)
+    if isinstance(exc, pc.ZipError):
+        return error_for("corrupt-zip", path, detail)
+    if isinstance(exc, pc.XmlError):
+        if "entity" in detail.lower() or "doctype" in detail.lower():
+            return error_for("unsafe-xml", path)
+        return error_for("malformed-xml", path, detail)
+    if isinstance(exc, MemoryError):
+        return error_for("workbook-too-large", path)
+    return error_for("read-failed", path, detail)
