@@ -1,0 +1,139 @@
+"""The same :class:`~thidua_xl.io.grid.Grid` as the calamine path, read with openpyxl.
+
+Two loads: ``data_only=True`` for values (cached results of formulas), then — only when the
+first load met cells without a value — ``data_only=False`` to tell formulas without a cached
+result from blank styled cells. Number formats, merges and hidden rows/columns come from the
+first load. The file is opened read-only (a file object, so any file name is accepted) and
+never written.
+"""
+from __future__ import annotations
+
+import os
+import warnings
+from typing import Any, Callable
+
+from ..errors import UnreadableWorkbook
+from .grid import Grid, Merge, SheetGrid
+from .ooxml_meta import is_percent_format
+from .read_calamine import normalize_merges, normalize_value
+from .sniff import error_for
+
+MAX_COL = 16_384
+
+
+def _load(path: str | os.PathLike, data_only: bool):
+    import openpyxl
+
+    with open(path, "rb") as f, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return openpyxl.load_workbook(f, data_only=data_only, read_only=False,
+                                      keep_vba=False, keep_links=False, rich_text=False)
+
+
+def _cells(ws) -> dict[tuple[int, int], Any]:
+    cells = getattr(ws, "_cells", None)
+    if isinstance(cells, dict):
+        return cells
+    return {(c.row, c.column): c for row in ws.iter_rows() for c in row}
+
+
+def read_openpyxl(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None
+                  ) -> Grid:
+    """Read the worksheets of ``path`` (those ``only(name)`` accepts), in workbook order.
+
+    Raises :class:`UnreadableWorkbook` for every failure of openpyxl.
+    """
+    try:
+        return _read(path, only)
+    except UnreadableWorkbook:
+        raise
+    except Exception as exc:  # noqa: BLE001 - every library failure becomes a message
+        raise convert_error(exc, path) from None
+
+
+def _read(path: str | os.PathLike, only: Callable[[str], bool] | None) -> Grid:
+    from openpyxl.cell.cell import MergedCell
+
+    wb = _load(path, data_only=True)
+    grid = Grid(source=str(path), reader="openpyxl")
+    blanks: dict[str, list[tuple[int, int]]] = {}
+    try:
+        for ws in wb.worksheets:  # chartsheets are not in .worksheets; hidden sheets are
+            if only is not None and not only(ws.title):
+                continue
+            sg = SheetGrid(name=ws.title)
+            pending: list[tuple[int, int]] = []
+            pct_cells: list[tuple[int, int]] = []
+            for key, cell in _cells(ws).items():
+                if isinstance(cell, MergedCell):
+                    continue
+                v = normalize_value(cell.value)
+                if v is None:
+                    if cell.value is None:
+                        pending.append(key)
+                        if is_percent_format(cell.number_format):
+                            pct_cells.append(key)
+                    continue
+                sg.values[key] = v
+                if is_percent_format(cell.number_format):
+                    sg.percent.add(key)
+            blanks[ws.title] = pending
+            sg.percent.update(pct_cells)  # filtered to uncached cells below
+            sg.merges = normalize_merges([
+                Merge(r.min_row, r.min_col, r.max_row, r.max_col)
+                for r in ws.merged_cells.ranges])
+            sg.hidden_rows = {r for r, d in ws.row_dimensions.items() if d.hidden}
+            for d in ws.column_dimensions.values():
+                if d.hidden and d.min:
+                    sg.hidden_cols.update(range(max(1, d.min),
+                                                min(MAX_COL, d.max or d.min) + 1))
+            grid.sheets.append(sg)
+    finally:
+        wb.close()
+
+    if any(blanks.values()):
+        wbf = _load(path, data_only=False)
+        try:
+            for sg in grid.sheets:
+                pending = blanks.get(sg.name)
+                if not pending:
+                    continue
+                cells = _cells(wbf[sg.name])
+                for key in pending:
+                    c = cells.get(key)
+                    if c is not None and c.data_type == "f":
+                        sg.uncached.add(key)
+        finally:
+            wbf.close()
+    for sg in grid.sheets:
+        sg.percent = {c for c in sg.percent if c in sg.values or c in sg.uncached}
+    return grid
+
+
+def convert_error(exc: BaseException, path: str | os.PathLike) -> UnreadableWorkbook:
+    """An openpyxl / zipfile / XML exception as an :class:`UnreadableWorkbook`."""
+    import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
+
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    detail = detail if len(detail) <= 160 else detail[:157] + "..."
+    try:
+        from defusedxml import DefusedXmlException
+    except ImportError:  # pragma: no cover
+        DefusedXmlException = ()  # type: ignore[assignment]  # noqa: N806
+    if isinstance(exc, DefusedXmlException):
+        return error_for("unsafe-xml", path)
+    if isinstance(exc, FileNotFoundError):
+        return error_for("file-not-found", path)
+    if isinstance(exc, PermissionError):
+        return error_for("file-access-denied", path, detail)
+    if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError)):
+        return error_for("corrupt-zip", path, detail)
+    if isinstance(exc, ParseError) or type(exc).__name__ in ("XMLSyntaxError", "ExpatError"):
+        return error_for("malformed-xml", path, detail)
+    if isinstance(exc, KeyError) and "There is no item named" in str(exc):
+        return error_for("missing-parts", path, detail.strip("\"'"))
+    if isinstance(exc, MemoryError):
+        return error_for("workbook-too-large", path)
+    return error_for("read-failed", path, detail)

@@ -1,0 +1,91 @@
+"""``read_grid``: any file → :class:`~thidua_xl.io.grid.Grid` or a Vietnamese
+:class:`~thidua_xl.errors.UnreadableWorkbook` (never a traceback).
+
+1. :func:`~thidua_xl.io.sniff.ensure_readable` looks at the bytes (encrypted, .xls, .ods,
+   CSV, broken zip ... are refused with their own code);
+2. ``reader="auto"`` (default) reads with python-calamine plus the streaming OOXML scan;
+   when calamine cannot read a package that openpyxl may (macro sheets, UTF-16 XML,
+   odd relationships, a huge sparse sheet ...) openpyxl is tried before giving up;
+   ``reader="calamine"`` / ``"openpyxl"`` force one library.
+
+The input file is only ever opened for reading.
+"""
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+from ..errors import UnreadableWorkbook, UsageError
+from .grid import Grid
+from .sniff import ensure_readable, error_for
+
+READERS = ("auto", "calamine", "openpyxl")
+
+#: Codes after which the auto reader still tries openpyxl: calamine's own limits, not the
+#: file's (a broken zip, a password, hostile XML are final).
+_FALLBACK = frozenset({"read-failed", "malformed-xml", "sheet-too-large", "missing-parts",
+                       "workbook-too-large"})
+
+
+def read_grid(path: str | os.PathLike, *, reader: str = "auto",
+              only: Callable[[str], bool] | None = None) -> Grid:
+    """Read the workbook at ``path``.
+
+    ``only`` is a predicate on sheet names (as in the workbook): only the worksheets it
+    accepts are read (e.g. ``lambda n: fold(n) in {"thong tin", "don vi", "cham diem",
+    "quy dinh"}``). Sheets keep workbook order; hidden sheets are read. Raises
+    :class:`UnreadableWorkbook` (``.code``, ``.message``, ``.fix``) or :class:`UsageError`
+    for an unknown ``reader``.
+    """
+    if reader not in READERS:
+        raise UsageError(f"Trình đọc không hợp lệ: \"{reader}\" (chọn một trong: "
+                         f"{', '.join(READERS)}).", code="bad-reader")
+    kind = ensure_readable(path)
+    if reader == "openpyxl":
+        return _guard(_openpyxl, path, only)
+    try:
+        return _guard(_calamine, path, only)
+    except UnreadableWorkbook as exc:
+        if reader == "calamine" or exc.code not in _FALLBACK:
+            if kind == "xlsx-strict" and exc.code in _FALLBACK:
+                raise error_for("strict-ooxml-not-supported", path) from None
+            raise
+        first = exc
+    try:
+        return _guard(_openpyxl, path, only)
+    except UnreadableWorkbook as exc:
+        if kind == "xlsx-strict":
+            raise error_for("strict-ooxml-not-supported", path) from None
+        # The calamine message is usually the more precise one, unless it only said "too big".
+        raise (exc if first.code == "sheet-too-large" else first) from None
+
+
+def _calamine(path, only) -> Grid:
+    from .read_calamine import read_calamine
+
+    return read_calamine(path, only=only)
+
+
+def _openpyxl(path, only) -> Grid:
+    from .read_openpyxl import read_openpyxl
+
+    return read_openpyxl(path, only=only)
+
+
+def _guard(fn, path, only) -> Grid:
+    """Run a reader; whatever escapes it becomes an :class:`UnreadableWorkbook`."""
+    try:
+        grid = fn(path, only)
+    except UnreadableWorkbook:
+        raise
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except MemoryError:
+        raise error_for("workbook-too-large", path) from None
+    except RecursionError:
+        raise error_for("malformed-xml", path, "cấu trúc lồng nhau quá sâu") from None
+    except BaseException as exc:  # noqa: BLE001 - never a traceback to the user
+        detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
+        raise error_for("read-failed", path, detail) from None
+    grid.source = str(path)
+    return grid
