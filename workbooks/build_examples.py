@@ -415,6 +415,13 @@ def write_example(ex: Example, out_dir: Path) -> Path:
     _sheet_units(wb.create_sheet("Đơn vị"), ex)
     _sheet_scores(wb.create_sheet("Chấm điểm"), ex, calc)
     _sheet_rules(wb.create_sheet("Quy định"), ex)
+    for ws in wb.worksheets:  # every sheet prints one page wide on A4
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        if ws.title == "Quy định":
+            ws.page_setup.orientation = "landscape"
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / ex.file
     wb.save(path)
@@ -547,7 +554,11 @@ def _sheet_scores(ws, ex: Example, calc: dict) -> None:
         for cc in range(1, last_col + 1):
             c = ws.cell(row=rr, column=cc)
             c.font, c.alignment, c.border, c.fill = _font(11, bold=True), CENTER, BOX, HEAD_FILL
-    ws.row_dimensions[head].height = 64
+    longest = max(len(n) for n in order)
+    per_line = 30 if width > 1 else 13
+    ws.row_dimensions[head].height = max(34, 16.5 * math.ceil(longest / per_line) + 6)
+    if sub:
+        ws.row_dimensions[sub].height = 34
 
     pmax = parent_max(ex.rows)
     cols = {u.name: u_columns(ex, u) for u in ex.units}
@@ -589,8 +600,9 @@ def _sheet_scores(ws, ex: Example, calc: dict) -> None:
                 c.value = _written(ex, row, v, uidx, pct)
                 if pct:
                     c.number_format = "0.0%"
-                elif isinstance(c.value, float):
-                    c.number_format = "0.00"
+        # Excel does not grow a row for wrapped text written by a program: size it
+        lines = max(1, math.ceil(len(row.text) / 56))
+        ws.row_dimensions[r].height = max(18, 16.5 * lines)
         r += 1
 
     # totals row: typed numbers equal to each column's total (the product cross-checks them)
