@@ -156,3 +156,12 @@ def test_quota_percent_of_units():
     assert AwardForm(name="x", max_percent=20).quota(9) == 1
     assert AwardForm(name="x", max_percent=20).quota(10) == 2
     assert AwardForm(name="x", max_percent=20).quota(4) == 0
+
+
+def test_blank_last_year_cell_is_verified_not_excluded():
+    totals, units = nine_units(**{"Sở C": {"last_year": None}})
+    r = evaluate(totals_bloc(totals, units=units, **ALL))
+    merit = [p for p in r.proposals if p.form == FORM_MERIT]
+    assert [p.unit for p in merit] == ["Sở C", "Sở D"]
+    assert merit[0].notes and merit[0].notes[0].startswith(VERIFY_PREFIX)
+    assert merit[1].notes == []

@@ -78,3 +78,14 @@ def test_no_succession_with_errors():
     r = evaluate(totals_bloc({"A": 90, "B": 200}, units=units, rules=ROT, head="A"))
     assert r.status == "errors" and r.next_head is None
     assert "rotation-incomplete" not in [f.code for f in r.findings]
+
+
+def test_rotation_without_any_numbers():
+    r = evaluate(totals_bloc({"A": 90, "B": 80}, rules=ROT, head="A"))
+    assert r.next_head is None and "không có thứ tự luân phiên" in r.succession_note
+
+
+def test_rotation_two_units():
+    units = rot_units({"A": 1, "B": 2})
+    r = evaluate(totals_bloc({"A": 90, "B": 80}, units=units, rules=ROT, head="A"))
+    assert (r.next_head, r.next_deputy) == ("B", "A")

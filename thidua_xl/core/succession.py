@@ -72,6 +72,8 @@ def by_rotation(units: Sequence[Unit], current_head: str | None,
     problem = ""
     if not units:
         problem = "không có đơn vị"
+    elif len(missing) == len(units):
+        problem = "sổ không có thứ tự luân phiên của các đơn vị"
     elif missing:
         problem = "chưa có thứ tự luân phiên của " + ", ".join(u.name for u in missing)
     else:
