@@ -253,3 +253,13 @@ def test_effective_types_inherit_from_section():
     assert types["I.1"] is T.SCORE and types["I.2"] is T.PENALTY
     assert types["II"] is T.PENALTY and types["II.1.a"] is T.PENALTY
     assert types["III.1"] is T.QUALITATIVE  # an explicit type is kept
+
+
+def test_percent_format_cells_and_weight_not_on_bonus():
+    bloc = make_bloc([crit("I"), crit("I.1", 10, type=QUANT, target=100, weight=2),
+                      crit("II", text="Điểm thưởng", type=BONUS), crit("II.1", 3, weight=2)],
+                     {"A": {"I.1": RawCell(value=0.95, percent=True), "II.1": 2}})
+    r = evaluate(bloc)
+    assert r.units[0].leaf_scores["I.1"] == pytest.approx(9.5)
+    assert r.units[0].total == 19 + 2
+    assert r.max_total == 20
