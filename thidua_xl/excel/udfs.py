@@ -104,27 +104,9 @@ def _types(raw: Any, n: int) -> list | None:
 
 def _discipline(raw: Any):
     """Kỷ luật text → core Discipline (blank/"Không" → none)."""
-    from ..core.models import Discipline
-    from ..core.text import fold
+    from ..core.classify import parse_discipline
 
-    if is_blank(raw):
-        return Discipline.NONE
-    try:
-        from ..core import classify as _c
-
-        parse = getattr(_c, "parse_discipline", None)
-        if parse is not None:
-            return parse(raw)
-    except ImportError:  # pragma: no cover
-        pass
-    f = fold(str(raw))
-    if f in {"khong", "-", "0", "khong co"}:
-        return Discipline.NONE
-    if "khien trach" in f:
-        return Discipline.REPRIMAND
-    if "canh cao" in f:
-        return Discipline.WARNING
-    return Discipline.HEAVIER
+    return parse_discipline(raw)
 
 
 def _column_total(diem, diem_toi_da, he_so, loai):
@@ -198,12 +180,8 @@ def TD_DINHLUONG(thuc_hien, chi_tieu, diem_toi_da, cach_tinh="Tỷ lệ", tot_nh
             raise UdfInputError(f"Cách tính \"{cach_tinh}\" không hợp lệ: dùng \"Tỷ lệ\" "
                                 "hoặc \"Dẫn đầu\".")
     if kind is CriterionType.LEADING:
+        # no best given: the core scores an above-target result as the best (max)
         best = _num(tot_nhat, "kết quả tốt nhất của khối", required=False)
-        if best is None:
-            if actual > target:
-                raise UdfInputError("Cách tính \"Dẫn đầu\" cần kết quả tốt nhất của khối "
-                                    "(tham số tot_nhat).")
-            best = actual
         return scoring.leading_score(actual, target, mx, best)
     return scoring.quantitative_score(actual, target, mx)
 
@@ -222,26 +200,18 @@ def TD_XEPHANG(tong_diem, cac_tong_diem):
     return ranks[-1]
 
 
-def _classify(total: float, mx: float, discipline) -> str:
-    from ..core import classify as _c
-    from ..core.models import Rules
-
-    percent = round_half_up(total / mx * 100.0, 2)
-    got = _c.classify(percent, False, discipline, Rules())
-    if isinstance(got, tuple):
-        got = got[0]
-    return getattr(got, "value", got)
-
-
 @xw.func
 @_guard
 def TD_XEPLOAI(tong_diem, diem_toi_da, ky_luat=None):
     """Xếp loại theo tỷ lệ tổng điểm / điểm tối đa (ngưỡng mặc định) và kỷ luật."""
-    total = round_half_up(_num(tong_diem, "tổng điểm"), 2)
+    from ..core.classify import classification_from_percent
+
+    total = _num(tong_diem, "tổng điểm")
     mx = _num(diem_toi_da, "điểm tối đa")
     if mx <= 0:
         raise UdfInputError("Điểm tối đa phải lớn hơn 0.")
-    return _classify(total, mx, _discipline(ky_luat))
+    c = classification_from_percent(total, mx, _discipline(ky_luat))
+    return c.value if c else ""
 
 
 @xw.func
@@ -302,9 +272,9 @@ def evaluate_totals(units: Iterable[tuple], max_total: float, *, has_discipline:
     """
     from ..core import engine
     from ..core.findings import Report
-    from ..core.models import (Bloc, Classification, Criterion, CriterionType, RawCell,
-                               Unit)
-    from ..core.text import fold, unit_key
+    from ..core.classify import parse_classification
+    from ..core.models import Bloc, Criterion, CriterionType, RawCell, Unit
+    from ..core.text import unit_key
 
     crit = [
         Criterion(path="I", code="I", text="Tổng điểm", level=1, section="I",
@@ -316,14 +286,10 @@ def evaluate_totals(units: Iterable[tuple], max_total: float, *, has_discipline:
         Criterion(path="II.1", code="1", text="Điểm thưởng", level=2, parent="II",
                   section="II", type=CriterionType.BONUS, max=1e9),
     ]
-    abbr = {c.name.lower(): c for c in Classification}
-    by_fold = {fold(c.value): c for c in Classification}
     bloc_units, scores = [], {}
     for name, total, disc, last in units:
         key = unit_key(name)
-        last_c = None
-        if not is_blank(last):
-            last_c = abbr.get(str(last).strip().lower()) or by_fold.get(fold(str(last)))
+        last_c = parse_classification(last)
         d = _discipline(disc)
         bloc_units.append(Unit(name=name, key=key, discipline=d,
                                discipline_text="" if is_blank(disc) else str(disc),
