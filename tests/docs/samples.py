@@ -108,3 +108,19 @@ def injection_result() -> BlocResult:
         units.append((name, 50.0 - i, 18.0, 17.0, 0.0, 0.0, i, False, HTT, None,
                       ["=1+1"]))
     return realistic_result(bloc="=cmd|' /C calc'!A0", units=units, head="+Sở A")
+
+
+def long_result() -> BlocResult:
+    """15 units and 9 proposals: the recommendation table runs onto a second page."""
+    units = list(UNITS)
+    for i in range(6):
+        units.append((f"Trung tâm Phát triển quỹ đất và Hạ tầng kỹ thuật khu kinh tế số {i}",
+                      45.0, 15.0, 15.0, 0.0, 0.0, 10 + i, False, HTXS, None, []))
+    result = realistic_result(units=units, bloc="Hành chính – Tổng hợp")
+    for u in result.units[9:]:
+        result.proposals.append(Proposal(
+            unit=u.name, form="Bằng khen của Chủ tịch UBND tỉnh", rank=u.rank,
+            total=u.total, classification=u.classification,
+            basis=_basis(u.rank, u.total, u.classification),
+            notes=["Cần xác minh: sổ không có cột «Xếp loại năm trước»"]))
+    return result

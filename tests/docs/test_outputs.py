@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.docs.samples import BLOC_NAME, error_result, realistic_result
+from tests.docs.samples import BLOC_NAME, error_result, long_result, realistic_result
 from thidua_xl.core.models import Classification
 from thidua_xl.io.grid import parse_range
 from thidua_xl.io.outputs import build_plan, vn_date, wording
@@ -136,7 +136,8 @@ def test_proposals_document_structure():
     assert "Cần xác minh" in rows[2][6]
     tie_line = next(t for t in texts(sp) if "Sở Xây dựng" in t)
     assert "Sở Giao thông vận tải" in tie_line
-    assert "Đồng hạng – Hội nghị bình xét, bỏ phiếu" in tie_line
+    assert tie_line.startswith("- Bằng khen của Chủ tịch UBND tỉnh (còn 1 suất): ")
+    assert "Đồng hạng – Hội nghị bình xét, bỏ phiếu:" in texts(sp)
     assert ("Đề xuất suy tôn Khối trưởng năm 2022: Sở Nông nghiệp và Phát triển nông thôn"
             in texts(sp))
     assert "Khối phó: Sở Công thương" in texts(sp)
@@ -148,7 +149,8 @@ def test_proposals_document_structure():
     ps = sp.print_setup
     assert (ps.paper, ps.margin_top_mm, ps.margin_bottom_mm, ps.margin_left_mm,
             ps.margin_right_mm) == ("A4", 20, 20, 30, 15)
-    assert ps.fit_width and ps.title_rows == f"{hr}:{hr}"
+    # fits one page: no repeated header under the signature
+    assert ps.fit_width and ps.title_rows is None
     r1, c1, r2, c2 = parse_range(ps.print_area)
     assert (r1, c1) == (1, 1)
     assert all(c.row <= r2 and c.col <= c2 for c in sp.cells)
@@ -229,3 +231,11 @@ def test_minutes_sheet():
     assert "Sở Nông nghiệp và Phát triển nông thôn. Số phiếu đồng ý" in body
     assert "Cuộc họp kết thúc vào …… giờ" in body
     assert "THƯ KÝ" in t and "CHỦ TRÌ" in t
+
+
+def test_long_table_repeats_its_header():
+    sp = build_plan(long_result()).sheet(OUTPUT_PROPOSALS)
+    hr, _ = find(sp, "STT")
+    assert sp.print_setup.title_rows == f"{hr}:{hr}"
+    assert len([c for c in sp.cells if c.col == 1 and isinstance(c.value, int)]) == 9
+    assert wording("Hành chính – Tổng hợp").issuer in sp.value_at(1, 1)

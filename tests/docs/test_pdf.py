@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from tests.docs.samples import INJECTIONS, injection_result, realistic_result
+from tests.docs.samples import INJECTIONS, injection_result, long_result, realistic_result
 from thidua_xl.errors import ThiduaError
 from thidua_xl.io import pdf as pdf_mod
 from thidua_xl.io.outputs import build_plan
@@ -112,6 +112,23 @@ def test_recommendation_pdf_alone(tmp_path, sample_xlsx):
     assert len(sizes) == 1, "the sample recommendation fits one page"
     w, h = sizes[0]
     assert is_a4((w, h)) and h > w  # portrait
+
+
+@pytest.mark.libreoffice
+@needs_lo
+@needs_poppler
+def test_long_recommendation_repeats_the_table_header(tmp_path):
+    result = long_result()
+    xlsx = render_to_file(build_plan(result), tmp_path / "long.xlsx")
+    out = export_pdf(xlsx, tmp_path / "long.pdf", sheets=[OUTPUT_PROPOSALS])
+    sizes = page_sizes(out)
+    assert len(sizes) >= 2 and all(is_a4(s) and s[1] > s[0] for s in sizes)
+    text = pdf_text(out)
+    for p in result.proposals:
+        assert p.unit in text
+    page2 = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-raw", str(out), "-"],
+                           capture_output=True, check=True).stdout.decode("utf-8")
+    assert "Tên đơn vị" in page2 and "Ghi chú" in page2
 
 
 @pytest.mark.libreoffice

@@ -7,7 +7,13 @@ import zipfile
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from tests.docs.samples import INJECTIONS, error_result, injection_result, realistic_result
+from tests.docs.samples import (
+    INJECTIONS,
+    error_result,
+    injection_result,
+    long_result,
+    realistic_result,
+)
 from thidua_xl.io.outputs import build_plan
 from thidua_xl.io.plan import (
     OUTPUT_FINDINGS,
@@ -69,10 +75,25 @@ def test_print_settings(rendered):
     assert m.top == pytest.approx(20 / 25.4) and m.bottom == pytest.approx(20 / 25.4)
     assert m.left == pytest.approx(30 / 25.4) and m.right == pytest.approx(15 / 25.4)
     assert re.fullmatch(r"'?Đề nghị khen thưởng'?!\$A\$1:\$G\$\d+", ws.print_area)
-    assert re.fullmatch(r"\$?\d+:\$?\d+", ws.print_title_rows.split("!")[-1])
-    hr = int(ws.print_title_rows.split("!")[-1].split(":")[0].replace("$", ""))
-    assert ws.cell(hr, 1).value == "STT"
+    assert ws.print_title_rows is None  # one page
     assert wb[OUTPUT_RESULTS].page_setup.orientation == "landscape"
+    assert wb[OUTPUT_RESULTS].print_options.horizontalCentered
+
+
+def title_row(ws) -> int:
+    ref = ws.print_title_rows.split("!")[-1]
+    assert re.fullmatch(r"\$?\d+:\$?\d+", ref)
+    return int(ref.split(":")[0].replace("$", ""))
+
+
+def test_title_rows(tmp_path, rendered):
+    wb = load_workbook(rendered)
+    for name in (OUTPUT_RESULTS, OUTPUT_FINDINGS):
+        ws = wb[name]
+        assert ws.cell(title_row(ws), 1).value in ("STT", "Mức độ")
+    path = render_to_file(build_plan(long_result()), tmp_path / "long.xlsx")
+    ws = load_workbook(path)[OUTPUT_PROPOSALS]
+    assert ws.cell(title_row(ws), 1).value == "STT"
 
 
 def test_times_new_roman_everywhere(rendered):

@@ -222,9 +222,19 @@ class _Sheet:
                 self.need[self.row] = height
             self.row += 1
 
+    def _height(self, row: int, min_height: float = 15.0) -> float:
+        h = self.need.get(row)
+        if h is None:
+            return min_height
+        return round(max(min_height if h > 9.0 else h, h), 1)
+
+    def height_upto(self, row: int) -> float:
+        """Points from the top of the sheet to the bottom of ``row``."""
+        return sum(self._height(r) for r in range(1, row + 1))
+
     def finish(self, min_height: float = 15.0) -> SheetPlan:
-        for r, h in self.need.items():
-            self.plan.row_heights[r] = round(max(min_height if h > 9.0 else h, h), 1)
+        for r in self.need:
+            self.plan.row_heights[r] = self._height(r, min_height)
         return self.plan
 
 
@@ -393,11 +403,17 @@ def _results_sheet(ctx: _Context) -> SheetPlan:
     return s.finish()
 
 
+def _page_height_pt(ps: PrintSetup) -> float:
+    """Printable height of a portrait A4 page, in points."""
+    return (297 - ps.margin_top_mm - ps.margin_bottom_mm) / 25.4 * 72
+
+
 # ------------------------------------------------------------------- Đề nghị khen thưởng
 # columns: STT | Tên đơn vị | Tổng điểm | Xếp hạng | Xếp loại | Hình thức | Ghi chú
 _DOC_WIDTHS = {1: 5, 2: 21, 3: 8, 4: 7, 5: 12, 6: 15, 7: 21}
 
 
+TIE_NOTE = "Đồng hạng – Hội nghị bình xét, bỏ phiếu"
 RULE = "__________"  # the short rule under the issuing body
 
 
@@ -485,10 +501,13 @@ def _proposals_sheet(ctx: _Context) -> SheetPlan:
         s.put(s.row, 1, "Không có đơn vị đủ điều kiện đề nghị khen thưởng.",
               st(12, italic=True, h="center", border=True), last_col)
         s.row += 1
+    # repeat the table's header on every page only when the table may run past the
+    # first page (Excel repeats title rows on all pages, even under the signature)
+    spans = s.height_upto(s.row - 1) > _page_height_pt(PrintSetup()) * 0.97
     body = st(13)
     if r.tie_groups:
         s.skip(1)
-        s.line("Đồng hạng – Hội nghị bình xét, bỏ phiếu:", st(13, bold=True))
+        s.line(f"{TIE_NOTE}:", st(13, bold=True))
         for g in r.tie_groups:
             names = []
             for name in g.units:
@@ -498,8 +517,8 @@ def _proposals_sheet(ctx: _Context) -> SheetPlan:
                                  + (f", xếp hạng {u.rank})" if u.rank else ")"))
                 else:
                     names.append(name)
-            s.line(f"- {g.form} (còn {g.seats} suất): {', '.join(names)}. {g.note}.",
-                   body)
+            note = "" if g.note.strip(" .") == TIE_NOTE else f" {g.note.rstrip('.')}."
+            s.line(f"- {g.form} (còn {g.seats} suất): {', '.join(names)}.{note}", body)
     s.skip(1)
     s.line(f"Đề xuất suy tôn {w.word} trưởng năm {ctx.next_year_text}: "
            f"{r.next_head or 'chưa xác định'}", st(13, bold=True))
@@ -518,7 +537,7 @@ def _proposals_sheet(ctx: _Context) -> SheetPlan:
     s.row = end + 1
     s.plan.print_setup = PrintSetup(orientation="portrait", fit_width=True,
                                     print_area=f"A1:{col_letter(last_col)}{end}",
-                                    title_rows=f"{hdr_row}:{hdr_row}")
+                                    title_rows=f"{hdr_row}:{hdr_row}" if spans else None)
     return s.finish()
 
 
