@@ -255,20 +255,23 @@ def cmd_demo(args) -> int:
         _print_json([o.result.to_json() | {"output": str(o.out) if o.out else None}
                      for o in outcomes])
     else:
-        from rich.table import Table
-
         con = _console()
-        table = Table(title="Chạy thử trên các sổ ví dụ", header_style="bold")
-        for col in ("Khối", "Năm", "Đơn vị", "Đề nghị khen thưởng", "Khối trưởng năm sau",
-                    "Tệp kết quả"):
-            table.add_column(col)
+        con.print("[bold]Chạy thử trên các sổ ví dụ kèm theo[/bold]")
         for o in outcomes:
             r = o.result
-            props = "; ".join(f"{p.form}: {p.unit}" for p in r.proposals) or "—"
-            table.add_row(r.bloc, str(r.year or "—"), str(len(r.units)), props,
-                          r.next_head or "—", str(o.out or "—"))
-        con.print(table)
-        con.print(f"Kết quả nằm trong thư mục [bold]{outdir.resolve()}[/bold]. Mở các tệp "
+            year = f" năm {r.year}" if r.year else ""
+            con.print(f"\n• [bold]{r.bloc}[/bold]{year} — {len(r.units)} đơn vị → {o.out}")
+            if r.has_errors:
+                con.print(f"  [red]{len(r.findings)} lỗi/cảnh báo — xem sheet \"Kiểm tra\"[/red]")
+                continue
+            for p in r.proposals:
+                con.print(f"  {p.form}: [bold]{p.unit}[/bold] (hạng {p.rank})")
+            for g in r.tie_groups:
+                con.print(f"  {g.form}: {', '.join(g.units)} — {g.note}")
+            if r.next_head:
+                con.print(f"  Đề xuất suy tôn Khối trưởng: [bold]{r.next_head}[/bold]"
+                          + (f", Khối phó: [bold]{r.next_deputy}[/bold]" if r.next_deputy else ""))
+        con.print(f"\nKết quả nằm trong thư mục [bold]{outdir.resolve()}[/bold]. Mở các tệp "
                   "*_ketqua.xlsx để xem sheet \"Kết quả\" và \"Đề nghị khen thưởng\".")
     return _status_code([o.result for o in outcomes])
 
