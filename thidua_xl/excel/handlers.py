@@ -125,14 +125,21 @@ def book_file(book) -> str:
     return "<sổ đang mở>"
 
 
-def analyze_book(book):
-    """(bloc, result) of the live workbook, exactly as the CLI would compute them."""
+def input_sheet_names(book) -> list[str]:
+    return [s.name for s in book.sheets if _input_sheet(s.name)]
+
+
+def analyze_book(book, grid=None):
+    """(bloc, result) of the live workbook, exactly as the CLI would compute them.
+
+    ``grid``: the book already read (xlwings Lite reads it asynchronously, with formats).
+    """
     from .. import api
     from .read_xlwings import read_book
 
-    status(book, "Thi đua: đang đọc sổ…")
-    names = [s.name for s in book.sheets if _input_sheet(s.name)]
-    grid = read_book(book, sheets=names, source=book_file(book))
+    if grid is None:
+        status(book, "Thi đua: đang đọc sổ…")
+        grid = read_book(book, sheets=input_sheet_names(book), source=book_file(book))
     status(book, "Thi đua: đang kiểm tra và tính điểm…")
     analyze = getattr(api, "analyze", None)
     if analyze is not None:
@@ -167,11 +174,11 @@ def _findings_only(plan):
                      select=OUTPUT_FINDINGS)
 
 
-def _score(book, select_ok: str | None):
+def _score(book, select_ok: str | None, grid=None):
     from ..io.outputs import build_plan
     from ..io.plan import OUTPUT_FINDINGS
 
-    bloc, result = analyze_book(book)
+    bloc, result = analyze_book(book, grid)
     plan = build_plan(result, bloc=bloc)
     if result.findings:
         plan.select = OUTPUT_FINDINGS
@@ -188,13 +195,13 @@ def _score(book, select_ok: str | None):
 # --------------------------------------------------------------------------------------
 # the buttons
 # --------------------------------------------------------------------------------------
-def kiem_tra(book=None):
+def kiem_tra(book=None, grid=None):
     """Kiểm tra sổ: every finding into the "Kiểm tra" sheet."""
 
     def action(book):
         from ..io.outputs import build_plan
 
-        bloc, result = analyze_book(book)
+        bloc, result = analyze_book(book, grid)
         plan = _findings_only(build_plan(result, bloc=bloc))
         _render(book, plan)
         if result.findings:
@@ -207,18 +214,18 @@ def kiem_tra(book=None):
     return _run("kiem_tra", action, book)
 
 
-def tinh_diem(book=None):
+def tinh_diem(book=None, grid=None):
     """Tính điểm & xếp hạng: all the output sheets, "Kết quả" selected."""
     from ..io.plan import OUTPUT_RESULTS
 
-    return _run("tinh_diem", lambda b: _score(b, OUTPUT_RESULTS), book)
+    return _run("tinh_diem", lambda b: _score(b, OUTPUT_RESULTS, grid), book)
 
 
-def de_nghi_khen_thuong(book=None):
+def de_nghi_khen_thuong(book=None, grid=None):
     """Đề nghị khen thưởng: all the output sheets, the recommendation selected."""
     from ..io.plan import OUTPUT_PROPOSALS
 
-    return _run("de_nghi_khen_thuong", lambda b: _score(b, OUTPUT_PROPOSALS), book)
+    return _run("de_nghi_khen_thuong", lambda b: _score(b, OUTPUT_PROPOSALS, grid), book)
 
 
 def _ask_files(book) -> list[str]:
@@ -267,8 +274,7 @@ def gop_phieu_tu_cham(book=None, files: Iterable[str] | None = None):
                 report.error("unreadable-self-score",
                              f"Không đọc được phiếu tự chấm '{Path(p).name}': {e.message}",
                              getattr(e, "fix", ""))
-        grid = read_book(book, sheets=[s.name for s in book.sheets if _input_sheet(s.name)],
-                         source=book_file(book))
+        grid = read_book(book, sheets=input_sheet_names(book), source=book_file(book))
         result = merge.merge_into_grid(grid, scores, file=grid.source)
         report.extend(result.report)
         status(book, "Thi đua: đang điền điểm tự chấm…")
