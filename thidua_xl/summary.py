@@ -55,7 +55,8 @@ def _usable(results: Iterable["BlocResult"]) -> list["BlocResult"]:
 def cross_checks(results: list["BlocResult"]) -> list[Finding]:
     """Findings across blocs. Pure: reads only the results, touches no file.
 
-    Codes: ``gov-flag-over-20-percent`` (error), ``unit-in-two-blocs`` (error),
+    Codes: ``gov-flag-over-20-percent`` (warning: the council decides among the
+    proposals), ``unit-in-two-blocs`` (error),
     ``duplicate-bloc`` (error), ``mixed-years`` (warning). Unreadable results are ignored.
     """
     out: list[Finding] = []
@@ -112,7 +113,7 @@ def cross_checks(results: list["BlocResult"]) -> list[Finding]:
     if len(gov) > limit:
         who = "; ".join(f"{p.unit} ({r.bloc or _name(r)})" for r, p in gov)
         out.append(Finding(
-            severity=Severity.ERROR, code="gov-flag-over-20-percent",
+            severity=Severity.WARNING, code="gov-flag-over-20-percent",
             message=f"Toàn tỉnh có {len(gov)} đề nghị {FORM_GOV_FLAG} nhưng chỉ {len(prov)} đề "
                     f"nghị {FORM_PROV_FLAG}: vượt 20% (tối đa {limit}). Các đề nghị: {who}.",
             fix=f"Chỉ đề nghị {FORM_GOV_FLAG} cho tối đa 20% số tập thể được đề nghị "

@@ -59,3 +59,42 @@ def slow_worker(src: str, out: str | None, display: str):
     from thidua_xl.batch import score_job
 
     return score_job(src, out, display)
+
+
+def write_self_score(path: Path, unit: str | None, rows: list[tuple], *, title: bool = False,
+                     labels: tuple[str, ...] = ("Mã", "Nội dung tiêu chí", "Điểm tối đa",
+                                                "Tự chấm", "Giải trình")) -> Path:
+    """A unit's "Phiếu tự chấm": the unit on a row "Đơn vị" (or in the title "… của <unit>"),
+    then Mã | Nội dung tiêu chí | Điểm tối đa | Tự chấm | Giải trình. ``rows``:
+    (code, text, max, self_score)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Phiếu tự chấm"
+    if title:
+        ws["A1"] = f"PHIẾU TỰ CHẤM ĐIỂM THI ĐUA NĂM 2025 của {unit}"
+    else:
+        ws["A1"] = "PHIẾU TỰ CHẤM ĐIỂM THI ĐUA NĂM 2025"
+        if unit is not None:
+            ws["A2"], ws["B2"] = "Đơn vị:", unit
+    ws.append([])
+    ws.append(list(labels))
+    for code, text, mx, val in rows:
+        ws.append([code, text, mx, val, None])
+    ws.append([None, "Tổng cộng", 100, None])
+    wb.save(path)
+    return path
+
+
+def template_rows(template: Path) -> list[tuple]:
+    """(code, text, max, a valid self-score) for every row of a template's criteria."""
+    wb = openpyxl.load_workbook(template)
+    ws = wb["Chấm điểm"]
+    leaves = {r: (mx, t) for r, _c, mx, t in score_rows(ws)}
+    out = []
+    r = SCORE_FIRST_ROW
+    while ws.cell(r, 2).value != "Tổng cộng":
+        code, text, mx = ws.cell(r, 1).value, ws.cell(r, 2).value, ws.cell(r, 3).value
+        val = VALID[leaves[r][1]](mx, 0) if r in leaves else None
+        out.append((code, text, mx, val))
+        r += 1
+    return out

@@ -1,0 +1,499 @@
+"""`thidua-xl batch`: score every workbook of some folders in parallel, then write the
+province summary (``OUTDIR/tong-hop.xlsx``).
+
+Workers are spawn-safe ``ProcessPoolExecutor`` s of one process each ("lanes"): a lane's
+process is reused from file to file (heavy modules are imported once, in the worker), and
+a file that exceeds the per-file time limit gets a "timeout" finding while only its own
+lane's process is killed and replaced — one slow or hanging file never stops the batch.
+A bad file is a result with findings (unreadable, errors), never an exception.
+
+The progress bar (rich) goes to stderr; with ``--json`` stdout holds only the JSON list.
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .core.findings import Finding
+    from .core.models import BlocResult
+
+#: extensions found when walking a folder: workbooks, and spreadsheet-like files that are
+#: outside the format (reported as unreadable rather than silently ignored)
+WORKBOOK_EXTS = {".xlsx", ".xlsm"}
+SPREADSHEET_LIKE_EXTS = {".xls", ".xlsb", ".ods", ".csv"}
+DEFAULT_TIMEOUT = 120.0
+#: a lane's process is replaced after this many files (bounds memory growth of workers)
+RECYCLE_AFTER = 250
+#: a lane that cannot even start this many times in a row gives up (broken installation)
+MAX_START_FAILURES = 3
+
+
+@dataclass
+class Job:
+    src: Path  # the file
+    display: str  # the path as the user would name it (JSON "file")
+    out: Path | None  # where its result workbook goes
+    index: int = 0
+
+
+@dataclass
+class BatchOutcome:
+    results: list["BlocResult"]
+    outputs: dict[str, str] = field(default_factory=dict)  # result.file → written workbook
+    summary: Path | None = None
+    cross: list["Finding"] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        if any(r.status == "unreadable" for r in self.results):
+            return 2
+        if any(r.has_errors for r in self.results):
+            return 1
+        return 0  # cross-bloc findings are for the board: shown in tong-hop.xlsx, not here
+
+
+# --------------------------------------------------------------------------------------
+# discovery
+# --------------------------------------------------------------------------------------
+def _skip(p: Path) -> bool:
+    n = p.name
+    return n.startswith("~$") or n.startswith(".")  # Excel lock files, hidden temp files
+
+
+def _inside(p: Path, folder: Path | None) -> bool:
+    if folder is None:
+        return False
+    try:
+        p.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def result_name(rel: Path) -> Path:
+    ext = ".xlsm" if rel.suffix.lower() == ".xlsm" else ".xlsx"
+    return rel.with_name(f"{rel.stem}_ketqua{ext}")
+
+
+def discover(inputs: list[str | Path], outdir: Path | None = None) -> list[Job]:
+    """Every file to process, in a stable order: folders are walked recursively (workbooks
+    and spreadsheet-like files); a file named explicitly is always included, whatever it
+    is, so that it is reported. Files inside ``outdir`` are skipped (our own results)."""
+    jobs: list[Job] = []
+    taken: set[Path] = set()
+    seen_src: set[Path] = set()
+    multi = len(inputs) > 1
+
+    def add(src: Path, display: str, rel: Path) -> None:
+        key = src.resolve() if src.exists() else src.absolute()
+        if key in seen_src:
+            return
+        seen_src.add(key)
+        out = None
+        if outdir is not None:
+            out = outdir / result_name(rel)
+            k = 2
+            while out in taken:
+                out = outdir / result_name(rel.with_name(f"{rel.stem}_{k}{rel.suffix}"))
+                k += 1
+            taken.add(out)
+        jobs.append(Job(src, display, out, len(jobs)))
+
+    for raw in inputs:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(
+                (f for f in p.rglob("*")
+                 if f.is_file() and f.suffix.lower() in WORKBOOK_EXTS | SPREADSHEET_LIKE_EXTS
+                 and not any(_skip(Path(part)) for part in f.relative_to(p).parts)
+                 and not _inside(f, outdir)),
+                key=lambda f: [s.casefold() for s in f.relative_to(p).parts])
+            for f in found:
+                rel = f.relative_to(p)
+                if multi:
+                    rel = Path(p.resolve().name or "goc") / rel
+                add(f, str(Path(raw) / f.relative_to(p)), rel)
+        else:
+            add(p, str(raw), Path(p.name))
+    return jobs
+
+
+# --------------------------------------------------------------------------------------
+# worker side (runs in the spawned processes)
+# --------------------------------------------------------------------------------------
+def _init_worker() -> None:
+    """Worker start: keep stdout clean (JSON lives there), import the heavy modules once."""
+    import sys
+
+    try:
+        os.dup2(2, 1)
+    except OSError:  # pragma: no cover
+        pass
+    sys.stdout = sys.stderr
+
+
+def _warm() -> int:
+    import thidua_xl.api  # noqa: F401
+    import openpyxl  # noqa: F401
+
+    for mod in ("thidua_xl.io.readers", "thidua_xl.io.parser", "thidua_xl.core.engine",
+                "thidua_xl.io.outputs", "thidua_xl.io.writer"):
+        try:
+            __import__(mod)
+        except ImportError:
+            pass
+    return os.getpid()
+
+
+def score_job(src: str, out: str | None, display: str) -> "BlocResult":
+    """Score one file (in a worker). Never raises: every failure is a result."""
+    from .api import score_file
+    from .errors import OutputError, ThiduaError
+
+    try:
+        if out is None:
+            from .api import check_file
+
+            result = check_file(src)
+        else:
+            Path(out).parent.mkdir(parents=True, exist_ok=True)
+            result = score_file(src, out).result
+    except OutputError as e:
+        return _failure(display, "output-error", e.message, e.fix, status="errors")
+    except ThiduaError as e:
+        status = "unreadable" if e.code in ("unreadable-workbook",) or "unreadable" in e.code \
+            else "errors"
+        return _failure(display, e.code, e.message, e.fix, status=status)
+    except MemoryError:
+        return _failure(display, "out-of-memory", "Không đủ bộ nhớ để xử lý sổ này.",
+                        "Chạy riêng sổ này bằng thidua-xl check để xem chi tiết.")
+    except Exception as e:  # noqa: BLE001 - a bug must not stop the batch
+        return _failure(display, "internal-error",
+                        f"Lỗi không mong đợi khi xử lý sổ: {type(e).__name__}: {e}",
+                        "Gửi tệp này cho người phát triển.")
+    result.file = display
+    return result
+
+
+def _failure(display: str, code: str, message: str, fix: str = "",
+             status: str = "errors") -> "BlocResult":
+    from .core.findings import Finding, Severity
+    from .core.models import BlocResult
+
+    return BlocResult(file=display, bloc=Path(display).stem, status=status,
+                      findings=[Finding(severity=Severity.ERROR, code=code, message=message,
+                                        fix=fix)])
+
+
+# --------------------------------------------------------------------------------------
+# the pool of lanes (parent side)
+# --------------------------------------------------------------------------------------
+class _Lane:
+    """One worker process (a ProcessPoolExecutor of one), reused until killed/recycled."""
+
+    def __init__(self, ctx) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.ex = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker)
+        self.fut = self.ex.submit(_warm)
+        self.state = "warming"  # | "idle" | "busy"
+        self.job: Job | None = None
+        self.deadline = 0.0
+        self.count = 0
+
+    def kill(self) -> None:
+        procs = list(getattr(self.ex, "_processes", {}).values())
+        for p in procs:
+            try:
+                p.kill()
+            except Exception:  # noqa: BLE001 - already gone
+                pass
+        self.ex.shutdown(wait=False, cancel_futures=True)
+        for p in procs:
+            try:
+                p.join(timeout=5)
+            except Exception:  # noqa: BLE001
+                pass
+
+    def close(self) -> None:
+        self.ex.shutdown(wait=True, cancel_futures=True)
+
+
+def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float = DEFAULT_TIMEOUT,
+             worker: Callable[..., Any] = score_job,
+             on_progress: Callable[[int, int, list[str]], None] | None = None,
+             ) -> list["BlocResult"]:
+    """Run ``worker(src, out, display)`` for every job in parallel; results in job order.
+
+    ``worker`` must be an importable module-level function (spawned processes).
+    A job over ``timeout`` seconds is a "timeout" result; its process is replaced.
+    """
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    if not jobs:
+        return []
+    n = max(1, min(int(workers or os.cpu_count() or 1), len(jobs)))
+    ctx = multiprocessing.get_context("spawn")
+    pending = deque(jobs)
+    results: dict[int, Any] = {}
+    lanes: list[_Lane] = [_Lane(ctx) for _ in range(n)]
+    start_failures = 0
+    done_count = 0
+
+    def report():
+        if on_progress:
+            current = [ln.job.display for ln in lanes if ln.state == "busy" and ln.job]
+            on_progress(done_count, len(jobs), current)
+
+    try:
+        report()
+        while len(results) < len(jobs):
+            now = time.monotonic()
+            for i, lane in enumerate(lanes):
+                if lane.state == "idle" and pending:
+                    job = pending.popleft()
+                    lane.job, lane.state = job, "busy"
+                    lane.fut = lane.ex.submit(worker, str(job.src),
+                                              str(job.out) if job.out else None, job.display)
+                    lane.deadline = time.monotonic() + timeout
+            report()
+            active = [ln for ln in lanes if ln.state in ("busy", "warming")]
+            if not active:
+                if pending and start_failures >= MAX_START_FAILURES:
+                    break
+                # every lane idle but jobs remain: loop assigns them
+                continue
+            busy_deadlines = [ln.deadline for ln in active if ln.state == "busy"]
+            wait_for = 0.5
+            if busy_deadlines:
+                wait_for = max(0.0, min(wait_for, min(busy_deadlines) - now))
+            wait([ln.fut for ln in active], timeout=wait_for, return_when=FIRST_COMPLETED)
+            now = time.monotonic()
+            for i, lane in enumerate(lanes):
+                if lane.state == "warming":
+                    if not lane.fut.done():
+                        continue
+                    if lane.fut.exception() is not None:
+                        start_failures += 1
+                        lane.kill()
+                        if start_failures >= MAX_START_FAILURES:
+                            lanes[i] = lane
+                            lane.state = "dead"
+                            continue
+                        lanes[i] = _Lane(ctx)
+                    else:
+                        start_failures = 0
+                        lane.state = "idle"
+                    continue
+                if lane.state != "busy":
+                    continue
+                job = lane.job
+                assert job is not None
+                replace = False
+                if lane.fut.done():
+                    try:
+                        results[job.index] = lane.fut.result()
+                    except BrokenProcessPool:
+                        results[job.index] = _failure(
+                            job.display, "worker-crashed",
+                            "Tiến trình xử lý sổ này bị dừng đột ngột (có thể do thiếu bộ nhớ "
+                            "hoặc tệp hỏng); sổ bị bỏ qua.",
+                            "Chạy riêng sổ này bằng thidua-xl check để xem chi tiết.")
+                        replace = True
+                    except Exception as e:  # noqa: BLE001 - e.g. an unpicklable result
+                        results[job.index] = _failure(
+                            job.display, "internal-error",
+                            f"Lỗi không mong đợi: {type(e).__name__}: {e}",
+                            "Gửi tệp này cho người phát triển.")
+                    lane.count += 1
+                    if lane.count >= RECYCLE_AFTER:
+                        replace = True
+                elif now >= lane.deadline:
+                    results[job.index] = _failure(
+                        job.display, "timeout",
+                        f"Sổ xử lý quá {timeout:g} giây nên bị dừng và bỏ qua.",
+                        "Kiểm tra riêng sổ này (thidua-xl check); nếu sổ rất lớn, chạy lại với "
+                        "--timeout lớn hơn.")
+                    replace = True
+                    lane.fut.cancel()
+                    lane.kill()
+                    lanes[i] = _Lane(ctx)
+                    lane = None
+                else:
+                    continue
+                done_count += 1
+                if lane is not None:
+                    lane.job, lane.state = None, "idle"
+                    if replace:
+                        lane.kill() if lane.count < RECYCLE_AFTER else lane.ex.shutdown(wait=False)
+                        lanes[i] = _Lane(ctx)
+            if all(ln.state == "dead" for ln in lanes) and pending:
+                break
+        # lanes could not start: every remaining job is an internal error
+        while pending:
+            job = pending.popleft()
+            results[job.index] = _failure(
+                job.display, "worker-start-failed",
+                "Không khởi động được tiến trình xử lý (cài đặt thidua_xl bị lỗi?).",
+                "Cài đặt lại thidua_xl rồi chạy lại.")
+            done_count += 1
+        report()
+    except BaseException:
+        for lane in lanes:
+            lane.kill()
+        raise
+    for lane in lanes:
+        if lane.state == "busy":
+            lane.kill()
+        else:
+            lane.ex.shutdown(wait=False, cancel_futures=True)
+    return [results[j.index] for j in jobs]
+
+
+# --------------------------------------------------------------------------------------
+# the batch
+# --------------------------------------------------------------------------------------
+def run_batch(inputs: list[str | Path], outdir: str | Path, *, jobs: int | None = None,
+              timeout: float = DEFAULT_TIMEOUT, progress: bool = True,
+              worker: Callable[..., Any] = score_job) -> BatchOutcome:
+    """Score every workbook under ``inputs`` into ``outdir`` and write ``tong-hop.xlsx``."""
+    from .errors import UsageError
+    from .io.atomic import output_error
+    from .summary import SUMMARY_NAME, cross_checks, write_summary
+
+    outdir = Path(outdir)
+    if outdir.exists() and not outdir.is_dir():
+        raise UsageError(f"'{outdir}' không phải là thư mục.", fix="Chọn một thư mục cho -o.")
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise output_error(outdir / SUMMARY_NAME, exc) from exc
+    work = discover(inputs, outdir)
+    if not work:
+        raise UsageError("Không tìm thấy sổ chấm điểm nào (.xlsx, .xlsm) trong: "
+                         + ", ".join(str(x) for x in inputs),
+                         fix="Kiểm tra lại đường dẫn thư mục hoặc tệp.")
+    missing = {j.index for j in work if not j.src.exists()}
+    runnable = [j for j in work if j.index not in missing]
+
+    bar = _Progress(len(work)) if progress else None
+    try:
+        done = run_jobs(runnable, workers=jobs, timeout=timeout, worker=worker,
+                        on_progress=(lambda d, t, cur: bar.update(d + len(missing), cur))
+                        if bar else None)
+    finally:
+        if bar:
+            bar.stop()
+    by_index = {j.index: r for j, r in zip(runnable, done)}
+    results = []
+    outputs: dict[str, str] = {}
+    for j in work:
+        if j.index in missing:
+            r = _failure(j.display, "file-not-found", f"Không tìm thấy tệp '{j.display}'.",
+                         "Kiểm tra lại đường dẫn.", status="unreadable")
+        else:
+            r = by_index[j.index]
+        results.append(r)
+        if j.out is not None and r.status != "unreadable" and j.out.exists():
+            outputs[r.file] = str(j.out.relative_to(outdir))
+    cross = cross_checks(results)
+    summary = write_summary(results, outdir / SUMMARY_NAME, cross, outputs)
+    return BatchOutcome(results, outputs, summary, cross)
+
+
+class _Progress:
+    """A rich progress bar on stderr showing the files being scored."""
+
+    def __init__(self, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn,
+                                   TextColumn, TimeElapsedColumn)
+
+        self.console = Console(stderr=True)
+        self.progress = Progress(SpinnerColumn(), TextColumn("Đang chấm"), BarColumn(),
+                                 MofNCompleteColumn(), TimeElapsedColumn(),
+                                 TextColumn("{task.description}"), console=self.console,
+                                 transient=False)
+        self.task = self.progress.add_task("", total=total)
+        self.progress.start()
+
+    def update(self, done: int, current: list[str]) -> None:
+        desc = ", ".join(Path(c).name for c in current[:3])
+        if len(current) > 3:
+            desc += f" (+{len(current) - 3})"
+        self.progress.update(self.task, completed=done, description=desc)
+
+    def stop(self) -> None:
+        self.progress.update(self.task, description="")
+        self.progress.stop()
+
+
+# --------------------------------------------------------------------------------------
+# command line
+# --------------------------------------------------------------------------------------
+def run_cli(args) -> int:
+    """``thidua-xl batch DIR_OR_FILES... -o OUTDIR [-j N] [--timeout S] [--json]``."""
+    import json
+    import sys
+
+    as_json = bool(getattr(args, "json", False))
+    jobs = getattr(args, "jobs", None)
+    if jobs is not None and jobs < 1:
+        from .errors import UsageError
+
+        raise UsageError("Số tiến trình (-j) phải từ 1 trở lên.")
+    timeout = getattr(args, "timeout", None) or DEFAULT_TIMEOUT
+    outcome = run_batch(list(args.inputs), args.output, jobs=jobs, timeout=float(timeout),
+                        progress=True)
+    if as_json:
+        sys.stdout.write(json.dumps([r.to_json() for r in outcome.results], ensure_ascii=False,
+                                    indent=2) + "\n")
+        sys.stdout.flush()
+    else:
+        _render(outcome)
+    return outcome.exit_code
+
+
+def _render(outcome: BatchOutcome) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .summary import STATUS_LABELS
+
+    con = Console(highlight=False)
+    table = Table(title="Kết quả chấm các sổ", header_style="bold")
+    for col in ("STT", "Tệp", "Khối thi đua", "Năm", "Trạng thái", "Lỗi", "Cảnh báo",
+                "Tệp kết quả"):
+        table.add_column(col)
+    for i, r in enumerate(outcome.results, 1):
+        e = sum(1 for f in r.findings if f.severity.value == "error")
+        w = len(r.findings) - e
+        style = {"ok": "green", "errors": "red", "unreadable": "red"}.get(r.status, "")
+        table.add_row(str(i), r.file, r.bloc or "—", str(r.year or "—"),
+                      f"[{style}]{STATUS_LABELS.get(r.status, r.status)}[/{style}]",
+                      str(e), str(w), outcome.outputs.get(r.file, "—"))
+    con.print(table)
+    for r in outcome.results:
+        errs = [f for f in r.findings if f.severity.value == "error"]
+        if not errs:
+            continue
+        con.print(f"[red]✘[/red] {r.file}: {len(errs)} lỗi")
+        for f in errs[:5]:
+            where = f" [{f.ref}]" if f.ref else ""
+            con.print(f"    {f.code}{where}: {f.message}", markup=False)
+        if len(errs) > 5:
+            con.print(f"    … và {len(errs) - 5} lỗi khác (xem sheet \"Kiểm tra\" của tệp kết quả).")
+    if outcome.cross:
+        con.print("[bold]Kiểm tra chéo giữa các khối:[/bold]")
+        for f in outcome.cross:
+            mark = "[red]Lỗi[/red]" if f.severity.value == "error" else "[yellow]Cảnh báo[/yellow]"
+            con.print(f"  {mark} {f.code}: ", end="")
+            con.print(f.message, markup=False)
+    con.print(f"Đã ghi bảng tổng hợp: [bold]{outcome.summary}[/bold]")
