@@ -4,11 +4,13 @@ Each example (workbooks/examples, built by workbooks/build_examples.py) is score
 command line exactly as a user would (``python -m thidua_xl score FILE -o OUT --json``) on a
 copy in ``tmp_path``; the JSON must carry every outcome the seed article states (awards per
 unit, ranks, next head and deputy), no findings, and the output workbook its three sheets.
-The committed files must also be what the generator builds (reproducible).
+Every unit's total, rank, classification and award must also equal the generator's own
+hand calculation from the spec, and the committed files what the generator builds.
 """
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -83,25 +85,49 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, encoding="utf-8", timeout=300)
 
 
+def load_builder():
+    """workbooks/build_examples.py as a module (it is a script, not part of the package)."""
+    name = "thidua_build_examples"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, BUILDER)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[name] = mod  # dataclasses look their module up while the class is made
+        spec.loader.exec_module(mod)
+    return sys.modules[name]
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory) -> dict:
+    """Score each example once with the command line: prefix -> (run, json, paths)."""
+    cache: dict = {}
+
+    def get(prefix: str):
+        if prefix not in cache:
+            src = example(prefix)
+            before = sha(src)
+            tmp = tmp_path_factory.mktemp(f"ex{prefix}")
+            copy = tmp / src.name
+            shutil.copyfile(src, copy)
+            out = tmp / "ket_qua.xlsx"
+            proc = run_cli("score", str(copy), "-o", str(out), "--json", cwd=tmp)
+            assert proc.returncode == 0, \
+                f"exit {proc.returncode}\n{proc.stderr}\n{proc.stdout[:2000]}"
+            doc = json.loads(proc.stdout)
+            if isinstance(doc, list):
+                assert len(doc) == 1
+                doc = doc[0]
+            cache[prefix] = dict(doc=doc, src=src, copy=copy, out=out, before=before)
+        return cache[prefix]
+    return get
+
+
 def test_five_examples_are_bundled():
     assert sorted(p.name[:3] for p in EXAMPLES.glob("*.xlsx")) == sorted(STATED)
 
 
 @pytest.mark.parametrize("prefix", sorted(STATED))
-def test_example_reproduces_its_seed(prefix: str, tmp_path: Path):
-    src = example(prefix)
-    before = sha(src)
-    copy = tmp_path / src.name
-    shutil.copyfile(src, copy)
-    out = tmp_path / "ket_qua.xlsx"
-
-    proc = run_cli("score", str(copy), "-o", str(out), "--json", cwd=tmp_path)
-    assert proc.returncode == 0, f"exit {proc.returncode}\n{proc.stderr}\n{proc.stdout[:2000]}"
-    doc = json.loads(proc.stdout)
-    if isinstance(doc, list):
-        assert len(doc) == 1
-        doc = doc[0]
-
+def test_example_reproduces_its_seed(prefix: str, scored):
+    doc = scored(prefix)["doc"]
     # a clean example: no error and no warning (the totals row matches, max declared right)
     assert doc["findings"] == [], doc["findings"]
     st = STATED[prefix]
@@ -139,7 +165,33 @@ def test_example_reproduces_its_seed(prefix: str, tmp_path: Path):
     if "next_deputy" in st:
         assert key(doc["next_deputy"]) == key(st["next_deputy"])
 
-    # the output workbook: the input plus the output sheets
+
+@pytest.mark.parametrize("prefix", sorted(STATED))
+def test_example_matches_the_hand_calculation(prefix: str, scored):
+    """Every unit's total, rank, classification and award, and the next head and deputy,
+    equal the generator's own calculation from the spec (an oracle independent of the
+    product), not only the outcomes the article happens to state."""
+    doc = scored(prefix)["doc"]
+    calc = load_builder().hand_calculation(prefix)
+    assert doc["max_total"] == pytest.approx(calc["max_total"])
+    hand = {key(n): u for n, u in calc["units"].items()}
+    assert sorted(hand) == sorted(key(u["name"]) for u in doc["units"])
+    for u in doc["units"]:
+        h = hand[key(u["name"])]
+        assert u["total"] == pytest.approx(h["total"], abs=1e-9), u["name"]
+        assert u["rank"] == h["rank"], u["name"]
+        assert u["tie"] is False, u["name"]
+        assert u["classification"] == h["cls"], u["name"]
+    awards = {key(n): f for n, f in calc["awards"].items()}
+    assert {key(u["name"]): u["award"] for u in doc["units"] if u["award"]} == awards
+    assert key(doc["next_head"]) == key(calc["next_head"])
+    assert key(doc["next_deputy"]) == key(calc["next_deputy"])
+
+
+@pytest.mark.parametrize("prefix", sorted(STATED))
+def test_example_output_workbook_and_untouched_input(prefix: str, scored):
+    run = scored(prefix)
+    out = run["out"]
     assert out.exists()
     wb = load_workbook(out, read_only=True)
     try:
@@ -149,10 +201,9 @@ def test_example_reproduces_its_seed(prefix: str, tmp_path: Path):
             assert sheet in wb.sheetnames, wb.sheetnames
     finally:
         wb.close()
-
-    # the input is never modified
-    assert sha(copy) == before
-    assert sha(src) == before
+    # the input is never modified, and the bundled file neither
+    assert sha(run["copy"]) == run["before"]
+    assert sha(run["src"]) == run["before"]
 
 
 def _values(path: Path) -> dict[str, list[tuple]]:
