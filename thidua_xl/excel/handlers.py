@@ -143,8 +143,15 @@ def analyze_book(book, grid=None):
     status(book, "Thi đua: đang kiểm tra và tính điểm…")
     analyze = getattr(api, "analyze", None)
     if analyze is not None:
-        return analyze(grid, grid.source)
-    return None, api.analyze_grid(grid, grid.source)
+        bloc, result = analyze(grid, grid.source)
+    else:
+        bloc, result = None, api.analyze_grid(grid, grid.source)
+    # xlwings Server/Lite cannot read number formats: flag results that look like raw
+    # percent-formatted cells (desktop Excel reads the formats, so this never fires there)
+    from .read_xlwings import percent_format_warnings
+
+    result.findings.extend(percent_format_warnings(grid, bloc))
+    return bloc, result
 
 
 def _summary(result) -> str:

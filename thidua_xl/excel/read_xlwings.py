@@ -156,16 +156,78 @@ def read_sheet(sheet, *, formats: bool = True) -> SheetGrid:
     return sg
 
 
+def formats_readable(book) -> bool:
+    """Whether this engine gives number formats synchronously (desktop Excel: yes)."""
+    try:
+        sheet = book.sheets[0]
+        sheet.range((1, 1)).number_format
+        return True
+    except Exception:  # noqa: BLE001 - NotImplementedError on the remote engine
+        return False
+
+
 def read_book(book, *, sheets: Iterable[str] | None = None, source: str | None = None,
               formats: bool = True) -> Grid:
-    """Read every sheet of ``book`` (or only the named ones) into a Grid."""
+    """Read every sheet of ``book`` (or only the named ones) into a Grid.
+
+    The grid gets an attribute ``percent_formats_known``: False when the engine could
+    not tell which numbers have a percent format (see :func:`percent_format_warnings`).
+    """
     wanted = set(sheets) if sheets is not None else None
     grid = Grid(source=source or _book_source(book), reader="xlwings")
     for sheet in book.sheets:
         if wanted is not None and sheet.name not in wanted:
             continue
         grid.sheets.append(read_sheet(sheet, formats=formats))
+    grid.percent_formats_known = bool(formats) and formats_readable(book)  # type: ignore[attr-defined]
     return grid
+
+
+def percent_format_warnings(grid: Grid, bloc) -> list:
+    """Warnings for Định lượng results that look like percent-formatted cells read raw.
+
+    Only for grids read without number formats: a criterion whose target is above 1.5
+    while every unit's result lies in [0, 1.5] was most likely typed as 99,8% (stored
+    0.998). Returns :class:`~thidua_xl.core.findings.Finding` objects.
+    """
+    if getattr(grid, "percent_formats_known", True) or bloc is None:
+        return []
+    from ..core.findings import Finding, Severity, split_ref
+    from ..core.models import CriterionType
+    from ..core.values import parse_number
+
+    try:
+        from ..core.engine import effective_types
+
+        types = effective_types(bloc)
+    except Exception:  # noqa: BLE001
+        types = {c.path: c.type for c in bloc.criteria}
+    out = []
+    for c in bloc.criteria:
+        if types.get(c.path, c.type) not in (CriterionType.QUANTITATIVE, CriterionType.LEADING):
+            continue
+        if c.target is None or c.target <= 1.5:
+            continue
+        vals = []
+        for cells in bloc.scores.values():
+            cell = cells.get(c.path)
+            if cell is None or cell.percent:
+                continue
+            p = parse_number(cell.value)
+            if p.value is not None and isinstance(cell.value, (int, float)):
+                vals.append(p.value)
+        if vals and all(0 <= v <= 1.5 for v in vals) and any(v > 0 for v in vals):
+            sheet, cell = split_ref(c.ref)
+            out.append(Finding(
+                severity=Severity.WARNING, code="percent-format-unknown", sheet=sheet,
+                cell=cell,
+                message=(f"Tiêu chí {c.code} \"{c.text}\": chỉ tiêu là {c.target:g} nhưng kết "
+                         f"quả các đơn vị chỉ từ 0 đến 1 (ví dụ {vals[0]:g}). Trên Excel cho "
+                         "web không đọc được định dạng %, nên nếu ô được định dạng phần trăm "
+                         "thì điểm tính ra sẽ sai."),
+                fix=("Gõ kết quả dưới dạng số phần trăm (99,8 thay vì 99,8%), hoặc chấm trên "
+                     "Excel máy tính / bằng lệnh thidua-xl score.")))
+    return out
 
 
 def _book_source(book) -> str:
@@ -182,6 +244,9 @@ def _book_source(book) -> str:
 async def read_book_async(book, **kwargs) -> Grid:
     """xlwings Lite: like :func:`read_book`, plus percent formats fetched asynchronously."""
     grid = read_book(book, **kwargs)
+    if getattr(grid, "percent_formats_known", False):
+        return grid
+    fetched = True
     for sg in grid.sheets:
         numeric = [k for k, v in sg.values.items()
                    if isinstance(v, (int, float)) and not isinstance(v, bool)]
@@ -192,6 +257,7 @@ async def read_book_async(book, **kwargs) -> Grid:
             rng = sheet.used_range
             fmts = await rng.get_number_format()
         except Exception:  # noqa: BLE001 - not available on this engine
+            fetched = False
             continue
         r0, c0 = rng.row, rng.column
         if isinstance(fmts, str):
@@ -203,4 +269,5 @@ async def read_book_async(book, **kwargs) -> Grid:
             i, j = r - r0, c - c0
             if 0 <= i < len(rows) and 0 <= j < len(rows[i]) and _is_percent_format(rows[i][j]):
                 sg.percent.add((r, c))
+    grid.percent_formats_known = fetched  # type: ignore[attr-defined]
     return grid
