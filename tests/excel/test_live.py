@@ -309,3 +309,26 @@ def test_render_plan_features_and_text_safety(tmp_path, remote):
 def test_as_text(text, out):
     assert as_text(text) == out
     assert as_text(3.5) == 3.5
+
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "workbooks" / "examples").glob("*.xlsx"))
+
+
+@pytest.mark.skipif(not EXAMPLES, reason="no example workbooks")
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem[:40] for p in EXAMPLES])
+def test_examples_through_the_ribbon(path, remote):
+    """The bundled examples: the ribbon writes the file writer's sheets (or, where the
+    remote engine cannot see percent formats, says so in a warning)."""
+    grid = api.read_grid(path)
+    has_percent = any(s.percent for s in grid.sheets)
+    result, plan = file_plan(path)
+    book = remote(path)
+    got = handlers.tinh_diem(book=book)
+    assert got is not None
+    if has_percent:
+        assert any(f.code == "percent-format-unknown" for f in got.findings)
+        return
+    assert got.to_json() == result.to_json()
+    assert [a["args"][1] for a in actions(book, "addSheet")] == [s.name for s in plan.sheets]
+    for sp in plan.sheets:
+        assert written_cells(book, sp.name) == expected_cells(sp), sp.name
