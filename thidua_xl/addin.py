@@ -281,13 +281,20 @@ def _fixed_compression():
 
 def build_vba_project(modules: list[tuple[str, str, str]] | None = None) -> bytes:
     """Compile the modules into a ``vbaProject.bin`` (an OLE compound file) with ms_ovba."""
-    from ms_ovba.Models.Entities.doc_module import DocModule
-    from ms_ovba.Models.Entities.reference import Reference
-    from ms_ovba.Models.Entities.reference_registered import ReferenceRegistered
-    from ms_ovba.Models.Entities.std_module import StdModule
-    from ms_ovba.Models.Fields.libid_reference import LibidReference
-    from ms_ovba.vbaProject import VbaProject
-    from ms_ovba.Views.project_ole_file import ProjectOleFile
+    try:
+        from ms_ovba.Models.Entities.doc_module import DocModule
+        from ms_ovba.Models.Entities.reference import Reference
+        from ms_ovba.Models.Entities.reference_registered import ReferenceRegistered
+        from ms_ovba.Models.Entities.std_module import StdModule
+        from ms_ovba.Models.Fields.libid_reference import LibidReference
+        from ms_ovba.Views.project_ole_file import ProjectOleFile
+        from ms_ovba.vbaProject import VbaProject
+    except ImportError:
+        from .errors import UsageError
+
+        raise UsageError("Thiếu gói ms-ovba để tạo add-in.",
+                         fix='Cài bằng lệnh: pip install "thidua_xl[addin]"',
+                         code="addin-deps-missing") from None
 
     class ClassModule(StdModule):
         """A class module: "Class=" in PROJECT, MODULETYPE 0x0022 in dir."""
@@ -559,7 +566,8 @@ def run_cli(args) -> int:
             return remove()
     except Exception as e:  # noqa: BLE001 - the CLI never shows a traceback
         msg = getattr(e, "message", None) or str(e)
-        _say(f"Lỗi khi xử lý add-in: {msg}")
+        fix = getattr(e, "fix", "")
+        _say(f"Lỗi khi xử lý add-in: {msg}" + (f"\n{fix}" if fix else ""))
         return 2
     _say("Cách dùng: thidua-xl addin install | remove | build [-o THƯ_MỤC]")
     return 2

@@ -158,3 +158,30 @@ def test_install_and_remove_into_a_startup_folder(tmp_path, monkeypatch, capsys)
         or "python" in (tmp_path / "cfg" / "thidua_xl.conf").read_text().lower()
     assert addin.remove() == 0
     assert not (tmp_path / "XLSTART" / "thidua_xl.xlam").exists()
+
+
+def test_command_line_builds_the_addin(tmp_path):
+    import subprocess
+
+    proc = subprocess.run([sys.executable, "-m", "thidua_xl", "addin", "build", "-o",
+                           str(tmp_path)], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tmp_path / "thidua_xl.xlam").is_file()
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_missing_ms_ovba_is_a_vietnamese_message(monkeypatch, tmp_path, capsys):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def fake_import(name, *args, **kwargs):
+        if name.startswith("ms_ovba"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    assert addin.run_cli(Namespace(action="build", output=str(tmp_path))) == 2
+    out = capsys.readouterr().out
+    assert "ms-ovba" in out and "pip install" in out
