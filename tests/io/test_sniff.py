@@ -1,0 +1,245 @@
+"""sniff / ensure_readable / read_grid on files that are not readable workbooks."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from thidua_xl.errors import UnreadableWorkbook
+from thidua_xl.io.readers import read_grid
+from thidua_xl.io.sniff import ensure_readable, sniff
+
+from ._make import cfb, rewrite_zip, zip_of
+
+BOMB = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+        b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>')
+
+
+def _book(path: Path) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Chấm điểm"
+    ws["A1"] = "Mã"
+    ws["B1"] = 1
+    wb.save(path)
+    return path
+
+
+def _expect(path: Path, code: str, *words: str) -> UnreadableWorkbook:
+    with pytest.raises(UnreadableWorkbook) as ei:
+        ensure_readable(path)
+    assert ei.value.code == code
+    with pytest.raises(UnreadableWorkbook) as ei2:
+        read_grid(path)
+    assert ei2.value.code == code
+    exc = ei.value
+    assert path.name in exc.message  # names the file
+    assert exc.fix and exc.fix in exc.message  # says how to fix
+    for w in words:
+        assert w in exc.message, (w, exc.message)
+    return exc
+
+
+def test_missing_file(tmp_path):
+    _expect(tmp_path / "không có.xlsx", "file-not-found", "không tìm thấy")
+
+
+def test_folder_is_not_a_file(tmp_path):
+    d = tmp_path / "thư mục.xlsx"
+    d.mkdir()
+    _expect(d, "not-a-file")
+
+
+def test_empty_file(tmp_path):
+    p = tmp_path / "rỗng.xlsx"
+    p.write_bytes(b"")
+    _expect(p, "empty-file", "rỗng")
+
+
+def test_encrypted_ooxml(tmp_path):
+    p = cfb(tmp_path / "mật khẩu.xlsx", ["\x06DataSpaces", "EncryptionInfo", "EncryptedPackage"])
+    assert sniff(p) == "encrypted"
+    exc = _expect(p, "encrypted-workbook", "mật khẩu", "File > Info > Protect Workbook")
+    assert "Encrypt" in exc.fix
+
+
+def test_legacy_xls_even_named_xlsx(tmp_path):
+    for name in ("cũ.xls", "cũ.xlsx"):
+        p = cfb(tmp_path / name, ["Workbook", "\x05SummaryInformation"])
+        assert sniff(p) == "xls"
+        _expect(p, "xls-not-supported", ".xls", "Save As")
+    p = cfb(tmp_path / "excel5.xlsx", ["Book"])
+    _expect(p, "xls-not-supported")
+
+
+def test_other_cfb_is_not_a_workbook(tmp_path):
+    p = cfb(tmp_path / "word.xlsx", ["WordDocument", "1Table"])
+    assert sniff(p) == "cfb"
+    _expect(p, "not-a-workbook")
+
+
+def test_xlsb(tmp_path):
+    ct = (b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+          b'content-types"><Override PartName="/xl/workbook.bin" ContentType="application/'
+          b'vnd.ms-excel.sheet.binary.macroEnabled.main"/></Types>')
+    rels = (b'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            b'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+            b'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            b'Target="xl/workbook.bin"/></Relationships>')
+    p = zip_of(tmp_path / "nhị phân.xlsx", {"[Content_Types].xml": ct, "_rels/.rels": rels,
+                                           "xl/workbook.bin": b"\x83\x01\x00"})
+    assert sniff(p) == "xlsb"
+    _expect(p, "xlsb-not-supported", ".xlsb")
+
+
+def test_ods(tmp_path):
+    p = zip_of(tmp_path / "libre.xlsx", {
+        "mimetype": "application/vnd.oasis.opendocument.spreadsheet",
+        "content.xml": "<office:document-content/>"})
+    assert sniff(p) == "ods"
+    _expect(p, "ods-not-supported", ".ods", "LibreOffice")
+
+
+@pytest.mark.parametrize("content,kind", [
+    ("STT,Tên đơn vị,Điểm\n1,Sở A,95\n2,Sở B,90\n".encode(), "csv"),
+    ("STT;Tên đơn vị\n1;Sở A\n".encode("utf-8-sig"), "csv"),
+    ("STT\tTên\n1\tSở A\n".encode("utf-16"), "csv"),
+    (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "html"),
+    (b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">'
+     b"</Workbook>", "xml2003"),
+    ("Ghi chú: tệp này chỉ là văn bản.".encode(), "text"),
+])
+def test_text_given_as_xlsx(tmp_path, content, kind):
+    p = tmp_path / "bảng.xlsx"
+    p.write_bytes(content)
+    assert sniff(p) == kind
+    _expect(p, "not-a-workbook", "không phải sổ tính Excel")
+
+
+def test_random_binary_is_not_a_zip(tmp_path):
+    p = tmp_path / "ảnh.xlsx"
+    p.write_bytes(bytes(range(256)) * 20)
+    assert sniff(p) == "binary"
+    _expect(p, "not-a-zip")
+
+
+def test_truncated_zip(tmp_path):
+    src = _book(tmp_path / "a.xlsx")
+    data = src.read_bytes()
+    for cut in (len(data) // 2, len(data) - 30, 30):
+        p = tmp_path / f"cut{cut}.xlsx"
+        p.write_bytes(data[:cut])
+        assert sniff(p) == "corrupt-zip"
+        _expect(p, "corrupt-zip", "hỏng")
+
+
+def test_damaged_member(tmp_path):
+    """A zip whose central directory is fine but a member's compressed bytes are garbage."""
+    src = _book(tmp_path / "a.xlsx")
+    data = bytearray(src.read_bytes())
+    import zipfile
+
+    with zipfile.ZipFile(src) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+    for i in range(start + 2, start + min(info.compress_size - 2, 60)):
+        data[i] ^= 0x5A
+    p = tmp_path / "bad member.xlsx"
+    p.write_bytes(bytes(data))
+    with pytest.raises(UnreadableWorkbook) as ei:
+        read_grid(p)
+    assert ei.value.code in ("corrupt-zip", "malformed-xml", "read-failed")
+    assert p.name in ei.value.message
+
+
+def test_zip_without_workbook(tmp_path):
+    p = zip_of(tmp_path / "thiếu.xlsx", {"docProps/app.xml": "<Properties/>"})
+    assert sniff(p) == "missing-parts"
+    _expect(p, "missing-parts", "xl/workbook.xml")
+
+
+def test_docx_named_xlsx(tmp_path):
+    p = zip_of(tmp_path / "văn bản.xlsx", {"word/document.xml": "<w:document/>",
+                                          "[Content_Types].xml": "<Types/>"})
+    _expect(p, "not-a-workbook", "Word")
+
+
+@pytest.mark.parametrize("member", ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml",
+                                    "xl/workbook.xml"])
+def test_entity_expansion_is_refused(tmp_path, member):
+    src = _book(tmp_path / "a.xlsx")
+    import zipfile
+
+    with zipfile.ZipFile(src) as z:
+        names = z.namelist()
+        body = z.read(member) if member in names else b"<sst/>"
+    body = body.split(b"?>", 1)[-1] if body.startswith(b"<?xml") else body
+    hostile = BOMB + body.replace(b"<c r=\"A1\" t=\"s\">", b"<c r=\"A1\" t=\"inlineStr\">")
+    if member in names:
+        p = rewrite_zip(src, tmp_path / "bom.xlsx", edits={member: hostile})
+    else:
+        p = rewrite_zip(src, tmp_path / "bom.xlsx", add={member: hostile})
+    assert sniff(p) == "unsafe-xml"
+    _expect(p, "unsafe-xml", "không an toàn")
+    for reader in ("calamine", "openpyxl"):
+        with pytest.raises(UnreadableWorkbook) as ei:
+            read_grid(p, reader=reader)
+        assert ei.value.code == "unsafe-xml"
+
+
+def test_dtd_deep_in_sheet_is_refused_by_the_scan(tmp_path):
+    """A DOCTYPE after a long XML prolog comment escapes the 2 KB peek: the streaming scan
+    (and openpyxl's defusedxml) still refuse it."""
+    from thidua_xl.io import ooxml_meta
+
+    src = _book(tmp_path / "a.xlsx")
+    import zipfile
+
+    with zipfile.ZipFile(src) as z:
+        body = z.read("xl/worksheets/sheet1.xml").split(b"?>", 1)[-1]
+    hostile = (b'<?xml version="1.0"?>\n<!--' + b"x" * 5000 + b"-->" + BOMB.split(b"?>", 1)[1]
+               + body)
+    p = rewrite_zip(src, tmp_path / "deep.xlsx", edits={"xl/worksheets/sheet1.xml": hostile})
+    with pytest.raises(UnreadableWorkbook) as ei:
+        ooxml_meta.scan(p)
+    assert ei.value.code == "unsafe-xml"
+    for reader in ("auto", "openpyxl"):
+        with pytest.raises(UnreadableWorkbook) as ei:
+            read_grid(p, reader=reader)
+        assert ei.value.code == "unsafe-xml", reader
+
+
+def test_malformed_sheet_xml(tmp_path):
+    src = _book(tmp_path / "a.xlsx")
+    import zipfile
+
+    with zipfile.ZipFile(src) as z:
+        body = z.read("xl/worksheets/sheet1.xml")
+    p = rewrite_zip(src, tmp_path / "gãy.xlsx",
+                    edits={"xl/worksheets/sheet1.xml": body[: len(body) // 2]})
+    with pytest.raises(UnreadableWorkbook) as ei:
+        read_grid(p)
+    assert ei.value.code in ("malformed-xml", "read-failed")
+    assert "gãy.xlsx" in ei.value.message and ei.value.fix
+
+
+def test_unknown_reader_is_usage_error(tmp_path):
+    from thidua_xl.errors import UsageError
+
+    with pytest.raises(UsageError):
+        read_grid(_book(tmp_path / "a.xlsx"), reader="xlrd")
+
+
+def test_readable_kinds(tmp_path):
+    p = _book(tmp_path / "a.xlsx")
+    assert sniff(p) == "xlsx" == ensure_readable(p)
+    # detected by content, not by extension
+    q = tmp_path / "không đuôi"
+    q.write_bytes(p.read_bytes())
+    assert sniff(q) == "xlsx"
+    g = read_grid(q)
+    assert g.sheets[0].values[(1, 2)] == 1
+    g = read_grid(q, reader="openpyxl")
+    assert g.sheets[0].values[(1, 2)] == 1
