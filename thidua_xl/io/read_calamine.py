@@ -2,8 +2,8 @@
 
 calamine gives values and merged ranges; :mod:`thidua_xl.io.ooxml_meta` adds what it does
 not give (percent formats, formulas without a cached value, error cells, hidden rows and
-columns). Values: int/float (a whole float becomes an int), str (NFC; empty strings are not
-stored), bool, datetime (a date becomes a datetime at midnight), time, timedelta; an Excel
+columns). Values: int/float (a whole float becomes an int), str (NFC; empty and blank
+strings are not stored), bool, datetime (a date becomes a datetime at midnight), time, timedelta; an Excel
 error cell is its text ("#DIV/0!").
 """
 from __future__ import annotations
@@ -43,7 +43,7 @@ def normalize_value(v: Any) -> Any:
     if isinstance(v, int):
         return v
     if isinstance(v, str):
-        if not v:
+        if not v or v.isspace():  # blank text is no value (calamine drops it anyway)
             return None
         return v if v.isascii() else unicodedata.normalize("NFC", v)
     if isinstance(v, _dt.datetime):

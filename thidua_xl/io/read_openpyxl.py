@@ -111,7 +111,21 @@ def _read(path: str | os.PathLike, only: Callable[[str], bool] | None) -> Grid:
 
 
 def convert_error(exc: BaseException, path: str | os.PathLike) -> UnreadableWorkbook:
-    """An openpyxl / zipfile / XML exception as an :class:`UnreadableWorkbook`."""
+    """An openpyxl / zipfile / XML exception as an :class:`UnreadableWorkbook`; openpyxl
+    wraps the real cause ("Unable to read workbook ..."), so the chain is looked at too."""
+    chain: list[BaseException] = []
+    e: BaseException | None = exc
+    while e is not None and len(chain) < 8 and e not in chain:
+        chain.append(e)
+        e = e.__cause__ or e.__context__
+    for e in reversed(chain):  # the root cause first
+        err = _convert_one(e, path)
+        if err.code != "read-failed":
+            return err
+    return _convert_one(exc, path)
+
+
+def _convert_one(exc: BaseException, path: str | os.PathLike) -> UnreadableWorkbook:
     import zipfile
     import zlib
     from xml.etree.ElementTree import ParseError
