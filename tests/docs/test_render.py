@@ -216,3 +216,16 @@ def test_minutes_and_results_read_back(rendered):
     totals = [c for c in res["H"] if isinstance(c.value, (int, float))]
     assert [c.value for c in totals][:3] == [99.0, 98.0, 97.0]
     assert all(c.number_format == "0.00" for c in totals)
+
+
+def test_sparse_results_render_without_crashing(tmp_path):
+    from thidua_xl.core.models import BlocResult, UnitResult
+
+    empty = build_plan(BlocResult())
+    assert [s.name for s in empty.sheets] == list(OUTPUT_SHEETS)
+    assert not empty.sheet(OUTPUT_RESULTS).charts
+    render_to_file(empty, tmp_path / "empty.xlsx")
+    sparse = BlocResult(units=[UnitResult(name="Sở A", key="sở a")], sections=[("I", "")])
+    wb = load_workbook(render_to_file(build_plan(sparse), tmp_path / "sparse.xlsx"))
+    assert wb[OUTPUT_PROPOSALS]["A1"].value.startswith("KHỐI THI ĐUA")
+    assert "……" in " ".join(str(c.value) for c in wb[OUTPUT_PROPOSALS]["D"] if c.value)
