@@ -2,6 +2,8 @@ Attribute VB_Name = "RibbonThidua"
 ' Ribbon callbacks of the thidua_xl add-in: one Sub per button of customUI.xml.
 ' Each runs one handler of thidua_xl.excel.handlers through xlwings' RunPython; the
 ' handlers catch every error and show a Vietnamese message box themselves.
+' The Subs are named TD_Ribbon_* (not TD_KiemTra...): VBA names are case-insensitive
+' and TD_KIEMTRA is a worksheet function of the add-in (module xlwings_udfs).
 ' Keep this file ASCII (the VBA editor does not read UTF-8): Vietnamese text is
 ' spelled with ChrW().
 Option Explicit
@@ -15,43 +17,43 @@ Private Function NoWorkbook() As Boolean
 End Function
 
 ' Button: Kiem tra so
-Sub TD_KiemTra(control As IRibbonControl)
+Sub TD_Ribbon_KiemTra(control As IRibbonControl)
     If NoWorkbook() Then Exit Sub
     RunPython "import thidua_xl.excel.handlers as h; h.kiem_tra()"
 End Sub
 
 ' Button: Tinh diem & xep hang
-Sub TD_TinhDiem(control As IRibbonControl)
+Sub TD_Ribbon_TinhDiem(control As IRibbonControl)
     If NoWorkbook() Then Exit Sub
     RunPython "import thidua_xl.excel.handlers as h; h.tinh_diem()"
 End Sub
 
 ' Button: De nghi khen thuong
-Sub TD_DeNghiKhenThuong(control As IRibbonControl)
+Sub TD_Ribbon_DeNghiKhenThuong(control As IRibbonControl)
     If NoWorkbook() Then Exit Sub
     RunPython "import thidua_xl.excel.handlers as h; h.de_nghi_khen_thuong()"
 End Sub
 
 ' Button: Gop phieu tu cham
-Sub TD_GopPhieuTuCham(control As IRibbonControl)
+Sub TD_Ribbon_GopPhieuTuCham(control As IRibbonControl)
     If NoWorkbook() Then Exit Sub
     RunPython "import thidua_xl.excel.handlers as h; h.gop_phieu_tu_cham()"
 End Sub
 
 ' Button: Tao so mau
-Sub TD_TaoSoMau(control As IRibbonControl)
+Sub TD_Ribbon_TaoSoMau(control As IRibbonControl)
     If NoWorkbook() Then Exit Sub
     RunPython "import thidua_xl.excel.handlers as h; h.tao_so_mau()"
 End Sub
 
 ' Button: Xuat PDF
-Sub TD_XuatPdf(control As IRibbonControl)
+Sub TD_Ribbon_XuatPdf(control As IRibbonControl)
     If NoWorkbook() Then Exit Sub
     RunPython "import thidua_xl.excel.handlers as h; h.xuat_pdf()"
 End Sub
 
 ' Button: Huong dan
-Sub TD_HuongDan(control As IRibbonControl)
+Sub TD_Ribbon_HuongDan(control As IRibbonControl)
     If NoWorkbook() Then Exit Sub
     RunPython "import thidua_xl.excel.handlers as h; h.huong_dan()"
 End Sub

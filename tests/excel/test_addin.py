@@ -65,7 +65,7 @@ def test_ribbon_xml(built):
     for b in buttons:
         assert b.get("imageMso"), b.get("id")
         assert b.get("screentip") and b.get("supertip")
-        assert b.get("onAction", "").startswith("TD_")
+        assert b.get("onAction", "").startswith("RibbonThidua.TD_Ribbon_")
 
 
 def test_every_on_action_is_a_sub_of_the_vba_project(built):
@@ -73,16 +73,31 @@ def test_every_on_action_is_a_sub_of_the_vba_project(built):
         root = ET.fromstring(z.read("customUI/customUI.xml"))
     actions = [b.get("onAction") for b in root.iter(f"{{{NS}}}button")]
     modules = _vba_modules(built)
-    ribbon = modules["RibbonThidua"]
     for action, handler in zip(actions, HANDLERS):
-        m = re.search(rf"^Sub {action}\(control As IRibbonControl\)\s*$(.*?)^End Sub",
-                      ribbon, flags=re.M | re.S)
+        module, _, sub = action.rpartition(".")
+        assert module in modules
+        m = re.search(rf"^Sub {sub}\(control As IRibbonControl\)\s*$(.*?)^End Sub",
+                      modules[module], flags=re.M | re.S)
         assert m, action
         assert f'RunPython "import thidua_xl.excel.handlers as h; h.{handler}()"' in m.group(1)
     # xlwings' own module (RunPython) is in the project, for this add-in's name
     assert "Public Function RunPython(" in modules["xlwings"]
     assert 'PROJECT_NAME As String = "thidua_xl"' in modules["xlwings"]
     assert "Dictionary" in modules
+
+
+def test_ribbon_callbacks_do_not_clash_with_worksheet_functions(built):
+    """VBA names are case-insensitive: a Sub TD_KiemTra would shadow the UDF TD_KIEMTRA."""
+    from thidua_xl.excel.udfs import UDF_NAMES
+
+    procs: dict[str, str] = {}
+    for module, code in _vba_modules(built).items():
+        for name in re.findall(r"^(?:Public |Private )?(?:Sub|Function) (\w+)\(", code,
+                               flags=re.M):
+            assert name.lower() not in procs or procs[name.lower()] == module, name
+            procs[name.lower()] = module
+    for udf in UDF_NAMES:
+        assert procs[udf.lower()] == "xlwings_udfs"
 
 
 def test_handlers_named_by_the_ribbon_exist():
