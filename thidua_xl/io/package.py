@@ -30,6 +30,7 @@ then falls back to :func:`write_with_openpyxl`.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
 import logging
@@ -110,29 +111,31 @@ def sheet_key(name: str) -> str:
 @dataclass
 class XmlDoc:
     root: ET.Element
-    #: prefix -> namespace URI as declared anywhere in the source ("" = default namespace)
-    nsmap: dict[str, str]
+    #: namespace declarations (prefix, uri) of the elements that carry them, in source
+    #: order ("" = default namespace); kept where they were so the part keeps its shape
+    decls: dict[ET.Element, list[tuple[str, str]]]
 
 
 def parse_xml(data: bytes, what: str = "XML") -> XmlDoc:
     """Parse (defusedxml: no entities, no external references) keeping the prefixes."""
-    nsmap: dict[str, str] = {}
+    decls: dict[ET.Element, list[tuple[str, str]]] = {}
+    pending: list[tuple[str, str]] = []
+    root = None
     try:
-        it = _safe_iterparse(io.BytesIO(data), events=("start-ns",))
-        for _event, (prefix, uri) in it:
-            old = nsmap.get(prefix)
-            if old is None:
-                nsmap[prefix] = uri
-            elif old != uri:
-                raise GraftError(f"{what}: prefix {prefix!r} bound to two namespaces")
-        root = it.root  # type: ignore[attr-defined]
-    except GraftError:
-        raise
+        for event, item in _safe_iterparse(io.BytesIO(data), events=("start-ns", "start")):
+            if event == "start-ns":
+                pending.append(item)
+            else:
+                if root is None:
+                    root = item
+                if pending:
+                    decls[item] = pending
+                    pending = []
     except Exception as exc:  # ParseError, defusedxml's EntitiesForbidden, ...
         raise GraftError(f"{what}: {exc}") from exc
     if root is None:
         raise GraftError(f"{what}: empty document")
-    return XmlDoc(root, nsmap)
+    return XmlDoc(root, decls)
 
 
 def _esc_text(s: str) -> str:
@@ -158,74 +161,80 @@ def _esc_attr(s: str) -> str:
     return s
 
 
+class _Scope:
+    """Namespace bindings in scope at one element (prefix -> uri and back)."""
+
+    __slots__ = ("prefixes", "el_prefix", "at_prefix")
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self.prefixes = prefixes
+        self.el_prefix: dict[str, str] = {}
+        self.at_prefix: dict[str, str] = {}
+        for p, u in prefixes.items():  # later (inner) bindings win
+            if u:
+                self.el_prefix[u] = p
+                if p:
+                    self.at_prefix[u] = p
+        default = prefixes.get("")
+        if default:
+            self.el_prefix[default] = ""  # elements prefer the default namespace
+
+
 def serialize_xml(doc: XmlDoc) -> bytes:
-    """UTF-8 XML with every namespace declaration of the source on the root element."""
-    decls = dict(doc.nsmap)
-    el_prefix: dict[str, str] = {}
-    at_prefix: dict[str, str] = {}
-    for p, u in decls.items():
-        el_prefix.setdefault(u, p)
-        if p:
-            at_prefix.setdefault(u, p)
+    """UTF-8 XML; namespace declarations stay on the elements that declared them.
 
-    def fresh(uri: str) -> str:
-        n = 0
-        while f"ns{n}" in decls:
-            n += 1
-        decls[f"ns{n}"] = uri
-        return f"ns{n}"
-
-    default_uri = decls.get("")
-    for el in doc.root.iter():
-        tag = el.tag
-        if not isinstance(tag, str):
-            continue
-        if tag[0] == "{":
-            uri = tag[1:].partition("}")[0]
-            if uri not in el_prefix:
-                p = fresh(uri)
-                el_prefix[uri] = p
-                at_prefix.setdefault(uri, p)
-        elif default_uri:
-            raise GraftError(f"element {tag!r} without namespace under a default namespace")
-        for k in el.attrib:
-            if k[0] == "{":
-                uri = k[1:].partition("}")[0]
-                if uri != XML_NS and uri not in at_prefix:
-                    p = fresh(uri)
-                    at_prefix[uri] = p
-                    el_prefix.setdefault(uri, p)
-
-    names: dict[str, str] = {}
-
-    def qname(key: str, attr: bool) -> str:
-        cache_key = ("@" if attr else "") + key
-        q = names.get(cache_key)
-        if q is None:
-            if key[0] != "{":
-                q = key
-            else:
-                uri, _, local = key[1:].partition("}")
-                if uri == XML_NS:
-                    p = "xml"
-                else:
-                    p = (at_prefix if attr else el_prefix)[uri]
-                q = f"{p}:{local}" if p else local
-            names[cache_key] = q
-        return q
-
+    Elements added by this module reuse the prefixes in scope; a namespace with no
+    prefix in scope gets a new declaration on the element that needs it.
+    """
     out: list[str] = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n']
     w = out.append
+    decls = doc.decls
 
-    def write(el: ET.Element, root: bool) -> None:
+    def split(key: str) -> tuple[str, str]:
+        if key[0] == "{":
+            uri, _, local = key[1:].partition("}")
+            return uri, local
+        return "", key
+
+    def write(el: ET.Element, parent: _Scope) -> None:
         tag = el.tag
         if not isinstance(tag, str):  # comment / PI (not kept by the parser anyway)
             return
+        own = list(decls.get(el, ()))
+        scope = parent
+        if own:
+            scope = _Scope({**parent.prefixes, **dict(own)})
+        needed: list[tuple[str, bool]] = [(tag, False)] + [(k, True) for k in el.attrib]
+        for key, attr in needed:
+            uri, _ = split(key)
+            if uri == XML_NS:
+                continue
+            if not uri:
+                if not attr and scope.prefixes.get(""):
+                    own.append(("", ""))  # undeclare the default namespace
+                    scope = _Scope({**scope.prefixes, "": ""})
+                continue
+            if uri in (scope.at_prefix if attr else scope.el_prefix):
+                continue
+            n = 0
+            while f"ns{n}" in scope.prefixes:
+                n += 1
+            own.append((f"ns{n}", uri))
+            scope = _Scope({**scope.prefixes, f"ns{n}": uri})
+
+        def qname(key: str, attr: bool) -> str:
+            uri, local = split(key)
+            if not uri:
+                return local
+            if uri == XML_NS:
+                return "xml:" + local
+            p = (scope.at_prefix if attr else scope.el_prefix)[uri]
+            return f"{p}:{local}" if p else local
+
         q = qname(tag, False)
         w("<" + q)
-        if root:
-            for p, u in decls.items():
-                w(f' xmlns:{p}="{_esc_attr(u)}"' if p else f' xmlns="{_esc_attr(u)}"')
+        for p, u in own:
+            w(f' xmlns:{p}="{_esc_attr(u)}"' if p else f' xmlns="{_esc_attr(u)}"')
         for k, v in el.attrib.items():
             w(f' {qname(k, True)}="{_esc_attr(v)}"')
         if len(el) or el.text:
@@ -233,14 +242,14 @@ def serialize_xml(doc: XmlDoc) -> bytes:
             if el.text:
                 w(_esc_text(el.text))
             for child in el:
-                write(child, False)
+                write(child, scope)
                 if child.tail:
                     w(_esc_text(child.tail))
             w(f"</{q}>")
         else:
             w("/>")
 
-    write(doc.root, True)
+    write(doc.root, _Scope({}))
     return "".join(out).encode("utf-8")
 
 
@@ -677,14 +686,14 @@ def _new_info(name: str, like: zipfile.ZipInfo | None = None) -> zipfile.ZipInfo
 
 # --------------------------------------------------------------------------- graft
 
-def graft_sheets(base: Path | str, donor: Path | str, out: Path | str, *,
+def graft_sheets(base: Path | str, donor: Path | str | None, out: Path | str, *,
                  replace: Iterable[str], select: str | None = None,
                  target_kind: str | None = None) -> None:
     """Write ``out`` = ``base`` minus the sheets named in ``replace`` plus ``donor``'s sheets.
 
     ``base`` (the user's .xlsx/.xlsm) is only read. ``donor`` is a workbook written by
     openpyxl holding only the new sheets; they are appended after the base's sheets in
-    their order. Sheets of the base whose name equals (case-insensitively) one in
+    their order (None: only remove the ``replace`` sheets). Sheets of the base whose name equals (case-insensitively) one in
     ``replace`` or one of the donor's are removed first, so output sheets are replaced,
     never duplicated. ``select`` names the sheet to make active and the only selected tab.
     ``target_kind`` ("xlsx", "xlsm", "xltx", "xltm") sets the workbook content type to
@@ -694,25 +703,21 @@ def graft_sheets(base: Path | str, donor: Path | str, out: Path | str, *,
     ``out`` is written directly: wrap the call in :func:`thidua_xl.io.atomic.atomic_write`.
     Raises :class:`GraftError` on content it cannot graft, OSError on I/O errors.
     """
-    base, donor, out = Path(base), Path(donor), Path(out)
+    base, out = Path(base), Path(out)
     if base.resolve() == out.resolve():
         raise GraftError("the output must not be the input workbook")
-    try:
-        bz = zipfile.ZipFile(base)
-    except zipfile.BadZipFile as exc:
-        raise GraftError(f"{base.name}: not a zip package ({exc})") from exc
-    with bz:
+    with contextlib.ExitStack() as stack:
         try:
-            dz = zipfile.ZipFile(donor)
+            bz = stack.enter_context(zipfile.ZipFile(base))
+            dz = None if donor is None else stack.enter_context(zipfile.ZipFile(donor))
         except zipfile.BadZipFile as exc:
-            raise GraftError(f"donor: not a zip package ({exc})") from exc
-        with dz:
-            _Graft(_Package(bz, base.name), _Package(dz, "donor"), replace, select,
-                   target_kind).write(out)
+            raise GraftError(f"not a zip package ({exc})") from exc
+        _Graft(_Package(bz, base.name), None if dz is None else _Package(dz, "donor"),
+               replace, select, target_kind).write(out)
 
 
 class _Graft:
-    def __init__(self, b: _Package, d: _Package, replace: Iterable[str], select: str | None,
+    def __init__(self, b: _Package, d: _Package | None, replace: Iterable[str], select: str | None,
                  target_kind: str | None) -> None:
         self.b, self.d = b, d
         self.replace = {sheet_key(n) for n in replace}
@@ -746,7 +751,6 @@ class _Graft:
         if ct_name is None:
             raise GraftError(f"{b.what}: no [Content_Types].xml")
         self.ct = _ContentTypes(b.xml(ct_name))
-        self.d_ct = _ContentTypes(d.xml("[Content_Types].xml"))
 
         self.wb_part = _office_document(b)
         self.wb_dir = posixpath.dirname(self.wb_part)
@@ -758,11 +762,15 @@ class _Graft:
         self.wb_rels_name = b.find(rels_name(self.wb_part)) or rels_name(self.wb_part)
         rels = {r.id: r for r in _rels_of(wb_rels_doc)}
 
-        d_wb_part = _office_document(d)
-        d_wb = d.xml(d_wb_part)
-        d_rels = {r.id: r for r in d.rels(d_wb_part)}
-        d_sheets_el = d_wb.root.find(_M + "sheets")
-        donor_sheets = [] if d_sheets_el is None else list(d_sheets_el)
+        if d is not None:
+            self.d_ct = _ContentTypes(d.xml("[Content_Types].xml"))
+            d_wb_part = _office_document(d)
+            d_wb = d.xml(d_wb_part)
+            d_rels = {r.id: r for r in d.rels(d_wb_part)}
+            d_sheets_el = d_wb.root.find(_M + "sheets")
+            donor_sheets = [] if d_sheets_el is None else list(d_sheets_el)
+        else:
+            d_wb_part, d_wb, d_rels, donor_sheets = "", None, {}, []
         self.replace |= {sheet_key(s.get("name", "")) for s in donor_sheets}
 
         sheets_el = self.wb.root.find(_M + "sheets")
@@ -831,13 +839,13 @@ class _Graft:
 
         # ---- styles
         taken = {n.lower() for n in b.infos}
-        xf_map, dxf_map = self._merge_styles(rels, taken)
+        xf_map, dxf_map = self._merge_styles(rels, taken) if d is not None else ({}, {})
 
         # ---- shared strings of the donor
         strings: list[ET.Element] = []
         for rel in d_rels.values():
             if rel.type == NS_R + "/sharedStrings":
-                sst = d.xml(_resolve(d_wb_part, rel.target))
+                sst = d.xml(_resolve(d_wb_part, rel.target))  # type: ignore[union-attr]
                 strings = list(sst.root.iter(_M + "si"))
 
         # ---- the final sheet order and the active tab
@@ -882,6 +890,7 @@ class _Graft:
         used_rids = {r.id for r in rels.values()}
         next_sheet_id = max(sheet_ids, default=0) + 1
         for j, s in enumerate(donor_sheets):
+            assert d is not None
             rel = d_rels.get(s.get(_RID, ""))
             if rel is None or rel.type != RT_WORKSHEET:
                 raise GraftError(f"donor sheet {s.get('name')!r} is not a worksheet")
@@ -908,7 +917,7 @@ class _Graft:
             next_sheet_id += 1
 
         # ---- defined names of the donor
-        d_dn = d_wb.root.find(_M + "definedNames")
+        d_dn = None if d_wb is None else d_wb.root.find(_M + "definedNames")
         if d_dn is not None and len(d_dn):
             if dn_el is None:
                 dn_el = ET.Element(_M + "definedNames")
@@ -964,6 +973,7 @@ class _Graft:
     def _merge_styles(self, rels: dict[str, _Rel], taken: set[str]
                       ) -> tuple[dict[int, int], dict[int, int]]:
         b, d = self.b, self.d
+        assert d is not None
         d_wb_part = _office_document(d)
         d_styles = None
         for rel in d.rels(d_wb_part):
@@ -1002,6 +1012,7 @@ class _Graft:
                       part_map: dict[str, str], taken: set[str]) -> None:
         """Copy the parts ``d_src`` references (recursively) and its relationships."""
         d = self.d
+        assert d is not None
         rels_doc = d.rels_doc(d_src)
         if rels_doc is None:
             return

@@ -1,0 +1,112 @@
+"""Write output workbooks: the input plus the output sheets, or the output sheets alone.
+
+:func:`write_output` renders the plan into a small donor workbook (openpyxl) and grafts
+its sheets into a copy of the user's package (:mod:`thidua_xl.io.package`): everything of
+the user's stays as it was (macros, images, charts, styles, defined names), old output
+sheets are replaced, and the result is written atomically (:mod:`thidua_xl.io.atomic`).
+If grafting fails on content it does not know, it falls back to an openpyxl load/save of
+the input (slower, may lose what openpyxl does not model) and logs why.
+
+The input file is never modified: an output path naming the input is refused.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from thidua_xl.errors import OutputError, ThiduaError
+from thidua_xl.io.atomic import atomic_write, output_error
+from thidua_xl.io.plan import WritePlan
+
+log = logging.getLogger(__name__)
+
+__all__ = ["write_output", "write_plan_only"]
+
+_KINDS = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xltx": "xltx", ".xltm": "xltm"}
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return os.path.normcase(str(a.resolve())) == os.path.normcase(str(b.resolve()))
+
+
+def _replace_names(plan: WritePlan) -> tuple[str, ...]:
+    return tuple(plan.replace) + tuple(s.name for s in plan.sheets)
+
+
+def write_output(base: Path | str, plan: WritePlan, out: Path | str) -> Path:
+    """Write ``out`` = the workbook ``base`` plus the sheets of ``plan``; return ``out``.
+
+    Sheets of ``base`` named in ``plan.replace`` (or like a plan sheet) are replaced.
+    ``out`` may be a previous output (it is replaced atomically) but never ``base``.
+    Raises :class:`OutputError` (Vietnamese message) when ``out`` cannot be written.
+    """
+    base, out = Path(base), Path(out)
+    if _same_file(base, out):
+        raise OutputError(
+            f"Tệp kết quả '{out}' trùng với tệp đầu vào; tệp đầu vào không bao giờ bị ghi đè.",
+            fix="Chọn một tên tệp kết quả khác (tùy chọn -o).")
+    if not base.is_file():
+        raise OutputError(f"Không tìm thấy tệp đầu vào '{base}' để ghi kết quả.",
+                          fix="Kiểm tra lại đường dẫn của tệp đầu vào.")
+    from thidua_xl.io.package import GraftError, graft_sheets
+
+    replace = _replace_names(plan)
+    kind = _KINDS.get(out.suffix.lower())
+    try:
+        with tempfile.TemporaryDirectory(prefix="thidua-xl-") as td:
+            donor: Path | None = None
+            if plan.sheets:
+                from thidua_xl.io.render_openpyxl import render_to_file
+
+                donor = render_to_file(plan, Path(td) / "donor.xlsx")
+            with atomic_write(out) as tmp:
+                graft_sheets(base, donor, tmp, replace=replace, select=plan.select,
+                             target_kind=kind)
+        return out
+    except ThiduaError:
+        raise
+    except OSError as exc:
+        raise output_error(out, exc) from exc
+    except (GraftError, Exception) as exc:  # noqa: BLE001 - any grafting failure
+        log.warning("Ghép sheet vào tệp '%s' không được (%s); dùng openpyxl thay thế.",
+                    base.name, exc, exc_info=log.isEnabledFor(logging.DEBUG))
+    return _fallback(base, plan, out, replace)
+
+
+def _fallback(base: Path, plan: WritePlan, out: Path, replace: tuple[str, ...]) -> Path:
+    from thidua_xl.io.package import write_with_openpyxl
+    from thidua_xl.io.render_openpyxl import render_plan
+
+    try:
+        write_with_openpyxl(base, out, lambda wb: render_plan(plan, wb), replace=replace)
+    except ThiduaError:
+        raise
+    except OSError as exc:
+        raise output_error(out, exc) from exc
+    except Exception as exc:  # noqa: BLE001 - shown to the user, never a traceback
+        raise OutputError(
+            f"Không thể ghi tệp kết quả '{out}': {exc}",
+            fix="Kiểm tra tệp đầu vào (mở và lưu lại bằng Excel) rồi chạy lại.") from exc
+    return out
+
+
+def write_plan_only(plan: WritePlan, out: Path | str) -> Path:
+    """Write a new workbook holding only the plan's sheets to ``out`` (atomically)."""
+    from thidua_xl.io.render_openpyxl import render_to_file
+
+    out = Path(out)
+    try:
+        with atomic_write(out) as tmp:
+            render_to_file(plan, tmp)
+    except ThiduaError:
+        raise
+    except OSError as exc:
+        raise output_error(out, exc) from exc
+    return out
