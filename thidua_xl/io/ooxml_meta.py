@@ -192,133 +192,140 @@ _DIGITS = "0123456789"
 
 
 def _make_scanner(meta: SheetMeta, pxf: set[int], want_merges: bool, parser):
-    """expat handlers as closures (local variables are much faster than attributes).
+    """expat handlers as closures over local state (much faster than attributes or dicts).
 
-    Per cell the work is: position (column letters cached), percent style lookup; the
-    text of ``<v>`` is only collected for formula and error cells."""
-    st = {"data": False, "cols": False, "row": 0, "col": 0, "cell": None, "pct": False,
-          "f": False, "err": False, "typ": "n", "seen": False, "vbuf": None}
+    Per cell the work is: position (column letters cached), percent style lookup, bounding
+    box; the text of ``<v>`` is only collected for formula and error cells."""
+    in_data = False
+    waiting_end = ""          # exact (maybe prefixed) name of sheetData/cols being inside
+    row = 0
+    col = 0
+    cell: tuple[int, int] | None = None
+    pct = False
+    has_f = False
+    is_err = False
+    typ = "n"
+    seen = False
+    vbuf: list[str] | None = None
     colcache: dict[str, int] = {}
     percent = meta.percent
     uncached = meta.uncached
-    bbox = [1 << 30, 1 << 30, 0, 0]
-    count = [0]
+    r1 = c1 = 1 << 30
+    r2 = c2 = 0
+    count = 0
+    pct0 = 0 in pxf  # a cell without s="" uses xf 0
 
     def text(data: str) -> None:
-        vbuf = st["vbuf"]
         if vbuf is not None:
             vbuf.append(data)
 
-    def mark(cell) -> None:
-        # the cell has a value or a formula: bounding box, percent format
-        st["seen"] = True
-        count[0] += 1
+    def mark() -> None:
+        # the current cell has a value or a formula: bounding box, count, percent format
+        nonlocal seen, r1, c1, r2, c2, count
+        seen = True
+        count += 1
         r, c = cell
-        if r < bbox[0]:
-            bbox[0] = r
-        if r > bbox[2]:
-            bbox[2] = r
-        if c < bbox[1]:
-            bbox[1] = c
-        if c > bbox[3]:
-            bbox[3] = c
-        if st["pct"]:
+        if r < r1:
+            r1 = r
+        if r > r2:
+            r2 = r
+        if c < c1:
+            c1 = c
+        if c > c2:
+            c2 = c
+        if pct:
             percent.add(cell)
 
     def start(name: str, attrs: dict) -> None:
-        if ":" in name:
-            name = name.rpartition(":")[2]
-        if st["data"]:
-            if name == "c":
+        nonlocal in_data, waiting_end, row, col, cell, pct, has_f, is_err, typ, seen, vbuf
+        local = name.rpartition(":")[2] if ":" in name else name
+        if in_data:
+            if local == "c":
                 r = attrs.get("r")
                 cell = None
                 if r:
                     letters = r.rstrip(_DIGITS)
-                    col = colcache.get(letters)
-                    if col is None:
+                    cn = colcache.get(letters)
+                    if cn is None:
                         m = _REF.match(r)
-                        col = col_index(m.group(1)) if m else 0
-                        if not (1 <= col <= MAX_COL):
-                            col = 0
-                        colcache[letters] = col
+                        cn = col_index(m.group(1)) if m else 0
+                        if not (1 <= cn <= MAX_COL):
+                            cn = 0
+                        colcache[letters] = cn
                     digits = r[len(letters):]
-                    if col and digits.isdigit() and 1 <= len(digits) <= 7:
-                        row = int(digits)
-                        if 1 <= row <= MAX_ROW:
-                            cell = (row, col)
+                    if cn and digits.isdigit() and len(digits) <= 7:
+                        rn = int(digits)
+                        if 1 <= rn <= MAX_ROW:
+                            cell = (rn, cn)
                 if cell is None:
-                    cell = (st["row"] or 1, st["col"] + 1)
-                st["cell"] = cell
-                st["col"] = cell[1]
+                    cell = (row or 1, col + 1)
+                col = cell[1]
                 sv = attrs.get("s")
-                st["pct"] = bool(pxf) and sv is not None and _int(sv, 0) in pxf or \
-                    (sv is None and 0 in pxf)
-                st["f"] = st["seen"] = False
+                if sv is None:
+                    pct = pct0
+                else:
+                    pct = bool(pxf) and _int(sv, 0) in pxf
+                has_f = seen = False
                 typ = attrs.get("t", "n")
-                st["typ"] = typ
-                st["err"] = typ == "e"
-            elif name == "v":
-                cell = st["cell"]
+                is_err = typ == "e"
+            elif local == "v":
                 if cell is None:
                     return
-                if st["f"] or st["err"]:
-                    st["vbuf"] = []
-                elif not st["seen"]:
-                    mark(cell)
-            elif name == "f":
-                cell = st["cell"]
+                if has_f or is_err:
+                    vbuf = []
+                elif not seen:
+                    mark()
+            elif local == "f":
                 if cell is None:
                     return
-                st["f"] = True
+                has_f = True
                 uncached.add(cell)  # until a non-empty <v> follows
-                if not st["seen"]:
-                    mark(cell)
-            elif name == "is":
-                cell = st["cell"]
-                if cell is not None and not st["seen"]:
-                    mark(cell)
-            elif name == "row":
-                r = _int(attrs.get("r"), 0)
-                st["row"] = r if 0 < r <= MAX_ROW else st["row"] + 1
-                st["col"] = 0
+                if not seen:
+                    mark()
+            elif local == "is":
+                if cell is not None and not seen:
+                    mark()
+            elif local == "row":
+                rn = _int(attrs.get("r"), 0)
+                row = rn if 0 < rn <= MAX_ROW else row + 1
+                col = 0
+                cell = None
                 if attrs.get("hidden") in _TRUE:
-                    meta.hidden_rows.add(st["row"])
-        elif name == "sheetData":
-            st["data"] = True
-        elif name == "col" and st["cols"]:
-            if attrs.get("hidden") in _TRUE:
+                    meta.hidden_rows.add(row)
+        elif local == "sheetData":
+            in_data = True
+            waiting_end = name
+        elif local == "col":
+            if waiting_end and attrs.get("hidden") in _TRUE:
                 lo = max(1, _int(attrs.get("min"), 0))
                 hi = min(MAX_COL, _int(attrs.get("max"), lo))
                 meta.hidden_cols.update(range(lo, hi + 1))
-        elif name == "cols":
-            st["cols"] = True
-        elif name == "mergeCell" and want_merges:
+        elif local == "cols":
+            waiting_end = name
+        elif local == "mergeCell" and want_merges:
             m = _parse_range(attrs.get("ref", ""))
             if m is not None:
                 meta.merges.append(m)
 
     def end(name: str) -> None:
-        vbuf = st["vbuf"]
+        nonlocal vbuf, in_data, waiting_end
         if vbuf is not None:
-            st["vbuf"] = None
-            cell = st["cell"]
             txt = "".join(vbuf)
-            if txt or st["typ"] in ("str", "s", "inlineStr"):
+            vbuf = None
+            if txt or typ in ("str", "s", "inlineStr"):
                 uncached.discard(cell)
-                if not st["seen"]:
-                    mark(cell)
-            if st["err"] and txt.strip() and cell is not None:
+                if not seen:
+                    mark()
+            if is_err and txt.strip():
                 meta.errors[cell] = txt.strip()
-            return
-        if name.endswith("sheetData"):
-            st["data"] = False
-        elif name.endswith("cols"):
-            st["cols"] = False
+        elif name == waiting_end:
+            waiting_end = ""
+            in_data = False
 
     def finish() -> None:
-        meta.cells = count[0]
-        if bbox[2]:
-            meta.bbox = (bbox[0], bbox[1], bbox[2], bbox[3])
+        meta.cells = count
+        if r2:
+            meta.bbox = (r1, c1, r2, c2)
 
     return start, end, text, finish
 
