@@ -223,6 +223,17 @@ def test_xuat_pdf_without_a_saved_file_explains(tmp_path, remote):
     assert alerts and "lưu sổ" in alerts[-1]
 
 
+def test_file_buttons_explain_when_there_is_no_desktop_excel(tmp_path, remote):
+    path = standard_bloc(tmp_path / "khoi.xlsx")
+    book = remote(path)
+    assert handlers.tao_so_mau(book=book) is None
+    assert handlers.gop_phieu_tu_cham(book=book) is None
+    alerts = [a["args"][0] for a in actions(book, "alert")]
+    assert len(alerts) == 2 and all("Excel trên máy tính" in m for m in alerts)
+    assert "thidua-xl template" in alerts[0] and "thidua-xl merge" in alerts[1]
+    assert not actions(book, "addSheet")
+
+
 def test_tao_so_mau_writes_a_template(tmp_path, remote):
     path = standard_bloc(tmp_path / "khoi.xlsx")
     book = remote(path)

@@ -235,18 +235,22 @@ def de_nghi_khen_thuong(book=None, grid=None):
     return _run("de_nghi_khen_thuong", lambda b: _score(b, OUTPUT_PROPOSALS, grid), book)
 
 
-def _ask_files(book) -> list[str]:
-    """Excel's own multi-select file dialog (desktop only)."""
+def _ask_files(book) -> list[str] | None:
+    """Excel's own multi-select file dialog; [] when cancelled, None when unavailable."""
     try:
         got = book.app.api.GetOpenFilename(
             "Sổ Excel (*.xlsx;*.xlsm),*.xlsx;*.xlsm", 1, "Chọn các phiếu tự chấm", None, True)
     except Exception:  # noqa: BLE001 - no dialog on this engine
-        return []
+        return None
     if got in (False, None, "False"):
         return []
     if isinstance(got, (list, tuple)):
         return [str(x) for x in got]
     return [str(got)]
+
+
+NEEDS_DESKTOP = ("Chức năng \"{what}\" cần Excel trên máy tính (để đọc, ghi tệp). Hãy dùng "
+                 "nút này trên Excel máy tính, hoặc lệnh \"{cli}\".")
 
 
 def gop_phieu_tu_cham(book=None, files: Iterable[str] | None = None):
@@ -266,10 +270,11 @@ def gop_phieu_tu_cham(book=None, files: Iterable[str] | None = None):
         from .render_xlwings import as_text
 
         paths = list(files) if files is not None else _ask_files(book)
-        if not paths:
-            if files is None:
-                alert(book, "Chưa chọn phiếu tự chấm nào. Trên Excel cho web/xlwings Lite, "
-                            "hãy dùng lệnh 'thidua-xl merge' trên máy tính.")
+        if paths is None:
+            alert(book, NEEDS_DESKTOP.format(what="Gộp phiếu tự chấm",
+                                             cli="thidua-xl merge SỔ_KHỐI PHIẾU..."))
+            return None
+        if not paths:  # the user cancelled the dialog
             return None
         report = Report()
         scores = []
@@ -331,6 +336,10 @@ def tao_so_mau(book=None, out: str | Path | None = None):
             from .. import template
         except ImportError:
             alert(book, "Chức năng tạo sổ mẫu chưa có trong bản cài đặt này.")
+            return None
+        if out is None and _engine(book) != "excel":  # a server or browser: no user disk
+            alert(book, NEEDS_DESKTOP.format(what="Tạo sổ mẫu",
+                                             cli="thidua-xl template -o so_mau.xlsx"))
             return None
         target = Path(out) if out else _unique(_folder_of(book) / "So_cham_diem_mau.xlsx")
         status(book, "Thi đua: đang tạo sổ mẫu…")
