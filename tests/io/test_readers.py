@@ -310,3 +310,32 @@ def test_macro_sheet_book_falls_back_to_openpyxl(tmp_path):
     g = read_grid(q)
     assert g.reader == "openpyxl"
     assert g.find_sheet("Chấm điểm").uncached == {(8, 4), (8, 5)}
+
+
+def test_strict_ooxml(tmp_path):
+    """Strict Open XML (purl.oclc.org namespaces): calamine reads it; openpyxl would return
+    no sheets at all, so forcing it gives the strict-ooxml-not-supported error."""
+    p = rich_book(tmp_path / "r.xlsx")
+    pairs = [(b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+              b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+             (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+              b"http://purl.oclc.org/ooxml/officeDocument/relationships")]
+    with zipfile.ZipFile(p) as z:
+        edits = {}
+        for n in z.namelist():
+            data = z.read(n)
+            for old, new in pairs:
+                data = data.replace(old, new)
+            edits[n] = data
+    q = rewrite_zip(p, tmp_path / "strict.xlsx", edits=edits)
+    from thidua_xl.io.sniff import sniff
+
+    assert sniff(q) == "xlsx-strict"
+    g = read_grid(q)
+    t = read_grid(p)
+    assert g.reader == "calamine"
+    assert_same(g, t)
+    with pytest.raises(UnreadableWorkbook) as ei:
+        read_grid(q, reader="openpyxl")
+    assert ei.value.code == "strict-ooxml-not-supported"
+    assert "Strict Open XML" in ei.value.message and "strict.xlsx" in ei.value.message

@@ -423,21 +423,21 @@ def scan(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
     except _Unsafe:
         raise error_for("unsafe-xml", path) from None
     except expat.ExpatError as exc:
-        raise error_for("malformed-xml", path, f"XML: {exc}") from None
+        raise error_for("malformed-xml", path, tech=f"XML: {exc}") from None
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
-        raise error_for("corrupt-zip", path, _short(exc)) from None
+        raise error_for("corrupt-zip", path, tech=_short(exc)) from None
     except FileNotFoundError:
         raise error_for("file-not-found", path) from None
     except PermissionError as exc:
-        raise error_for("file-access-denied", path, _short(exc)) from None
+        raise error_for("file-access-denied", path, tech=_short(exc)) from None
     except Exception as exc:  # ParseError of a small part, odd zips ...
         from xml.etree.ElementTree import ParseError
 
         if isinstance(exc, ParseError):
-            raise error_for("malformed-xml", path, f"XML: {exc}") from None
+            raise error_for("malformed-xml", path, tech=f"XML: {exc}") from None
         if isinstance(exc, OSError):
-            raise error_for("corrupt-zip", path, _short(exc)) from None
-        raise error_for("read-failed", path, _short(exc)) from None
+            raise error_for("corrupt-zip", path, tech=_short(exc)) from None
+        raise error_for("read-failed", path, tech=_short(exc)) from None
 
 
 def _short(exc: BaseException) -> str:

@@ -83,9 +83,11 @@ def read_calamine(path: str | os.PathLike, *, only: Callable[[str], bool] | None
         scans = ooxml_meta.scan(path, names=names, merges=False) if meta and names else {}
         for name, sm in scans.items():
             if sm.area > DENSE_AREA_LIMIT and sm.area > 4 * sm.cells:
+                fix = ("Xoá các ô có dữ liệu nằm xa bảng (Ctrl+End cho biết ô cuối cùng), lưu "
+                       "lại rồi chạy lại.")
                 raise SheetTooLarge(
-                    f"Sheet \"{name}\" của tệp \"{Path(path).name}\" có ô dữ liệu trải trên "
-                    f"vùng quá lớn ({sm.area:,} ô).", fix="Xoá các ô thừa ở xa vùng dữ liệu.")
+                    f"Không đọc được tệp \"{Path(path).name}\" bằng calamine: sheet \"{name}\" "
+                    f"có dữ liệu trải trên một vùng quá lớn ({sm.area:,} ô). {fix}", fix=fix)
         for name in names:
             try:
                 sheet = wb.get_sheet_by_name(name)
@@ -143,13 +145,13 @@ def convert_error(exc: BaseException, path: str | os.PathLike) -> UnreadableWork
     if isinstance(exc, FileNotFoundError):
         return error_for("file-not-found", path)
     if isinstance(exc, PermissionError):
-        return error_for("file-access-denied", path, detail)
+        return error_for("file-access-denied", path, tech=detail)
     if isinstance(exc, pc.ZipError):
-        return error_for("corrupt-zip", path, detail)
+        return error_for("corrupt-zip", path, tech=detail)
     if isinstance(exc, pc.XmlError):
         if "entity" in detail.lower() or "doctype" in detail.lower():
             return error_for("unsafe-xml", path)
-        return error_for("malformed-xml", path, detail)
+        return error_for("malformed-xml", path, tech=detail)
     if isinstance(exc, MemoryError):
         return error_for("workbook-too-large", path)
-    return error_for("read-failed", path, detail)
+    return error_for("read-failed", path, tech=detail)

@@ -141,13 +141,13 @@ def _convert_one(exc: BaseException, path: str | os.PathLike) -> UnreadableWorkb
     if isinstance(exc, FileNotFoundError):
         return error_for("file-not-found", path)
     if isinstance(exc, PermissionError):
-        return error_for("file-access-denied", path, detail)
+        return error_for("file-access-denied", path, tech=detail)
     if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError)):
-        return error_for("corrupt-zip", path, detail)
+        return error_for("corrupt-zip", path, tech=detail)
     if isinstance(exc, ParseError) or type(exc).__name__ in ("XMLSyntaxError", "ExpatError"):
-        return error_for("malformed-xml", path, detail)
+        return error_for("malformed-xml", path, tech=detail)
     if isinstance(exc, KeyError) and "There is no item named" in str(exc):
-        return error_for("missing-parts", path, detail.strip("\"'"))
+        return error_for("missing-parts", path, tech=detail.strip("\"'"))
     if isinstance(exc, MemoryError):
         return error_for("workbook-too-large", path)
-    return error_for("read-failed", path, detail)
+    return error_for("read-failed", path, tech=detail)

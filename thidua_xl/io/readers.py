@@ -42,6 +42,8 @@ def read_grid(path: str | os.PathLike, *, reader: str = "auto",
                          f"{', '.join(READERS)}).", code="bad-reader")
     kind = ensure_readable(path)
     if reader == "openpyxl":
+        if kind == "xlsx-strict":  # openpyxl would silently return a workbook without sheets
+            raise error_for("strict-ooxml-not-supported", path)
         return _guard(_openpyxl, path, only)
     try:
         return _guard(_calamine, path, only)
@@ -51,6 +53,8 @@ def read_grid(path: str | os.PathLike, *, reader: str = "auto",
                 raise error_for("strict-ooxml-not-supported", path) from None
             raise
         first = exc
+    if kind == "xlsx-strict":
+        raise error_for("strict-ooxml-not-supported", path) from None
     try:
         return _guard(_openpyxl, path, only)
     except UnreadableWorkbook as exc:
@@ -86,6 +90,6 @@ def _guard(fn, path, only) -> Grid:
         raise error_for("malformed-xml", path, "cấu trúc lồng nhau quá sâu") from None
     except BaseException as exc:  # noqa: BLE001 - never a traceback to the user
         detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
-        raise error_for("read-failed", path, detail) from None
+        raise error_for("read-failed", path, tech=detail) from None
     grid.source = str(path)
     return grid

@@ -74,8 +74,12 @@ def _err(code: str, path: Path | str, what: str, fix: str) -> UnreadableWorkbook
                               code=code, fix=fix)
 
 
-def error_for(kind: str, path: Path | str, detail: str = "") -> UnreadableWorkbook:
-    """The :class:`UnreadableWorkbook` for an unreadable ``kind`` (also a code) of ``path``."""
+def error_for(kind: str, path: Path | str, detail: str = "", *, tech: str = ""
+              ) -> UnreadableWorkbook:
+    """The :class:`UnreadableWorkbook` for an unreadable ``kind`` (also a code) of ``path``.
+
+    ``detail`` is Vietnamese and goes inside the sentence; ``tech`` is a library's own
+    (English) message, appended as "Chi tiết kỹ thuật: ..." for support."""
     d = f" ({detail})" if detail else ""
     table = {
         "file-not-found": ("không tìm thấy tệp này.",
@@ -129,7 +133,12 @@ def error_for(kind: str, path: Path | str, detail: str = "") -> UnreadableWorkbo
     }
     what, fix = table.get(kind, table["read-failed"])
     code = kind if kind in table else "read-failed"
-    return _err(code, path, what, fix)
+    err = _err(code, path, what, fix)
+    if tech:
+        tech = " ".join(tech.split())
+        tech = tech if len(tech) <= 200 else tech[:197] + "..."
+        err = UnreadableWorkbook(f"{err.message} Chi tiết kỹ thuật: {tech}", code=code, fix=fix)
+    return err
 
 
 def _cfb_streams(data: bytes) -> set[str]:
