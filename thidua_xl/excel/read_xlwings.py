@@ -66,9 +66,13 @@ def _used(sheet) -> tuple[int, int, list[list[Any]]]:
     """(first row, first col, 2D values) of the sheet's used range."""
     rng = sheet.used_range
     try:
-        values = rng.options(ndim=2).value
-    except Exception:  # noqa: BLE001 - some engines lack options on used_range
-        values = rng.value
+        # err_to_str: "#DIV/0!" as text (as the file readers give it), not a COM error code
+        values = rng.options(ndim=2, err_to_str=True).value
+    except Exception:  # noqa: BLE001 - older engines lack the option
+        try:
+            values = rng.options(ndim=2).value
+        except Exception:  # noqa: BLE001
+            values = rng.value
     return rng.row, rng.column, _rows_2d(values)
 
 
