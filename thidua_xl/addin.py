@@ -149,8 +149,6 @@ def udf_wrapper_source() -> str:
         args = "Array(" + ", ".join(p.name for p in params) + ")"
         out += [
             f"Function {name}({sig})",
-            '    If (Not Application.CommandBars("Standard").Controls(1).Enabled) '
-            "Then Exit Function",
             '    #If App = "Microsoft Excel" Then',
             "        If TypeOf Application.Caller Is Range Then On Error GoTo failed",
             f'        {name} = XLPy.CallUDF("{UDF_MODULE}", "{name}", {args}, '
