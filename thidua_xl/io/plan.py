@@ -98,6 +98,8 @@ class SheetPlan:
     print_setup: PrintSetup | None = None
     tab_color: str | None = None
     show_gridlines: bool = True
+    #: manual page breaks: a new printed page starts after each of these rows
+    page_breaks: list[int] = field(default_factory=list)
 
     def put(self, row: int, col: int, value: Any, style: Style | None = None,
             link: str | None = None) -> CellSpec:
