@@ -239,3 +239,18 @@ def test_long_table_repeats_its_header():
     assert sp.print_setup.title_rows == f"{hr}:{hr}"
     assert len([c for c in sp.cells if c.col == 1 and isinstance(c.value, int)]) == 9
     assert wording("Hành chính – Tổng hợp").issuer in sp.value_at(1, 1)
+
+
+def test_notes_shared_by_every_proposal_are_said_once():
+    result = realistic_result()
+    common = "Cần xác minh: trong năm đơn vị không bị kỷ luật (sổ không có cột Kỷ luật)"
+    for p in result.proposals:
+        p.notes.append(common)
+    sp = build_plan(result).sheet(OUTPUT_PROPOSALS)
+    t = texts(sp)
+    assert sum(common in x for x in t) == 1
+    assert f"Ghi chú: {common} (đối với tất cả các đơn vị đề nghị)." in t
+    hr, _ = find(sp, "STT")
+    notes = [sp.value_at(hr + 1 + i, 7) for i in range(3)]
+    assert all("Cần xác minh (xem ghi chú dưới bảng)" in n for n in notes)
+    assert "«Xếp loại năm trước»" in notes[2]  # a unit's own note stays in its row

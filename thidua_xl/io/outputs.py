@@ -165,7 +165,7 @@ def text_lines(text: str, width_units: float, size: float, bold: bool = False) -
 
 def line_height(size: float) -> float:
     """Points per line of wrapped text (Excel's spacing for Times New Roman)."""
-    return round(size * 1.2 + 1.0, 1)
+    return round(size * 1.15 + 0.5, 1)
 
 
 @dataclass
@@ -309,9 +309,21 @@ class _Context:
                       key=lambda p: (order.get(p.form, len(order)),
                                      p.rank if p.rank is not None else 10**6))
 
-    def proposal_note(self, p: Proposal) -> str:
+    def shared_notes(self) -> list[str]:
+        """Notes carried by every proposal (2 or more): said once under the table."""
+        props = self.result.proposals
+        if len(props) < 2:
+            return []
+        return [n for n in props[0].notes if n and all(n in p.notes for p in props[1:])]
+
+    def proposal_note(self, p: Proposal, shared: list[str] | None = None) -> str:
         parts = [p.basis] if p.basis else []
-        parts += [n for n in p.notes if n and n not in parts]
+        shared = shared or []
+        parts += [n for n in p.notes if n and n not in parts and n not in shared]
+        if shared:
+            parts.append("Cần xác minh (xem ghi chú dưới bảng)"
+                         if any(n.startswith("Cần xác minh") for n in shared)
+                         else "Xem ghi chú dưới bảng")
         u = self.by_name.get(p.unit)
         if u is not None and u.tie and not any("đồng hạng" in n.lower() for n in parts):
             parts.append("Đồng hạng")
@@ -408,9 +420,34 @@ def _page_height_pt(ps: PrintSetup) -> float:
     return (297 - ps.margin_top_mm - ps.margin_bottom_mm) / 25.4 * 72
 
 
+def _keep_together(s: _Sheet, build, *, title_height: float = 0.0,
+                   page: float | None = None) -> None:
+    """Break the page before the block ``build`` would write when it would straddle one.
+
+    ``build(sheet)`` writes the block on a scratch sheet to measure it; the pages are
+    simulated with the estimated row heights (a row that does not fit goes to the next
+    page, which starts with the repeated title rows).
+    """
+    page = page or _page_height_pt(PrintSetup()) * 0.98
+    scratch = _Sheet(SheetPlan("~"), dict(s.widths))
+    block = scratch.height_upto(build(scratch))
+    if block >= page - title_height or s.row <= 1:
+        return
+    used = 0.0
+    for r in range(1, s.row):
+        h = s._height(r)
+        if used + h > page:
+            used = title_height
+        used += h
+        if r in s.plan.page_breaks:
+            used = title_height
+    if used + block > page:
+        s.plan.page_breaks.append(s.row - 1)
+
+
 # ------------------------------------------------------------------- Đề nghị khen thưởng
 # columns: STT | Tên đơn vị | Tổng điểm | Xếp hạng | Xếp loại | Hình thức | Ghi chú
-_DOC_WIDTHS = {1: 5, 2: 21, 3: 8, 4: 7, 5: 12, 6: 15, 7: 21}
+_DOC_WIDTHS = {1: 5, 2: 20, 3: 7, 4: 6, 5: 12, 6: 14, 7: 25}
 
 
 TIE_NOTE = "Đồng hạng – Hội nghị bình xét, bỏ phiếu"
@@ -453,6 +490,29 @@ def _signature(s: _Sheet, ctx: _Context, row: int, right: tuple[int, int],
     return r
 
 
+def _proposal_closing(s: _Sheet, ctx: _Context, left: tuple[int, int],
+                      right: tuple[int, int]) -> int:
+    """Next head/deputy, "Nơi nhận" and the signature; returns the last row."""
+    r, w = ctx.result, ctx.words
+    s.skip(1)
+    s.line(f"Đề xuất suy tôn {w.word} trưởng năm {ctx.next_year_text}: "
+           f"{r.next_head or 'chưa xác định'}", st(13, bold=True))
+    s.line(f"{w.word} phó: {r.next_deputy or 'chưa xác định'}", st(13, bold=True))
+    if r.succession_note:
+        s.line(r.succession_note, st(13, italic=True))
+    s.skip(1)
+    sig = s.row
+    small = st(11, wrap=True)
+    s.put(sig, 1, "Nơi nhận:", st(12, bold=True, italic=True), left[1])
+    for k, item in enumerate(["- Ban Thi đua – Khen thưởng tỉnh;",
+                              f"- Các đơn vị trong {w.word};", "- Lưu: VT."], start=1):
+        s.put(sig + k, 1, item, small, left[1])
+    end = _signature(s, ctx, sig, right, [f"TM. {w.upper} THI ĐUA", f"{w.upper} TRƯỞNG"],
+                     ctx.head)
+    s.row = end + 1
+    return end
+
+
 def _proposals_sheet(ctx: _Context) -> SheetPlan:
     r, w = ctx.result, ctx.words
     s = _Sheet(SheetPlan(OUTPUT_PROPOSALS, tab_color="C00000", show_gridlines=False),
@@ -488,13 +548,15 @@ def _proposals_sheet(ctx: _Context) -> SheetPlan:
     num_c = st(12, border=True, h="center", fmt="0.00", wrap=False)
     rank_c = st(12, border=True, h="center", fmt="0", wrap=False)
     note_c = st(11, border=True)
+    shared = ctx.shared_notes()
     for i, p in enumerate(props, start=1):
         row = s.row
         cls = p.classification.value if p.classification else None
         for c, (v, style) in enumerate([(i, rank_c), (p.unit, text_c), (p.total, num_c),
                                         (p.rank, rank_c), (cls, center_c),
                                         (p.form, center_c),
-                                        (ctx.proposal_note(p), note_c)], start=1):
+                                        (ctx.proposal_note(p, shared), note_c)],
+                                       start=1):
             s.put(row, c, v, style)
         s.row += 1
     if not props:
@@ -505,6 +567,8 @@ def _proposals_sheet(ctx: _Context) -> SheetPlan:
     # first page (Excel repeats title rows on all pages, even under the signature)
     spans = s.height_upto(s.row - 1) > _page_height_pt(PrintSetup()) * 0.97
     body = st(13)
+    for note in shared:
+        s.line(f"Ghi chú: {note} (đối với tất cả các đơn vị đề nghị).", st(12, italic=True))
     if r.tie_groups:
         s.skip(1)
         s.line(f"{TIE_NOTE}:", st(13, bold=True))
@@ -519,25 +583,14 @@ def _proposals_sheet(ctx: _Context) -> SheetPlan:
                     names.append(name)
             note = "" if g.note.strip(" .") == TIE_NOTE else f" {g.note.rstrip('.')}."
             s.line(f"- {g.form} (còn {g.seats} suất): {', '.join(names)}.{note}", body)
-    s.skip(1)
-    s.line(f"Đề xuất suy tôn {w.word} trưởng năm {ctx.next_year_text}: "
-           f"{r.next_head or 'chưa xác định'}", st(13, bold=True))
-    s.line(f"{w.word} phó: {r.next_deputy or 'chưa xác định'}", st(13, bold=True))
-    if r.succession_note:
-        s.line(r.succession_note, st(13, italic=True))
-    s.skip(1)
-    sig = s.row
-    small = st(11, wrap=True)
-    s.put(sig, 1, "Nơi nhận:", st(12, bold=True, italic=True), left[1])
-    for k, item in enumerate(["- Ban Thi đua – Khen thưởng tỉnh;",
-                              f"- Các đơn vị trong {w.word};", "- Lưu: VT."], start=1):
-        s.put(sig + k, 1, item, small, left[1])
-    end = _signature(s, ctx, sig, right, [f"TM. {w.upper} THI ĐUA", f"{w.upper} TRƯỞNG"],
-                     ctx.head)
-    s.row = end + 1
+    title_rows = f"{hdr_row}:{hdr_row}" if spans else None
+    # the election proposal, "Nơi nhận" and the signature stay on one page
+    _keep_together(s, lambda t: _proposal_closing(t, ctx, left, right),
+                   title_height=s._height(hdr_row) if spans else 0.0)
+    end = _proposal_closing(s, ctx, left, right)
     s.plan.print_setup = PrintSetup(orientation="portrait", fit_width=True,
                                     print_area=f"A1:{col_letter(last_col)}{end}",
-                                    title_rows=f"{hdr_row}:{hdr_row}" if spans else None)
+                                    title_rows=title_rows)
     return s.finish()
 
 
@@ -612,6 +665,22 @@ def _findings_sheet(ctx: _Context) -> SheetPlan:
 # -------------------------------------------------------------------------------- Biên bản
 # columns: STT | Tên đơn vị | Tổng điểm | Xếp hạng | Xếp loại
 _MIN_WIDTHS = {1: 6, 2: 30, 3: 10, 4: 9, 5: 34}
+
+
+def _minutes_closing(s: _Sheet, ctx: _Context, left: tuple[int, int],
+                     right: tuple[int, int], head: str) -> int:
+    """Closing time and the two signatures; returns the last row."""
+    body = st(13)
+    s.line(f"Cuộc họp kết thúc vào {BLANK} giờ {BLANK} phút cùng ngày. Biên bản đã được "
+           f"đọc lại cho hội nghị nghe và thông qua với {BLANK}/{BLANK} đơn vị nhất trí.",
+           body)
+    s.skip(1)
+    sig = s.row
+    sig_style = st(13, bold=True, h="center")
+    s.put(sig, 1, "THƯ KÝ", sig_style, left[1])
+    s.put(sig + 5, 1, BLANK * 3, st(13, h="center"), left[1])
+    end = _signature(s, ctx, sig, right, ["CHỦ TRÌ"], head, gap=4)
+    return end
 
 
 def _minutes_sheet(ctx: _Context) -> SheetPlan:
@@ -693,15 +762,8 @@ def _minutes_sheet(ctx: _Context) -> SheetPlan:
     s.line("4. Ý kiến khác", bold)
     s.line(BLANK * 20, body)
     s.skip(1)
-    s.line(f"Cuộc họp kết thúc vào {BLANK} giờ {BLANK} phút cùng ngày. Biên bản đã được "
-           f"đọc lại cho hội nghị nghe và thông qua với {BLANK}/{BLANK} đơn vị nhất trí.",
-           body)
-    s.skip(1)
-    sig = s.row
-    sig_style = st(13, bold=True, h="center")
-    s.put(sig, 1, "THƯ KÝ", sig_style, left[1])
-    s.put(sig + 5, 1, BLANK * 3, st(13, h="center"), left[1])
-    end = _signature(s, ctx, sig, right, ["CHỦ TRÌ"], head, gap=4)
+    _keep_together(s, lambda t: _minutes_closing(t, ctx, left, right, head))
+    end = _minutes_closing(s, ctx, left, right, head)
     s.plan.print_setup = PrintSetup(orientation="portrait", fit_width=True,
                                     print_area=f"A1:{col_letter(last_col)}{end}",
                                     title_rows=None)

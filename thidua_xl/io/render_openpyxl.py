@@ -27,6 +27,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from .grid import a1, parse_range
@@ -182,6 +183,8 @@ def _render_sheet(ws, sp: SheetPlan, styles: _StyleCache) -> None:
         _conditional(ws, cf)
     for chart in sp.charts:
         _chart(ws, chart)
+    for row in sorted(set(sp.page_breaks)):
+        ws.row_breaks.append(Break(id=row))
     if sp.print_setup is not None:
         _print_setup(ws, sp.print_setup)
 
