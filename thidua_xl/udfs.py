@@ -17,4 +17,5 @@ from .excel.udfs import (  # noqa: F401
     UDF_NAMES,
 )
 
-__all__ = list(UDF_NAMES) + ["ERROR_PREFIX", "UDF_NAMES"]
+__all__ = ["TD_TONGDIEM", "TD_DINHLUONG", "TD_XEPHANG", "TD_XEPLOAI", "TD_KIEMTRA",
+           "TD_KHENTHUONG", "ERROR_PREFIX", "UDF_NAMES"]
