@@ -175,3 +175,26 @@ def test_unknown_sheet_is_a_usage_error(tmp_path, sample_xlsx):
     with pytest.raises(ThiduaError):
         export_pdf(sample_xlsx, tmp_path / "x.pdf", sheets=["Không có"])
     assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.libreoffice
+@needs_lo
+@needs_poppler
+@pytest.mark.parametrize("extra_notes", [0, 1, 4, 6])
+def test_signature_block_is_never_split(tmp_path, extra_notes):
+    result = realistic_result()
+    for i, p in enumerate(result.proposals):
+        p.notes += [f"Cần xác minh: ghi chú riêng số {i} của đơn vị, khá dài để bảng cao "
+                    f"hơn bình thường"] * extra_notes
+    xlsx = render_to_file(build_plan(result), tmp_path / "n.xlsx")
+    out = export_pdf(xlsx, tmp_path / "n.pdf", sheets=[OUTPUT_PROPOSALS])
+    pages = subprocess.run(["pdftotext", "-raw", str(out), "-"], capture_output=True,
+                           check=True).stdout.decode("utf-8").split("\f")
+    pages = [" ".join(pg.split()) for pg in pages if pg.strip()]
+    block = ["Đề xuất suy tôn Khối trưởng", "Nơi nhận:", "Lưu: VT.", "TM. KHỐI THI ĐUA",
+             "KHỐI TRƯỞNG"]
+    on = {t: [k for k, pg in enumerate(pages) if t in pg] for t in block}
+    assert all(len(v) == 1 for v in on.values()), on
+    assert len({v[0] for v in on.values()}) == 1, on
+    page = pages[on["Lưu: VT."][0]]
+    assert page.index("KHỐI TRƯỞNG") < page.rindex("Liên minh HTX")  # the signer's unit
