@@ -339,3 +339,25 @@ def test_strict_ooxml(tmp_path):
         read_grid(q, reader="openpyxl")
     assert ei.value.code == "strict-ooxml-not-supported"
     assert "Strict Open XML" in ei.value.message and "strict.xlsx" in ei.value.message
+
+
+def test_cached_empty_string_formula_is_not_uncached(tmp_path):
+    """Excel writes a formula whose result is "" as t="str" with an empty <v/>: cached."""
+    p = rich_book(tmp_path / "r.xlsx")
+    q = rewrite_zip(p, tmp_path / "str.xlsx", replace={"xl/worksheets/sheet2.xml": [
+        (b'<c r="D8"><f>SUM(D4:D6)</f><v /></c>', b'<c r="D8" t="str"><f>SUM(D4:D6)</f><v /></c>')]})
+    a, _ = both(q)
+    s = a.find_sheet("Chấm điểm")
+    assert s.uncached == {(8, 5)} and (8, 4) not in s.values
+
+
+def test_values_hidden_under_a_merge_and_escapes(tmp_path):
+    xml = _sheet_xml(
+        b'<row r="1"><c r="A1"><v>1</v></c><c r="B1"><v>2</v></c><c r="C1"><f>A1</f></c></row>'
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>ABC_x000D__x000A_DEF</t></is></c></row>',
+        dim=b"A1:C2")
+    xml = xml.replace(b"</worksheet>",
+                      b'<mergeCells count="1"><mergeCell ref="A1:C1"/></mergeCells></worksheet>')
+    a, _ = both(_one_sheet_book(tmp_path, xml))
+    assert a.sheets[0].values == {(1, 1): 1, (2, 1): "ABC\r\nDEF"}
+    assert a.sheets[0].uncached == set()

@@ -59,6 +59,30 @@ def normalize_merges(merges: list[Merge]) -> list[Merge]:
     return sorted(keep, key=lambda m: (m.min_row, m.min_col, m.max_row, m.max_col))
 
 
+def drop_merged_interiors(sg: SheetGrid) -> None:
+    """Forget what lies under a merged range except its top-left cell: Excel shows only that
+    cell (openpyxl drops the others too), so both readers give the same grid."""
+    if not sg.merges:
+        return
+    stores = (sg.values, sg.uncached, sg.percent)
+    for m in sg.merges:
+        area = (m.max_row - m.min_row + 1) * (m.max_col - m.min_col + 1)
+        for store in stores:
+            if not store:
+                continue
+            if area <= 4 * len(store) + 64:
+                keys = [(r, c) for r in range(m.min_row, m.max_row + 1)
+                        for c in range(m.min_col, m.max_col + 1) if (r, c) in store]
+            else:
+                keys = [k for k in store if m.contains(*k)]
+            for k in keys:
+                if k != (m.min_row, m.min_col):
+                    if isinstance(store, dict):
+                        del store[k]
+                    else:
+                        store.discard(k)
+
+
 def read_calamine(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
                   meta: bool = True) -> Grid:
     """Read the worksheets of ``path`` (those ``only(name)`` accepts), in workbook order.
@@ -103,9 +127,12 @@ def read_calamine(path: str | os.PathLike, *, only: Callable[[str], bool] | None
                 sg.uncached = set(sm.uncached)
                 sg.hidden_rows = set(sm.hidden_rows)
                 sg.hidden_cols = set(sm.hidden_cols)
-                sg.percent = {c for c in sm.percent if c in sg.values or c in sg.uncached}
                 if not sg.merges and sm.merges:
                     sg.merges = normalize_merges(sm.merges)
+                drop_merged_interiors(sg)
+                sg.percent = {c for c in sm.percent if c in sg.values or c in sg.uncached}
+            else:
+                drop_merged_interiors(sg)
             grid.sheets.append(sg)
     return grid
 

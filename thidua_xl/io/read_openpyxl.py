@@ -9,6 +9,7 @@ never written.
 from __future__ import annotations
 
 import os
+import re
 import warnings
 from typing import Any, Callable
 
@@ -19,6 +20,17 @@ from .read_calamine import normalize_merges, normalize_value
 from .sniff import error_for
 
 MAX_COL = 16_384
+_ESC = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def unescape_ooxml(s: str) -> str:
+    """Decode OOXML ``_xHHHH_`` escapes ("_x000D_" is a carriage return), as Excel and
+    calamine do; openpyxl leaves them. Lone surrogates stay escaped."""
+    def one(m: re.Match) -> str:
+        code = int(m.group(1), 16)
+        return m.group(0) if 0xD800 <= code <= 0xDFFF else chr(code)
+
+    return _ESC.sub(one, s)
 
 
 def _load(path: str | os.PathLike, data_only: bool):
@@ -67,9 +79,14 @@ def _read(path: str | os.PathLike, only: Callable[[str], bool] | None) -> Grid:
             for key, cell in _cells(ws).items():
                 if isinstance(cell, MergedCell):
                     continue
-                v = normalize_value(cell.value)
+                raw = cell.value
+                if isinstance(raw, str) and "_x" in raw:
+                    raw = unescape_ooxml(raw)
+                v = normalize_value(raw)
                 if v is None:
-                    if cell.value is None:
+                    # no value: a formula without cached result, or a blank styled cell; a
+                    # "str" cell with an empty <v/> is a formula whose cached result is ""
+                    if cell.value is None and cell.data_type not in ("s", "str", "inlineStr"):
                         pending.append(key)
                         if is_percent_format(cell.number_format):
                             pct_cells.append(key)
