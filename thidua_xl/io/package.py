@@ -70,6 +70,7 @@ RT_CALC_CHAIN = NS_R + "/calcChain"
 RT_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
+CT_RELS = "application/vnd.openxmlformats-package.relationships+xml"
 CT_MAIN = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
     "xlsm": "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
@@ -529,6 +530,8 @@ class _StyleMerge:
         fills = self._append_unique("fills", items("fills"), reserved)
         borders = self._append_unique("borders", items("borders"))
 
+        style_xfs = self.section(self.base, "cellStyleXfs", create=False)
+        has_style_xfs = style_xfs is not None and len(style_xfs) > 0
         xfs = []
         for xf in items("cellXfs"):
             xf = copy.deepcopy(xf)
@@ -539,7 +542,10 @@ class _StyleMerge:
                 if v is not None:
                     xf.set(attr, str(mapping.get(int(v), 0)))
             if xf.get("xfId") is not None:
-                xf.set("xfId", "0")  # the base's Normal style
+                if has_style_xfs:
+                    xf.set("xfId", "0")  # the base's Normal style
+                else:
+                    del xf.attrib["xfId"]
             xfs.append(xf)
         xf_map = self._append_unique("cellXfs", xfs)
 
@@ -852,6 +858,8 @@ class _Graft:
         n_kept = len(kept)
         final = [(s.get("name", ""), s.get("state", "visible")) for s in kept]
         final += [(s.get("name", ""), s.get("state", "visible")) for s in donor_sheets]
+        if not final:
+            raise GraftError("no sheet would be left in the workbook")
         views = self.wb.root.findall(f"{_M}bookViews/{_M}workbookView")
         old_active = int(views[0].get("activeTab", "0") or 0) if views else 0
         active: int | None = None
@@ -1038,6 +1046,8 @@ class _Graft:
             rel.el.set("Target", _target_for(new_src, part_map[d_part], rel.target))
         self.new[rels_name(new_src)] = serialize_xml(rels_doc)
         taken.add(rels_name(new_src).lower())
+        if self.ct.type_of(rels_name(new_src)) is None:
+            self.ct.add(rels_name(new_src), CT_RELS)
 
 
 # --------------------------------------------------------------------------- fallback
