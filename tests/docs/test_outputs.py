@@ -254,3 +254,11 @@ def test_notes_shared_by_every_proposal_are_said_once():
     notes = [sp.value_at(hr + 1 + i, 7) for i in range(3)]
     assert all("Cần xác minh (xem ghi chú dưới bảng)" in n for n in notes)
     assert "«Xếp loại năm trước»" in notes[2]  # a unit's own note stays in its row
+
+
+def test_row_heights_stay_within_excel_limits():
+    result = realistic_result()
+    result.proposals[0].notes.append("Rất dài " * 800)
+    sp = build_plan(result).sheet(OUTPUT_PROPOSALS)
+    assert max(sp.row_heights.values()) <= 409
+    assert min(sp.row_heights.values()) > 0

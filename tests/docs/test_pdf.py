@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from tests.docs.samples import INJECTIONS, injection_result, long_result, realistic_result
+from tests.docs.samples import injection_result, long_result, realistic_result
 from thidua_xl.errors import ThiduaError
 from thidua_xl.io import pdf as pdf_mod
 from thidua_xl.io.outputs import build_plan

@@ -35,12 +35,6 @@ def rendered(tmp_path_factory):
     return path
 
 
-def sheet_xml(path, wb, name) -> str:
-    idx = wb.sheetnames.index(name) + 1
-    with zipfile.ZipFile(path) as z:
-        return z.read(f"xl/worksheets/sheet{idx}.xml").decode("utf-8")
-
-
 def test_sheets_values_and_merges(rendered):
     wb = load_workbook(rendered)
     assert wb.sheetnames == list(OUTPUT_SHEETS)

@@ -42,6 +42,7 @@ from .plan import (
 
 FONT = "Times New Roman"
 BLANK = "……"  # a blank to fill in by hand
+MAX_ROW_HEIGHT = 409.0
 
 #: fill and font colour of each classification (Kết quả, conditional formatting)
 CLASS_COLORS: dict[Classification, tuple[str, str]] = {
@@ -234,7 +235,8 @@ class _Sheet:
 
     def finish(self, min_height: float = 15.0) -> SheetPlan:
         for r in self.need:
-            self.plan.row_heights[r] = self._height(r, min_height)
+            # Excel's largest row height is 409 pt (a larger one is a "problem" on open)
+            self.plan.row_heights[r] = min(MAX_ROW_HEIGHT, self._height(r, min_height))
         return self.plan
 
 
