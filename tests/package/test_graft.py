@@ -463,3 +463,12 @@ def test_libreoffice_reads_grafted_macro_workbook(tmp_path, donor):
     wb = _load(back)
     assert wb.sheetnames[-2:] == DONOR_SHEETS
     assert wb["Kết quả"]["B4"].value == UNITS[0]
+
+
+def test_select_without_book_views_in_base(tmp_path, donor):
+    base = _minimal_package(tmp_path / "min.xlsx")
+    out = tmp_path / "o.xlsx"
+    graft_sheets(base, donor, out, replace=REPLACE, select="Kiểm tra")
+    wbxml = members(out)["xl/workbook.xml"].decode()
+    assert wbxml.index("<bookViews>") < wbxml.index("<sheets>")
+    assert _load(out).active.title == "Kiểm tra"

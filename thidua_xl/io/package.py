@@ -951,6 +951,11 @@ class _Graft:
             self.wb.root.remove(dn_el)
 
         # ---- book views
+        if not views and active:
+            # no <bookViews> (some generators): Excel would open on the first sheet
+            book_views = ET.Element(_M + "bookViews")
+            views = [ET.SubElement(book_views, _M + "workbookView")]
+            self.wb.root.insert(list(self.wb.root).index(sheets_el), book_views)
         for k, view in enumerate(views):
             first = int(view.get("firstSheet", "0") or 0)
             first = new_index.get(first, min(first, max(len(final) - 1, 0)))
