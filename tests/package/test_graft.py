@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from thidua_xl.io.package import GraftError, graft_sheets, parse_xml, serialize_xml
 
 from ._build import (
-    BASE_SHEETS,
     DONOR_SHEETS,
     UNITS,
     USER_SHEETS,
@@ -472,3 +472,27 @@ def test_select_without_book_views_in_base(tmp_path, donor):
     wbxml = members(out)["xl/workbook.xml"].decode()
     assert wbxml.index("<bookViews>") < wbxml.index("<sheets>")
     assert _load(out).active.title == "Kiểm tra"
+
+
+def test_external_links_of_the_donor_never_reach_the_output(base, tmp_path):
+    from openpyxl import Workbook
+    d = Workbook()
+    ws = d.active
+    ws.title = "Kết quả"
+    ws["A1"] = "nội bộ"
+    ws["A1"].hyperlink = "#'Chấm điểm'!A1"  # openpyxl stores this as an external target
+    ws["A2"] = "ngoài"
+    ws["A2"].hyperlink = "https://example.com/x"
+    ws["A3"] = "đúng"
+    ws["A3"].hyperlink = Hyperlink(ref="A3", location="'Chấm điểm'!B2")
+    d.save(tmp_path / "d.xlsx")
+    out = tmp_path / "o.xlsx"
+    graft_sheets(base, tmp_path / "d.xlsx", out, replace=REPLACE)
+    o = members(out)
+    assert not any(b"TargetMode=\"External\"" in data for n, data in o.items()
+                   if n.startswith("xl/worksheets/_rels/") and n not in members(base))
+    wb = _load(out)
+    ws = wb["Kết quả"]
+    assert ws["A1"].hyperlink is None and ws["A2"].hyperlink is None
+    assert ws["A3"].hyperlink.location == "'Chấm điểm'!B2"
+    assert ws["A2"].value == "ngoài"

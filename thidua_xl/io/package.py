@@ -67,6 +67,7 @@ _RID = "{%s}id" % NS_R
 RT_WORKSHEET = NS_R + "/worksheet"
 RT_STYLES = NS_R + "/styles"
 RT_CALC_CHAIN = NS_R + "/calcChain"
+RT_HYPERLINK = NS_R + "/hyperlink"
 RT_VBA = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
 CT_WORKSHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 CT_STYLES = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
@@ -627,6 +628,15 @@ def _donor_sheet_xml(data: bytes, xf_map: dict[int, int], dxf_map: dict[int, int
         remap(col, "style", xf_map)
     for rule in root.iter(_M + "cfRule"):
         remap(rule, "dxfId", dxf_map)
+    # output links are internal ("Sheet!A1" locations, no relationship); a link to an
+    # external target never reaches the user's workbook
+    for links in root.findall(_M + "hyperlinks"):
+        for link in list(links):
+            if link.get(_RID) is not None:
+                log.warning("external hyperlink %s dropped from %s", link.get("ref"), what)
+                links.remove(link)
+        if not len(links):
+            root.remove(links)
     for i, sv in enumerate(root.iter(_M + "sheetView")):
         if selected and i == 0:
             sv.set("tabSelected", "1")
@@ -1032,6 +1042,9 @@ class _Graft:
         for rel in _rels_of(rels_doc):
             if rel.type not in _DONOR_REL_TYPES:
                 raise GraftError(f"donor relationship type not supported: {rel.type}")
+            if rel.type == RT_HYPERLINK:  # dropped with its <hyperlink> (see above)
+                rels_doc.root.remove(rel.el)
+                continue
             if rel.external:
                 continue
             d_part = d.find(_resolve(d_src, rel.target))
@@ -1049,6 +1062,8 @@ class _Graft:
                 self.ct.add(new_part, ctype)
                 self._copy_related(d_part, new_part, d_dir, part_map, taken)
             rel.el.set("Target", _target_for(new_src, part_map[d_part], rel.target))
+        if not len(rels_doc.root):
+            return
         self.new[rels_name(new_src)] = serialize_xml(rels_doc)
         taken.add(rels_name(new_src).lower())
         if self.ct.type_of(rels_name(new_src)) is None:
