@@ -20,17 +20,15 @@ from .read_calamine import normalize_merges, normalize_value
 from .sniff import error_for
 
 MAX_COL = 16_384
-_ESC = re.compile(r"_x([0-9A-Fa-f]{4})_")
+_ESC = re.compile(r"_x00([01][0-9A-Fa-f])_")
 
 
 def unescape_ooxml(s: str) -> str:
-    """Decode OOXML ``_xHHHH_`` escapes ("_x000D_" is a carriage return), as Excel and
-    calamine do; openpyxl leaves them. Lone surrogates stay escaped."""
-    def one(m: re.Match) -> str:
-        code = int(m.group(1), 16)
-        return m.group(0) if 0xD800 <= code <= 0xDFFF else chr(code)
-
-    return _ESC.sub(one, s)
+    """Decode the OOXML escapes of control characters ("_x000D_" is a carriage return), as
+    Excel and calamine do; openpyxl leaves them. Other ``_xHHHH_`` are left alone: openpyxl
+    has already removed the ``_x005F_`` that protected a literal one, so decoding them would
+    be wrong."""
+    return _ESC.sub(lambda m: chr(int(m.group(1), 16)), s)
 
 
 def _load(path: str | os.PathLike, data_only: bool):
