@@ -233,3 +233,21 @@ def test_concurrent_writers_give_one_complete_file(tmp_path):
         title = load_workbook(target)["Kết quả"]["A1"].value
     assert title in ("NGƯỜI GHI 1", "NGƯỜI GHI 2")
     assert [p.name for p in out_dir.iterdir()] == ["ketqua.xlsx"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="dead-process check is POSIX")
+def test_temp_files_of_killed_writers_are_cleaned_up(tmp_path):
+    target = tmp_path / "ketqua.xlsx"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = tmp_path / f".ketqua.{dead.pid}.0badc0de.tmp.xlsx"
+    stale.write_bytes(b"partial")
+    os.utime(stale, (time.time() - 60, time.time() - 60))
+    young_live = tmp_path / f".ketqua.{os.getpid()}.12345678.tmp.xlsx"
+    young_live.write_bytes(b"someone else writing")
+    other = tmp_path / ".other.123.12345678.tmp.xlsx"
+    other.write_bytes(b"not ours")
+    atomic_write_bytes(target, b"new")
+    assert not stale.exists()
+    assert young_live.exists() and other.exists()
+    assert target.read_bytes() == b"new"

@@ -74,6 +74,45 @@ def _temp_name(target: Path) -> str:
     return f".{target.stem}.{os.getpid()}.{secrets.token_hex(4)}.tmp{target.suffix}"
 
 
+#: a temporary file older than this was left by a killed run (no write takes this long)
+_STALE_SECONDS = 3600.0
+
+
+def _pid_alive(pid: int) -> bool:
+    if _WINDOWS or pid <= 0:
+        return True  # unknown: rely on the age alone
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _remove_stale_temps(target: Path) -> None:
+    """Remove temporary files a killed writer left beside ``target`` (best effort)."""
+    prefix, suffix = f".{target.stem}.", f".tmp{target.suffix}"
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(prefix) and name.endswith(suffix)):
+            continue
+        middle = name[len(prefix):-len(suffix)].split(".")
+        if len(middle) != 2 or not middle[0].isdigit() or len(middle[1]) != 8:
+            continue
+        try:
+            age = now - entry.stat().st_mtime
+            if age > _STALE_SECONDS or (age > 5.0 and not _pid_alive(int(middle[0]))):
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
+
 def _create_temp(target: Path) -> Path:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for _ in range(100):
@@ -135,6 +174,7 @@ def atomic_write(path: Path | str) -> Iterator[Path]:
         tmp = _create_temp(target)
     except OSError as exc:
         raise output_error(target, exc) from exc
+    _remove_stale_temps(target)
     try:
         yield tmp
         _fsync_file(tmp)
