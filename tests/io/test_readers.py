@@ -361,3 +361,36 @@ def test_values_hidden_under_a_merge_and_escapes(tmp_path):
     a, _ = both(_one_sheet_book(tmp_path, xml))
     assert a.sheets[0].values == {(1, 1): 1, (2, 1): "ABC\r\nDEF"}
     assert a.sheets[0].uncached == set()
+
+
+def test_shared_string_bomb_is_not_copied_per_cell(tmp_path):
+    """One long shared string in thousands of cells: calamine would copy it per cell, so
+    the auto reader uses openpyxl (which shares one object) — memory stays small."""
+    import resource
+
+    long = ("Nội dung rất dài " * 12_000).encode()  # ~200k characters
+    rows = b"".join(b'<row r="%d"><c r="A%d" t="s"><v>0</v></c></row>' % (r, r)
+                    for r in range(1, 801))
+    p = _one_sheet_book(tmp_path, _sheet_xml(rows, dim=b"A1:A800"), "b0.xlsx")
+    sst = (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml'
+           b'/2006/main" count="800" uniqueCount="1"><si><t>' + long + b"</t></si></sst>")
+    with zipfile.ZipFile(p) as z:
+        rels = z.read("xl/_rels/workbook.xml.rels")
+        ct = z.read("[Content_Types].xml")
+    rels = rels.replace(b"</Relationships>", b'<Relationship Id="rId99" Type="http://schemas.'
+                        b'openxmlformats.org/officeDocument/2006/relationships/sharedStrings" '
+                        b'Target="sharedStrings.xml"/></Relationships>')
+    ct = ct.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="'
+                    b'application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings'
+                    b'+xml"/></Types>')
+    p = rewrite_zip(p, tmp_path / "bomb.xlsx", edits={"xl/_rels/workbook.xml.rels": rels,
+                                                       "[Content_Types].xml": ct},
+                    add={"xl/sharedStrings.xml": sst})
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    g = read_grid(p)
+    assert g.reader == "openpyxl" and len(g.sheets[0].values) == 800
+    assert g.sheets[0].values[(800, 1)] == long.decode()
+    assert (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) / 1024 < 120
+    with pytest.raises(UnreadableWorkbook) as ei:
+        read_grid(p, reader="calamine")
+    assert ei.value.code == "sheet-too-large"

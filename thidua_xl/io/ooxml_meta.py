@@ -54,6 +54,16 @@ class SheetMeta:
     bbox: tuple[int, int, int, int] | None = None
     #: number of cells with a value or formula
     cells: int = 0
+    #: cells of type "s" (shared string) with a value
+    shared_cells: int = 0
+    #: length of the longest shared string of the workbook (same for every sheet)
+    shared_max_len: int = 0
+
+    @property
+    def shared_text_bound(self) -> int:
+        """An upper bound of the characters a reader copying each cell's string (calamine)
+        materialises: many cells pointing at one huge shared string is a memory bomb."""
+        return self.shared_cells * self.shared_max_len
 
     @property
     def area(self) -> int:
@@ -159,6 +169,44 @@ def list_sheets(zf: zipfile.ZipFile, index: dict[str, str] | None = None
     return sheets, percent
 
 
+def shared_strings_max_len(zf: zipfile.ZipFile, index: dict[str, str] | None = None) -> int:
+    """Length of the longest shared string (streamed; DTDs refused)."""
+    index = index if index is not None else member_index(zf)
+    wb_part = main_part(zf, index)
+    rels = _rels(zf, index, wb_part) if wb_part else {}
+    target = next((t for typ, t in rels.values() if typ.endswith("/sharedStrings")),
+                  "xl/sharedstrings.xml")
+    member = index.get(target)
+    if member is None:
+        return 0
+    cur = [0]
+    best = [0]
+    depth_si = [False]
+
+    def start(name: str, attrs: dict) -> None:
+        if name.rpartition(":")[2] == "si":
+            depth_si[0] = True
+            cur[0] = 0
+
+    def end(name: str) -> None:
+        if name.rpartition(":")[2] == "si":
+            depth_si[0] = False
+            if cur[0] > best[0]:
+                best[0] = cur[0]
+
+    def text(data: str) -> None:
+        if depth_si[0]:
+            cur[0] += len(data)
+
+    p = _safe_parser()
+    p.StartElementHandler = start
+    p.EndElementHandler = end
+    p.CharacterDataHandler = text
+    with zf.open(member) as f:
+        _feed(p, f, MAX_UNCOMPRESSED)
+    return best[0]
+
+
 def _percent_xfs(zf: zipfile.ZipFile, member: str | None) -> set[int]:
     if member is None:
         return set()
@@ -213,6 +261,7 @@ def _make_scanner(meta: SheetMeta, pxf: set[int], want_merges: bool, parser):
     r1 = c1 = 1 << 30
     r2 = c2 = 0
     count = 0
+    scount = 0
     pct0 = 0 in pxf  # a cell without s="" uses xf 0
 
     def text(data: str) -> None:
@@ -221,9 +270,11 @@ def _make_scanner(meta: SheetMeta, pxf: set[int], want_merges: bool, parser):
 
     def mark() -> None:
         # the current cell has a value or a formula: bounding box, count, percent format
-        nonlocal seen, r1, c1, r2, c2, count
+        nonlocal seen, r1, c1, r2, c2, count, scount
         seen = True
         count += 1
+        if typ == "s":
+            scount += 1
         r, c = cell
         if r < r1:
             r1 = r
@@ -324,6 +375,7 @@ def _make_scanner(meta: SheetMeta, pxf: set[int], want_merges: bool, parser):
 
     def finish() -> None:
         meta.cells = count
+        meta.shared_cells = scount
         if r2:
             meta.bbox = (r1, c1, r2, c2)
 
@@ -365,10 +417,8 @@ def _forbid(*_args) -> None:
     raise _Unsafe("DTD/entity declarations are forbidden")
 
 
-def scan_sheet_stream(stream: IO[bytes], name: str, percent_xfs: set[int], *,
-                      merges: bool = True, limit: int = MAX_UNCOMPRESSED) -> SheetMeta:
-    """Scan one sheet part read from ``stream`` (raises ``_Unsafe``/``expat.ExpatError``)."""
-    meta = SheetMeta(name)
+def _safe_parser():
+    """An expat parser that refuses any DTD or entity declaration."""
     p = expat.ParserCreate()
     p.buffer_text = True
     p.buffer_size = 64 * 1024
@@ -377,10 +427,10 @@ def scan_sheet_stream(stream: IO[bytes], name: str, percent_xfs: set[int], *,
     p.UnparsedEntityDeclHandler = _forbid
     p.ExternalEntityRefHandler = _forbid
     p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    start, end, text, finish = _make_scanner(meta, percent_xfs, merges, p)
-    p.StartElementHandler = start
-    p.EndElementHandler = end
-    p.CharacterDataHandler = text
+    return p
+
+
+def _feed(p, stream: IO[bytes], limit: int) -> None:
     total = 0
     while True:
         chunk = stream.read(_CHUNK)
@@ -388,9 +438,21 @@ def scan_sheet_stream(stream: IO[bytes], name: str, percent_xfs: set[int], *,
             break
         total += len(chunk)
         if total > limit:
-            raise UnreadableWorkbook("sheet too large", code="workbook-too-large")
+            raise UnreadableWorkbook("part too large", code="workbook-too-large")
         p.Parse(chunk, False)
     p.Parse(b"", True)
+
+
+def scan_sheet_stream(stream: IO[bytes], name: str, percent_xfs: set[int], *,
+                      merges: bool = True, limit: int = MAX_UNCOMPRESSED) -> SheetMeta:
+    """Scan one sheet part read from ``stream`` (raises ``_Unsafe``/``expat.ExpatError``)."""
+    meta = SheetMeta(name)
+    p = _safe_parser()
+    start, end, text, finish = _make_scanner(meta, percent_xfs, merges, p)
+    p.StartElementHandler = start
+    p.EndElementHandler = end
+    p.CharacterDataHandler = text
+    _feed(p, stream, limit)
     finish()
     if meta.merges:
         meta.merges = sorted(set(meta.merges),
@@ -407,6 +469,7 @@ def scan(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
         with zipfile.ZipFile(path) as zf:
             index = member_index(zf)
             sheets, pxf = list_sheets(zf, index)
+            sst_max: int | None = None
             out: dict[str, SheetMeta] = {}
             for sp in sheets:
                 if sp.kind != "worksheet" or not sp.part:
@@ -416,7 +479,11 @@ def scan(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
                 if only is not None and not only(sp.name):
                     continue
                 with zf.open(sp.part) as f:
-                    out[sp.name] = scan_sheet_stream(f, sp.name, pxf, merges=merges)
+                    m = out[sp.name] = scan_sheet_stream(f, sp.name, pxf, merges=merges)
+                if m.shared_cells:
+                    if sst_max is None:
+                        sst_max = shared_strings_max_len(zf, index)
+                    m.shared_max_len = sst_max
             return out
     except UnreadableWorkbook as exc:
         raise error_for(exc.code, path) from None

@@ -22,6 +22,9 @@ from .sniff import error_for
 #: Above this many cells in a sheet's value bounding box, a sparse sheet is not read densely
 #: (calamine materialises the whole box): :class:`SheetTooLarge` lets the caller use openpyxl.
 DENSE_AREA_LIMIT = 4_000_000
+#: Above this many characters of shared strings copied into cells (an upper bound: shared
+#: cells × longest shared string), calamine is not used: it copies the string per cell.
+SHARED_TEXT_LIMIT = 100_000_000
 
 
 class SheetTooLarge(UnreadableWorkbook):
@@ -106,6 +109,12 @@ def read_calamine(path: str | os.PathLike, *, only: Callable[[str], bool] | None
             raise convert_error(exc, path) from None
         scans = ooxml_meta.scan(path, names=names, merges=False) if meta and names else {}
         for name, sm in scans.items():
+            if sm.shared_text_bound > SHARED_TEXT_LIMIT:
+                fix = "Xoá các ô lặp lại một chuỗi văn bản rất dài, lưu lại rồi chạy lại."
+                raise SheetTooLarge(
+                    f"Không đọc được tệp \"{Path(path).name}\" bằng calamine: sheet \"{name}\" "
+                    f"có {sm.shared_cells:,} ô văn bản và chuỗi dài tới "
+                    f"{sm.shared_max_len:,} ký tự. {fix}", fix=fix)
             if sm.area > DENSE_AREA_LIMIT and sm.area > 4 * sm.cells:
                 fix = ("Xoá các ô có dữ liệu nằm xa bảng (Ctrl+End cho biết ô cuối cùng), lưu "
                        "lại rồi chạy lại.")

@@ -74,13 +74,21 @@ def _read(path: str | os.PathLike, only: Callable[[str], bool] | None) -> Grid:
             sg = SheetGrid(name=ws.title)
             pending: list[tuple[int, int]] = []
             pct_cells: list[tuple[int, int]] = []
+            # openpyxl shares one str object between the cells of a shared string: clean it
+            # once (a huge string repeated in thousands of cells must not be rescanned)
+            text_memo: dict[int, tuple[str, Any]] = {}
             for key, cell in _cells(ws).items():
                 if isinstance(cell, MergedCell):
                     continue
                 raw = cell.value
-                if isinstance(raw, str) and "_x" in raw:
-                    raw = unescape_ooxml(raw)
-                v = normalize_value(raw)
+                if isinstance(raw, str):
+                    hit = text_memo.get(id(raw))
+                    if hit is None or hit[0] is not raw:
+                        hit = (raw, normalize_value(unescape_ooxml(raw) if "_x" in raw else raw))
+                        text_memo[id(raw)] = hit
+                    v = hit[1]
+                else:
+                    v = normalize_value(raw)
                 if v is None:
                     # no value: a formula without cached result, or a blank styled cell; a
                     # "str" cell with an empty <v/> is a formula whose cached result is ""
