@@ -144,7 +144,8 @@ def col_px(width: float) -> float:
 
 def text_lines(text: str, width_units: float, size: float, bold: bool = False) -> int:
     """How many lines ``text`` takes, word-wrapped in a cell ``width_units`` wide."""
-    avail_pt = col_px(width_units) * 0.75 - 5  # points, minus the cell's padding
+    # points, minus the cell's padding, with a margin: an extra line is better than a cut
+    avail_pt = col_px(width_units) * 0.75 - 8
     scale = size * (1.07 if bold else 1.0)
     lines = 0
     for para in str(text).split("\n"):
@@ -202,7 +203,7 @@ class _Sheet:
         if value not in (None, "") and style.wrap:
             n = text_lines(str(value), self.span_width(c1, c2), style.font_size or 11,
                            style.bold)
-            need = n * line_height(style.font_size or 11) + 2
+            need = n * line_height(style.font_size or 11) + (4 if n > 1 else 2)
             per_row = need / rows
             for r in range(row, row + rows):
                 self.need[r] = max(self.need.get(r, 0.0), per_row)
