@@ -253,10 +253,11 @@ def _content_types(zf: zipfile.ZipFile) -> dict[str, str]:
     except KeyError:
         return out
     for el in root:
+        ctype = (el.get("ContentType") or "").lower()
         if el.tag.endswith("Override"):
-            out[(el.get("PartName") or "").replace("\\", "/").lstrip("/").lower()] = (el.get("ContentType") or "").lower()
+            out[(el.get("PartName") or "").replace("\\", "/").lstrip("/").lower()] = ctype
         elif el.tag.endswith("Default"):
-            out["*." + (el.get("Extension") or "").lower()] = (el.get("ContentType") or "").lower()
+            out["*." + (el.get("Extension") or "").lower()] = ctype
     return out
 
 
@@ -282,17 +283,13 @@ def _zip_kind(path: Path) -> str:
             index = member_index(zf)
             names = set(index)
             if "mimetype" in names:
-                mt = _read_member(zf, "mimetype", 200).decode("ascii", "replace").strip()
+                mt = _read_member(zf, index["mimetype"], 200).decode("ascii", "replace").strip()
                 if "opendocument.spreadsheet" in mt:
                     return "ods"
                 if "opendocument" in mt:
                     return "not-a-workbook:odf"
             if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
                 return "workbook-too-large"
-            if any(n.startswith("word/") for n in names):
-                return "not-a-workbook:docx"
-            if any(n.startswith("ppt/") for n in names):
-                return "not-a-workbook:pptx"
             # Hostile XML in the small parts we and the libraries read first.
             for info in infos[:5000]:
                 low = info.filename.lower()
@@ -300,6 +297,10 @@ def _zip_kind(path: Path) -> str:
                     return "unsafe-xml:" + info.filename
             part = main_part(zf, index)
             if part is None:
+                if any(n.startswith("word/") for n in names):
+                    return "not-a-workbook:docx"
+                if any(n.startswith("ppt/") for n in names):
+                    return "not-a-workbook:pptx"
                 return "missing-parts"
             if part.lower().endswith(".bin"):
                 return "xlsb"
@@ -326,6 +327,8 @@ def _zip_kind(path: Path) -> str:
             if isinstance(exc, PermissionError):
                 raise
             return "corrupt-zip"
+        except RuntimeError as exc:  # zip-level encryption ("password required")
+            return "encrypted" if "encrypt" in str(exc).lower() else "corrupt-zip"
         except Exception:
             return "malformed-xml"
 
