@@ -350,10 +350,10 @@ def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float = DE
             lane.kill()
         raise
     for lane in lanes:
-        if lane.state == "busy":
+        if lane.state in ("busy", "warming", "dead"):
             lane.kill()
         else:
-            lane.ex.shutdown(wait=False, cancel_futures=True)
+            lane.close()  # idle: the worker exits at once; reaping it keeps rusage honest
     return [results[j.index] for j in jobs]
 
 

@@ -1,0 +1,84 @@
+"""Benchmark workbooks: a realistic large bloc (30 units × 80 criteria, 3 sub-columns per unit).
+
+    python benchmarks/gen.py OUT.xlsx [--units 30] [--criteria 80]
+
+Built with tests/builders.py (the same builder the tests use), so it is a workbook the
+product must read without complaint: 4 sections, leaves of max 1 or 2 summing to 100,
+a few Định tính leaves, every unit's Tự chấm / Khối chấm / Thống nhất filled.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.builders import crit, write_bloc  # noqa: E402
+
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
+
+
+def make_workbook(path: str | Path, units: int = 30, criteria: int = 80,
+                  name: str = "Khối thi đua thử tải", year: int = 2025) -> Path:
+    """Write the benchmark workbook; ``criteria`` counts every row (sections included)."""
+    names = [f"Sở thử nghiệm số {i + 1}" for i in range(units)]
+    sections = 4
+    leaves_per = max(1, (criteria - sections) // sections)
+    n_leaves = leaves_per * sections
+    # leaves of max 2 and 1 summing to 100 (when possible)
+    twos = max(0, min(n_leaves, 100 - n_leaves))
+    rows = []
+    k = 0
+    for s in range(sections):
+        rows.append(crit(ROMAN[s], f"Mục {ROMAN[s]}: nhóm tiêu chí {s + 1}"))
+        for j in range(leaves_per):
+            mx = 2.0 if k < twos else 1.0
+            qualitative = (j % 9 == 8)
+            scores = {}
+            for u, n in enumerate(names):
+                if qualitative:
+                    v = "Đạt" if (u + k) % 7 else "Không đạt"
+                    scores[n] = {"Tự chấm": "Đạt", "Khối chấm": v, "Thống nhất": v}
+                else:
+                    final = max(0.0, mx - ((u * 7 + k) % 5) * 0.25)
+                    scores[n] = {"Tự chấm": mx, "Khối chấm": final, "Thống nhất": final}
+            rows.append(crit(str(j + 1), f"Tiêu chí {ROMAN[s]}.{j + 1}: nội dung đánh giá "
+                             "theo giao ước thi đua", mx,
+                             type="Định tính" if qualitative else None, scores=scores))
+            k += 1
+    units_rows = [{"name": n, "last_year": "HTXS" if i % 3 else "HTT", "discipline": "Không",
+                   "women": "Có" if i % 4 == 0 else "Không"} for i, n in enumerate(names)]
+    return write_bloc(path, units=units_rows, criteria=rows,
+                      info={"Tên khối thi đua": name, "Năm thi đua": year,
+                            "Tỉnh/Thành phố": "Tỉnh Thử nghiệm", "Khối trưởng": names[0],
+                            "Khối phó": names[1]},
+                      subcols=("Tự chấm", "Khối chấm", "Thống nhất"), title_rows=1)
+
+
+def make_copies(src: Path, folder: Path, n: int) -> list[Path]:
+    """``n`` copies of ``src`` in ``folder`` (hard links when possible: fast, no disk)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i in range(n):
+        dst = folder / f"khoi-{i + 1:04d}.xlsx"
+        if not dst.exists():
+            try:
+                os.link(src, dst)
+            except OSError:
+                shutil.copyfile(src, dst)
+        out.append(dst)
+    return out
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("out")
+    ap.add_argument("--units", type=int, default=30)
+    ap.add_argument("--criteria", type=int, default=80)
+    a = ap.parse_args()
+    print(make_workbook(a.out, a.units, a.criteria))

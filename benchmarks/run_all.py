@@ -1,0 +1,66 @@
+"""Run every province benchmark (a)–(e) and print one table of ratios.
+
+    python benchmarks/run_all.py            # full sizes (several minutes)
+    python benchmarks/run_all.py --quick    # small sizes, to try the scripts
+
+Ratios only: both sides of each ratio are measured in this run, on this machine.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench_batch  # noqa: E402
+import bench_memory  # noqa: E402
+import bench_score  # noqa: E402
+import bench_startup  # noqa: E402
+import bench_udf  # noqa: E402
+from common import print_rows  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
+    ap.add_argument("--only", default="abcde", help="which benchmarks, e.g. 'acd'")
+    a = ap.parse_args()
+    files, small, large, repeat = (20, 10, 40, 1) if a.quick else (200, 50, 500, 3)
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        load = float("nan")
+    print(f"machine: {platform.machine()} {platform.system()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, load average {load:.2f}")
+    rows = []
+    score_s = None
+    t0 = time.time()
+    for key in a.only:
+        if key == "a":
+            r, extra = bench_score.run(repeat)
+            score_s = extra["score_s"]
+        elif key == "b":
+            r, _ = bench_batch.run(files, score_s)
+        elif key == "c":
+            r, _ = bench_startup.run(7 if not a.quick else 3)
+        elif key == "d":
+            r, _ = bench_udf.run(20 if not a.quick else 5)
+        elif key == "e":
+            r, _ = bench_memory.run(small, large, 2)
+        else:
+            continue
+        rows += r
+        print_rows(r)
+        sys.stdout.flush()
+    print()
+    print(f"== summary ({os.cpu_count()} cores, {time.time() - t0:.0f}s) ==")
+    print_rows(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
