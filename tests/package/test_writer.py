@@ -232,3 +232,17 @@ def test_libreoffice_converts_write_output(base, tmp_path):
     assert wb.sheetnames == USER_SHEETS + [OUTPUT_RESULTS, OUTPUT_FINDINGS]
     assert [wb[OUTPUT_RESULTS].cell(r, 2).value for r in range(4, 9)] == UNITS
     assert wb[OUTPUT_RESULTS]["A1"].font.color.rgb == "FFC00000"
+
+
+def test_fallback_keeps_macros_of_xlsm(tmp_path, monkeypatch):
+    src = find_corpus("quickstart.xlsm", "SimpleMacro.xlsm", "vba.xlsm")
+    if src is None:
+        pytest.skip("no macro workbook in ../shared/corpora")
+    base = Path(shutil.copy(src, tmp_path / "macro.xlsm"))
+    monkeypatch.setattr(package, "graft_sheets",
+                        lambda *a, **kw: (_ for _ in ()).throw(package.GraftError("x")))
+    out = write_output(base, small_plan(), tmp_path / "macro_ketqua.xlsm")
+    b, o = members(base), members(out)
+    assert o["xl/vbaProject.bin"] == b["xl/vbaProject.bin"]
+    assert "sheet.macroEnabled.main+xml" in o["[Content_Types].xml"].decode()
+    assert _load(out, keep_vba=True).sheetnames[-2:] == [OUTPUT_RESULTS, OUTPUT_FINDINGS]
