@@ -423,6 +423,15 @@ def _page_height_pt(ps: PrintSetup) -> float:
     return (297 - ps.margin_top_mm - ps.margin_bottom_mm) / 25.4 * 72
 
 
+def _page_capacity(s: _Sheet, ps: PrintSetup | None = None) -> float:
+    """Sheet points that fit on one portrait A4 page once fit-to-width has scaled it."""
+    ps = ps or PrintSetup()
+    width_pt = (210 - ps.margin_left_mm - ps.margin_right_mm) / 25.4 * 72
+    sheet_pt = sum(col_px(w) for w in s.widths.values()) * 0.75
+    scale = min(1.0, width_pt / sheet_pt) if sheet_pt else 1.0
+    return _page_height_pt(ps) / scale
+
+
 def _keep_together(s: _Sheet, build, *, title_height: float = 0.0,
                    page: float | None = None) -> None:
     """Break the page before the block ``build`` would write when it would straddle one.
@@ -431,7 +440,7 @@ def _keep_together(s: _Sheet, build, *, title_height: float = 0.0,
     simulated with the estimated row heights (a row that does not fit goes to the next
     page, which starts with the repeated title rows).
     """
-    page = page or _page_height_pt(PrintSetup()) * 0.98
+    page = page or _page_capacity(s) * 0.98
     scratch = _Sheet(SheetPlan("~"), dict(s.widths))
     block = scratch.height_upto(build(scratch))
     if block >= page - title_height or s.row <= 1:
@@ -568,7 +577,7 @@ def _proposals_sheet(ctx: _Context) -> SheetPlan:
         s.row += 1
     # repeat the table's header on every page only when the table may run past the
     # first page (Excel repeats title rows on all pages, even under the signature)
-    spans = s.height_upto(s.row - 1) > _page_height_pt(PrintSetup()) * 0.97
+    spans = s.height_upto(s.row - 1) > _page_capacity(s) * 0.97
     body = st(13)
     for note in shared:
         s.line(f"Ghi chú: {note} (đối với tất cả các đơn vị đề nghị).", st(12, italic=True))
