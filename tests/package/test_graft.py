@@ -496,3 +496,50 @@ def test_external_links_of_the_donor_never_reach_the_output(base, tmp_path):
     assert ws["A1"].hyperlink is None and ws["A2"].hyperlink is None
     assert ws["A3"].hyperlink.location == "'Chấm điểm'!B2"
     assert ws["A2"].value == "ngoài"
+
+
+def test_prefixed_namespaces_and_absolute_targets(tmp_path, donor):
+    """Packages written by the Open XML SDK: x: prefixes, absolute relationship targets."""
+    base = _minimal_package(tmp_path / "min.xlsx")
+    with zipfile.ZipFile(base) as zf:
+        parts = {n: zf.read(n).decode() for n in zf.namelist()}
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    parts["xl/workbook.xml"] = (
+        f'<?xml version="1.0" encoding="utf-8"?><x:workbook xmlns:x="{main}" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<x:bookViews><x:workbookView activeTab="0"/></x:bookViews><x:sheets>'
+        '<x:sheet name="Dữ liệu" sheetId="1" r:id="R1a2"/>'
+        '<x:sheet name="Kết quả" sheetId="7" r:id="R9"/></x:sheets></x:workbook>')
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        'Id="rId1"', 'Id="R1a2"').replace('Target="worksheets/sheet1.xml"',
+                                          'Target="/xl/worksheets/sheet1.xml"').replace(
+        "</Relationships>",
+        '<Relationship Id="R9" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/worksheet" Target="/xl/worksheets/old.xml"/></Relationships>')
+    parts["xl/worksheets/sheet1.xml"] = (
+        f'<?xml version="1.0" encoding="utf-8"?><x:worksheet xmlns:x="{main}"><x:sheetViews>'
+        '<x:sheetView tabSelected="1" workbookViewId="0"/></x:sheetViews><x:sheetData>'
+        '<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>Sở Tư pháp</x:t></x:is></x:c>'
+        '</x:row></x:sheetData></x:worksheet>')
+    parts["xl/worksheets/old.xml"] = parts["xl/worksheets/sheet1.xml"]
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        "</Types>", '<Override PartName="/XL/WORKSHEETS/OLD.XML" ContentType="application/vnd.'
+        'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
+    sdk = tmp_path / "sdk.xlsx"
+    with zipfile.ZipFile(sdk, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in parts.items():
+            zf.writestr(name, text.encode())
+    out = tmp_path / "o.xlsx"
+    graft_sheets(sdk, donor, out, replace=REPLACE, select="Kết quả")
+    o = members(out)
+    assert "xl/worksheets/old.xml" not in o
+    assert "OLD.XML" not in o["[Content_Types].xml"].decode()
+    wbxml = o["xl/workbook.xml"].decode()
+    assert '<x:sheet name="Kết quả" sheetId="8"' in wbxml and "<sheet " not in wbxml
+    assert "<x:definedNames>" in wbxml
+    sheet1 = o["xl/worksheets/sheet1.xml"].decode()
+    assert "tabSelected" not in sheet1 and "<x:sheetView workbookViewId" in sheet1
+    wb = _load(out)
+    assert wb.sheetnames == ["Dữ liệu"] + DONOR_SHEETS
+    assert wb.active.title == "Kết quả"
+    assert wb["Dữ liệu"]["A1"].value == "Sở Tư pháp"
