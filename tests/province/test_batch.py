@@ -127,7 +127,7 @@ def test_slow_file_times_out_and_the_batch_goes_on(tmp_path):
     good(d / "slow.xlsx", "Khối S", ["Sở S", "Sở T"])
     good(d / "z.xlsx", "Khối Z", ["Sở Y", "Sở Z"])
     t0 = time.monotonic()
-    o = batch.run_batch([d], tmp_path / "o", jobs=1, timeout=4, progress=False,
+    o = batch.run_batch([d], tmp_path / "o", jobs=1, timeout=10, progress=False,
                         worker=slow_worker)
     assert time.monotonic() - t0 < 50
     by = {Path(r.file).name: r for r in o.results}

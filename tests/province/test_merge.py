@@ -153,3 +153,17 @@ def test_xlsm_stays_xlsm_with_its_macros(tmp_path, bloc):
     assert o.out == tmp_path / "khoi_gop.xlsm"
     with zipfile.ZipFile(o.out) as z:
         assert z.read("xl/vbaProject.bin") == vba
+
+
+def test_merge_patches_only_the_score_sheet(tmp_path, bloc):
+    """Every other part of the package is kept as it was (images, charts, cached results)."""
+    rows = template_rows(bloc)
+    o = merge.merge_files(bloc, [write_self_score(tmp_path / "a.xlsx", "Sở Nội vụ", rows)])
+    with zipfile.ZipFile(bloc) as a, zipfile.ZipFile(o.out) as b:
+        assert a.namelist() == b.namelist()
+        changed = {n for n in a.namelist() if a.read(n) != b.read(n)}
+        assert changed == {"xl/worksheets/sheet3.xml", "xl/workbook.xml"}
+        assert b'fullCalcOnLoad="1"' in b.read("xl/workbook.xml")
+    ws = openpyxl.load_workbook(o.out)["Chấm điểm"]
+    assert ws["K6"].value == 95 and ws["K12"].value == "Đạt"  # number and text cells
+    assert ws["K6"].font.name == "Times New Roman"  # the cell keeps its style
