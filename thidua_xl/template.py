@@ -641,8 +641,9 @@ def write_template(out: str | Path, units: list[str] | None = None,
                    criteria_path: str | Path | None = None) -> Path:
     """Write the blank standard workbook to ``out`` (atomically) and return its path."""
     out = Path(out)
-    if out.suffix.lower() not in {".xlsx", ".xlsm"}:
-        raise UsageError(f"Tệp mẫu phải có đuôi .xlsx: {out.name}")
+    if out.suffix.lower() != ".xlsx":  # no macros to put in an .xlsm
+        raise UsageError(f"Tệp mẫu phải có đuôi .xlsx: {out.name}",
+                         fix="Đặt tên tệp kết thúc bằng .xlsx, ví dụ so-cham-diem.xlsx.")
     criteria = load_criteria(criteria_path) if criteria_path else None
     wb = build_template(units, criteria)
     _save_atomic(wb, out)

@@ -167,3 +167,11 @@ def test_merge_patches_only_the_score_sheet(tmp_path, bloc):
     ws = openpyxl.load_workbook(o.out)["Chấm điểm"]
     assert ws["K6"].value == 95 and ws["K12"].value == "Đạt"  # number and text cells
     assert ws["K6"].font.name == "Times New Roman"  # the cell keeps its style
+
+
+def test_cli_text_output(tmp_path, bloc, capsys):
+    rows = template_rows(bloc)
+    a = write_self_score(tmp_path / "a.xlsx", "Sở Tư pháp", rows)
+    code = merge.run_cli(Namespace(bloc=str(bloc), units=[str(a)], output=None, json=False))
+    out = capsys.readouterr().out
+    assert code == 0 and "khoi_gop.xlsx" in out and "unit-without-self-score" in out
