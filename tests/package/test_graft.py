@@ -543,3 +543,18 @@ def test_prefixed_namespaces_and_absolute_targets(tmp_path, donor):
     assert wb.sheetnames == ["Dữ liệu"] + DONOR_SHEETS
     assert wb.active.title == "Kết quả"
     assert wb["Dữ liệu"]["A1"].value == "Sở Tư pháp"
+
+
+def test_selecting_the_already_active_user_sheet_keeps_its_bytes(tmp_path, donor):
+    base = make_base(tmp_path / "b.xlsx")
+    wb = load_workbook(base)
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws.title == "Chấm điểm"
+    wb.save(base)
+    out = tmp_path / "o.xlsx"
+    graft_sheets(base, donor, out, replace=REPLACE, select="Chấm điểm")
+    part = _sheet_parts(base)["Chấm điểm"]
+    assert members(out)[part] == members(base)[part]
+    wb = _load(out)
+    assert wb.active.title == "Chấm điểm"
+    assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == ["Chấm điểm"]

@@ -567,6 +567,7 @@ class _StyleMerge:
 
 _SHEETVIEW_RE = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?sheetView(?=[\s/>])[^>]*>")
 _TABSEL_RE = re.compile(rb"""\s+tabSelected\s*=\s*(?:"[^"]*"|'[^']*')""")
+_TABSEL_ON_RE = re.compile(rb"""\stabSelected\s*=\s*["'](?:1|true)["']""")
 
 
 def _set_tab_selected(data: bytes, selected: bool) -> bytes:
@@ -579,10 +580,15 @@ def _set_tab_selected(data: bytes, selected: bool) -> bytes:
     parts: list[bytes] = []
     pos = 0
     for i, m in enumerate(matches):
-        tag = _TABSEL_RE.sub(b"", m.group())
-        if selected and i == 0:
+        tag = m.group()
+        if selected and i == 0 and _TABSEL_ON_RE.search(tag):
+            pass  # already selected: keep the tag as it is
+        elif selected and i == 0:
+            tag = _TABSEL_RE.sub(b"", tag)
             name_end = re.match(rb"<[^\s/>]+", tag).end()  # type: ignore[union-attr]
             tag = tag[:name_end] + b' tabSelected="1"' + tag[name_end:]
+        else:
+            tag = _TABSEL_RE.sub(b"", tag)
         parts.append(data[pos:m.start()])
         parts.append(tag)
         pos = m.end()
