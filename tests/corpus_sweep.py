@@ -208,6 +208,7 @@ def sweep(root: Path | None = None, *, files: list[Path] | None = None, workers:
     root = root or corpora_root()
     todo = list(files) if files is not None else list_files(root)
     kwargs = kwargs or {}
+    kind_of = _resolve(DEFAULT_CLASSIFY)
     ctx = mp.get_context("fork" if sys.platform != "win32" else "spawn")
     res = SweepResult()
     results: dict[int, FileResult] = {}
@@ -251,6 +252,11 @@ def sweep(root: Path | None = None, *, files: list[Path] | None = None, workers:
                     s.stop(kill=True)
                     slots[i] = s = _Slot(ctx, target, kwargs, mem_limit)
                 if done is not None:
+                    if not done.kind:  # the worker was killed: classify here (cheap)
+                        try:
+                            done.kind = str(kind_of(path))
+                        except Exception as exc:  # noqa: BLE001
+                            done.kind = f"classify-crash:{type(exc).__name__}"
                     results[idx] = done
                     s.task = None
                     if progress:
