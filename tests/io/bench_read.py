@@ -31,7 +31,7 @@ def build(path: Path, units: int, criteria: int) -> Path:
                 n: {"Tự chấm": 9, "Khối chấm": "8,5", "Thống nhất": 8.75} for n in names}))
     write_bloc(path, units=names, criteria=rows, subcols=("Tự chấm", "Khối chấm", "Thống nhất"),
                info={"Tên khối thi đua": "Khối bench", "Năm thi đua": 2024}, title_rows=1,
-               totals_row={n: f"=SUM(A1:A2)" for n in names})
+               totals_row={n: "=SUM(A1:A2)" for n in names})
     return path
 
 
