@@ -55,10 +55,13 @@ def write_output(base: Path | str, plan: WritePlan, out: Path | str) -> Path:
     if not base.is_file():
         raise OutputError(f"Không tìm thấy tệp đầu vào '{base}' để ghi kết quả.",
                           fix="Kiểm tra lại đường dẫn của tệp đầu vào.")
-    from thidua_xl.io.package import GraftError, graft_sheets
+    from thidua_xl.io.package import graft_sheets
 
     replace = _replace_names(plan)
     kind = _KINDS.get(out.suffix.lower())
+    if kind in ("xlsx", "xltx") and base.suffix.lower() in (".xlsm", ".xltm"):
+        log.warning("Tệp kết quả '%s' có đuôi %s nên không giữ macro của '%s'.",
+                    out.name, out.suffix, base.name)
     try:
         with tempfile.TemporaryDirectory(prefix="thidua-xl-") as td:
             donor: Path | None = None
@@ -74,7 +77,7 @@ def write_output(base: Path | str, plan: WritePlan, out: Path | str) -> Path:
         raise
     except OSError as exc:
         raise output_error(out, exc) from exc
-    except (GraftError, Exception) as exc:  # noqa: BLE001 - any grafting failure
+    except Exception as exc:  # noqa: BLE001 - GraftError or anything unexpected: fall back
         log.warning("Ghép sheet vào tệp '%s' không được (%s); dùng openpyxl thay thế.",
                     base.name, exc, exc_info=log.isEnabledFor(logging.DEBUG))
     return _fallback(base, plan, out, replace)
