@@ -71,7 +71,7 @@ class SweepResult:
     def failures(self) -> list[FileResult]:
         """Outcomes that are bugs: not a Grid and not an UnreadableWorkbook."""
         return [r for r in self.results
-                if not (r.outcome == "ok" or r.outcome.startswith("unreadable:"))]
+                if not (r.outcome == "ok" or r.outcome.startswith(("unreadable:", "exit")))]
 
     def slowest(self, n: int = 1) -> list[FileResult]:
         return sorted(self.results, key=lambda r: -r.seconds)[:n]
@@ -161,8 +161,9 @@ def _worker(conn, target: str, kwargs: dict[str, Any], mem_limit: int,
         except Exception as exc:  # noqa: BLE001
             kind = f"classify-crash:{type(exc).__name__}"
         try:
-            fn(path, **kwargs)
-            outcome = "ok"
+            returned = fn(path, **kwargs)
+            # a target may name its own outcome (e.g. "exit1:missing-score-sheet")
+            outcome = returned if isinstance(returned, str) else "ok"
         except UnreadableWorkbook as exc:
             outcome = f"unreadable:{exc.code}"
             detail = exc.message[:200]
