@@ -17,7 +17,8 @@ user's package part by part (compressed bytes copied as they are) while
   formats) with the ``s``/``style``/``dxfId`` references rewritten; shared-string cells
   turned into inline strings (the base ``sharedStrings.xml`` stays untouched); the donor's
   defined names (print area, print titles) with the right ``localSheetId``; content types
-  and workbook relationships with fresh ids;
+  and workbook relationships with fresh ids; internal hyperlinks (locations) are kept,
+  external ones are dropped;
 - setting the active/selected tab.
 
 Every other part of the base is copied byte for byte, ``vbaProject.bin`` and the
@@ -51,8 +52,8 @@ from defusedxml.ElementTree import iterparse as _safe_iterparse
 
 log = logging.getLogger(__name__)
 
-__all__ = ["GraftError", "graft_sheets", "write_with_openpyxl", "sheet_key", "parse_xml",
-           "serialize_xml", "XmlDoc"]
+__all__ = ["GraftError", "graft_sheets", "write_with_openpyxl", "is_macro_package",
+           "sheet_key", "parse_xml", "serialize_xml", "XmlDoc"]
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
