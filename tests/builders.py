@@ -169,3 +169,24 @@ def write_bloc(
     wb.remove(ws_first)
     wb.save(path)
     return path
+
+
+def to_xlsm(src: Path | str, dest: Path | str, vba: bytes | None = None) -> Path:
+    """Copy a workbook as a macro-enabled package (.xlsm), optionally with a vbaProject.bin."""
+    import zipfile
+
+    dest = Path(dest)
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
+                if vba is not None:
+                    data = data.replace(b"</Types>", b'<Default Extension="bin" ContentType='
+                                        b'"application/vnd.ms-office.vbaProject"/></Types>')
+            zout.writestr(item, data)
+        if vba is not None:
+            zout.writestr("xl/vbaProject.bin", vba)
+    return dest

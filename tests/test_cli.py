@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.builders import crit, write_bloc
+from tests.builders import crit, to_xlsm, write_bloc
 
 UNITS = ["Sở A", "Sở B", "Sở C", "Sở D"]
 
@@ -155,18 +155,8 @@ def test_score_refuses_to_overwrite_its_input(tmp_path):
 
 
 def test_xlsm_gives_xlsm(tmp_path):
-    import zipfile
-
     p = good(tmp_path)
-    q = tmp_path / "macro.xlsm"
-    with zipfile.ZipFile(p) as zin, zipfile.ZipFile(q, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "[Content_Types].xml":
-                data = data.replace(
-                    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
-            zout.writestr(item, data)
+    q = to_xlsm(p, tmp_path / "macro.xlsm")
     proc = run("score", q)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "macro_ketqua.xlsm").exists()

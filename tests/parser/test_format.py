@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-import zipfile
 
 import pytest
 
 from thidua_xl.api import check_file, read_grid
 from thidua_xl.io.parser import parse_grid
-from tests.builders import crit, write_bloc
+from tests.builders import crit, to_xlsm, write_bloc
 
 UNITS = ["Sở A", "Sở B", "Sở C"]
 
@@ -163,16 +162,7 @@ def test_xlsm_is_read(tmp_path):
     from openpyxl import load_workbook
 
     p = write_bloc(tmp_path / "k.xlsx", units=UNITS, criteria=basic_criteria())
-    # an .xlsm is the same package with the macro-enabled content type
-    q = tmp_path / "k.xlsm"
-    with zipfile.ZipFile(p) as zin, zipfile.ZipFile(q, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "[Content_Types].xml":
-                data = data.replace(
-                    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")
-            zout.writestr(item, data)
+    q = to_xlsm(p, tmp_path / "k.xlsm")  # the same package, macro-enabled
     load_workbook(q, keep_vba=True)  # valid for openpyxl too
     r = check_file(q)
     assert not r.has_errors, r.findings

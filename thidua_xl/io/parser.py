@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..core.classify import parse_classification as _core_classification
+from ..core.classify import parse_discipline as _core_discipline
 from ..core.findings import Report
 from ..core.hierarchy import HierarchyBuilder, normalize_code
 from ..core.models import (
@@ -109,10 +111,6 @@ FORM_COLUMNS = {
 }
 
 HEADER_SCAN_ROWS = 15
-_CLASS_WORDS = {
-    "htxs": Classification.HTXS, "htt": Classification.HTT, "ht": Classification.HT,
-    "kht": Classification.KHT,
-}
 _HEAVY_DISCIPLINE = ("cach chuc", "giang chuc", "bai nhiem", "buoc thoi viec", "ha bac luong",
                      "giai tan")
 
@@ -125,32 +123,19 @@ _TYPE_BY_FOLD = {fold(v): t for t, vs in CRITERION_TYPE_VARIANTS.items() for v i
 
 
 def parse_classification(raw: Any) -> Classification | None | str:
-    """Full phrase or abbreviation → Classification; blank → None; else "bad"."""
+    """Full phrase or abbreviation → Classification; blank → None; anything else "bad"."""
     if is_blank(raw):
         return None
-    f = fold(raw).replace(".", "")
-    if f in _CLASS_WORDS:
-        return _CLASS_WORDS[f]
-    for c in Classification:
-        if f == fold(c.value) or f == fold(c.value.replace(" nhiệm vụ", "")):
-            return c
-    return "bad"
+    return _core_classification(str(raw).replace(".", "")) or "bad"
 
 
 def parse_discipline(raw: Any) -> Discipline | None:
-    """Blank/"Không" → NONE; Khiển trách; Cảnh cáo; heavier forms; unknown → None."""
-    if is_blank(raw):
-        return Discipline.NONE
-    f = fold(raw)
-    if f in {"khong", "-", "khong co", "0"}:
-        return Discipline.NONE
-    if "khien trach" in f:
-        return Discipline.REPRIMAND
-    if "canh cao" in f:
-        return Discipline.WARNING
-    if any(w in f for w in _HEAVY_DISCIPLINE):
-        return Discipline.HEAVIER
-    return None
+    """Blank/"Không" → NONE; Khiển trách; Cảnh cáo; known heavier forms; unknown → None
+    (an unknown word must not silently cap a unit's classification)."""
+    d = _core_discipline(raw)
+    if d is Discipline.HEAVIER and not any(w in fold(raw) for w in _HEAVY_DISCIPLINE):
+        return None
+    return d
 
 
 # --------------------------------------------------------------------------------------
