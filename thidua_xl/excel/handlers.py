@@ -115,14 +115,9 @@ def _input_sheet(name: str) -> bool:
 
 
 def book_file(book) -> str:
-    for attr in ("fullname", "name"):
-        try:
-            v = getattr(book, attr)
-            if v:
-                return str(v)
-        except Exception:  # noqa: BLE001
-            continue
-    return "<sổ đang mở>"
+    from .read_xlwings import book_source
+
+    return book_source(book, "<sổ đang mở>")
 
 
 def input_sheet_names(book) -> list[str]:

@@ -178,7 +178,7 @@ def read_book(book, *, sheets: Iterable[str] | None = None, source: str | None =
     not tell which numbers have a percent format (see :func:`percent_format_warnings`).
     """
     wanted = set(sheets) if sheets is not None else None
-    grid = Grid(source=source or _book_source(book), reader="xlwings")
+    grid = Grid(source=source or book_source(book), reader="xlwings")
     for sheet in book.sheets:
         if wanted is not None and sheet.name not in wanted:
             continue
@@ -234,7 +234,8 @@ def percent_format_warnings(grid: Grid, bloc) -> list:
     return out
 
 
-def _book_source(book) -> str:
+def book_source(book, default: str = SOURCE) -> str:
+    """The book's full path (or name) as the live engine knows it; ``default`` when unknown."""
     for attr in ("fullname", "name"):
         try:
             v = getattr(book, attr)
@@ -242,7 +243,7 @@ def _book_source(book) -> str:
                 return str(v)
         except Exception:  # noqa: BLE001
             continue
-    return SOURCE
+    return default
 
 
 async def read_book_async(book, **kwargs) -> Grid:
