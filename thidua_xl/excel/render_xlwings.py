@@ -285,6 +285,15 @@ def _print_setup(sheet, ps: PrintSetup | None, engine: str) -> None:
     _try("page setup", _com)
 
 
+def _page_breaks(sheet, rows: list[int], engine: str) -> None:
+    """A new page after each row (keeps the signature block on one page when printed)."""
+    if not rows or engine != "excel":
+        return
+    for r in rows:
+        _try("page break", lambda r=r: sheet.api.HPageBreaks.Add(
+            Before=sheet.range((r + 1, 1)).api))
+
+
 _CM_TO_PT = 72.0 / 2.54
 
 
@@ -321,6 +330,7 @@ def render_sheet(book, sp: SheetPlan, engine: str | None = None):
     _layout(sheet, sp)
     _write_links(sheet, cells, engine)
     _print_setup(sheet, sp.print_setup, engine)
+    _page_breaks(sheet, getattr(sp, "page_breaks", []), engine)
     _charts(sheet, sp.charts)
     return sheet
 
