@@ -43,10 +43,13 @@ class Job:
 
 @dataclass
 class BatchOutcome:
+    #: per file, in order; units keep name/total/rank/classification only (see compact())
     results: list["BlocResult"]
     outputs: dict[str, str] = field(default_factory=dict)  # result.file → written workbook
     summary: Path | None = None
     cross: list["Finding"] = field(default_factory=list)
+    #: each file's JSON document (``BlocResult.to_json()``, indented), in order
+    docs: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -177,7 +180,29 @@ def score_job(src: str, out: str | None, display: str) -> "BlocResult":
                         f"Lỗi không mong đợi khi xử lý sổ: {type(e).__name__}: {e}",
                         "Gửi tệp này cho người phát triển.")
     result.file = display
+    return slim(result)
+
+
+def slim(result: "BlocResult") -> "BlocResult":
+    """Drop what neither the JSON nor the summary uses (per-leaf scores), so the parent's
+    memory stays flat however many files a batch holds."""
+    for u in result.units:
+        u.leaf_scores = {}
     return result
+
+
+def compact(result: "BlocResult") -> tuple[str, "BlocResult"]:
+    """(the file's JSON text, a light copy for the summary): what the parent keeps of a
+    result, so that its memory stays flat over hundreds of files."""
+    import json
+
+    from .core.models import UnitResult
+
+    doc = json.dumps(result.to_json(), ensure_ascii=False, indent=2)
+    units = [UnitResult(name=u.name, key=u.key, total=u.total, percent=u.percent, rank=u.rank,
+                        tie=u.tie, classification=u.classification, award=u.award)
+             for u in result.units]
+    return doc, result.model_copy(update={"units": units, "sections": []})
 
 
 def _failure(display: str, code: str, message: str, fix: str = "",
@@ -227,11 +252,12 @@ class _Lane:
 def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float = DEFAULT_TIMEOUT,
              worker: Callable[..., Any] = score_job,
              on_progress: Callable[[int, int, list[str]], None] | None = None,
-             ) -> list["BlocResult"]:
+             keep: Callable[[Any], Any] | None = None) -> list[Any]:
     """Run ``worker(src, out, display)`` for every job in parallel; results in job order.
 
     ``worker`` must be an importable module-level function (spawned processes).
     A job over ``timeout`` seconds is a "timeout" result; its process is replaced.
+    ``keep`` transforms each result as it arrives (what the caller keeps in memory).
     """
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, wait
@@ -246,6 +272,10 @@ def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float = DE
     lanes: list[_Lane] = [_Lane(ctx) for _ in range(n)]
     start_failures = 0
     done_count = 0
+    keep = keep or (lambda r: r)
+
+    def put(index: int, result: Any) -> None:
+        results[index] = keep(result)
 
     def report():
         if on_progress:
@@ -299,28 +329,28 @@ def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float = DE
                 replace = False
                 if lane.fut.done():
                     try:
-                        results[job.index] = lane.fut.result()
+                        put(job.index, lane.fut.result())
                     except BrokenProcessPool:
-                        results[job.index] = _failure(
+                        put(job.index, _failure(
                             job.display, "worker-crashed",
                             "Tiến trình xử lý sổ này bị dừng đột ngột (có thể do thiếu bộ nhớ "
                             "hoặc tệp hỏng); sổ bị bỏ qua.",
-                            "Chạy riêng sổ này bằng thidua-xl check để xem chi tiết.")
+                            "Chạy riêng sổ này bằng thidua-xl check để xem chi tiết."))
                         replace = True
                     except Exception as e:  # noqa: BLE001 - e.g. an unpicklable result
-                        results[job.index] = _failure(
+                        put(job.index, _failure(
                             job.display, "internal-error",
                             f"Lỗi không mong đợi: {type(e).__name__}: {e}",
-                            "Gửi tệp này cho người phát triển.")
+                            "Gửi tệp này cho người phát triển."))
                     lane.count += 1
                     if lane.count >= RECYCLE_AFTER:
                         replace = True
                 elif now >= lane.deadline:
-                    results[job.index] = _failure(
+                    put(job.index, _failure(
                         job.display, "timeout",
                         f"Sổ xử lý quá {timeout:g} giây nên bị dừng và bỏ qua.",
                         "Kiểm tra riêng sổ này (thidua-xl check); nếu sổ rất lớn, chạy lại với "
-                        "--timeout lớn hơn.")
+                        "--timeout lớn hơn."))
                     replace = True
                     lane.fut.cancel()
                     lane.kill()
@@ -339,10 +369,10 @@ def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float = DE
         # lanes could not start: every remaining job is an internal error
         while pending:
             job = pending.popleft()
-            results[job.index] = _failure(
+            put(job.index, _failure(
                 job.display, "worker-start-failed",
                 "Không khởi động được tiến trình xử lý (cài đặt thidua_xl bị lỗi?).",
-                "Cài đặt lại thidua_xl rồi chạy lại.")
+                "Cài đặt lại thidua_xl rồi chạy lại."))
             done_count += 1
         report()
     except BaseException:
@@ -387,25 +417,28 @@ def run_batch(inputs: list[str | Path], outdir: str | Path, *, jobs: int | None 
     try:
         done = run_jobs(runnable, workers=jobs, timeout=timeout, worker=worker,
                         on_progress=(lambda d, t, cur: bar.update(d + len(missing), cur))
-                        if bar else None)
+                        if bar else None, keep=compact)
     finally:
         if bar:
             bar.stop()
     by_index = {j.index: r for j, r in zip(runnable, done)}
     results = []
+    docs: list[str] = []
     outputs: dict[str, str] = {}
     for j in work:
         if j.index in missing:
-            r = _failure(j.display, "file-not-found", f"Không tìm thấy tệp '{j.display}'.",
-                         "Kiểm tra lại đường dẫn.", status="unreadable")
+            doc, r = compact(_failure(j.display, "file-not-found",
+                                      f"Không tìm thấy tệp '{j.display}'.",
+                                      "Kiểm tra lại đường dẫn.", status="unreadable"))
         else:
-            r = by_index[j.index]
+            doc, r = by_index[j.index]
         results.append(r)
+        docs.append(doc)
         if j.out is not None and r.status != "unreadable" and j.out.exists():
             outputs[r.file] = str(j.out.relative_to(outdir))
     cross = cross_checks(results)
     summary = write_summary(results, outdir / SUMMARY_NAME, cross, outputs)
-    return BatchOutcome(results, outputs, summary, cross)
+    return BatchOutcome(results, outputs, summary, cross, docs)
 
 
 class _Progress:
@@ -440,7 +473,6 @@ class _Progress:
 # --------------------------------------------------------------------------------------
 def run_cli(args) -> int:
     """``thidua-xl batch DIR_OR_FILES... -o OUTDIR [-j N] [--timeout S] [--json]``."""
-    import json
     import sys
 
     as_json = bool(getattr(args, "json", False))
@@ -453,8 +485,10 @@ def run_cli(args) -> int:
     outcome = run_batch(list(args.inputs), args.output, jobs=jobs, timeout=float(timeout),
                         progress=True)
     if as_json:
-        sys.stdout.write(json.dumps([r.to_json() for r in outcome.results], ensure_ascii=False,
-                                    indent=2) + "\n")
+        import textwrap
+
+        body = ",\n".join(textwrap.indent(d, "  ") for d in outcome.docs)
+        sys.stdout.write("[\n" + body + "\n]\n" if body else "[]\n")
         sys.stdout.flush()
     else:
         _render(outcome)

@@ -143,9 +143,10 @@ def form_order(results: list["BlocResult"]) -> list[str]:
 
 def build_summary(results: list["BlocResult"], cross: list[Finding] | None = None,
                   outputs: dict[str, str] | None = None):
-    """The summary workbook (openpyxl, not saved). ``outputs`` maps result.file → the
-    written result workbook (shown in "Tổng hợp khối")."""
+    """The summary workbook (openpyxl, write-only: memory does not grow with the cells;
+    not saved yet). ``outputs`` maps result.file → the written result workbook."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
@@ -155,6 +156,7 @@ def build_summary(results: list["BlocResult"], cross: list[Finding] | None = Non
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     f_body = Font(name=FONT, size=12)
+    f_bold = Font(name=FONT, size=12, bold=True)
     f_head = Font(name=FONT, size=12, bold=True, color="FFFFFF")
     f_title = Font(name=FONT, size=14, bold=True)
     f_note = Font(name=FONT, size=11, italic=True)
@@ -163,51 +165,49 @@ def build_summary(results: list["BlocResult"], cross: list[Finding] | None = Non
              "unreadable": PatternFill("solid", fgColor="F8CBAD")}
     wrap = Alignment(wrap_text=True, vertical="top")
     center = Alignment(horizontal="center", vertical="top", wrap_text=True)
+    plain = Alignment(vertical="center")
 
-    def put(ws, row, col, value, font=f_body, fill=None, align=wrap, fmt=None, bdr=True):
-        cell = ws.cell(row=row, column=col)
+    def cell(ws, value, font=f_body, fill=None, align=wrap, fmt=None, bdr=True):
         if isinstance(value, (list, tuple)):
             value = "; ".join(str(x) for x in value)
-        cell.value = value
+        c = WriteOnlyCell(ws, value=value)
         if isinstance(value, str) and value[:1] == "=":
-            cell.data_type = "s"  # text is text, never a formula
-        cell.font = font
-        cell.alignment = align
+            c.data_type = "s"  # text is text, never a formula
+        c.font = font
+        c.alignment = align
         if fill is not None:
-            cell.fill = fill
+            c.fill = fill
         if bdr:
-            cell.border = border
+            c.border = border
         if fmt:
-            cell.number_format = fmt
-        return cell
+            c.number_format = fmt
+        return c
 
     def table(ws, title: str, headers: list[tuple[str, float]], rows: list[list[Any]],
-              row_fills: list[Any] | None = None, numeric: set[int] = frozenset()) -> int:
-        put(ws, 1, 1, title, f_title, align=Alignment(vertical="center"), bdr=False)
-        for j, (h, w) in enumerate(headers, 1):
-            put(ws, 3, j, h, f_head, fill_head, center)
+              row_fills: list[Any] | None = None, numeric: set[int] = frozenset()) -> None:
+        for j, (_h, w) in enumerate(headers, 1):
             ws.column_dimensions[get_column_letter(j)].width = w
-        for i, row in enumerate(rows, 4):
-            fill = row_fills[i - 4] if row_fills else None
-            for j, v in enumerate(row, 1):
-                put(ws, i, j, v, fill=fill,
-                    align=center if j in numeric or j == 1 else wrap,
-                    fmt="0.00" if isinstance(v, float) else None)
         ws.freeze_panes = "A4"
         if rows:
             ws.auto_filter.ref = f"A3:{get_column_letter(len(headers))}{3 + len(rows)}"
         ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.paperSize = "9"  # A4
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_title_rows = "3:3"
-        return 3 + len(rows)
+        ws.append([cell(ws, title, f_title, align=plain, bdr=False)])
+        ws.append([])
+        ws.append([cell(ws, h, f_head, fill_head, center) for h, _ in headers])
+        for i, row in enumerate(rows):
+            fill = row_fills[i] if row_fills else None
+            ws.append([cell(ws, v, fill=fill, align=center if j in numeric or j == 1 else wrap,
+                            fmt="0.00" if isinstance(v, float) else None)
+                       for j, v in enumerate(row, 1)])
 
-    wb = Workbook()
+    wb = Workbook(write_only=True)
     # ---------------------------------------------------------------- Tổng hợp khối
-    ws = wb.active
-    ws.title = SHEET_BLOCS
+    ws = wb.create_sheet(SHEET_BLOCS)
     rows, rfills = [], []
     for i, r in enumerate(results, 1):
         e, w = _counts(r)
@@ -253,12 +253,10 @@ def build_summary(results: list["BlocResult"], cross: list[Finding] | None = Non
         blocs = {r.file for r, _ in props}
         ties = sum(1 for r in results for g in r.tie_groups if fold(g.form) == fold(form))
         rows.append([len(rows) + 1, form, len(props), len(blocs), ties])
-    last = table(ws, "THỐNG KÊ ĐỀ NGHỊ KHEN THƯỞNG TOÀN TỈNH",
-                 [("STT", 6), ("Hình thức khen thưởng", 40), ("Số đề nghị", 12),
-                  ("Số khối có đề nghị", 14), ("Nhóm đồng hạng chờ bỏ phiếu", 16)],
-                 rows, numeric={3, 4, 5})
-    r0 = last + 2
-    put(ws, r0, 2, "Tổng quát", Font(name=FONT, size=12, bold=True), bdr=False)
+    table(ws, "THỐNG KÊ ĐỀ NGHỊ KHEN THƯỞNG TOÀN TỈNH",
+          [("STT", 6), ("Hình thức khen thưởng", 40), ("Số đề nghị", 12),
+           ("Số khối có đề nghị", 14), ("Nhóm đồng hạng chờ bỏ phiếu", 16)],
+          rows, numeric={3, 4, 5})
     classes = Counter(u.classification.value for r in usable for u in r.units
                       if u.classification is not None)
     facts = [
@@ -272,9 +270,10 @@ def build_summary(results: list["BlocResult"], cross: list[Finding] | None = Non
         ("Hoàn thành nhiệm vụ", classes.get("Hoàn thành nhiệm vụ", 0)),
         ("Không hoàn thành nhiệm vụ", classes.get("Không hoàn thành nhiệm vụ", 0)),
     ]
-    for k, (label, v) in enumerate(facts, r0 + 1):
-        put(ws, k, 2, label)
-        put(ws, k, 3, v, align=center)
+    ws.append([])
+    ws.append([None, cell(ws, "Tổng quát", f_bold, bdr=False)])
+    for label, v in facts:
+        ws.append([None, cell(ws, label), cell(ws, v, align=center)])
 
     # ---------------------------------------------------------------- Kiểm tra chéo
     ws = wb.create_sheet(SHEET_CROSS)
@@ -282,11 +281,11 @@ def build_summary(results: list["BlocResult"], cross: list[Finding] | None = Non
     for i, f in enumerate(cross, 1):
         rows.append([i, f.severity.label, f.code, f.message, f.fix])
         rfills.append(fills["errors"] if f.severity is Severity.ERROR else None)
-    last = table(ws, "KIỂM TRA CHÉO GIỮA CÁC KHỐI",
-                 [("STT", 6), ("Mức độ", 10), ("Mã lỗi", 26), ("Nội dung", 80),
-                  ("Cách sửa", 60)], rows, rfills)
+    table(ws, "KIỂM TRA CHÉO GIỮA CÁC KHỐI",
+          [("STT", 6), ("Mức độ", 10), ("Mã lỗi", 26), ("Nội dung", 80),
+           ("Cách sửa", 60)], rows, rfills)
     if not cross:
-        put(ws, 4, 1, "Không phát hiện vấn đề nào giữa các khối.", f_note, bdr=False)
+        ws.append([cell(ws, "Không phát hiện vấn đề nào giữa các khối.", f_note, bdr=False)])
     return wb
 
 

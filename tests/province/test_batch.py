@@ -96,6 +96,8 @@ def test_cli_json_is_the_only_stdout(province, tmp_path, capsys):
     assert code == 2 and isinstance(docs, list) and len(docs) == 7
     assert {d["file"] for d in docs} == {str(p) for p in batch_files(province)}
     assert all(set(d) >= {"file", "bloc", "year", "units", "findings"} for d in docs)
+    ok = next(d for d in docs if d["file"].endswith("khoi-1.xlsx"))
+    assert ok["units"][0]["sections"] and ok["units"][0]["rank"] == 1  # the full JSON
 
 
 def batch_files(d: Path):
