@@ -142,3 +142,25 @@ def test_template_with_scores_typed_in_checks_clean(tmp_path, column):
     r = api.check_file(filled)
     assert not r.has_errors, [f.message for f in r.findings]
     assert r.max_total == 100 and len(r.units) == 4 and r.units[0].rank == 1
+
+
+def test_criteria_from_xlsx_checks_clean_once_filled(tmp_path):
+    api = _api()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["DANH MỤC TIÊU CHÍ"])
+    ws.append(["STT", "Tiêu chí", "Điểm chuẩn", "Loại", "Hệ số", "Chỉ tiêu", "Điểm/lần"])
+    ws.append(["I", "Nhiệm vụ chuyên môn", None])
+    ws.append(["1", "Kết quả thực hiện kế hoạch", 50, "Tỷ lệ", None, 100])
+    ws.append(["2", "Tham gia hoạt động của Khối", 20, "Số lần", None, None, 5])
+    ws.append(["II", "Xây dựng cơ quan"])
+    ws.append(["1", "Văn hóa công sở", 30, "Đạt/Không đạt"])
+    ws.append(["III", "Điểm trừ", None, "Trừ"])
+    ws.append(["1", "Vi phạm", 5, "Trừ"])
+    src = tmp_path / "tieuchi.xlsx"
+    wb.save(src)
+    out = tpl.write_template(tmp_path / "m.xlsx", ["Sở A", "Sở B", "Sở C"], src)
+    filled = fill_template(out, tmp_path / "f.xlsx")
+    r = api.check_file(filled)
+    assert not r.has_errors, [f.message for f in r.findings]
+    assert r.max_total == 100
