@@ -16,6 +16,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -43,13 +44,14 @@ class Job:
 
 @dataclass
 class BatchOutcome:
-    #: per file, in order; units keep name/total/rank/classification only (see compact())
-    results: list["BlocResult"]
+    #: per file, in order (a lazy sequence); units keep name/total/rank/classification/award
+    #: only (see :func:`compact`); the full data is in ``docs`` and the result workbooks
+    results: Sequence["BlocResult"]
     outputs: dict[str, str] = field(default_factory=dict)  # result.file → written workbook
     summary: Path | None = None
     cross: list["Finding"] = field(default_factory=list)
-    #: each file's JSON document (``BlocResult.to_json()``, indented), in order
-    docs: list[str] = field(default_factory=list)
+    #: each file's JSON document (``BlocResult.to_json()``, indented), in order (lazy)
+    docs: Sequence[str] = ()
 
     @property
     def exit_code(self) -> int:
@@ -191,10 +193,13 @@ def slim(result: "BlocResult") -> "BlocResult":
     return result
 
 
-def compact(result: "BlocResult") -> tuple[str, "BlocResult"]:
-    """(the file's JSON text, a light copy for the summary): what the parent keeps of a
-    result, so that its memory stays flat over hundreds of files."""
+def compact(result: "BlocResult") -> tuple[bytes, bytes]:
+    """What the parent keeps of a result, so its memory stays flat over hundreds of files:
+    the file's JSON text (zlib) and a light copy for the summary (units keep name, total,
+    rank, classification, award), pickled and compressed."""
     import json
+    import pickle
+    import zlib
 
     from .core.models import UnitResult
 
@@ -202,7 +207,38 @@ def compact(result: "BlocResult") -> tuple[str, "BlocResult"]:
     units = [UnitResult(name=u.name, key=u.key, total=u.total, percent=u.percent, rank=u.rank,
                         tie=u.tie, classification=u.classification, award=u.award)
              for u in result.units]
-    return doc, result.model_copy(update={"units": units, "sections": []})
+    small = result.model_copy(update={"units": units, "sections": []})
+    return (zlib.compress(doc.encode("utf-8"), 3),
+            zlib.compress(pickle.dumps(small, protocol=pickle.HIGHEST_PROTOCOL), 3))
+
+
+class Packed(Sequence):
+    """A read-only list whose items are stored compressed and rebuilt on access."""
+
+    def __init__(self, blobs: list[bytes], load: Callable[[bytes], Any]) -> None:
+        self._blobs = blobs
+        self._load = load
+
+    def __len__(self) -> int:
+        return len(self._blobs)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self._load(b) for b in self._blobs[i]]
+        return self._load(self._blobs[i])
+
+
+def _load_result(blob: bytes):
+    import pickle
+    import zlib
+
+    return pickle.loads(zlib.decompress(blob))
+
+
+def _load_doc(blob: bytes) -> str:
+    import zlib
+
+    return zlib.decompress(blob).decode("utf-8")
 
 
 def _failure(display: str, code: str, message: str, fix: str = "",
@@ -422,23 +458,25 @@ def run_batch(inputs: list[str | Path], outdir: str | Path, *, jobs: int | None 
         if bar:
             bar.stop()
     by_index = {j.index: r for j, r in zip(runnable, done)}
-    results = []
-    docs: list[str] = []
+    del done
+    blobs: list[bytes] = []
+    doc_blobs: list[bytes] = []
     outputs: dict[str, str] = {}
     for j in work:
         if j.index in missing:
-            doc, r = compact(_failure(j.display, "file-not-found",
-                                      f"Không tìm thấy tệp '{j.display}'.",
-                                      "Kiểm tra lại đường dẫn.", status="unreadable"))
+            doc, blob = compact(_failure(j.display, "file-not-found",
+                                         f"Không tìm thấy tệp '{j.display}'.",
+                                         "Kiểm tra lại đường dẫn.", status="unreadable"))
         else:
-            doc, r = by_index[j.index]
-        results.append(r)
-        docs.append(doc)
-        if j.out is not None and r.status != "unreadable" and j.out.exists():
-            outputs[r.file] = str(j.out.relative_to(outdir))
+            doc, blob = by_index.pop(j.index)
+        blobs.append(blob)
+        doc_blobs.append(doc)
+        if j.out is not None and j.out.exists():
+            outputs[j.display] = str(j.out.relative_to(outdir))
+    results = Packed(blobs, _load_result)
     cross = cross_checks(results)
     summary = write_summary(results, outdir / SUMMARY_NAME, cross, outputs)
-    return BatchOutcome(results, outputs, summary, cross, docs)
+    return BatchOutcome(results, outputs, summary, cross, Packed(doc_blobs, _load_doc))
 
 
 class _Progress:
@@ -487,8 +525,11 @@ def run_cli(args) -> int:
     if as_json:
         import textwrap
 
-        body = ",\n".join(textwrap.indent(d, "  ") for d in outcome.docs)
-        sys.stdout.write("[\n" + body + "\n]\n" if body else "[]\n")
+        out = sys.stdout
+        out.write("[")
+        for i, doc in enumerate(outcome.docs):
+            out.write(("," if i else "") + "\n" + textwrap.indent(doc, "  "))
+        out.write("\n]\n" if len(outcome.docs) else "]\n")
         sys.stdout.flush()
     else:
         _render(outcome)

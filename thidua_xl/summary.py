@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
@@ -52,6 +53,17 @@ def _usable(results: Iterable["BlocResult"]) -> list["BlocResult"]:
 # --------------------------------------------------------------------------------------
 # cross-bloc checks (pure)
 # --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Rec:
+    """What the cross-bloc checks need of one result."""
+
+    name: str
+    bloc: str
+    year: int | None
+    units: tuple[str, ...]
+    props: tuple[tuple[str, str], ...]  # (unit, form)
+
+
 def cross_checks(results: list["BlocResult"]) -> list[Finding]:
     """Findings across blocs. Pure: reads only the results, touches no file.
 
@@ -60,16 +72,19 @@ def cross_checks(results: list["BlocResult"]) -> list[Finding]:
     ``duplicate-bloc`` (error), ``mixed-years`` (warning). Unreadable results are ignored.
     """
     out: list[Finding] = []
-    usable = _usable(results)
+    # one light record per readable result (the results may be a lazy sequence)
+    usable = [_Rec(_name(r), r.bloc, r.year, tuple(u.name for u in r.units),
+                   tuple((p.unit, p.form) for p in r.proposals))
+              for r in results if r.status != "unreadable"]
 
     # -- two workbooks for the same bloc and year ------------------------------------
-    by_bloc: dict[tuple[str, int | None], list["BlocResult"]] = defaultdict(list)
+    by_bloc: dict[tuple[str, int | None], list[_Rec]] = defaultdict(list)
     for r in usable:
         if clean(r.bloc):
             by_bloc[(fold(r.bloc), r.year)].append(r)
     for (_, year), group in by_bloc.items():
         if len(group) > 1:
-            files = ", ".join(f"'{_name(r)}'" for r in group)
+            files = ", ".join(f"'{r.name}'" for r in group)
             when = f" năm {year}" if year else ""
             out.append(Finding(
                 severity=Severity.ERROR, code="duplicate-bloc",
@@ -80,16 +95,16 @@ def cross_checks(results: list["BlocResult"]) -> list[Finding]:
     # -- a unit in two blocs (same year) ----------------------------------------------
     # one representative per (bloc, year) so a duplicated bloc is not reported twice
     reps = [g[0] for g in by_bloc.values()] + [r for r in usable if not clean(r.bloc)]
-    seen: dict[tuple[str, int | None], list[tuple["BlocResult", str]]] = defaultdict(list)
+    seen: dict[tuple[str, int | None], list[tuple[_Rec, str]]] = defaultdict(list)
     for r in reps:
         names: dict[str, str] = {}
         for u in r.units:
-            names.setdefault(unit_key(u.name), u.name)
+            names.setdefault(unit_key(u), u)
         for key, shown in names.items():
             seen[(key, r.year)].append((r, shown))
     for (key, year), hits in seen.items():
         if len(hits) > 1:
-            where = "; ".join(f"'{r.bloc or _name(r)}' ({_name(r)})" for r, _ in hits)
+            where = "; ".join(f"'{r.bloc or r.name}' ({r.name})" for r, _ in hits)
             when = f" năm {year}" if year else ""
             out.append(Finding(
                 severity=Severity.ERROR, code="unit-in-two-blocs",
@@ -107,11 +122,11 @@ def cross_checks(results: list["BlocResult"]) -> list[Finding]:
             fix="Tổng hợp riêng từng năm: để sổ của mỗi năm trong một thư mục."))
 
     # -- Government flag proposals above 20% of provincial flag proposals -------------
-    gov = [(r, p) for r in usable for p in r.proposals if _is_gov(p.form)]
-    prov = [(r, p) for r in usable for p in r.proposals if _is_prov(p.form)]
+    gov = [(r, unit) for r in usable for unit, form in r.props if _is_gov(form)]
+    prov = [(r, unit) for r in usable for unit, form in r.props if _is_prov(form)]
     limit = int(len(prov) * GOV_FLAG_RATIO + 1e-9)
     if len(gov) > limit:
-        who = "; ".join(f"{p.unit} ({r.bloc or _name(r)})" for r, p in gov)
+        who = "; ".join(f"{unit} ({r.bloc or r.name})" for r, unit in gov)
         out.append(Finding(
             severity=Severity.WARNING, code="gov-flag-over-20-percent",
             message=f"Toàn tỉnh có {len(gov)} đề nghị {FORM_GOV_FLAG} nhưng chỉ {len(prov)} đề "
@@ -246,25 +261,30 @@ def build_summary(results: list["BlocResult"], cross: list[Finding] | None = Non
 
     # ---------------------------------------------------------------- Thống kê
     ws = wb.create_sheet(SHEET_STATS)
-    usable = _usable(results)
     rows = []
     for form in form_order(results):
-        props = [(r, p) for r in results for p in r.proposals if fold(p.form) == fold(form)]
-        blocs = {r.file for r, _ in props}
+        props = [(r.file, p.form) for r in results for p in r.proposals
+                 if fold(p.form) == fold(form)]
+        blocs = {f for f, _ in props}
         ties = sum(1 for r in results for g in r.tie_groups if fold(g.form) == fold(form))
         rows.append([len(rows) + 1, form, len(props), len(blocs), ties])
     table(ws, "THỐNG KÊ ĐỀ NGHỊ KHEN THƯỞNG TOÀN TỈNH",
           [("STT", 6), ("Hình thức khen thưởng", 40), ("Số đề nghị", 12),
            ("Số khối có đề nghị", 14), ("Nhóm đồng hạng chờ bỏ phiếu", 16)],
           rows, numeric={3, 4, 5})
-    classes = Counter(u.classification.value for r in usable for u in r.units
-                      if u.classification is not None)
+    classes: Counter = Counter()
+    n_units = 0
+    for r in results:
+        if r.status != "unreadable":
+            n_units += len(r.units)
+            classes.update(u.classification.value for u in r.units
+                           if u.classification is not None)
     facts = [
         ("Số sổ đã nhận", len(results)),
         ("Số sổ hợp lệ", sum(1 for r in results if r.status == "ok")),
         ("Số sổ có lỗi", sum(1 for r in results if r.status == "errors")),
         ("Số tệp không đọc được", sum(1 for r in results if r.status == "unreadable")),
-        ("Số đơn vị được chấm", sum(len(r.units) for r in usable)),
+        ("Số đơn vị được chấm", n_units),
         ("Hoàn thành xuất sắc nhiệm vụ", classes.get("Hoàn thành xuất sắc nhiệm vụ", 0)),
         ("Hoàn thành tốt nhiệm vụ", classes.get("Hoàn thành tốt nhiệm vụ", 0)),
         ("Hoàn thành nhiệm vụ", classes.get("Hoàn thành nhiệm vụ", 0)),
