@@ -282,11 +282,6 @@ class MergeResult:
         return self.report.has_errors
 
 
-def _path_aliases(path: str) -> set[str]:
-    """A path and its form without an implicit-section prefix (so "1.2" ≈ "<sheet>.1.2")."""
-    return {path}
-
-
 def merge_into_grid(grid, self_scores: list[SelfScore], file: str = "") -> MergeResult:
     """Merge self-scores into a bloc grid without touching any file.
 
@@ -505,7 +500,9 @@ def merge_files(bloc_path: str | Path, unit_paths: list[str | Path],
     report = Report()
     unreadable = False
     try:
-        grid = _read_grid(bloc_path)
+        from .api import read_grid as read_input_sheets  # the four input sheets only
+
+        grid = read_input_sheets(bloc_path)
     except ThiduaError as e:
         report.error(getattr(e, "code", "unreadable-workbook"),
                      f"Không đọc được sổ khối '{bloc_path.name}': {e.message}", e.fix)
