@@ -749,8 +749,9 @@ def _pick(sh: _Sheet, r: int, g: _Group) -> RawCell | None:
         unc = sh.is_uncached(r, c)
         if is_blank(v) and not unc:
             continue
-        return RawCell(value=v, percent=(r, c) in sh.sg.percent, uncached_formula=unc,
-                       ref=sh.ref(r, c), source=role)
+        # model_construct: the values are already the right types (thousands of cells)
+        return RawCell.model_construct(value=v, percent=(r, c) in sh.sg.percent,
+                                       uncached_formula=unc, ref=sh.ref(r, c), source=role)
     return None
 
 
