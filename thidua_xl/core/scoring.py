@@ -345,6 +345,15 @@ def column_total(
         row = i + 1
         raw = _at(values, i)
         raw_type = _at(types, i)
+        # fast path (the common cell): a plain number within [0, max] on a Chấm điểm row
+        # with a numeric max and no weight; everything else takes the full validation below
+        if raw_type is None and type(raw) in (int, float):
+            mx_raw = _at(maxes, i)
+            w_raw = _at(weights, i)
+            if (type(mx_raw) in (int, float) and w_raw is None
+                    and 0.0 <= raw <= mx_raw < 1e308):
+                total += raw
+                continue
         ctype = criterion_type(raw_type)
         if ctype is None:
             problems.append(f"Dòng {row}: {problem_text('unknown-type', _show(raw_type))}")

@@ -47,6 +47,11 @@ def _flat(x: Any) -> list:
     if hasattr(x, "tolist"):
         x = x.tolist()
     if isinstance(x, (list, tuple)):
+        if x and all(type(row) is list for row in x):  # the usual 2D range: rows of scalars
+            flat = [v for row in x for v in row]
+            if not any(isinstance(v, (list, tuple)) or hasattr(v, "tolist") for v in flat
+                       if type(v) not in (int, float, str) and v is not None):
+                return flat
         out: list = []
         for item in x:
             if isinstance(item, (list, tuple)) or hasattr(item, "tolist"):
@@ -70,6 +75,9 @@ def _nums(raw: Any, what: str) -> list[float | None]:
     """A range of numbers; blanks stay None."""
     out: list[float | None] = []
     for i, v in enumerate(_flat(raw), 1):
+        if type(v) in (int, float) and -1e308 < v < 1e308:  # a finite number: nothing to parse
+            out.append(float(v))
+            continue
         p = parse_number(v)
         if p.problem:
             raise UdfInputError(f"{what} ở dòng {i} không phải là số: \"{p.text or v}\".")
