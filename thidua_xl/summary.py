@@ -62,6 +62,7 @@ class _Rec:
     year: int | None
     units: tuple[str, ...]
     props: tuple[tuple[str, str], ...]  # (unit, form)
+    province: str = ""
 
 
 def cross_checks(results: list["BlocResult"]) -> list[Finding]:
@@ -74,7 +75,7 @@ def cross_checks(results: list["BlocResult"]) -> list[Finding]:
     out: list[Finding] = []
     # one light record per readable result (the results may be a lazy sequence)
     usable = [_Rec(_name(r), r.bloc, r.year, tuple(u.name for u in r.units),
-                   tuple((p.unit, p.form) for p in r.proposals))
+                   tuple((p.unit, p.form) for p in r.proposals), r.province or "")
               for r in results if r.status != "unreadable"]
 
     # -- two workbooks for the same bloc and year ------------------------------------
@@ -121,16 +122,35 @@ def cross_checks(results: list["BlocResult"]) -> list[Finding]:
             message=f"Các sổ thuộc nhiều năm thi đua khác nhau ({detail}).",
             fix="Tổng hợp riêng từng năm: để sổ của mỗi năm trong một thư mục."))
 
+    # -- several provinces in one batch -------------------------------------------------
+    provinces = Counter(fold(r.province) for r in usable if r.province)
+    if len(provinces) > 1:
+        shown = sorted({r.province for r in usable if r.province})
+        out.append(Finding(
+            severity=Severity.WARNING, code="mixed-provinces",
+            message="Các sổ thuộc nhiều tỉnh khác nhau: " + ", ".join(shown) + ". Các phép "
+                    "kiểm tra toàn tỉnh được tính riêng cho từng tỉnh và từng năm.",
+            fix="Tổng hợp riêng từng tỉnh: để sổ của mỗi tỉnh trong một thư mục."))
+
     # -- Government flag proposals above 20% of provincial flag proposals -------------
-    gov = [(r, unit) for r in usable for unit, form in r.props if _is_gov(form)]
-    prov = [(r, unit) for r in usable for unit, form in r.props if _is_prov(form)]
-    limit = int(len(prov) * GOV_FLAG_RATIO + 1e-9)
-    if len(gov) > limit:
+    # a province-wide rule: counted per (province, year), never across provinces or years
+    groups: dict[tuple[str, int | None], list[_Rec]] = defaultdict(list)
+    for r in usable:
+        groups[(fold(r.province), r.year)].append(r)
+    for (_, year), recs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
+        gov = [(r, unit) for r in recs for unit, form in r.props if _is_gov(form)]
+        prov = [(r, unit) for r in recs for unit, form in r.props if _is_prov(form)]
+        limit = int(len(prov) * GOV_FLAG_RATIO + 1e-9)
+        if len(gov) <= limit:
+            continue
+        where = next((r.province for r in recs if r.province), "") or "toàn tỉnh"
+        when = f" năm {year}" if year else ""
         who = "; ".join(f"{unit} ({r.bloc or r.name})" for r, unit in gov)
         out.append(Finding(
             severity=Severity.WARNING, code="gov-flag-over-20-percent",
-            message=f"Toàn tỉnh có {len(gov)} đề nghị {FORM_GOV_FLAG} nhưng chỉ {len(prov)} đề "
-                    f"nghị {FORM_PROV_FLAG}: vượt 20% (tối đa {limit}). Các đề nghị: {who}.",
+            message=f"{where.capitalize() if where == 'toàn tỉnh' else where}{when}: có "
+                    f"{len(gov)} đề nghị {FORM_GOV_FLAG} nhưng chỉ {len(prov)} đề nghị "
+                    f"{FORM_PROV_FLAG}: vượt 20% (tối đa {limit}). Các đề nghị: {who}.",
             fix=f"Chỉ đề nghị {FORM_GOV_FLAG} cho tối đa 20% số tập thể được đề nghị "
                 f"{FORM_PROV_FLAG}: Hội đồng thi đua tỉnh chọn các tập thể tiêu biểu nhất."))
     return out

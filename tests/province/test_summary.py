@@ -100,3 +100,21 @@ def test_summary_workbook(tmp_path):
     x = wb[SHEET_CROSS]
     found = {x.cell(r, 3).value for r in range(4, x.max_row + 1)}
     assert {"gov-flag-over-20-percent", "unit-in-two-blocs"} <= found
+
+
+def test_the_20_percent_rule_is_counted_per_province_and_year():
+    # Thanh Hóa: 1 Government flag for 5 provincial flags (20%: fine); Nam Định: 1 for 0
+    th = [bloc(f"t{i}.xlsx", f"Khối T{i}", 2024, [f"Sở T{i}"], [(f"Sở T{i}", FORM_PROV_FLAG)])
+          for i in range(5)]
+    th[0].proposals.append(Proposal(unit="Sở T0b", form=FORM_GOV_FLAG))
+    nd = [bloc("n.xlsx", "Khối N", 2024, ["Sở N"], [("Sở N", FORM_GOV_FLAG)])]
+    for r in th:
+        r.province = "Thanh Hóa"
+    nd[0].province = "Nam Định"
+    found = cross_checks(th + nd)
+    assert codes(found) == ["gov-flag-over-20-percent", "mixed-provinces"]
+    gov = next(f for f in found if f.code == "gov-flag-over-20-percent")
+    assert gov.message.startswith("Nam Định năm 2024") and "Thanh Hóa" not in gov.message
+    # different years are never pooled either
+    old = [bloc("o.xlsx", "Khối O", 2023, ["Sở O"], [("Sở O", FORM_PROV_FLAG)])]
+    assert codes(cross_checks(th + old)) == ["mixed-years"]
