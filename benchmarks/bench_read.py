@@ -1,6 +1,6 @@
 """Time read_grid on a realistic bloc workbook: calamine (+scan) vs openpyxl.
 
-    python tests/io/bench_read.py [--units 30] [--criteria 80] [--repeat 5]
+    python benchmarks/bench_read.py [--units 30] [--criteria 80] [--repeat 5]
 
 Builds (with openpyxl, in a temporary folder) a workbook of ``units`` unit column groups ×
 ``criteria`` criteria with 3 sub-columns per unit (Tự chấm, Khối chấm, Thống nhất), merged
@@ -17,7 +17,7 @@ from pathlib import Path
 
 
 def build(path: Path, units: int, criteria: int) -> Path:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from tests.builders import crit, write_bloc
 
     names = [f"Sở {i:02d}" for i in range(1, units + 1)]
@@ -65,5 +65,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     raise SystemExit(main())
