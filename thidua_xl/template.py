@@ -157,15 +157,8 @@ def _read_xlsx_rows(path: Path) -> list[list[Any]]:
         wb.close()
 
 
-_CRIT_LABELS = {
-    "code": ("Mã", "STT", "TT", "Mã tiêu chí", "Số TT"),
-    "text": ("Nội dung tiêu chí", "Tiêu chí", "Nội dung", "Tên tiêu chí"),
-    "max": ("Điểm tối đa", "Điểm chuẩn", "Thang điểm", "Điểm tối đa (điểm)"),
-    "type": ("Loại", "Loại tiêu chí", "Cách chấm"),
-    "weight": ("Hệ số", "Trọng số"),
-    "target": ("Chỉ tiêu", "Chỉ tiêu giao"),
-    "per_time": ("Điểm mỗi lần", "Điểm/lần"),
-}
+# the criteria file uses the left-block labels of the score sheet, read the same way
+from .io.parser import SCORE_COLUMNS as _CRIT_LABELS  # noqa: E402
 
 
 def load_criteria(path: str | Path) -> list[TemplateCriterion]:
@@ -651,44 +644,17 @@ def write_template(out: str | Path, units: list[str] | None = None,
 
 
 def _save_atomic(wb, out: Path) -> None:
-    """Save an openpyxl workbook atomically (io.atomic when available)."""
-    from .errors import OutputError
+    """Save an openpyxl workbook atomically, with a Vietnamese error when it cannot."""
+    from .io.atomic import atomic_write, output_error
 
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            from .io.atomic import atomic_write
-        except ImportError:  # pragma: no cover - before io.atomic exists
-            atomic_write = _fallback_atomic
         with atomic_write(out) as tmp:
             wb.save(tmp)
     except ThiduaError:
         raise
     except OSError as e:
-        raise OutputError(f"Không ghi được tệp {out}: {e.strerror or e}",
-                          fix="Đóng tệp nếu đang mở trong Excel, kiểm tra quyền ghi thư mục.") from None
-
-
-from contextlib import contextmanager  # noqa: E402
-
-
-@contextmanager
-def _fallback_atomic(path: Path):
-    import os
-    import tempfile
-
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix="." + path.stem + "-", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+        raise output_error(out, e) from None
 
 
 # --------------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from __future__ import annotations
 from copy import copy
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -307,17 +306,9 @@ def render_to_file(plan: WritePlan, path: str | os.PathLike) -> Path:
         if default in wb._sheets and len(wb._sheets) > 1:
             wb.remove(default)
     _select(wb, plan.select)
+    from .atomic import atomic_write
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~" + path.stem[:20], suffix=".xlsx",
-                               dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_write(path) as tmp:
         wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
     return path
