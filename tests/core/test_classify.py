@@ -68,3 +68,15 @@ def test_helpers_for_worksheet_functions():
     assert parse_classification("hoàn thành tốt nhiệm vụ") is C.HTT
     assert parse_classification("Không hoàn thành") is C.KHT
     assert parse_classification("") is None
+
+
+def test_threshold_compares_the_exact_percent_of_the_rounded_total():
+    """189,99 of 200 is 94,995 %: shown as 95,00 % but below the 95 % threshold."""
+    from thidua_xl.core.classify import classification_from_percent
+    from thidua_xl.core.models import Classification
+
+    assert classification_from_percent(189.99, 200) is Classification.HTT
+    assert classification_from_percent(190.0, 200) is Classification.HTXS
+    # float noise of an exact 95 % never drops a unit
+    assert classification_from_percent(95.0, 100) is Classification.HTXS
+    assert classification_from_percent(0.95 * 3, 3) is Classification.HTXS

@@ -17,9 +17,16 @@ from .text import fold
 from .values import is_blank, round_half_up
 
 
+_NOISE = 1e-9  # binary noise of total / max × 100 (95 % must stay 95 %)
+
+
 def base_classification(percent: float, has_zero_leaf: bool, rules: Rules) -> Classification:
-    """The classification by thresholds alone (no discipline cap)."""
-    p = round_half_up(float(percent), 2)
+    """The classification by thresholds alone (no discipline cap).
+
+    ``percent`` is total / maximum × 100 of the rounded total, compared as it is (not
+    rounded again): 189,99 of 200 is 94,995 %, below 95 (only float noise is tolerated).
+    """
+    p = float(percent) + _NOISE
     if p >= rules.htxs_percent and not has_zero_leaf:
         return Classification.HTXS
     if p >= rules.htt_percent:
@@ -52,7 +59,7 @@ def classify_with_note(
     rules = rules or Rules()
     notes: list[str] = []
     base = base_classification(percent, has_zero_leaf, rules)
-    if has_zero_leaf and round_half_up(float(percent), 2) >= rules.htxs_percent:
+    if has_zero_leaf and float(percent) + _NOISE >= rules.htxs_percent:
         notes.append("Có tiêu chí 0 điểm: không xếp loại "
                      f"{Classification.HTXS.value}")
     result = base
@@ -92,7 +99,7 @@ def classification_from_percent(
     ``None`` when total or maximum is missing or the maximum is not > 0."""
     if total is None or max_total is None or max_total <= 0:
         return None
-    percent = round_half_up(round_half_up(total, 2) / max_total * 100.0, 2)
+    percent = round_half_up(total, 2) / max_total * 100.0
     disc = discipline if isinstance(discipline, Discipline) else parse_discipline(discipline)
     return classify(percent, has_zero_leaf, disc, rules)
 

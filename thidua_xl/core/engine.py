@@ -437,7 +437,8 @@ def evaluate(bloc: Bloc, report: Report | None = None) -> BlocResult:
         units_by_key = {u.key: u for u in bloc.units}
         for r in ordered:
             u = units_by_key[r.key]
-            cls, notes = classify_with_note(r.percent, r.has_zero_leaf, u.discipline,
+            exact = r.total / max_total * 100.0 if r.total is not None and max_total else None
+            cls, notes = classify_with_note(exact, r.has_zero_leaf, u.discipline,
                                             bloc.rules, discipline_text=u.discipline_text)
             r.classification = cls
             for note in notes:
