@@ -324,3 +324,19 @@ def test_quy_dinh_overrides_and_bad_rules_are_findings(tmp_path):
     r = check_file(bad)
     assert [c for c in codes(r) if c in ("bad-rule", "form-quota-missing")]
     assert all(f.sheet == "Quy định" for f in r.findings if f.code == "bad-rule")
+
+
+def test_totals_label_merged_over_the_code_column(tmp_path):
+    from openpyxl import load_workbook
+
+    p = write_bloc(tmp_path / "k.xlsx", units=UNITS, criteria=basic_criteria(),
+                   totals_row={"Sở A": 27, "Sở B": 19, "Sở C": 27})
+    wb = load_workbook(p)
+    ws = wb["Chấm điểm"]
+    ws["B7"] = None
+    ws["A7"] = "TỔNG CỘNG"
+    ws.merge_cells("A7:B7")
+    wb.save(p)
+    r = check_file(p)
+    assert not r.findings or all(f.severity.value == "warning" for f in r.findings), r.findings
+    assert totals(r) == {"Sở A": 27.0, "Sở B": 19.0, "Sở C": 27.0}

@@ -8,6 +8,7 @@ sheet and cell, and nothing stops at the first problem.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -607,7 +608,6 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
         span = sh.span(hr, c)
         if span and span[2] > hr:
             first_data = max(first_data, span[2] + 1)
-    total_folds = _folded(TOTAL_LABELS)
     builder = HierarchyBuilder(sg.name)
     criteria: list[Criterion] = []
     raw_scores: dict[str, dict[str, RawCell]] = {}
@@ -622,8 +622,11 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
         text = clean(sh.get(r, cols["text"]))
         max_raw = sh.get(r, cols["max"])
         code = normalize_code(code_raw)
+        if code and _is_total_label(code) and not text:
+            # "Tổng cộng" written in the code column (often merged over Mã and Nội dung)
+            code, text = "", code
         if not code:
-            if text and (fold(text) in total_folds or fold(text).rstrip(":") in total_folds):
+            if text and _is_total_label(text):
                 for g in group_list:
                     cell = _pick(sh, r, g)
                     if cell is not None:
@@ -731,6 +734,14 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
     bloc.scores = {k: {p: v for p, v in d.items() if p in leaf_paths}
                    for k, d in raw_scores.items()}
     return True
+
+
+_TOTAL_RE = re.compile(r"^(tong cong|tong diem|cong|tong)\s*([(\[:].*)?$")
+
+
+def _is_total_label(text: str) -> bool:
+    """"Tổng cộng", "TỔNG ĐIỂM:", "Tổng cộng (I+II+III)" ... (a totals row's label)."""
+    return bool(_TOTAL_RE.match(fold(text)))
 
 
 def _rc(ref: str) -> tuple[int, int]:
