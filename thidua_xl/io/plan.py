@@ -13,6 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+#: text starting with these would be a formula: it is always written as text
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+MM_PER_INCH = 25.4
+PAPER_SIZES = {"A4": 9, "A3": 8, "LETTER": 1}  # SpreadsheetML paperSize codes
+_EXTERNAL = ("http:", "https:", "ftp:", "file:", "mailto:", "\\\\", "//")
+
 OUTPUT_RESULTS = "Kết quả"
 OUTPUT_PROPOSALS = "Đề nghị khen thưởng"
 OUTPUT_FINDINGS = "Kiểm tra"
@@ -127,3 +133,31 @@ class WritePlan:
             if s.name == name:
                 return s
         return None
+
+
+def argb(rgb: str) -> str:
+    """"2E75B6" → "FF2E75B6" (SpreadsheetML colours are ARGB)."""
+    rgb = rgb.lstrip("#").upper()
+    return rgb if len(rgb) == 8 else "FF" + rgb
+
+
+def quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+def internal_location(link: str) -> str | None:
+    """ "Chấm điểm!F12" → "'Chấm điểm'!F12"; None for anything that is not internal
+    (hyperlinks only ever point inside the workbook)."""
+    link = (link or "").strip()
+    if not link or link.lower().startswith(_EXTERNAL) or "://" in link:
+        return None
+    if "!" not in link:
+        return None
+    sheet, cell = link.rsplit("!", 1)
+    sheet = sheet.strip()
+    if sheet.startswith("'") and sheet.endswith("'") and len(sheet) >= 2:
+        sheet = sheet[1:-1].replace("''", "'")
+    if not sheet or any(ch in sheet for ch in "[]"):
+        return None
+    cell = cell.replace("$", "").strip() or "A1"
+    return f"{quote_sheet(sheet)}!{cell}"

@@ -32,12 +32,12 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from .grid import a1, parse_range
-from .plan import ChartSpec, ConditionalFill, PrintSetup, SheetPlan, Style, WritePlan
+from .plan import (FORMULA_PREFIXES, MM_PER_INCH, PAPER_SIZES, ChartSpec, ConditionalFill,
+                   PrintSetup, SheetPlan, Style, WritePlan, argb as _argb, internal_location)
 
-FORMULA_PREFIXES = ("=", "+", "-", "@")
-_MM_PER_INCH = 25.4
-_PAPER = {"A4": 9, "A3": 8, "LETTER": 1}
-_EXTERNAL = ("http:", "https:", "ftp:", "file:", "mailto:", "\\\\", "//")
+_MM_PER_INCH = MM_PER_INCH
+_PAPER = PAPER_SIZES
+
 
 
 class _StyleCache:
@@ -65,32 +65,6 @@ class _StyleCache:
             hit = (font, fill, align, border)
             self._cache[style] = hit
         return hit
-
-
-def _argb(rgb: str) -> str:
-    rgb = rgb.lstrip("#").upper()
-    return rgb if len(rgb) == 8 else "FF" + rgb
-
-
-def _quote_sheet(name: str) -> str:
-    return "'" + name.replace("'", "''") + "'"
-
-
-def internal_location(link: str) -> str | None:
-    """ "Chấm điểm!F12" → "'Chấm điểm'!F12"; None for anything that is not internal."""
-    link = (link or "").strip()
-    if not link or link.lower().startswith(_EXTERNAL) or "://" in link:
-        return None
-    if "!" not in link:
-        return None
-    sheet, cell = link.rsplit("!", 1)
-    sheet = sheet.strip()
-    if sheet.startswith("'") and sheet.endswith("'") and len(sheet) >= 2:
-        sheet = sheet[1:-1].replace("''", "'")
-    if not sheet or any(ch in sheet for ch in "[]"):
-        return None
-    cell = cell.replace("$", "").strip() or "A1"
-    return f"{_quote_sheet(sheet)}!{cell}"
 
 
 def safe_value(value: Any) -> Any:
