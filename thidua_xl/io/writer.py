@@ -62,25 +62,38 @@ def write_output(base: Path | str, plan: WritePlan, out: Path | str) -> Path:
     if kind in ("xlsx", "xltx") and base.suffix.lower() in (".xlsm", ".xltm"):
         log.warning("Tệp kết quả '%s' có đuôi %s nên không giữ macro của '%s'.",
                     out.name, out.suffix, base.name)
-    try:
-        with tempfile.TemporaryDirectory(prefix="thidua-xl-") as td:
-            donor: Path | None = None
-            if plan.sheets:
-                from thidua_xl.io.render_openpyxl import render_to_file
-
-                donor = render_to_file(plan, Path(td) / "donor.xlsx")
-            with atomic_write(out) as tmp:
-                graft_sheets(base, donor, tmp, replace=replace, select=plan.select,
-                             target_kind=kind)
-        return out
-    except ThiduaError:
-        raise
-    except OSError as exc:
-        raise output_error(out, exc) from exc
-    except Exception as exc:  # noqa: BLE001 - GraftError or anything unexpected: fall back
-        log.warning("Ghép sheet vào tệp '%s' không được (%s); dùng openpyxl thay thế.",
-                    base.name, exc, exc_info=log.isEnabledFor(logging.DEBUG))
+    renderers = ("openpyxl",) if os.environ.get("THIDUA_XL_RENDERER") == "openpyxl" \
+        else ("xml", "openpyxl")
+    for renderer in renderers:
+        try:
+            with tempfile.TemporaryDirectory(prefix="thidua-xl-") as td:
+                donor = _donor(plan, Path(td), renderer)
+                with atomic_write(out) as tmp:
+                    graft_sheets(base, donor, tmp, replace=replace, select=plan.select,
+                                 target_kind=kind)
+            return out
+        except ThiduaError:
+            raise
+        except OSError as exc:
+            raise output_error(out, exc) from exc
+        except Exception as exc:  # noqa: BLE001 - GraftError or anything unexpected: fall back
+            log.warning("Ghép sheet (%s) vào tệp '%s' không được (%s); thử cách khác.",
+                        renderer, base.name, exc, exc_info=log.isEnabledFor(logging.DEBUG))
     return _fallback(base, plan, out, replace)
+
+
+def _donor(plan: WritePlan, folder: Path, renderer: str) -> Path | None:
+    """The plan's sheets as a small workbook to graft: written directly as SpreadsheetML
+    (fast: no openpyxl import on the command line), or by openpyxl."""
+    if not plan.sheets:
+        return None
+    if renderer == "xml":
+        from thidua_xl.io.render_xml import write_donor
+
+        return write_donor(plan, folder / "donor.xlsx")
+    from thidua_xl.io.render_openpyxl import render_to_file
+
+    return render_to_file(plan, folder / "donor.xlsx")
 
 
 def _fallback(base: Path, plan: WritePlan, out: Path, replace: tuple[str, ...]) -> Path:

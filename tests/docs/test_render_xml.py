@@ -1,0 +1,119 @@
+"""The direct SpreadsheetML donor (io.render_xml) renders what the openpyxl renderer renders.
+
+Both renderings of the same plans are read back with openpyxl and compared cell by cell
+(value, type, font, fill, border, alignment, number format, quote prefix, link), plus
+merges, widths, heights, panes, gridlines, print settings, print titles, page breaks,
+conditional formats and charts. The plans are the bundled examples' and the documents'
+sample results (proposals, tie groups, "Cần xác minh", formula-like names, findings).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+
+import pytest
+from openpyxl import load_workbook
+
+from thidua_xl.api import check_path, score_file
+from thidua_xl.cli import example_workbooks
+from thidua_xl.io.outputs import build_plan
+from thidua_xl.io.render_openpyxl import render_to_file
+from thidua_xl.io.render_xml import write_donor
+from tests.docs.samples import error_result, injection_result, long_result, realistic_result
+
+
+def _plans():
+    plans = [("sample", build_plan(realistic_result())), ("errors", build_plan(error_result())),
+             ("injection", build_plan(injection_result())), ("long", build_plan(long_result()))]
+    for p in example_workbooks():
+        bloc, res = check_path(p)
+        plans.append((p.stem[:3], build_plan(res, bloc=bloc)))
+    return plans
+
+
+PLANS = _plans()
+
+
+def _font(c):
+    f = c.font
+    return (f.name, f.sz, bool(f.b), bool(f.i), f.u, f.color.rgb if f.color is not None else None)
+
+
+def _cell(c):
+    fill = c.fill.fgColor.rgb if c.fill is not None and c.fill.fill_type == "solid" else None
+    b = c.border
+    border = tuple(getattr(b, s).style for s in ("left", "right", "top", "bottom"))
+    a = c.alignment
+    link = c.hyperlink.location if c.hyperlink is not None else None
+    return (c.value, c.data_type if c.value is not None else None, _font(c) if c.has_style else None, fill, border,
+            (a.horizontal, a.vertical, bool(a.wrap_text)), c.number_format,
+            bool(c.quotePrefix), link)
+
+
+def _sheet(ws):
+    cells = {(c.row, c.column): _cell(c) for row in ws.iter_rows() for c in row
+             if c.__class__.__name__ != "MergedCell" and (c.value is not None or c.has_style)}
+    ps = ws.page_setup
+    m = ws.page_margins
+    return dict(
+        cells=cells,
+        merges=sorted(str(r) for r in ws.merged_cells.ranges),
+        widths={k: round(v.width, 2) for k, v in ws.column_dimensions.items() if v.customWidth},
+        heights={k: round(v.height, 2) for k, v in ws.row_dimensions.items()
+                 if v.height is not None},
+        freeze=ws.freeze_panes, grid=ws.sheet_view.showGridLines is not False,
+        tab=ws.sheet_properties.tabColor.rgb if ws.sheet_properties.tabColor else None,
+        page=(str(ps.paperSize), ps.orientation, ps.fitToWidth, ps.fitToHeight,
+              bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage),
+              round(m.left, 4), round(m.right, 4), round(m.top, 4), round(m.bottom, 4),
+              bool(ws.print_options.horizontalCentered)),
+        area=ws.print_area, titles=ws.print_title_rows,
+        breaks=[b.id for b in ws.row_breaks.brk],
+        cf=sorted((str(rng.sqref), r.formula, r.dxf.fill.fgColor.rgb if r.dxf and r.dxf.fill else None)
+                  for rng in ws.conditional_formatting for r in rng.rules),
+        charts=len(ws._charts),
+    )
+
+
+@pytest.mark.parametrize("name,plan", PLANS, ids=[n for n, _ in PLANS])
+def test_xml_donor_equals_the_openpyxl_rendering(tmp_path, name, plan):
+    a = load_workbook(render_to_file(plan, tmp_path / "openpyxl.xlsx"))
+    b = load_workbook(write_donor(plan, tmp_path / "xml.xlsx"))
+    assert a.sheetnames == b.sheetnames
+    assert a.active.title == b.active.title
+    for sheet in a.sheetnames:
+        sa, sb = _sheet(a[sheet]), _sheet(b[sheet])
+        for key in sa:
+            if key == "cells":
+                assert sa["cells"].keys() == sb["cells"].keys(), sheet
+                for rc, va in sa["cells"].items():
+                    assert va == sb["cells"][rc], (sheet, rc)
+            else:
+                assert sa[key] == sb[key], (sheet, key)
+
+
+def test_score_uses_the_xml_donor_and_falls_back_to_openpyxl(tmp_path, caplog, monkeypatch):
+    src = tmp_path / "k.xlsx"
+    shutil.copyfile(example_workbooks()[0], src)
+    with caplog.at_level(logging.WARNING, logger="thidua_xl"):
+        score_file(src, tmp_path / "xml.xlsx")
+    assert not [r for r in caplog.records if "Ghép sheet" in r.getMessage()]
+    monkeypatch.setenv("THIDUA_XL_RENDERER", "openpyxl")
+    score_file(src, tmp_path / "opx.xlsx")
+    a, b = load_workbook(tmp_path / "xml.xlsx"), load_workbook(tmp_path / "opx.xlsx")
+    assert a.sheetnames == b.sheetnames
+    for sheet in a.sheetnames:
+        assert [[c.value for c in r] for r in a[sheet].iter_rows()] == \
+               [[c.value for c in r] for r in b[sheet].iter_rows()], sheet
+    # a broken xml renderer never breaks scoring: the openpyxl donor takes over
+    monkeypatch.delenv("THIDUA_XL_RENDERER")
+    import thidua_xl.io.render_xml as rx
+
+    def boom(*a, **k):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(rx, "write_donor", boom)
+    score_file(src, tmp_path / "fallback.xlsx")
+    assert load_workbook(tmp_path / "fallback.xlsx").sheetnames == a.sheetnames
+    assert os.path.exists(tmp_path / "fallback.xlsx")
