@@ -14,7 +14,6 @@ import re
 import zipfile
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from .grid import a1, col_letter, parse_a1, parse_range
 from .plan import (FORMULA_PREFIXES, MM_PER_INCH, PAPER_SIZES, ChartSpec, PrintSetup,
@@ -33,11 +32,15 @@ _DEFAULT_FONT = ("Times New Roman", 11.0)
 
 
 def _text(value: str) -> str:
-    return escape(_ILLEGAL.sub("", value))
+    """Element text, escaped (xml.sax.saxutils would import urllib.request and http)."""
+    return (_ILLEGAL.sub("", value).replace("&", "&amp;").replace("<", "&lt;")
+            .replace(">", "&gt;"))
 
 
 def _attr(value: str) -> str:
-    return quoteattr(_ILLEGAL.sub("", value))
+    """A quoted attribute value."""
+    return '"' + _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace(
+        "\r", "&#13;").replace("\t", "&#9;") + '"'
 
 
 def _num(x: float) -> str:
