@@ -105,10 +105,8 @@ def score_file(path: str | os.PathLike, out: str | os.PathLike | None = None, *,
 
     On content errors the output holds the input plus only the "Kiểm tra" sheet.
     Unreadable input: nothing is written. Raises :class:`~thidua_xl.errors.OutputError`
-    when the output cannot be written.
+    when the output cannot be written, or would be the input itself (never overwritten).
     """
-    from .errors import OutputError
-
     bloc, result = check_path(path, reader=reader)
     if result.status == "unreadable":
         return ScoreOutcome(result)
@@ -119,13 +117,6 @@ def score_file(path: str | os.PathLike, out: str | os.PathLike | None = None, *,
     target = Path(out) if out is not None else default_output(src)
     if target.suffix.lower() not in (".xlsx", ".xlsm"):
         target = target.with_suffix(".xlsm" if src.suffix.lower() == ".xlsm" else ".xlsx")
-    try:
-        if target.resolve() == src.resolve():
-            raise OutputError(
-                f"Tệp kết quả \"{target}\" trùng với tệp đầu vào: tệp đầu vào không bao giờ bị "
-                "ghi đè.", fix="Chọn một tên tệp khác với -o.")
-    except OSError:
-        pass
     plan = build_plan(result, bloc=bloc)
     write_output(src, plan, target)
     outcome = ScoreOutcome(result, target)
