@@ -290,7 +290,7 @@ def merge_into_grid(grid, self_scores: list[SelfScore], file: str = "") -> Merge
     applies the writes to the live workbook; :func:`merge_files` to a copy of the file.
     """
     from .core.models import CriterionType
-    from .core.values import is_blank, parse_number, parse_yes_no
+    from .core.values import is_blank
     from .io.grid import parse_a1
     from .io.parser import parse_grid
 
@@ -379,8 +379,7 @@ def merge_into_grid(grid, self_scores: list[SelfScore], file: str = "") -> Merge
                             f"Phiếu tự chấm '{name}' ({unit.name}): tiêu chí {crit.path} chưa có "
                             "điểm tự chấm.", "Đề nghị đơn vị bổ sung điểm tự chấm.", ref=row.ref)
                 continue
-            value, problem = _check_value(crit, raw, row.percent, CriterionType, parse_number,
-                                          parse_yes_no)
+            value, problem = _check_value(crit, raw, row.percent)
             if problem == "not-a-number":
                 rep.error("self-score-not-a-number",
                           f"Phiếu tự chấm '{name}' ({unit.name}): điểm tự chấm '{clean(raw)}' "
@@ -437,27 +436,28 @@ def _col_index(letters: str) -> int:
     return col_index(letters)
 
 
-def _check_value(crit, raw, percent, CriterionType, parse_number, parse_yes_no):
-    """(value to write, problem or None) for one self-score against its bloc criterion."""
+def _check_value(crit, raw, percent):
+    """(value to write, problem or None) for one self-score against its bloc criterion.
+
+    The validation is the engine's own (:func:`thidua_xl.core.scoring.check_value`), so a
+    self-score is judged exactly as the bloc's cell will be; this only shapes what is written.
+    """
+    from .core.models import CriterionType
+    from .core.scoring import check_value
+
     t = CriterionType(crit.type)
+    check = check_value(t, raw, max=crit.max, percent=percent)
+    as_written = clean(raw) if isinstance(raw, str) else raw
     if t is CriterionType.QUALITATIVE:
-        yes, problem = parse_yes_no(raw)
-        return (clean(raw) if isinstance(raw, str) else raw), problem
-    parsed = parse_number(raw, percent_format=percent)
-    if parsed.problem or parsed.value is None:
-        return (clean(raw) if isinstance(raw, str) else raw), "not-a-number"
-    v = parsed.value
+        return as_written, check.problem
+    if check.value is None or check.problem in ("not-a-number", "ambiguous-number",
+                                                "excel-error"):
+        return as_written, "not-a-number"
+    v = check.value
     if v == int(v) and abs(v) < 1e15:
         v = int(v) if not isinstance(raw, float) else float(v)
-    if t is CriterionType.PENALTY:
-        if v < 0:
-            v = -v
-    elif v < 0:
-        return v, "negative"
-    if t in (CriterionType.SCORE, CriterionType.BONUS, CriterionType.PENALTY):
-        if crit.max is not None and v > float(crit.max) + 1e-9:
-            return v, "above-max"
-    return v, None
+    # a fractional count is written as given: the bloc's own check names it at its cell
+    return v, {"score-negative": "negative", "score-above-max": "above-max"}.get(check.problem)
 
 
 # --------------------------------------------------------------------------------------

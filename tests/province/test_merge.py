@@ -175,3 +175,25 @@ def test_cli_text_output(tmp_path, bloc, capsys):
     code = merge.run_cli(Namespace(bloc=str(bloc), units=[str(a)], output=None, json=False))
     out = capsys.readouterr().out
     assert code == 0 and "khoi_gop.xlsx" in out and "unit-without-self-score" in out
+
+
+def test_self_scores_are_judged_like_the_blocs_own_cells():
+    """merge validates with the engine's check_value: same verdicts, merge's own codes."""
+    from thidua_xl.core.models import Criterion, CriterionType
+
+    def c(t, mx=10):
+        return Criterion(path="I.1", code="1", level=2, parent="I", section="I",
+                         type=t, max=mx)
+
+    S, Q, P, N = (CriterionType.SCORE, CriterionType.QUALITATIVE, CriterionType.PENALTY,
+                  CriterionType.COUNT)
+    assert merge._check_value(c(S), "8,5", False) == (8.5, None)
+    assert merge._check_value(c(S), 12, False) == (12, "above-max")
+    assert merge._check_value(c(S), -1, False) == (-1, "negative")
+    assert merge._check_value(c(S), "chín", False) == ("chín", "not-a-number")
+    assert merge._check_value(c(S), "1.000", False)[1] == "not-a-number"
+    assert merge._check_value(c(S), "x", False)[1] == "not-a-number"
+    assert merge._check_value(c(P, 5), "-2", False) == (2, None)
+    assert merge._check_value(c(Q), "Đạt", False) == ("Đạt", None)
+    assert merge._check_value(c(Q), "khá", False) == ("khá", "not-yes-no")
+    assert merge._check_value(c(N), 3, False) == (3, None)
