@@ -75,14 +75,15 @@ class Row:
                 "đạt" if self.ok else "CHƯA ĐẠT", self.detail]
 
 
-def big_workbook(units: int = 30, criteria: int = 80) -> Path:
-    """The 30-unit × 80-criterion workbook (built once, reused)."""
+def big_workbook(units: int = 30, criteria: int = 80, rules: bool = False) -> Path:
+    """The 30-unit × 80-criterion workbook (built once, reused); ``rules`` adds a filled
+    "Quy định" sheet."""
     from benchmarks.gen import make_workbook
 
     WORK.mkdir(parents=True, exist_ok=True)
-    path = WORK / f"khoi-{units}x{criteria}.xlsx"
+    path = WORK / f"khoi-{units}x{criteria}{'-quy-dinh' if rules else ''}.xlsx"
     if not path.exists():
-        make_workbook(path, units, criteria)
+        make_workbook(path, units, criteria, rules=rules)
     return path
 
 

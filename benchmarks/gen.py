@@ -23,9 +23,25 @@ from tests.builders import crit, write_bloc  # noqa: E402
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
 
 
+#: a "Quy định" sheet as blocs write it (``make_workbook(..., rules=True)``)
+RULES = {"Ngưỡng Hoàn thành xuất sắc (%)": 95, "Ngưỡng Hoàn thành tốt (%)": 85,
+         "Ngưỡng Hoàn thành (%)": 75, "Thứ tự phân định đồng hạng": "Điểm trừ; I; II; III; IV",
+         "Suy tôn Khối trưởng": "Xếp hạng"}
+FORMS = [
+    {"Hình thức khen thưởng": "Cờ thi đua của Chính phủ", "Số lượng tối đa": 1,
+     "Xếp loại tối thiểu": "HTXS", "Không bị kỷ luật": "Có", "Năm trước HTXS": "Không"},
+    {"Hình thức khen thưởng": "Cờ thi đua của UBND tỉnh", "Số lượng tối đa": 2,
+     "Xếp loại tối thiểu": "HTXS", "Không bị kỷ luật": "Có", "Năm trước HTXS": "Không"},
+    {"Hình thức khen thưởng": "Bằng khen của Chủ tịch UBND tỉnh", "Tỷ lệ tối đa (%)": 20,
+     "Xếp loại tối thiểu": "HTXS", "Không bị kỷ luật": "Có", "Năm trước HTXS": "Có"},
+]
+
+
 def make_workbook(path: str | Path, units: int = 30, criteria: int = 80,
-                  name: str = "Khối thi đua thử tải", year: int = 2025) -> Path:
-    """Write the benchmark workbook; ``criteria`` counts every row (sections included)."""
+                  name: str = "Khối thi đua thử tải", year: int = 2025,
+                  rules: bool = False) -> Path:
+    """Write the benchmark workbook; ``criteria`` counts every row (sections included);
+    ``rules`` adds a filled "Quy định" sheet."""
     names = [f"Sở thử nghiệm số {i + 1}" for i in range(units)]
     sections = 4
     leaves_per = max(1, (criteria - sections) // sections)
@@ -57,7 +73,8 @@ def make_workbook(path: str | Path, units: int = 30, criteria: int = 80,
                       info={"Tên khối thi đua": name, "Năm thi đua": year,
                             "Tỉnh/Thành phố": "Tỉnh Thử nghiệm", "Khối trưởng": names[0],
                             "Khối phó": names[1]},
-                      subcols=("Tự chấm", "Khối chấm", "Thống nhất"), title_rows=1)
+                      subcols=("Tự chấm", "Khối chấm", "Thống nhất"), title_rows=1,
+                      rules=RULES if rules else None, forms=FORMS if rules else None)
 
 
 def make_copies(src: Path, folder: Path, n: int) -> list[Path]:

@@ -54,6 +54,25 @@ def test_help_is_vietnamese_and_fast_path_imports_nothing_heavy():
     assert "HEAVY []" in out
 
 
+@pytest.mark.parametrize("command", ["check", "score"])
+def test_command_path_keeps_heavy_imports_out(tmp_path, command):
+    """Import time is most of a one-workbook run (benchmarks/bench_score.py): without a
+    "Quy định" sheet neither pydantic nor openpyxl nor pandas is loaded; with one, pydantic
+    validates it."""
+    plain = good(tmp_path)
+    ruled = good(tmp_path, "quy-dinh.xlsx", rules={"Ngưỡng Hoàn thành xuất sắc (%)": 95})
+    code = ("import sys, thidua_xl.cli as c\n"
+            "rc = c.main(sys.argv[1:])\n"
+            "heavy = [m for m in ('pandas', 'openpyxl', 'pydantic', 'xlwings', 'rich.progress') "
+            "if m in sys.modules]\nprint('HEAVY', heavy, rc)")
+    for path, expected in ((plain, "HEAVY [] 0"), (ruled, "HEAVY ['pydantic'] 0")):
+        args = [command, str(path)] + (["-o", str(tmp_path / f"out-{path.name}")]
+                                       if command == "score" else [])
+        proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
+                              text=True)
+        assert expected in proc.stdout, (proc.stdout[-800:], proc.stderr[-800:])
+
+
 def test_bad_usage_exits_2_in_vietnamese():
     proc = run("score")
     assert proc.returncode == 2

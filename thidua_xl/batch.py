@@ -11,6 +11,7 @@ The progress bar (rich) goes to stderr; with ``--json`` stdout holds only the JS
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections import deque
@@ -207,7 +208,7 @@ def compact(result: "BlocResult") -> tuple[bytes, bytes]:
     units = [UnitResult(name=u.name, key=u.key, total=u.total, percent=u.percent, rank=u.rank,
                         tie=u.tie, classification=u.classification, award=u.award)
              for u in result.units]
-    small = result.model_copy(update={"units": units, "sections": []})
+    small = dataclasses.replace(result, units=units, sections=[])
     return (zlib.compress(doc.encode("utf-8"), 3),
             zlib.compress(pickle.dumps(small, protocol=pickle.HIGHEST_PROTOCOL), 3))
 

@@ -11,6 +11,7 @@ ready-made RawCells::
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from thidua_xl.core.models import (AwardForm, Bloc, BlocInfo, Classification, Criterion,
@@ -90,14 +91,14 @@ def make_bloc(specs: list[dict], scores: dict[str, dict[str, Any]], *,
         for path, v in per.items():
             ref = f"{SHEET}!{col_of.get(k, 'Z')}{row_of.get(path, 99)}"
             if isinstance(v, RawCell):
-                cells[k][path] = v if v.ref else v.model_copy(update={"ref": ref})
+                cells[k][path] = v if v.ref else dataclasses.replace(v, ref=ref)
             else:
                 cells[k][path] = RawCell(value=v, ref=ref)
     total_row = FIRST_ROW + len(criteria)
     stated_cells = {unit_key(n): RawCell(value=v, ref=f"{SHEET}!{col_of[unit_key(n)]}{total_row}")
                     for n, v in (stated or {}).items()}
-    units = [u.model_copy(update={"column_ref": f"{SHEET}!{col_of[u.key]}3",
-                                  "score_columns": {"": col_of[u.key]}}) for u in units]
+    units = [dataclasses.replace(u, column_ref=f"{SHEET}!{col_of[u.key]}3",
+                                 score_columns={"": col_of[u.key]}) for u in units]
     return Bloc(file="thu.xlsx",
                 info=BlocInfo(name=name, year=2024, province="Thanh Hóa", head=head,
                               declared_max=declared_max,

@@ -2,6 +2,7 @@
 per unit, and results do not depend on the order of the units."""
 from __future__ import annotations
 
+import dataclasses
 import random
 
 from hypothesis import HealthCheck, given, settings
@@ -166,6 +167,6 @@ def test_invariant_to_unit_order(bloc, rnd: random.Random):
     rnd.shuffle(units)
     keys = list(bloc.scores)
     rnd.shuffle(keys)
-    shuffled = bloc.model_copy(update={"units": units,
-                                       "scores": {k: bloc.scores[k] for k in keys}})
+    shuffled = dataclasses.replace(bloc, units=units,
+                                   scores={k: bloc.scores[k] for k in keys})
     assert _summary(evaluate(bloc)) == _summary(evaluate(shuffled))

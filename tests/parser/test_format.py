@@ -340,3 +340,38 @@ def test_totals_label_merged_over_the_code_column(tmp_path):
     r = check_file(p)
     assert not r.findings or all(f.severity.value == "warning" for f in r.findings), r.findings
     assert totals(r) == {"Sở A": 27.0, "Sở B": 19.0, "Sở C": 27.0}
+
+
+def test_quy_dinh_violations_name_their_cells(tmp_path):
+    """The pydantic schema decides what is wrong; the parser names the cell it came from."""
+    from openpyxl import load_workbook
+
+    p = write_bloc(tmp_path / "k.xlsx", units=UNITS, criteria=basic_criteria(),
+                   rules={"Ngưỡng Hoàn thành xuất sắc (%)": 120, "Ngưỡng Hoàn thành tốt (%)": 85},
+                   forms=[{"Hình thức khen thưởng": "Cờ thi đua của UBND tỉnh", "Số lượng tối đa": -1},
+                          {"Hình thức khen thưởng": "Bằng khen", "Số lượng tối đa": 2.5},
+                          {"Hình thức khen thưởng": "Giấy khen", "Số lượng tối đa": 1},
+                          {"Hình thức khen thưởng": "giấy  KHEN", "Số lượng tối đa": 2}])
+    ws = load_workbook(p)["Quy định"]
+    where = {c.value: c for row in ws.iter_rows() for c in row if c.value is not None}
+    r = check_file(p)
+    by = {(f.code, f.cell): f for f in r.findings if f.sheet == "Quy định"}
+    threshold = where[120].coordinate
+    assert ("bad-rule", threshold) in by and "không quá 100" in by[("bad-rule", threshold)].message
+    assert ("bad-rule", where[-1].coordinate) in by
+    assert "từ 0 trở lên" in by[("bad-rule", where[-1].coordinate)].message
+    assert ("bad-rule", where[2.5].coordinate) in by
+    assert ("form-duplicate", where["giấy  KHEN"].coordinate) in by
+    # the valid row stands alone; the bad threshold fell back to its default
+    bloc, _ = parse_grid(read_grid(p))
+    assert [f.name for f in bloc.rules.forms] == ["Giấy khen"]
+    assert bloc.rules.htxs_percent == 95 and bloc.rules.htt_percent == 85
+
+
+def test_quy_dinh_thresholds_that_do_not_fall(tmp_path):
+    p = write_bloc(tmp_path / "k.xlsx", units=UNITS, criteria=basic_criteria(),
+                   rules={"Ngưỡng Hoàn thành xuất sắc (%)": 80, "Ngưỡng Hoàn thành tốt (%)": 90})
+    r = check_file(p)
+    bad = [f for f in r.findings if f.code == "bad-rule"]
+    assert len(bad) == 1 and bad[0].sheet == "Quy định" and "giảm dần" in bad[0].message
+    assert bad[0].message.startswith("Các ngưỡng")

@@ -1,6 +1,8 @@
 """Cross-bloc checks (pure) and the province summary workbook."""
 from __future__ import annotations
 
+import dataclasses
+
 import openpyxl
 
 from thidua_xl.core.findings import Finding, Severity
@@ -66,9 +68,9 @@ def test_duplicate_bloc_same_year_and_mixed_years():
 def test_unreadable_results_are_ignored_and_function_is_pure():
     rs = [bloc("x.xlsx", "", None, [], status="unreadable"),
           bloc("y.xlsx", "", None, [], status="unreadable")]
-    before = [r.model_dump() for r in rs]
+    before = [dataclasses.asdict(r) for r in rs]
     assert cross_checks(rs) == []
-    assert [r.model_dump() for r in rs] == before
+    assert [dataclasses.asdict(r) for r in rs] == before
 
 
 def test_summary_workbook(tmp_path):

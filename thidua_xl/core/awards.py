@@ -24,10 +24,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
-from .models import AwardForm, Classification, Discipline, Proposal, TieGroup, Unit, UnitResult
+from .models import (TIE_NOTE, AwardForm, Classification, Discipline, Proposal, TieGroup, Unit,
+                     UnitResult)
 from .scoring import vn_number
 
-TIE_GROUP_NOTE = TieGroup.model_fields["note"].default
+TIE_GROUP_NOTE = TIE_NOTE
 VERIFY_PREFIX = "Cần xác minh: "
 WOMEN_NOTE = ("Ưu tiên tập thể nữ khi đồng hạng "
               "(Nghị định 152/2025/NĐ-CP, Điều 4 khoản 6)")

@@ -5,10 +5,9 @@ SchemaErrors): nothing stops at the first problem.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import Enum
 from typing import Iterable, Iterator
-
-from pydantic import BaseModel, ConfigDict
 
 
 class Severity(str, Enum):
@@ -21,10 +20,9 @@ class Severity(str, Enum):
         return "Lỗi" if self is Severity.ERROR else "Cảnh báo"
 
 
-class Finding(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding:
     """One problem. ``cell`` is an A1 address inside ``sheet`` (or None)."""
-
-    model_config = ConfigDict(frozen=True)
 
     severity: Severity
     code: str

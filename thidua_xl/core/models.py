@@ -1,4 +1,11 @@
-"""Pydantic models of the domain: the parsed bloc workbook (input) and its results (output).
+"""The domain's data: the parsed bloc workbook (input) and its results (output).
+
+Plain ``dataclasses`` (slots, keyword-only), not pydantic models: importing pydantic costs a
+fresh ``thidua-xl`` process about 0.23 s — more than reading, scoring and writing a 30-unit
+workbook — and the parser builds thousands of these per workbook. Validation of what users
+type lives where the input is read (``thidua_xl.io.parser`` names the cell of every
+problem); the "Quy định" rule set is validated with pydantic in
+:mod:`thidua_xl.core.rules_schema`, imported only when a workbook has that sheet.
 
 These models are the contract between the reader (``thidua_xl.io.parser``), the engine
 (``thidua_xl.core.engine``), the writers (``thidua_xl.io.outputs``) and the adapters (CLI,
@@ -6,10 +13,9 @@ ribbon, UDFs). Positions are kept in Excel terms ("Chấm điểm!F12") everywhe
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field
 
 from .findings import Finding
 
@@ -89,11 +95,11 @@ class Succession(str, Enum):
 # --------------------------------------------------------------------------------------
 # input model: what the parser reads from a workbook
 # --------------------------------------------------------------------------------------
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+_model = dataclass(slots=True, kw_only=True)
 
 
-class Criterion(_Model):
+@_model
+class Criterion:
     """One row of the scoring table."""
 
     path: str  # full identity, e.g. "II.1.2" (implicit section: "" + code)
@@ -114,15 +120,14 @@ class Criterion(_Model):
     per_time_ref: str | None = None
 
 
-class RawCell(_Model):
+@_model
+class RawCell:
     """A unit's cell for one criterion as read (already the chosen column of the group).
 
     ``value`` is what the reader gave (number, text, bool, date, None); ``percent`` is True
     when the cell has a percent number format; ``uncached_formula`` when the cell holds a
     formula without a cached result.
     """
-
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
 
     value: Any = None
     percent: bool = False
@@ -131,7 +136,8 @@ class RawCell(_Model):
     source: str = ""  # "Thống nhất" | "Khối chấm" | "Tự chấm" | "" (single column)
 
 
-class Unit(_Model):
+@_model
+class Unit:
     name: str  # display name as written (NFC, trimmed)
     key: str  # thidua_xl.core.text.unit_key(name)
     last_year: Classification | None = None
@@ -143,10 +149,11 @@ class Unit(_Model):
     column_ref: str | None = None  # the unit group's first header cell in "Chấm điểm"
     #: the unit group's columns in "Chấm điểm": sub-label ("Tự chấm", "Khối chấm",
     #: "Thống nhất", "Giải trình", or "" for a single column) -> column letter
-    score_columns: dict[str, str] = Field(default_factory=dict)
+    score_columns: dict[str, str] = field(default_factory=dict)
 
 
-class BlocInfo(_Model):
+@_model
+class BlocInfo:
     name: str = ""
     year: int | None = None
     province: str = ""
@@ -158,7 +165,8 @@ class BlocInfo(_Model):
     declared_max_ref: str | None = None
 
 
-class AwardForm(_Model):
+@_model
+class AwardForm:
     """One award form of the rule set (a row of the "Quy định" table)."""
 
     name: str
@@ -195,7 +203,8 @@ def default_forms() -> list[AwardForm]:
     ]
 
 
-class Rules(_Model):
+@_model
+class Rules:
     """The bloc's rules ("Quy định" sheet), defaults from shared/spec/domain.md."""
 
     htxs_percent: float = 95.0
@@ -205,22 +214,23 @@ class Rules(_Model):
     #: None = default (Điểm trừ, then every section in order)
     tiebreak: list[str] | None = None
     succession: Succession = Succession.RANK
-    forms: list[AwardForm] = Field(default_factory=default_forms)
+    forms: list[AwardForm] = field(default_factory=default_forms)
     from_sheet: bool = False  # True when a "Quy định" sheet was read
 
 
-class Bloc(_Model):
+@_model
+class Bloc:
     """A parsed bloc workbook: everything the engine needs, nothing about files."""
 
     file: str = ""
-    info: BlocInfo = Field(default_factory=BlocInfo)
-    units: list[Unit] = Field(default_factory=list)  # in "Đơn vị" order (or group order)
-    criteria: list[Criterion] = Field(default_factory=list)  # in sheet order
+    info: BlocInfo = field(default_factory=BlocInfo)
+    units: list[Unit] = field(default_factory=list)  # in "Đơn vị" order (or group order)
+    criteria: list[Criterion] = field(default_factory=list)  # in sheet order
     #: scores[unit.key][criterion.path] -> the raw cell (missing = blank in every column)
-    scores: dict[str, dict[str, RawCell]] = Field(default_factory=dict)
+    scores: dict[str, dict[str, RawCell]] = field(default_factory=dict)
     #: totals row of "Chấm điểm" as typed/cached: unit.key -> raw cell
-    stated_totals: dict[str, RawCell] = Field(default_factory=dict)
-    rules: Rules = Field(default_factory=Rules)
+    stated_totals: dict[str, RawCell] = field(default_factory=dict)
+    rules: Rules = field(default_factory=Rules)
     #: which optional data the workbook has (for "Cần xác minh" notes)
     has_last_year: bool = False
     has_discipline: bool = False
@@ -239,7 +249,8 @@ class Bloc(_Model):
 # --------------------------------------------------------------------------------------
 # output model: what the engine computes
 # --------------------------------------------------------------------------------------
-class UnitResult(_Model):
+@_model
+class UnitResult:
     name: str
     key: str
     total: float | None = None
@@ -248,13 +259,13 @@ class UnitResult(_Model):
     tie: bool = False
     classification: Classification | None = None
     award: str | None = None
-    notes: list[str] = Field(default_factory=list)
-    sections: dict[str, float] = Field(default_factory=dict)  # section path -> subtotal
+    notes: list[str] = field(default_factory=list)
+    sections: dict[str, float] = field(default_factory=dict)  # section path -> subtotal
     bonus: float = 0.0
     penalty: float = 0.0
     has_zero_leaf: bool = False
     #: leaf scores after type rules and before weight: criterion path -> score
-    leaf_scores: dict[str, float] = Field(default_factory=dict)
+    leaf_scores: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return {
@@ -272,7 +283,8 @@ class UnitResult(_Model):
         }
 
 
-class Proposal(_Model):
+@_model
+class Proposal:
     """One proposed award (the bloc proposes; the council decides)."""
 
     unit: str  # unit name
@@ -281,19 +293,24 @@ class Proposal(_Model):
     total: float | None = None
     classification: Classification | None = None
     basis: str = ""  # Vietnamese: "Xếp hạng 1, tổng điểm 98,50, Hoàn thành xuất sắc nhiệm vụ"
-    notes: list[str] = Field(default_factory=list)  # "Cần xác minh: ...", women priority ...
+    notes: list[str] = field(default_factory=list)  # "Cần xác minh: ...", women priority ...
 
 
-class TieGroup(_Model):
+TIE_NOTE = "Đồng hạng – Hội nghị bình xét, bỏ phiếu"
+
+
+@_model
+class TieGroup:
     """Tied units at a quota's edge: the meeting decides by vote."""
 
     form: str
     units: list[str]
     seats: int  # seats left for the group
-    note: str = "Đồng hạng – Hội nghị bình xét, bỏ phiếu"
+    note: str = TIE_NOTE
 
 
-class BlocResult(_Model):
+@_model
+class BlocResult:
     """Everything computed for one workbook (the JSON of shared/spec/interfaces.md)."""
 
     file: str = ""
@@ -303,14 +320,14 @@ class BlocResult(_Model):
     head: str | None = None
     deputy: str | None = None
     max_total: float | None = None
-    units: list[UnitResult] = Field(default_factory=list)  # rank order
-    proposals: list[Proposal] = Field(default_factory=list)
-    tie_groups: list[TieGroup] = Field(default_factory=list)
+    units: list[UnitResult] = field(default_factory=list)  # rank order
+    proposals: list[Proposal] = field(default_factory=list)
+    tie_groups: list[TieGroup] = field(default_factory=list)
     next_head: str | None = None
     next_deputy: str | None = None
     succession_note: str = ""
-    findings: list[Finding] = Field(default_factory=list)
-    sections: list[tuple[str, str]] = Field(default_factory=list)  # (path, text) in order
+    findings: list[Finding] = field(default_factory=list)
+    sections: list[tuple[str, str]] = field(default_factory=list)  # (path, text) in order
     #: "ok" (no errors), "errors" (content errors), "unreadable" (file could not be read)
     status: str = "ok"
 

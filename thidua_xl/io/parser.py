@@ -13,15 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from ..core.classify import parse_classification as _core_classification
 from ..core.classify import parse_discipline as _core_discipline
 from ..core.findings import Report
 from ..core.hierarchy import HierarchyBuilder, normalize_code
 from ..core.models import (
     CRITERION_TYPE_VARIANTS,
-    AwardForm,
     Bloc,
     BlocInfo,
     Classification,
@@ -760,136 +757,169 @@ def _pick(sh: _Sheet, r: int, g: _Group) -> RawCell | None:
         unc = sh.is_uncached(r, c)
         if is_blank(v) and not unc:
             continue
-        # model_construct: the values are already the right types (thousands of cells)
-        return RawCell.model_construct(value=v, percent=(r, c) in sh.sg.percent,
-                                       uncached_formula=unc, ref=sh.ref(r, c), source=role)
+        return RawCell(value=v, percent=(r, c) in sh.sg.percent, uncached_formula=unc,
+                       ref=sh.ref(r, c), source=role)
     return None
 
 
 # -- Quy định ---------------------------------------------------------------------------
+_THRESHOLD_LABELS = {"htxs_percent": "Ngưỡng Hoàn thành xuất sắc",
+                     "htt_percent": "Ngưỡng Hoàn thành tốt", "ht_percent": "Ngưỡng Hoàn thành"}
+_FORM_FIELD_LABELS = {"name": "Tên hình thức", "max_count": "Số lượng tối đa",
+                      "max_percent": "Tỷ lệ tối đa", "min_class": "Xếp loại tối thiểu",
+                      "no_discipline": "Không bị kỷ luật", "last_year_htxs": "Năm trước HTXS"}
+_FORM_FIXES = {"max_count": "Ghi số lượng là số nguyên không âm (0 để không đề nghị hình thức "
+                            "này).",
+               "max_percent": "Ghi tỷ lệ là phần trăm từ 0 đến 100.",
+               "min_class": "Ghi HTXS, HTT, HT hoặc cụm từ đầy đủ.",
+               "no_discipline": "Ghi \"Có\" hoặc \"Không\".",
+               "last_year_htxs": "Ghi \"Có\" hoặc \"Không\"."}
+
+
 def _parse_rules(sg: SheetGrid, bloc: Bloc, report: Report) -> Rules:
+    """Read the "Quy định" sheet: turn what was typed into values here (naming every cell
+    that cannot be read), then validate the rule set with the pydantic schema of
+    :mod:`thidua_xl.core.rules_schema` and name the cell of every violation."""
+    from ..core.rules_schema import validate_rules
+
     sh = _Sheet(sg)
-    data: dict[str, Any] = {"from_sheet": True}
+    values: dict[str, Any] = {}
+    where: dict[str, tuple[Any, str]] = {}  # key -> (as typed, cell)
     kv = _key_values(sh, RULE_LABELS)
     for key in ("htxs_percent", "htt_percent", "ht_percent"):
         if key in kv and not is_blank(kv[key][0]):
             raw, ref, _ = kv[key]
+            where[key] = (raw, ref)
             p = parse_number(raw, percent_format=False)
-            if p.value is None or not 0 <= p.value <= 100:
-                report.error("bad-rule", f"Ngưỡng xếp loại \"{raw}\" không hợp lệ.",
+            if p.value is None:
+                report.error("bad-rule", f"{_THRESHOLD_LABELS[key]} \"{raw}\" không phải là số.",
                              "Ghi ngưỡng là phần trăm từ 0 đến 100, ví dụ 95.", ref=ref)
             else:
-                v = p.value * 100 if 0 < p.value <= 1 else p.value  # 0,95 typed as a fraction
-                data[key] = v
-    th = [data.get("htxs_percent", 95.0), data.get("htt_percent", 85.0),
-          data.get("ht_percent", 75.0)]
-    if not th[0] >= th[1] >= th[2]:
-        report.error("bad-rule",
-                     "Các ngưỡng xếp loại phải giảm dần: Hoàn thành xuất sắc ≥ Hoàn thành tốt ≥ "
-                     f"Hoàn thành (đang là {th[0]:g}, {th[1]:g}, {th[2]:g}).",
-                     "Sửa các ngưỡng trong sheet \"Quy định\".", sheet=sg.name)
-        for k in ("htxs_percent", "htt_percent", "ht_percent"):
-            data.pop(k, None)
+                values[key] = p.value * 100 if 0 < p.value <= 1 else p.value  # 0,95 = 95 %
     if "tiebreak" in kv and not is_blank(kv["tiebreak"][0]):
         raw, ref, _ = kv["tiebreak"]
-        items = [clean(x) for x in str(raw).replace("\n", ";").replace(",", ";").split(";")]
-        items = [x.rstrip(".") for x in items if x]
-        sections = {fold(c.path): c.path for c in bloc.criteria if c.level == 1}
-        keys: list[str] = []
-        for it in items:
-            f = fold(it)
-            if f in ("diem tru", "tru diem"):
-                keys.append("Điểm trừ")
-            elif f in ("diem thuong", "diem cong", "cong diem"):
-                keys.append("Điểm thưởng")
-            elif f.upper() in {p.upper() for p in sections} or f in sections:
-                keys.append(sections.get(f, it.upper()))
-            elif f in ("...", "…"):
-                continue
-            else:
-                report.error("bad-tiebreak",
-                             f"Thứ tự phân định đồng hạng có mục \"{it}\" không phải \"Điểm trừ\", "
-                             "\"Điểm thưởng\" hay mã một phần (I, II ...).",
-                             "Ghi các mục cách nhau bởi dấu chấm phẩy, ví dụ: Điểm trừ; I; II.",
-                             ref=ref)
-        data["tiebreak"] = keys
+        values["tiebreak"] = _tiebreak_keys(raw, ref, bloc, report)
     if "succession" in kv and not is_blank(kv["succession"][0]):
         raw, ref, _ = kv["succession"]
         f = fold(raw)
         if "luan phien" in f:
-            data["succession"] = Succession.ROTATION
+            values["succession"] = Succession.ROTATION
         elif "xep hang" in f or "diem" in f:
-            data["succession"] = Succession.RANK
+            values["succession"] = Succession.RANK
         else:
             report.error("bad-rule", f"Cách suy tôn Khối trưởng \"{raw}\" không nhận ra.",
                          "Ghi \"Xếp hạng\" hoặc \"Luân phiên\".", ref=ref)
 
-    found = _find_header_anywhere(sh, FORM_COLUMNS, ("name",))
-    if found is not None:
-        hr, cols = found
-        forms: list[AwardForm] = []
-        for r in range(hr + 1, sh.max_row + 1):
-            name = clean(sh.get(r, cols["name"]))
-            if not name:
-                if forms:
-                    break
-                continue
-            row_ok = True
-            fd: dict[str, Any] = {"name": name, "ref": sh.ref(r, cols["name"])}
-            for key, label in (("max_count", "Số lượng tối đa"), ("max_percent", "Tỷ lệ tối đa")):
-                if key in cols:
-                    raw = sh.get(r, cols[key])
-                    p = parse_number(raw, percent_format=(r, cols[key]) in sg.percent)
-                    if p.problem or (p.value is not None and (p.value < 0 or (
-                            key == "max_count" and not float(p.value).is_integer()))):
-                        report.error("bad-rule", f"{label} của \"{name}\" là \"{raw}\": không hợp lệ.",
-                                     "Ghi số lượng là số nguyên không âm, tỷ lệ là phần trăm.",
-                                     ref=sh.ref(r, cols[key]))
-                        row_ok = False
-                    elif p.value is not None:
-                        fd[key] = int(p.value) if key == "max_count" else p.value
-            if fd.get("max_count") is None and fd.get("max_percent") is None:
-                report.error("form-quota-missing",
-                             f"Hình thức \"{name}\" không có số lượng tối đa hay tỷ lệ tối đa.",
+    forms, form_cells = _read_forms(sh, report)
+    rules, problems = validate_rules(values, forms)
+    for pr in problems:
+        if pr.loc and pr.loc[0] == "forms":
+            i = pr.loc[1]
+            cells, name = form_cells[i], forms[i]["name"]
+            field_ = pr.loc[2] if len(pr.loc) > 2 else None
+            if field_ in cells and field_ != "name":
+                raw, ref = cells[field_]
+                report.error(pr.code, f"{_FORM_FIELD_LABELS[field_]} của \"{name}\" là "
+                             f"\"{raw}\": {pr.reason}.", _FORM_FIXES.get(field_, ""), ref=ref)
+            elif pr.code == "form-duplicate":
+                report.error(pr.code, f"Hình thức \"{name}\" ghi hai lần: {pr.reason}.",
+                             "Mỗi hình thức ghi một dòng; xóa dòng trùng.",
+                             ref=cells["name"][1])
+            else:
+                report.error(pr.code, f"Hình thức \"{name}\" {pr.reason}.",
                              "Ghi số lượng tối đa (0 để không đề nghị hình thức này) hoặc tỷ lệ "
-                             "tối đa (%).", ref=sh.ref(r, cols["name"]))
-                row_ok = False
-            if "min_class" in cols:
-                raw = sh.get(r, cols["min_class"])
-                c = parse_classification(raw)
-                if c == "bad":
-                    report.error("bad-rule", f"Xếp loại tối thiểu \"{raw}\" của \"{name}\" không "
-                                 "nhận ra.", "Ghi HTXS, HTT, HT hoặc cụm từ đầy đủ.",
-                                 ref=sh.ref(r, cols["min_class"]))
-                    row_ok = False
-                else:
-                    fd["min_class"] = c
-            for key in ("no_discipline", "last_year_htxs"):
-                if key in cols:
-                    raw = sh.get(r, cols[key])
-                    yn, problem = parse_yes_no(raw)
-                    if problem:
-                        report.error("bad-rule", f"Cột \"{FORM_COLUMNS[key][0]}\" của \"{name}\" "
-                                     f"là \"{raw}\": cần Có hoặc Không.", "Ghi \"Có\" hoặc \"Không\".",
-                                     ref=sh.ref(r, cols[key]))
-                        row_ok = False
-                    elif yn is not None:
-                        fd[key] = yn
-            if not row_ok:
+                             "tối đa (%).", ref=cells["name"][1])
+        elif pr.loc and pr.loc[0] in where:
+            raw, ref = where[pr.loc[0]]
+            report.error(pr.code, f"{_THRESHOLD_LABELS[pr.loc[0]]} \"{raw}\" {pr.reason}.",
+                         "Ghi ngưỡng là phần trăm từ 0 đến 100, ví dụ 95.", ref=ref)
+        else:
+            report.error(pr.code, pr.reason[:1].upper() + pr.reason[1:] + ".",
+                         "Sửa các ngưỡng trong sheet \"Quy định\".", sheet=sg.name)
+    return rules
+
+
+def _tiebreak_keys(raw: Any, ref: str, bloc: Bloc, report: Report) -> list[str]:
+    items = [clean(x) for x in str(raw).replace("\n", ";").replace(",", ";").split(";")]
+    items = [x.rstrip(".") for x in items if x]
+    sections = {fold(c.path): c.path for c in bloc.criteria if c.level == 1}
+    keys: list[str] = []
+    for it in items:
+        f = fold(it)
+        if f in ("diem tru", "tru diem"):
+            keys.append("Điểm trừ")
+        elif f in ("diem thuong", "diem cong", "cong diem"):
+            keys.append("Điểm thưởng")
+        elif f.upper() in {p.upper() for p in sections} or f in sections:
+            keys.append(sections.get(f, it.upper()))
+        elif f in ("...", "…"):
+            continue
+        else:
+            report.error("bad-tiebreak",
+                         f"Thứ tự phân định đồng hạng có mục \"{it}\" không phải \"Điểm trừ\", "
+                         "\"Điểm thưởng\" hay mã một phần (I, II ...).",
+                         "Ghi các mục cách nhau bởi dấu chấm phẩy, ví dụ: Điểm trừ; I; II.",
+                         ref=ref)
+    return keys
+
+
+def _read_forms(sh: _Sheet, report: Report) -> tuple[list[dict], list[dict]]:
+    """The forms table as typed values (one dict a row) and, a row each, field ->
+    (as typed, cell). Cells that cannot be read are reported and their row left out."""
+    found = _find_header_anywhere(sh, FORM_COLUMNS, ("name",))
+    if found is None:
+        return [], []
+    hr, cols = found
+    forms: list[dict] = []
+    cells: list[dict] = []
+    seen = False
+    for r in range(hr + 1, sh.max_row + 1):
+        name = clean(sh.get(r, cols["name"]))
+        if not name:
+            if seen:  # the table ends at its first blank row
+                break
+            continue
+        ok = True
+        fd: dict[str, Any] = {"name": name, "ref": sh.ref(r, cols["name"])}
+        fc: dict[str, tuple[Any, str]] = {"name": (name, sh.ref(r, cols["name"]))}
+        for key, c in cols.items():
+            if key == "name":
                 continue
-            try:
-                forms.append(AwardForm(**fd))
-            except ValidationError as e:  # pragma: no cover - guarded above
-                report.error("bad-rule", f"Hình thức \"{name}\" không hợp lệ: {e.errors()[0]['msg']}",
-                             "Sửa dòng này trong sheet \"Quy định\".", ref=fd["ref"])
-        if forms:
-            data["forms"] = forms
-    try:
-        return Rules(**data)
-    except ValidationError as e:  # pragma: no cover - values are checked above
-        report.error("bad-rule", f"Sheet \"Quy định\" không hợp lệ: {e.errors()[0]['msg']}",
-                     "Sửa sheet \"Quy định\" theo mẫu.", sheet=sg.name)
-        return Rules(from_sheet=True)
+            raw = sh.get(r, c)
+            fc[key] = (raw, sh.ref(r, c))
+            if is_blank(raw):
+                continue
+            label = _FORM_FIELD_LABELS[key]
+            if key in ("max_count", "max_percent"):
+                p = parse_number(raw, percent_format=(r, c) in sh.sg.percent)
+                if p.problem or p.value is None:
+                    report.error("bad-rule", f"{label} của \"{name}\" là \"{raw}\": không phải "
+                                 "là số.", _FORM_FIXES[key], ref=sh.ref(r, c))
+                    ok = False
+                else:
+                    fd[key] = p.value
+            elif key == "min_class":
+                v = parse_classification(raw)
+                if v == "bad":
+                    report.error("bad-rule", f"{label} \"{raw}\" của \"{name}\" không nhận ra.",
+                                 _FORM_FIXES[key], ref=sh.ref(r, c))
+                    ok = False
+                else:
+                    fd[key] = v
+            else:
+                yn, problem = parse_yes_no(raw)
+                if problem:
+                    report.error("bad-rule", f"Cột \"{FORM_COLUMNS[key][0]}\" của \"{name}\" "
+                                 f"là \"{raw}\": cần Có hoặc Không.", _FORM_FIXES[key],
+                                 ref=sh.ref(r, c))
+                    ok = False
+                elif yn is not None:
+                    fd[key] = yn
+        seen = True
+        if ok:
+            forms.append(fd)
+            cells.append(fc)
+    return forms, cells
 
 
 def _find_header_anywhere(sh: _Sheet, labels, required) -> tuple[int, dict[str, int]] | None:
