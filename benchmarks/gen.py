@@ -58,10 +58,13 @@ def make_workbook(path: str | Path, units: int = 30, criteria: int = 80,
             scores = {}
             for u, n in enumerate(names):
                 if qualitative:
-                    v = "Đạt" if (u + k) % 7 else "Không đạt"
+                    v = "Đạt" if (u * 5 + k) % 31 else "Không đạt"
                     scores[n] = {"Tự chấm": "Đạt", "Khối chấm": v, "Thống nhất": v}
                 else:
-                    final = max(0.0, mx - ((u * 7 + k) % 5) * 0.25)
+                    # most criteria met in full, a few marked down: totals 90-100 as in a
+                    # real bloc, so classification, awards and tie groups all have work
+                    cut = 0.25 * (1 + (u + k) % 3) if (u * 7 + k) % 9 == 0 else 0.0
+                    final = max(0.0, mx - cut)
                     scores[n] = {"Tự chấm": mx, "Khối chấm": final, "Thống nhất": final}
             rows.append(crit(str(j + 1), f"Tiêu chí {ROMAN[s]}.{j + 1}: nội dung đánh giá "
                              "theo giao ước thi đua", mx,

@@ -57,15 +57,16 @@ def test_help_is_vietnamese_and_fast_path_imports_nothing_heavy():
 @pytest.mark.parametrize("command", ["check", "score"])
 def test_command_path_keeps_heavy_imports_out(tmp_path, command):
     """Import time is most of a one-workbook run (benchmarks/bench_score.py): without a
-    "Quy định" sheet neither pydantic nor openpyxl nor pandas is loaded; with one, pydantic
-    validates it."""
+    "Quy định" sheet neither pydantic nor openpyxl nor pandas is loaded; with one, pydantic's
+    validation engine (pydantic_core) checks it, still without the rest of pydantic."""
     plain = good(tmp_path)
     ruled = good(tmp_path, "quy-dinh.xlsx", rules={"Ngưỡng Hoàn thành xuất sắc (%)": 95})
     code = ("import sys, thidua_xl.cli as c\n"
             "rc = c.main(sys.argv[1:])\n"
-            "heavy = [m for m in ('pandas', 'openpyxl', 'pydantic', 'xlwings', 'rich.progress') "
+            "heavy = [m for m in ('pandas', 'openpyxl', 'pydantic', 'pydantic_core', 'xlwings', "
+            "'rich.progress') "
             "if m in sys.modules]\nprint('HEAVY', heavy, rc)")
-    for path, expected in ((plain, "HEAVY [] 0"), (ruled, "HEAVY ['pydantic'] 0")):
+    for path, expected in ((plain, "HEAVY [] 0"), (ruled, "HEAVY ['pydantic_core'] 0")):
         args = [command, str(path)] + (["-o", str(tmp_path / f"out-{path.name}")]
                                        if command == "score" else [])
         proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True,
@@ -122,6 +123,37 @@ def test_check_prints_findings_in_vietnamese(tmp_path):
     proc = run("check", bad(tmp_path))
     assert proc.returncode == 1
     assert "Lỗi" in proc.stdout and "H3" in proc.stdout
+
+
+def test_text_output_to_a_file_is_one_line_a_row(tmp_path):
+    """Redirected (a log, a pipe): no boxes, no colours, every unit on one line."""
+    p = good(tmp_path)
+    proc = run("score", p, "-o", tmp_path / "o.xlsx")
+    assert proc.returncode == 0
+    lines = proc.stdout.splitlines()
+    assert not any(ch in proc.stdout for ch in "┏│━\x1b")
+    unit_lines = [ln for ln in lines if ln.split("  ")[0].strip() in {"1", "2", "3", "4"}]
+    assert [ln.split()[1:3] for ln in unit_lines] == [
+        ["Sở", "A"], ["Sở", "B"], ["Sở", "C"], ["Sở", "D"]]
+    assert all("Hoàn thành" in ln or "Không hoàn thành" in ln for ln in unit_lines)
+    bad_proc = run("check", bad(tmp_path))
+    row = next(ln for ln in bad_proc.stdout.splitlines() if "H3" in ln)
+    assert row.startswith("Lỗi") and "score-above-max" in row and " | " in row
+
+
+def test_terminal_output_is_a_rich_table(tmp_path):
+    """FORCE_COLOR (as a terminal would): the boxed, coloured table; "[x]" in a criterion
+    name is text, not markup."""
+    import os
+
+    crits = [crit("I", "Chung"), crit("1", "a [x]", 10, scores={"Sở A": 12, "Sở B": 5,
+                                                              "Sở C": 5, "Sở D": 5})]
+    p = write_bloc(tmp_path / "k.xlsx", units=UNITS, criteria=crits)
+    env = dict(os.environ, FORCE_COLOR="1", COLUMNS="200")
+    proc = subprocess.run([sys.executable, "-m", "thidua_xl", "check", str(p)],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 1
+    assert "┃" in proc.stdout and "\x1b[" in proc.stdout and "(a [x])" in proc.stdout
 
 
 def test_score_writes_output_beside_input_and_keeps_input(tmp_path):

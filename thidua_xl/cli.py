@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
 from pathlib import Path
 from typing import Any, Sequence
@@ -127,10 +129,68 @@ def _version() -> str:
 # --------------------------------------------------------------------------------------
 # rendering
 # --------------------------------------------------------------------------------------
-def _console(stderr: bool = False):
-    from rich.console import Console
+#: the markup our own lines use (data is never passed through markup on the plain path)
+_MARKUP = re.compile(r"\[/?(?:bold|red|green|yellow)?\]")
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+class PlainConsole:
+    """What the commands print when the stream is not a terminal (a file, a pipe, a
+    scheduler's log): the same lines without colours, tables as aligned text with one line
+    a row instead of boxes wrapped to 80 columns — and no rich import, which with its table
+    layout is a fifth of a one-workbook run (benchmarks/bench_score.py)."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def print(self, text: str = "") -> None:
+        self.stream.write(_MARKUP.sub("", text) + "\n")
+
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]],
+              aligned: int) -> None:
+        """The first ``aligned`` columns padded to one width; the rest (long texts)
+        follow, separated by " | "."""
+        cols = list(zip(headers, *rows)) if rows else [(h,) for h in headers]
+        widths = [max(len(_MARKUP.sub("", x)) for x in col) for col in cols[:aligned]]
+        for row in (headers, *rows):
+            cells = [_MARKUP.sub("", x) for x in row]
+            head = "  ".join(c.ljust(w) for c, w in zip(cells[:aligned], widths))
+            tail = " | ".join(c for c in cells[aligned:] if c)
+            self.stream.write((head + ("  " + tail if tail else "")).rstrip() + "\n")
+
+
+class RichConsole:
+    """A rich console with the same two calls as :class:`PlainConsole`."""
+
+    def __init__(self, stderr: bool = False) -> None:
+        from rich.console import Console
+
+        self.rich = Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+    def print(self, text: str = "") -> None:
+        self.rich.print(text)
+
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]],
+              aligned: int) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
+        table = Table(show_header=True, header_style="bold")
+        for i, h in enumerate(headers):
+            table.add_column(h, no_wrap=i < aligned)
+        for row in rows:
+            # data as Text: a "[" in a message is text, not markup
+            table.add_row(*(Text.from_markup(c) if c.startswith("[") and c.endswith("]")
+                            and _MARKUP.match(c) else Text(c) for c in row))
+        self.rich.print(table)
+
+
+def _console(stderr: bool = False):
+    stream = sys.stderr if stderr else sys.stdout
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    return RichConsole(stderr) if tty or os.environ.get("FORCE_COLOR") else PlainConsole(stream)
 
 
 def _status_code(results: Sequence[Any]) -> int:
@@ -153,8 +213,6 @@ def _fmt(x: float | None) -> str:
 
 
 def render_findings(console, result) -> None:
-    from rich.table import Table
-
     errors = [f for f in result.findings if f.severity.value == "error"]
     warnings = [f for f in result.findings if f.severity.value == "warning"]
     title = f"{result.file}"
@@ -163,34 +221,22 @@ def render_findings(console, result) -> None:
         return
     mark = "[red]✘[/red]" if errors else "[yellow]![/yellow]"
     console.print(f"{mark} {title}: {len(errors)} lỗi, {len(warnings)} cảnh báo.")
-    table = Table(show_header=True, header_style="bold", expand=False)
-    table.add_column("Mức độ", no_wrap=True)
-    table.add_column("Ô", no_wrap=True)
-    table.add_column("Mã lỗi", no_wrap=True)
-    table.add_column("Nội dung")
-    table.add_column("Cách sửa")
-    for f in result.findings:
-        sev = "[red]Lỗi[/red]" if f.severity.value == "error" else "[yellow]Cảnh báo[/yellow]"
-        table.add_row(sev, f.ref or "—", f.code, f.message, f.fix)
-    console.print(table)
+    rows = [("[red]Lỗi[/red]" if f.severity.value == "error" else "[yellow]Cảnh báo[/yellow]",
+             f.ref or "—", f.code, f.message, f.fix) for f in result.findings]
+    console.table(("Mức độ", "Ô", "Mã lỗi", "Nội dung", "Cách sửa"), rows, aligned=3)
 
 
 def render_result(console, result) -> None:
-    from rich.table import Table
-
     head = result.bloc or result.file
     year = f" năm {result.year}" if result.year else ""
     console.print(f"[bold]{head}[/bold]{year} — {len(result.units)} đơn vị, "
                   f"tổng điểm tối đa {_fmt(result.max_total)}")
-    table = Table(show_header=True, header_style="bold")
-    for col in ("Hạng", "Đơn vị", "Tổng điểm", "%", "Xếp loại", "Đề nghị khen thưởng", "Ghi chú"):
-        table.add_column(col)
-    for u in result.units:
-        rank = "—" if u.rank is None else (f"{u.rank}=" if u.tie else str(u.rank))
-        table.add_row(rank, u.name, _fmt(u.total), _fmt(u.percent),
-                      u.classification.value if u.classification else "—", u.award or "",
-                      "; ".join(u.notes))
-    console.print(table)
+    rows = [("—" if u.rank is None else (f"{u.rank}=" if u.tie else str(u.rank)), u.name,
+             _fmt(u.total), _fmt(u.percent),
+             u.classification.value if u.classification else "—", u.award or "",
+             "; ".join(u.notes)) for u in result.units]
+    console.table(("Hạng", "Đơn vị", "Tổng điểm", "%", "Xếp loại", "Đề nghị khen thưởng",
+                   "Ghi chú"), rows, aligned=6)
     for g in result.tie_groups:
         console.print(f"[yellow]{g.form}: {', '.join(g.units)} — {g.note}[/yellow]")
     if result.next_head or result.next_deputy or result.succession_note:
@@ -327,6 +373,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _console(stderr=True).print("[yellow]Đã dừng theo yêu cầu.[/yellow]")
         return 130
+    except BrokenPipeError:  # "thidua-xl score ... | head": the reader left, nothing to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # and no second error when Python flushes
+        return 141
     except Exception as err:  # never a traceback for users; keep it for developers
         import logging
         import os

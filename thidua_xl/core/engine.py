@@ -256,7 +256,7 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
             ctype = tree.types[c.path]
             cell: RawCell | None = cells.get(c.path)
             if cell is None:
-                check = CellCheck(None, None, "(trống)")
+                check = CellCheck(None, None, None)
                 ref = _derived_ref(bloc, unit, c)
             else:
                 check = check_value(ctype, cell.value, max=c.max, percent=cell.percent,

@@ -4,7 +4,7 @@ Plain ``dataclasses`` (slots, keyword-only), not pydantic models: importing pyda
 fresh ``thidua-xl`` process about 0.23 s — more than reading, scoring and writing a 30-unit
 workbook — and the parser builds thousands of these per workbook. Validation of what users
 type lives where the input is read (``thidua_xl.io.parser`` names the cell of every
-problem); the "Quy định" rule set is validated with pydantic in
+problem); the "Quy định" rule set is validated by pydantic's engine in
 :mod:`thidua_xl.core.rules_schema`, imported only when a workbook has that sheet.
 
 These models are the contract between the reader (``thidua_xl.io.parser``), the engine

@@ -6,65 +6,75 @@ valid rule set: thresholds between 0 and 100 and falling (HTXS ≥ HTT ≥ HT), 
 non-negative counts, a quota for every form, no form listed twice. Every violation comes
 back as a :class:`RuleProblem` whose ``loc`` the parser maps to the cell it came from.
 
-Imported only when a workbook has a "Quy định" sheet: pydantic costs a fresh process about
-0.2 s to import, so the rest of the command path does not use it.
+The schema runs on pydantic's validation engine (pydantic-core: its validators, error
+types and locations) and is written with its ``core_schema`` builders rather than as
+``BaseModel`` classes: the rest of pydantic would cost a fresh ``thidua-xl`` process about
+0.15 s more to import than the whole scoring of a 30-unit workbook. Imported only when a
+workbook has a "Quy định" sheet.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, SchemaValidator, ValidationError
+from pydantic_core import core_schema as cs
 
 from .models import AwardForm, Classification, Rules, Succession
 
 THRESHOLDS = ("htxs_percent", "htt_percent", "ht_percent")
-Percent = Annotated[float, Field(ge=0, le=100)]
 
 
-class FormSpec(BaseModel):
-    """One row of the award forms table."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1)
-    max_count: int | None = Field(default=None, ge=0)
-    max_percent: float | None = Field(default=None, ge=0, le=100)
-    min_class: Classification | None = Classification.HTXS
-    no_discipline: bool = True
-    last_year_htxs: bool = False
-    ref: str | None = None
-
-    @model_validator(mode="after")
-    def _has_quota(self) -> "FormSpec":
-        if self.max_count is None and self.max_percent is None:
-            raise PydanticCustomError(
-                "form_quota_missing", "không có số lượng tối đa hay tỷ lệ tối đa")
-        return self
+def _optional(schema: dict, default: Any = None) -> dict:
+    """A field that may be left out (→ ``default``)."""
+    return cs.typed_dict_field(cs.with_default_schema(schema, default=default), required=False)
 
 
-class RuleSpec(BaseModel):
-    """The key/value part of the sheet plus the validated forms."""
+def _percent(default: float | None) -> dict:
+    number = cs.float_schema(ge=0, le=100, allow_inf_nan=False)
+    return _optional(number if default is not None else cs.nullable_schema(number), default)
 
-    model_config = ConfigDict(extra="forbid")
 
-    htxs_percent: Percent = 95.0
-    htt_percent: Percent = 85.0
-    ht_percent: Percent = 75.0
-    tiebreak: list[str] | None = None
-    succession: Succession = Succession.RANK
-    forms: list[FormSpec] | None = None
+def _has_quota(form: dict) -> dict:
+    if form["max_count"] is None and form["max_percent"] is None:
+        raise PydanticCustomError("form_quota_missing",
+                                  "không có số lượng tối đa hay tỷ lệ tối đa")
+    return form
 
-    @model_validator(mode="after")
-    def _falling_thresholds(self) -> "RuleSpec":
-        if not self.htxs_percent >= self.htt_percent >= self.ht_percent:
-            raise PydanticCustomError(
-                "thresholds_order",
-                "các ngưỡng xếp loại phải giảm dần: Hoàn thành xuất sắc ≥ Hoàn thành tốt ≥ "
-                f"Hoàn thành (đang là {self.htxs_percent:g}, {self.htt_percent:g}, "
-                f"{self.ht_percent:g})")
-        return self
+
+def _falling(rules: dict) -> dict:
+    htxs, htt, ht = (rules[k] for k in THRESHOLDS)
+    if not htxs >= htt >= ht:
+        raise PydanticCustomError(
+            "thresholds_order",
+            "các ngưỡng xếp loại phải giảm dần: Hoàn thành xuất sắc ≥ Hoàn thành tốt ≥ "
+            f"Hoàn thành (đang là {htxs:g}, {htt:g}, {ht:g})")
+    return rules
+
+
+#: one row of the award forms table (the fields of :class:`~.models.AwardForm`)
+FORM_SCHEMA = cs.no_info_after_validator_function(_has_quota, cs.typed_dict_schema({
+    "name": cs.typed_dict_field(cs.str_schema(min_length=1, strip_whitespace=True)),
+    "max_count": _optional(cs.nullable_schema(cs.int_schema(ge=0))),
+    "max_percent": _percent(None),
+    "min_class": _optional(cs.nullable_schema(cs.is_instance_schema(Classification)),
+                           Classification.HTXS),
+    "no_discipline": _optional(cs.bool_schema(), True),
+    "last_year_htxs": _optional(cs.bool_schema(), False),
+    "ref": _optional(cs.nullable_schema(cs.str_schema())),
+}, extra_behavior="forbid"))
+
+#: the key/value part of the sheet (the fields of :class:`~.models.Rules` but the forms)
+RULES_SCHEMA = cs.no_info_after_validator_function(_falling, cs.typed_dict_schema({
+    "htxs_percent": _percent(95.0),
+    "htt_percent": _percent(85.0),
+    "ht_percent": _percent(75.0),
+    "tiebreak": _optional(cs.nullable_schema(cs.list_schema(cs.str_schema(min_length=1)))),
+    "succession": _optional(cs.is_instance_schema(Succession), Succession.RANK),
+}, extra_behavior="forbid"))
+
+_FORM = SchemaValidator(FORM_SCHEMA)
+_RULES = SchemaValidator(RULES_SCHEMA)
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,9 @@ _REASONS = {
     "bool_parsing": "cần Có hoặc Không",
     "bool_type": "cần Có hoặc Không",
     "enum": "không nhận ra",
+    "is_instance_of": "không nhận ra",
+    "list_type": "không nhận ra",
+    "extra_forbidden": "không có trong mẫu",
     "string_too_short": "đang để trống",
     "missing": "đang để trống",
 }
@@ -111,42 +124,38 @@ def validate_rules(values: dict[str, Any], forms: list[dict] | None = None
     with no valid form the default forms apply (shared/spec/domain.md).
     """
     problems: list[RuleProblem] = []
-    good: list[FormSpec] = []
+    good: list[dict] = []
     seen: dict[str, int] = {}
     for i, fd in enumerate(forms or ()):
         try:
-            spec = FormSpec.model_validate(fd)
+            form = _FORM.validate_python(fd)
         except ValidationError as e:
             problems.extend(_problem(err, ("forms", i)) for err in e.errors())
             continue
-        key = " ".join(spec.name.casefold().split())
+        key = " ".join(form["name"].casefold().split())
         if key in seen:
             problems.append(RuleProblem(("forms", i, "name"), "form-duplicate",
                                         f"đã có ở dòng trên (hình thức thứ {seen[key] + 1})"))
             continue
         seen[key] = i
-        good.append(spec)
+        good.append(form)
 
-    values = {k: v for k, v in values.items() if v is not None and k != "forms"}
-    spec = None
+    values = {k: v for k, v in values.items() if v is not None}
+    valid = None
     for _ in range(len(values) + 2):  # each round drops at least one value
         try:
-            spec = RuleSpec.model_validate({**values, "forms": good or None})
+            valid = _RULES.validate_python(values)
             break
         except ValidationError as e:
             for err in e.errors():
                 problems.append(_problem(err))
                 dropped = err["loc"][0] if err["loc"] else None
-                if dropped == "forms":
-                    good = []
                 for k in (THRESHOLDS if dropped is None else (dropped,)):
                     values.pop(k, None)
-    if spec is None:  # pragma: no cover - every round removes what failed
+    if valid is None:  # pragma: no cover - every round removes what failed
         return Rules(from_sheet=True), problems
 
-    rules = Rules(htxs_percent=spec.htxs_percent, htt_percent=spec.htt_percent,
-                  ht_percent=spec.ht_percent, tiebreak=spec.tiebreak,
-                  succession=spec.succession, from_sheet=True)
-    if spec.forms:
-        rules.forms = [AwardForm(**f.model_dump()) for f in spec.forms]
+    rules = Rules(**valid, from_sheet=True)
+    if good:
+        rules.forms = [AwardForm(**f) for f in good]
     return rules, problems

@@ -137,17 +137,23 @@ def section_type_from_text(text: object) -> CriterionType | None:
 # --------------------------------------------------------------------------------------
 # one cell
 # --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellCheck:
     """Outcome of validating one cell.
 
     ``value``: the parsed value (float; bool for Định tính; ``None`` = no value).
-    ``problem``: a code of :data:`CELL_PROBLEMS` or ``None``; ``text`` the value as shown.
+    ``problem``: a code of :data:`CELL_PROBLEMS` or ``None``; ``text`` the value as shown
+    (made only when asked: messages need it, the thousands of good cells do not).
     """
 
     value: float | bool | None = None
     problem: str | None = None
-    text: str = ""
+    raw: Any = None
+    shown: str = ""  # the reading's own text when it has one ("1.000" ...)
+
+    @property
+    def text(self) -> str:
+        return self.shown or _show(self.raw)
 
     @property
     def ok(self) -> bool:
@@ -176,32 +182,31 @@ def check_value(
     A blank cell gives ``value=None`` without a problem: the caller decides whether that is
     an error (scored leaf) or 0 (bonus, penalty).
     """
-    shown = _show(raw)
     if uncached_formula:
-        return CellCheck(None, "uncached-formula", shown)
+        return CellCheck(None, "uncached-formula", raw)
     if ctype is CriterionType.QUALITATIVE:
         yes, problem = parse_yes_no(raw)
         if problem:
-            return CellCheck(None, problem, shown)
-        return CellCheck(yes, None, shown)
+            return CellCheck(None, problem, raw)
+        return CellCheck(yes, None, raw)
     parsed = parse_number(raw, percent_format=percent, x_is_blank=True)
     if parsed.problem:
-        return CellCheck(None, parsed.problem, parsed.text or shown)
+        return CellCheck(None, parsed.problem, raw, parsed.text)
     v = parsed.value
     if v is None:
-        return CellCheck(None, None, shown)
+        return CellCheck(None, None, raw)
     if ctype is CriterionType.PENALTY:
         v = abs(v)
     if v < 0:
-        return CellCheck(v, "score-negative", shown)
+        return CellCheck(v, "score-negative", raw)
     if ctype is CriterionType.COUNT:
         if abs(v - round(v)) > EPS:
-            return CellCheck(v, "count-not-integer", shown)
-        return CellCheck(float(round(v)), None, shown)
+            return CellCheck(v, "count-not-integer", raw)
+        return CellCheck(float(round(v)), None, raw)
     if ctype in (CriterionType.SCORE, CriterionType.BONUS, CriterionType.PENALTY):
         if max is not None and v > max + EPS:
-            return CellCheck(v, "score-above-max", shown)
-    return CellCheck(v, None, shown)
+            return CellCheck(v, "score-above-max", raw)
+    return CellCheck(v, None, raw)
 
 
 # --------------------------------------------------------------------------------------
