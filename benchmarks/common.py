@@ -40,11 +40,11 @@ def env() -> dict:
     return e
 
 
-def run_timed(cmd: list[str], *, check_codes=(0, 1)) -> float:
+def run_timed(cmd: list[str], *, check_codes=(0, 1), extra_env: dict | None = None) -> float:
     """Wall time of one fresh subprocess (output discarded)."""
     t0 = time.perf_counter()
-    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env(),
-                       cwd=ROOT)
+    p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       env=env() | (extra_env or {}), cwd=ROOT)
     dt = time.perf_counter() - t0
     if p.returncode not in check_codes:
         raise RuntimeError(f"{' '.join(cmd)} → {p.returncode}: {p.stderr.decode()[-2000:]}")
