@@ -558,3 +558,57 @@ def test_selecting_the_already_active_user_sheet_keeps_its_bytes(tmp_path, donor
     wb = _load(out)
     assert wb.active.title == "Chấm điểm"
     assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == ["Chấm điểm"]
+
+
+def _example_donor_sheets(tmp_path):
+    """The donor sheets render_xml writes for every bundled example (and their styles)."""
+    import zipfile
+
+    from thidua_xl.api import check_path
+    from thidua_xl.io.outputs import build_plan
+    from thidua_xl.io.render_xml import write_donor
+
+    examples = sorted((Path(__file__).resolve().parents[2] / "workbooks" / "examples")
+                      .glob("*.xlsx"))
+    assert examples
+    for i, ex in enumerate(examples):
+        bloc, result = check_path(ex)
+        donor = write_donor(build_plan(result, bloc=bloc), tmp_path / f"d{i}.xlsx")
+        with zipfile.ZipFile(donor) as z:
+            for name in z.namelist():
+                if name.startswith("xl/worksheets/sheet"):
+                    yield f"{ex.name}:{name}", z.read(name)
+
+
+def test_donor_sheets_renumbered_on_bytes_as_the_tree_path_does(tmp_path):
+    """The byte path (our own plain SpreadsheetML) gives the same document as parsing and
+    re-serializing; anything outside that shape goes to the tree path."""
+    from xml.etree.ElementTree import canonicalize
+
+    from thidua_xl.io.package import _donor_sheet_bytes, _donor_sheet_tree
+
+    xf_map = {i: i + 7 for i in range(400)}
+    dxf_map = {i: i + 2 for i in range(50)}
+    seen = 0
+    for what, data in _example_donor_sheets(tmp_path):
+        for selected in (True, False):
+            fast = _donor_sheet_bytes(data, xf_map, dxf_map, selected, what)
+            assert fast is not None, what
+            tree = _donor_sheet_tree(data, xf_map, dxf_map, [], selected, what)
+            assert canonicalize(fast) == canonicalize(tree), what
+            seen += 1
+    assert seen >= 5 * 4 * 2
+    plain = (b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+             b'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/'
+             b'officeDocument/2006/relationships"><sheetData><row r="1"><c r="A1" s="1" '
+             b't="s"><v>0</v></c></row></sheetData></worksheet>')
+    assert _donor_sheet_bytes(plain, xf_map, dxf_map, False, "x") is None  # shared strings
+    link = plain.replace(b' t="s"><v>0</v>', b"><v>1</v>").replace(
+        b"</sheetData>", b'</sheetData><hyperlinks><hyperlink ref="A1" r:id="rId1"/>'
+                         b"</hyperlinks>")
+    assert _donor_sheet_bytes(link, xf_map, dxf_map, False, "x") is None  # external link
+    prefixed = plain.replace(b'xmlns="', b'xmlns:x="').replace(b"<", b"<x:").replace(
+        b"<x:/", b"</x:").replace(b"<x:?xml", b"<?xml").replace(b"</x:", b"</x:")
+    assert _donor_sheet_bytes(prefixed, xf_map, dxf_map, False, "x") is None
+    with pytest.raises(GraftError):
+        _donor_sheet_bytes(plain.replace(b' t="s"><v>0</v>', b"><v>1</v>"), {}, {}, False, "x")
