@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SEP = re.compile(r"[\s_\-\u2010-\u2015]+")
 _SPACES = re.compile(r"\s+")
@@ -27,8 +28,19 @@ def fold(value: object) -> str:
 
     ``fold("Chấm_điểm") == fold("CHAM DIEM") == fold("cham-diem") == "cham diem"``.
     """
+    if type(value) is str:  # labels and "Đạt"/"x" repeat thousands of times a workbook
+        return _fold_text(value)
+    return _fold(value)
+
+
+def _fold(value: object) -> str:
     s = strip_diacritics(clean(value)).casefold()
     return _SEP.sub(" ", s).strip()
+
+
+@lru_cache(maxsize=8192)
+def _fold_text(value: str) -> str:
+    return _fold(value)
 
 
 def unit_key(value: object) -> str:

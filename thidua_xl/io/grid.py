@@ -11,13 +11,21 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 
-def col_letter(col: int) -> str:
-    """1 → "A", 27 → "AA"."""
+def _letters(col: int) -> str:
     s = ""
     while col > 0:
         col, rem = divmod(col - 1, 26)
         s = chr(65 + rem) + s
     return s
+
+
+#: the first 1024 columns' letters (every position of a score sheet is turned into "F12")
+_LETTERS = [_letters(c) for c in range(1025)]
+
+
+def col_letter(col: int) -> str:
+    """1 → "A", 27 → "AA"."""
+    return _LETTERS[col] if 0 <= col <= 1024 else _letters(col)
 
 
 def col_index(letters: str) -> int:

@@ -269,6 +269,8 @@ class _Group:
     key: str
     header_ref: str
     columns: dict[str, int] = field(default_factory=dict)  # role -> column
+    #: (role, column) in priority order, made at the first row read
+    order: list[tuple[str, int]] | None = None
 
 
 def parse_grid(grid: Grid, *, file: str = "") -> tuple[Bloc | None, Report]:
@@ -749,13 +751,15 @@ def _rc(ref: str) -> tuple[int, int]:
 
 def _pick(sh: _Sheet, r: int, g: _Group) -> RawCell | None:
     """The value of a unit's group in row r: the first non-blank by priority."""
-    for role in SUB_PRIORITY:
-        c = g.columns.get(role)
-        if c is None:
-            continue
-        v = sh.get(r, c)
-        unc = sh.is_uncached(r, c)
-        if is_blank(v) and not unc:
+    values, uncached = sh.sg.values, sh.sg.uncached
+    order = g.order
+    if order is None:
+        order = g.order = [(role, g.columns[role]) for role in SUB_PRIORITY
+                           if role in g.columns]
+    for role, c in order:
+        v = values.get((r, c))
+        unc = bool(uncached) and (r, c) in uncached
+        if (v is None or is_blank(v)) and not unc:
             continue
         return RawCell(value=v, percent=(r, c) in sh.sg.percent, uncached_formula=unc,
                        ref=sh.ref(r, c), source=role)
