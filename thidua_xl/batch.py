@@ -145,8 +145,8 @@ def _init_worker() -> None:
 
 def _warm() -> int:
     import thidua_xl.api  # noqa: F401
-    import openpyxl  # noqa: F401
 
+    # what scoring a workbook uses (openpyxl is only the writer's fallback: not loaded)
     for mod in ("thidua_xl.io.readers", "thidua_xl.io.parser", "thidua_xl.core.engine",
                 "thidua_xl.io.outputs", "thidua_xl.io.writer"):
         try:
@@ -311,8 +311,17 @@ def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float = DE
     done_count = 0
     keep = keep or (lambda r: r)
 
+    arrived: list[tuple[int, Any]] = []
+
     def put(index: int, result: Any) -> None:
-        results[index] = keep(result)
+        arrived.append((index, result))
+
+    def settle() -> None:
+        """Keep what arrived — after the freed lanes have their next job, so ``keep``
+        (JSON, pickling) runs while the workers work."""
+        while arrived:
+            index, result = arrived.pop()
+            results[index] = keep(result)
 
     def report():
         if on_progress:
@@ -321,7 +330,7 @@ def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float = DE
 
     try:
         report()
-        while len(results) < len(jobs):
+        while len(results) + len(arrived) < len(jobs):
             now = time.monotonic()
             for i, lane in enumerate(lanes):
                 if lane.state == "idle" and pending:
@@ -330,6 +339,7 @@ def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float = DE
                     lane.fut = lane.ex.submit(worker, str(job.src),
                                               str(job.out) if job.out else None, job.display)
                     lane.deadline = time.monotonic() + timeout
+            settle()
             report()
             active = [ln for ln in lanes if ln.state in ("busy", "warming")]
             if not active:
@@ -403,6 +413,7 @@ def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float = DE
                         lanes[i] = _Lane(ctx)
             if all(ln.state == "dead" for ln in lanes) and pending:
                 break
+        settle()
         # lanes could not start: every remaining job is an internal error
         while pending:
             job = pending.popleft()
@@ -411,6 +422,7 @@ def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float = DE
                 "Không khởi động được tiến trình xử lý (cài đặt thidua_xl bị lỗi?).",
                 "Cài đặt lại thidua_xl rồi chạy lại."))
             done_count += 1
+        settle()
         report()
     except BaseException:
         for lane in lanes:

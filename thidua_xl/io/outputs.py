@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from ..core.findings import Finding, Severity
 from ..core.models import Bloc, BlocResult, Classification, Proposal, UnitResult
@@ -120,6 +121,12 @@ def wording(name: str) -> Wording:
 # --------------------------------------------------------------------------------------
 # text measurement (for row heights)
 # --------------------------------------------------------------------------------------
+@lru_cache(maxsize=4096)
+def _word_em(word: str) -> float:
+    """Advance of a word in em (names and words repeat on every sheet)."""
+    return sum(_char_em(c) for c in word)
+
+
 def _char_em(ch: str) -> float:
     """Approximate advance of a Times New Roman character, in em."""
     if ch == " ":
@@ -151,8 +158,8 @@ def text_lines(text: str, width_units: float, size: float, bold: bool = False) -
     for para in str(text).split("\n"):
         n, cur = 1, 0.0
         for i, word in enumerate(para.split(" ")):
-            w = sum(_char_em(c) for c in word) * scale
-            gap = _char_em(" ") * scale if i and cur else 0.0
+            w = _word_em(word) * scale
+            gap = 0.25 * scale if i and cur else 0.0  # _char_em(" ")
             if cur and cur + gap + w > avail_pt:
                 n += 1
                 cur = w

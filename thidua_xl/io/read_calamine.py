@@ -158,6 +158,9 @@ def _sheet(sheet: Any, name: str) -> SheetGrid:
             for j, v in enumerate(row):
                 if v == "" or v is None:
                     continue
+                if type(v) is float and v.is_integer() and -2**53 < v < 2**53:
+                    values[(r, c0 + j)] = int(v)  # normalize_value's rule, inline: most
+                    continue                     # cells of a score sheet are these
                 nv = norm(v)
                 if nv is not None:
                     values[(r, c0 + j)] = nv
