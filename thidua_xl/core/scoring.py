@@ -189,12 +189,15 @@ def check_value(
         if problem:
             return CellCheck(None, problem, raw)
         return CellCheck(yes, None, raw)
-    parsed = parse_number(raw, percent_format=percent, x_is_blank=True)
-    if parsed.problem:
-        return CellCheck(None, parsed.problem, raw, parsed.text)
-    v = parsed.value
-    if v is None:
-        return CellCheck(None, None, raw)
+    if (type(raw) is float or type(raw) is int) and math.isfinite(raw):
+        v = raw * 100.0 if percent else float(raw)  # parse_number's rule for numbers
+    else:
+        parsed = parse_number(raw, percent_format=percent, x_is_blank=True)
+        if parsed.problem:
+            return CellCheck(None, parsed.problem, raw, parsed.text)
+        v = parsed.value
+        if v is None:
+            return CellCheck(None, None, raw)
     if ctype is CriterionType.PENALTY:
         v = abs(v)
     if v < 0:
