@@ -141,6 +141,17 @@ def test_text_output_to_a_file_is_one_line_a_row(tmp_path):
     assert row.startswith("Lỗi") and "score-above-max" in row and " | " in row
 
 
+def test_reader_leaving_the_pipe_is_not_an_error(tmp_path):
+    """"thidua-xl check ... | head -1": the reader closes the pipe; no message, no traceback."""
+    paths = [str(good(tmp_path, f"k{i}.xlsx")) for i in range(3)] * 30
+    p = subprocess.Popen([sys.executable, "-m", "thidua_xl", "check", *paths],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.read(20)
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=300) == 141 and err == ""
+
+
 def test_terminal_output_is_a_rich_table(tmp_path):
     """FORCE_COLOR (as a terminal would): the boxed, coloured table; "[x]" in a criterion
     name is text, not markup."""

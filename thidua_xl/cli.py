@@ -379,7 +379,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
     except Exception as err:  # never a traceback for users; keep it for developers
         import logging
-        import os
 
         con = _console(stderr=True)
         con.print(f"[red]Lỗi không mong đợi:[/red] {type(err).__name__}: {err}")
