@@ -141,6 +141,23 @@ def test_text_output_to_a_file_is_one_line_a_row(tmp_path):
     assert row.startswith("Lỗi") and "score-above-max" in row and " | " in row
 
 
+@pytest.mark.parametrize("json_flag", [False, True])
+def test_output_through_a_legacy_code_page_is_utf8(tmp_path, json_flag):
+    """Windows sends redirected output through the ANSI code page (cp1252), which has no
+    "ắ": the command switches the stream to UTF-8 instead of failing on the first
+    Vietnamese letter."""
+    import os
+
+    env = dict(os.environ, PYTHONIOENCODING="cp1252")
+    proc = subprocess.run([sys.executable, "-m", "thidua_xl", "check", str(bad(tmp_path))]
+                          + (["--json"] if json_flag else []), capture_output=True, env=env,
+                          timeout=300)
+    out = proc.stdout.decode("utf-8")
+    assert proc.returncode == 1 and "không mong đợi" not in out + proc.stderr.decode("utf-8")
+    assert "không phải là số" in (json.loads(out)["findings"][-1]["message"] if json_flag
+                                  else out)
+
+
 def test_reader_leaving_the_pipe_is_not_an_error(tmp_path):
     """"thidua-xl check ... | head -1": the reader closes the pipe; no message, no traceback."""
     paths = [str(good(tmp_path, f"k{i}.xlsx")) for i in range(3)] * 30

@@ -136,11 +136,14 @@ def _init_worker() -> None:
     """Worker start: keep stdout clean (JSON lives there), import the heavy modules once."""
     import sys
 
+    from .cli import utf8_streams
+
     try:
         os.dup2(2, 1)
     except OSError:  # pragma: no cover
         pass
     sys.stdout = sys.stderr
+    utf8_streams()  # a worker's warnings are Vietnamese too
 
 
 def _warm() -> int:

@@ -354,7 +354,22 @@ COMMANDS = {
 }
 
 
+def utf8_streams() -> None:
+    """Vietnamese on any stdout/stderr: a stream whose encoding cannot write it (Windows
+    sends redirected output through the ANSI code page, cp1252 ...) is switched to UTF-8,
+    instead of the first "ắ" failing the command."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            "Đạt ✔".encode(stream.encoding or "ascii")
+        except (LookupError, UnicodeEncodeError):
+            try:
+                stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+            except (AttributeError, ValueError, OSError):
+                pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    utf8_streams()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not args.command:
