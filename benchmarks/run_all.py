@@ -37,14 +37,12 @@ def main() -> int:
     print(f"machine: {platform.machine()} {platform.system()}, {os.cpu_count()} cores, "
           f"Python {platform.python_version()}, load average {load:.2f}")
     rows = []
-    score_s = None
     t0 = time.time()
     for key in a.only:
         if key == "a":
-            r, extra = bench_score.run(repeat)
-            score_s = extra["score_s"]
+            r, _ = bench_score.run(repeat)
         elif key == "b":
-            r, _ = bench_batch.run(files, score_s)
+            r, _ = bench_batch.run(files)
         elif key == "c":
             r, _ = bench_startup.run(7 if not a.quick else 3)
         elif key == "d":

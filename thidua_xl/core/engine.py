@@ -245,15 +245,14 @@ class _UnitValues:
 
 def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues]:
     out: dict[str, _UnitValues] = {}
-    leaves = tree.leaves()
-    n_scored = sum(1 for c in leaves if tree.types[c.path].is_scored)
+    leaves = [(c, tree.types[c.path]) for c in tree.leaves()]
+    n_scored = sum(1 for _, ctype in leaves if ctype.is_scored)
     for unit in bloc.units:
         uv = _UnitValues()
         out[unit.key] = uv
         cells = bloc.scores.get(unit.key, {})
         checks: list[tuple[Criterion, CriterionType, CellCheck, str | None]] = []
-        for c in leaves:
-            ctype = tree.types[c.path]
+        for c, ctype in leaves:
             cell: RawCell | None = cells.get(c.path)
             if cell is None:
                 check = CellCheck(None, None, None)
@@ -332,12 +331,15 @@ def _unit_result(unit: Unit, tree: Tree, uv: _UnitValues, unscorable: set[str],
             else:
                 section_ok[c.section] = False
             continue
-        try:
-            score = leaf_score(ctype, value, max=c.max, target=c.target,
-                               per_time=c.per_time, best=best.get(c.path))
-        except ValueError:
-            section_ok[c.section] = False
-            continue
+        if ctype is CriterionType.SCORE:  # leaf_score's rule, inline for the usual type
+            score = float(value)
+        else:
+            try:
+                score = leaf_score(ctype, value, max=c.max, target=c.target,
+                                   per_time=c.per_time, best=best.get(c.path))
+            except ValueError:
+                section_ok[c.section] = False
+                continue
         r.leaf_scores[c.path] = score
         if ctype is CriterionType.BONUS:
             bonus += score

@@ -494,7 +494,9 @@ def scan_sheet_bytes(data: bytes, name: str, percent_xfs: set[int]) -> SheetMeta
     if n(b'<c r="') != n(b"<c ") + n(b"<c\t") + n(b"<c\n") + n(b"<c\r"):
         return None
     filled = _VALUE_CELL.findall(data)
-    if len(filled) != n(b"<v>") + n(b"<v ") + n(b"<v/>") + n(b"<is>") + n(b"<is "):
+    # (no other element of a worksheet's namespace starts with "<v" or "<is": an unknown
+    # one only sends the sheet to expat)
+    if len(filled) != n(b"<v") + n(b"<is"):
         return None
     meta = SheetMeta(name)
     meta.cells = len(filled)
@@ -506,7 +508,8 @@ def scan_sheet_bytes(data: bytes, name: str, percent_xfs: set[int]) -> SheetMeta
     if r1 < 1 or r2 > MAX_ROW or c1 < 1 or c2 > MAX_COL:
         return None
     meta.bbox = (r1, c1, r2, c2)
-    meta.shared_cells = b"".join(f[2] for f in filled).count(b't="s"')
+    if b't="s"' in data:
+        meta.shared_cells = b"\0".join([f[2] for f in filled]).count(b't="s"')
     return meta
 
 

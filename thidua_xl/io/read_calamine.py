@@ -153,17 +153,20 @@ def _sheet(sheet: Any, name: str) -> SheetGrid:
         r0, c0 = start[0] + 1, start[1] + 1
         values = sg.values
         norm = normalize_value
-        for i, row in enumerate(sheet.to_python(skip_empty_area=True)):
-            r = r0 + i
-            for j, v in enumerate(row):
-                if v == "" or v is None:
-                    continue
-                if type(v) is float and v.is_integer() and -2**53 < v < 2**53:
-                    values[(r, c0 + j)] = int(v)  # normalize_value's rule, inline: most
-                    continue                     # cells of a score sheet are these
-                nv = norm(v)
-                if nv is not None:
-                    values[(r, c0 + j)] = nv
+        nfc = unicodedata.normalize
+        for r, row in enumerate(sheet.to_python(skip_empty_area=True), r0):
+            for c, v in enumerate(row, c0):
+                # normalize_value's rules, inline for the two kinds nearly every cell is
+                t = type(v)
+                if t is float:
+                    values[(r, c)] = int(v) if v.is_integer() and -2**53 < v < 2**53 else v
+                elif t is str:
+                    if v and not v.isspace():
+                        values[(r, c)] = v if v.isascii() else nfc("NFC", v)
+                elif v is not None:
+                    nv = norm(v)
+                    if nv is not None:
+                        values[(r, c)] = nv
     ranges = sheet.merged_cell_ranges
     if ranges:
         sg.merges = normalize_merges([
