@@ -361,7 +361,9 @@ def test_quy_dinh_violations_name_their_cells(tmp_path):
     assert ("bad-rule", where[-1].coordinate) in by
     assert "từ 0 trở lên" in by[("bad-rule", where[-1].coordinate)].message
     assert ("bad-rule", where[2.5].coordinate) in by
-    assert ("form-duplicate", where["giấy  KHEN"].coordinate) in by
+    assert '"2,5": phải là số nguyên' in by[("bad-rule", where[2.5].coordinate)].message
+    dup = by[("form-duplicate", where["giấy  KHEN"].coordinate)]
+    assert f"đã có ở ô {where['Giấy khen'].coordinate}" in dup.message
     # the valid row stands alone; the bad threshold fell back to its default
     bloc, _ = parse_grid(read_grid(p))
     assert [f.name for f in bloc.rules.forms] == ["Giấy khen"]

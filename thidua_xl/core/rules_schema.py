@@ -125,7 +125,7 @@ def validate_rules(values: dict[str, Any], forms: list[dict] | None = None
     """
     problems: list[RuleProblem] = []
     good: list[dict] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, str] = {}  # folded name -> the cell of its first row
     for i, fd in enumerate(forms or ()):
         try:
             form = _FORM.validate_python(fd)
@@ -134,10 +134,12 @@ def validate_rules(values: dict[str, Any], forms: list[dict] | None = None
             continue
         key = " ".join(form["name"].casefold().split())
         if key in seen:
+            first = seen[key]
+            where = f"ô {first.rsplit('!', 1)[-1]}" if first else "dòng trên"
             problems.append(RuleProblem(("forms", i, "name"), "form-duplicate",
-                                        f"đã có ở dòng trên (hình thức thứ {seen[key] + 1})"))
+                                        f"đã có ở {where}"))
             continue
-        seen[key] = i
+        seen[key] = form.get("ref") or ""
         good.append(form)
 
     values = {k: v for k, v in values.items() if v is not None}
