@@ -553,38 +553,35 @@ def run_cli(args) -> int:
 
 
 def _render(outcome: BatchOutcome) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
+    from .cli import console
     from .summary import STATUS_LABELS
 
-    con = Console(highlight=False)
-    table = Table(title="Kết quả chấm các sổ", header_style="bold")
-    for col in ("STT", "Tệp", "Khối thi đua", "Năm", "Trạng thái", "Lỗi", "Cảnh báo",
-                "Tệp kết quả"):
-        table.add_column(col)
+    con = console()
+    con.print("[bold]Kết quả chấm các sổ[/bold]")
+    rows = []
     for i, r in enumerate(outcome.results, 1):
         e = sum(1 for f in r.findings if f.severity.value == "error")
         w = len(r.findings) - e
-        style = {"ok": "green", "errors": "red", "unreadable": "red"}.get(r.status, "")
-        table.add_row(str(i), r.file, r.bloc or "—", str(r.year or "—"),
-                      f"[{style}]{STATUS_LABELS.get(r.status, r.status)}[/{style}]",
-                      str(e), str(w), outcome.outputs.get(r.file, "—"))
-    con.print(table)
+        label = STATUS_LABELS.get(r.status, r.status)
+        style = {"ok": "green", "errors": "red", "unreadable": "red"}.get(r.status)
+        rows.append((str(i), r.file, r.bloc or "—", str(r.year or "—"),
+                     f"[{style}]{label}[/{style}]" if style else label, str(e), str(w),
+                     outcome.outputs.get(r.file, "—")))
+    con.table(("STT", "Tệp", "Khối thi đua", "Năm", "Trạng thái", "Lỗi", "Cảnh báo",
+               "Tệp kết quả"), rows, aligned=8)
     for r in outcome.results:
         errs = [f for f in r.findings if f.severity.value == "error"]
         if not errs:
             continue
-        con.print(f"[red]✘[/red] {r.file}: {len(errs)} lỗi")
+        con.print(f"[red]✘[/red] {con.escape(r.file)}: {len(errs)} lỗi")
         for f in errs[:5]:
             where = f" [{f.ref}]" if f.ref else ""
-            con.print(f"    {f.code}{where}: {f.message}", markup=False)
+            con.print(con.escape(f"    {f.code}{where}: {f.message}"))
         if len(errs) > 5:
             con.print(f"    … và {len(errs) - 5} lỗi khác (xem sheet \"Kiểm tra\" của tệp kết quả).")
     if outcome.cross:
         con.print("[bold]Kiểm tra chéo giữa các khối:[/bold]")
         for f in outcome.cross:
             mark = "[red]Lỗi[/red]" if f.severity.value == "error" else "[yellow]Cảnh báo[/yellow]"
-            con.print(f"  {mark} {f.code}: ", end="")
-            con.print(f.message, markup=False)
-    con.print(f"Đã ghi bảng tổng hợp: [bold]{outcome.summary}[/bold]")
+            con.print(f"  {mark} {f.code}: {con.escape(f.message)}")
+    con.print(f"Đã ghi bảng tổng hợp: [bold]{con.escape(str(outcome.summary))}[/bold]")

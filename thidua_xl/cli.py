@@ -145,6 +145,10 @@ class PlainConsole:
     def print(self, text: str = "") -> None:
         self.stream.write(_MARKUP.sub("", text) + "\n")
 
+    def escape(self, data: str) -> str:
+        """``data`` (a file name, a message) to put in a line with markup."""
+        return data
+
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]],
               aligned: int) -> None:
         """The first ``aligned`` columns padded to one width; the rest (long texts)
@@ -169,6 +173,11 @@ class RichConsole:
     def print(self, text: str = "") -> None:
         self.rich.print(text)
 
+    def escape(self, data: str) -> str:
+        from rich.markup import escape
+
+        return escape(data)
+
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]],
               aligned: int) -> None:
         from rich.table import Table
@@ -176,7 +185,11 @@ class RichConsole:
 
         table = Table(show_header=True, header_style="bold")
         for i, h in enumerate(headers):
-            table.add_column(h, no_wrap=i < aligned)
+            # short aligned columns (ranks, cells, codes) never wrap; long ones may
+            longest = max((len(_MARKUP.sub("", row[i])) for row in rows), default=0)
+            short = i < aligned and longest <= 24
+            # a long file name has no spaces: fold it rather than cut it to "workbook…"
+            table.add_column(h, no_wrap=short, overflow="ellipsis" if short else "fold")
         for row in rows:
             # data as Text: a "[" in a message is text, not markup
             table.add_row(*(Text.from_markup(c) if c.startswith("[") and c.endswith("]")
@@ -184,13 +197,17 @@ class RichConsole:
         self.rich.print(table)
 
 
-def _console(stderr: bool = False):
+def console(stderr: bool = False) -> "PlainConsole | RichConsole":
+    """The console of a command's text output: rich on a terminal, plain lines otherwise."""
     stream = sys.stderr if stderr else sys.stdout
     try:
         tty = stream.isatty()
     except (AttributeError, ValueError):
         tty = False
     return RichConsole(stderr) if tty or os.environ.get("FORCE_COLOR") else PlainConsole(stream)
+
+
+_console = console
 
 
 def _status_code(results: Sequence[Any]) -> int:
