@@ -153,10 +153,9 @@ class PlainConsole:
               aligned: int) -> None:
         """The first ``aligned`` columns padded to one width; the rest (long texts)
         follow, separated by " | "."""
-        cols = list(zip(headers, *rows)) if rows else [(h,) for h in headers]
-        widths = [max(len(_MARKUP.sub("", x)) for x in col) for col in cols[:aligned]]
-        for row in (headers, *rows):
-            cells = [_MARKUP.sub("", x) for x in row]
+        lines = [[_MARKUP.sub("", x) for x in row] for row in (headers, *rows)]
+        widths = [max(len(line[i]) for line in lines) for i in range(aligned)]
+        for cells in lines:
             head = "  ".join(c.ljust(w) for c, w in zip(cells[:aligned], widths))
             tail = " | ".join(c for c in cells[aligned:] if c)
             self.stream.write((head + ("  " + tail if tail else "")).rstrip() + "\n")
@@ -206,8 +205,6 @@ def console(stderr: bool = False) -> "PlainConsole | RichConsole":
         tty = False
     return RichConsole(stderr) if tty or os.environ.get("FORCE_COLOR") else PlainConsole(stream)
 
-
-_console = console
 
 
 def _status_code(results: Sequence[Any]) -> int:
@@ -273,7 +270,7 @@ def cmd_check(args) -> int:
         docs = [r.to_json() for r in results]
         _print_json(docs[0] if len(docs) == 1 else docs)
     else:
-        con = _console()
+        con = console()
         for r in results:
             render_findings(con, r)
     return _status_code(results)
@@ -287,7 +284,7 @@ def cmd_score(args) -> int:
     if args.json:
         _print_json(r.to_json())
     else:
-        con = _console()
+        con = console()
         render_findings(con, r)
         if r.status != "unreadable" and not r.has_errors:
             render_result(con, r)
@@ -297,7 +294,7 @@ def cmd_score(args) -> int:
         for p in outcome.pdfs:
             con.print(f"Đã xuất PDF: [bold]{p}[/bold]")
     if outcome.pdf_error:
-        _console(stderr=True).print(f"[yellow]Không xuất được PDF:[/yellow] {outcome.pdf_error}")
+        console(stderr=True).print(f"[yellow]Không xuất được PDF:[/yellow] {outcome.pdf_error}")
     return _status_code([r])
 
 
@@ -306,7 +303,7 @@ def cmd_demo(args) -> int:
 
     files = example_workbooks()
     if not files:
-        _console(stderr=True).print("[red]Không tìm thấy sổ ví dụ kèm theo.[/red]")
+        console(stderr=True).print("[red]Không tìm thấy sổ ví dụ kèm theo.[/red]")
         return EXIT_UNREADABLE
     outdir = Path(args.output)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -318,7 +315,7 @@ def cmd_demo(args) -> int:
         _print_json([o.result.to_json() | {"output": str(o.out) if o.out else None}
                      for o in outcomes])
     else:
-        con = _console()
+        con = console()
         con.print("[bold]Chạy thử trên các sổ ví dụ kèm theo[/bold]")
         for o in outcomes:
             r = o.result
@@ -397,13 +394,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except ThiduaError as err:
-        con = _console(stderr=True)
+        con = console(stderr=True)
         con.print(f"[red]Lỗi:[/red] {err.message}")
         if err.fix:
             con.print(f"Cách sửa: {err.fix}")
         return EXIT_UNREADABLE
     except KeyboardInterrupt:
-        _console(stderr=True).print("[yellow]Đã dừng theo yêu cầu.[/yellow]")
+        console(stderr=True).print("[yellow]Đã dừng theo yêu cầu.[/yellow]")
         return 130
     except BrokenPipeError:  # "thidua-xl score ... | head": the reader left, nothing to say
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -412,7 +409,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as err:  # never a traceback for users; keep it for developers
         import logging
 
-        con = _console(stderr=True)
+        con = console(stderr=True)
         con.print(f"[red]Lỗi không mong đợi:[/red] {type(err).__name__}: {err}")
         con.print("Vui lòng gửi tệp và thông báo này cho người phát triển. "
                   "Đặt biến môi trường THIDUA_DEBUG=1 để xem chi tiết.")

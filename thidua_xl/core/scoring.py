@@ -79,7 +79,7 @@ def vn_number(x: float | None, decimals: int | None = None) -> str:
     return s.replace(".", ",")
 
 
-def _show(raw: Any) -> str:
+def shown_value(raw: Any) -> str:
     """A raw cell value as the user sees it, for messages."""
     if raw is None:
         return "(trống)"
@@ -153,7 +153,7 @@ class CellCheck:
 
     @property
     def text(self) -> str:
-        return self.shown or _show(self.raw)
+        return self.shown or shown_value(self.raw)
 
     @property
     def ok(self) -> bool:
@@ -364,7 +364,7 @@ def column_total(
                 continue
         ctype = criterion_type(raw_type)
         if ctype is None:
-            problems.append(f"Dòng {row}: {problem_text('unknown-type', _show(raw_type))}")
+            problems.append(f"Dòng {row}: {problem_text('unknown-type', shown_value(raw_type))}")
             continue
         pmax = parse_number(_at(maxes, i), x_is_blank=True)
         if pmax.problem:
@@ -378,7 +378,7 @@ def column_total(
             pw = parse_number(_at(weights, i), x_is_blank=True)
             if pw.problem or (pw.value is not None and pw.value <= 0):
                 problems.append(
-                    f"Dòng {row}: {problem_text('weight-not-a-number', pw.text or _show(_at(weights, i)))}")
+                    f"Dòng {row}: {problem_text('weight-not-a-number', pw.text or shown_value(_at(weights, i)))}")
                 continue
             weight = pw.value if pw.value is not None else 1.0
         # the column holds points: every type but Định tính is validated as points

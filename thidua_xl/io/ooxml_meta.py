@@ -21,7 +21,8 @@ from xml.parsers import expat
 
 from ..errors import UnreadableWorkbook
 from .grid import Merge, col_index
-from .sniff import MAX_UNCOMPRESSED, error_for, main_part, member_index, resolve_target
+from .sniff import (MAX_UNCOMPRESSED, error_for, main_part, member_index, read_member,
+                    resolve_target)
 
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
@@ -118,11 +119,7 @@ def _safe_parse(data: bytes):
 
 
 def _read(zf: zipfile.ZipFile, member: str, limit: int = 256 * 1024 * 1024) -> bytes:
-    with zf.open(member) as f:
-        data = f.read(limit + 1)
-    if len(data) > limit:
-        raise UnreadableWorkbook("part too large", code="workbook-too-large")
-    return data
+    return read_member(zf, member, limit)
 
 
 def _local(tag: str) -> str:
@@ -535,7 +532,7 @@ def scan(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
                 m = None
                 if byte_path and not merges \
                         and zf.getinfo(sp.part).file_size <= _BYTES_PATH_LIMIT:
-                    m = scan_sheet_bytes(zf.read(sp.part), sp.name, pxf)
+                    m = scan_sheet_bytes(_read(zf, sp.part, _BYTES_PATH_LIMIT), sp.name, pxf)
                 if m is None:
                     with zf.open(sp.part) as f:
                         m = scan_sheet_stream(f, sp.name, pxf, merges=merges)

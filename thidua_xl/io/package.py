@@ -620,7 +620,7 @@ def _donor_sheet_bytes(data: bytes, xf_map: dict[int, int], dxf_map: dict[int, i
     one, inline strings, no relationship-bound hyperlinks. ``None`` for anything else
     (the tree path handles it). A fifth of a batch file's time went into parsing and
     re-serializing these sheets only to renumber style ids."""
-    if not data.lstrip().startswith(b"<?xml") and not data.lstrip().startswith(b"<worksheet"):
+    if not data[:64].lstrip().startswith((b"<?xml", b"<worksheet")):
         return None
     root_at = data.find(b"<worksheet")
     if (data.find(_MAIN_DEFAULT, root_at) != root_at or data.count(NS_MAIN.encode()) != 1

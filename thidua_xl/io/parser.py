@@ -29,6 +29,7 @@ from ..core.models import (
     Succession,
     Unit,
 )
+from ..core.scoring import shown_value
 from ..core.text import clean, fold, unit_key
 from ..core.values import is_blank, parse_number, parse_yes_no
 from .grid import Grid, SheetGrid, a1, col_letter
@@ -823,7 +824,7 @@ def _parse_rules(sg: SheetGrid, bloc: Bloc, report: Report) -> Rules:
             field_ = pr.loc[2] if len(pr.loc) > 2 else None
             if field_ in cells and field_ != "name":
                 raw, ref = cells[field_]
-                raw = _shown(raw)
+                raw = shown_value(raw)  # "2,5", not "2.5"
                 report.error(pr.code, f"{_FORM_FIELD_LABELS[field_]} của \"{name}\" là "
                              f"\"{raw}\": {pr.reason}.", _FORM_FIXES.get(field_, ""), ref=ref)
             elif pr.code == "form-duplicate":
@@ -836,22 +837,13 @@ def _parse_rules(sg: SheetGrid, bloc: Bloc, report: Report) -> Rules:
                              "tối đa (%).", ref=cells["name"][1])
         elif pr.loc and pr.loc[0] in where:
             raw, ref = where[pr.loc[0]]
-            raw = _shown(raw)
+            raw = shown_value(raw)
             report.error(pr.code, f"{_THRESHOLD_LABELS[pr.loc[0]]} \"{raw}\" {pr.reason}.",
                          "Ghi ngưỡng là phần trăm từ 0 đến 100, ví dụ 95.", ref=ref)
         else:
             report.error(pr.code, pr.reason[:1].upper() + pr.reason[1:] + ".",
                          "Sửa các ngưỡng trong sheet \"Quy định\".", sheet=sg.name)
     return rules
-
-
-def _shown(raw: Any) -> str:
-    """A typed value as the user sees it in a message ("2,5", not "2.5")."""
-    from ..core.scoring import vn_number
-
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        return vn_number(raw)
-    return str(raw)
 
 
 def _tiebreak_keys(raw: Any, ref: str, bloc: Bloc, report: Report) -> list[str]:

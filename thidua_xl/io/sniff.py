@@ -218,7 +218,7 @@ def main_part(zf: zipfile.ZipFile, index: dict[str, str] | None = None) -> str |
     index = index if index is not None else member_index(zf)
     if "_rels/.rels" in index:
         try:
-            root = fromstring(_read_member(zf, index["_rels/.rels"]))
+            root = fromstring(read_member(zf, index["_rels/.rels"]))
             for rel in root:
                 if rel.get("Type") in _REL_OFFICE_DOC:
                     target = resolve_target("", rel.get("Target") or "")
@@ -232,7 +232,8 @@ def main_part(zf: zipfile.ZipFile, index: dict[str, str] | None = None) -> str |
     return None
 
 
-def _read_member(zf: zipfile.ZipFile, name: str, limit: int = 64 * 1024 * 1024) -> bytes:
+def read_member(zf: zipfile.ZipFile, name: str, limit: int = 64 * 1024 * 1024) -> bytes:
+    """A zip member's bytes, refused ("workbook-too-large") beyond ``limit``."""
     with zf.open(name) as f:
         data = f.read(limit + 1)
     if len(data) > limit:
@@ -249,7 +250,7 @@ def _content_types(zf: zipfile.ZipFile) -> dict[str, str]:
         name = member_index(zf).get("[content_types].xml")
         if name is None:
             return out
-        root = fromstring(_read_member(zf, name))
+        root = fromstring(read_member(zf, name))
     except KeyError:
         return out
     for el in root:
@@ -283,7 +284,7 @@ def _zip_kind(path: Path) -> str:
             index = member_index(zf)
             names = set(index)
             if "mimetype" in names:
-                mt = _read_member(zf, index["mimetype"], 200).decode("ascii", "replace").strip()
+                mt = read_member(zf, index["mimetype"], 200).decode("ascii", "replace").strip()
                 if "opendocument.spreadsheet" in mt:
                     return "ods"
                 if "opendocument" in mt:
