@@ -8,7 +8,6 @@ sheet and cell, and nothing stops at the first problem.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
