@@ -6,8 +6,8 @@ template (``xlwings/quickstart_addin_ribbon.xlam``, what ``xlwings quickstart NA
 --ribbon`` copies) and replaces:
 
 - ``customUI/customUI.xml`` by ``addin/customUI.xml`` (tab "Thi đua", seven buttons);
-- ``xl/vbaProject.bin`` by a VBA project compiled with ``ms_ovba`` from source modules:
-  ``RibbonThidua`` (``addin/RibbonThidua.bas``, one callback per button), ``xlwings`` (the
+- ``xl/vbaProject.bin`` by a VBA project written by :mod:`thidua_xl.vba` (as Excel
+  writes one, source only) from these modules: ``RibbonThidua`` (``addin/RibbonThidua.bas``, one callback per button), ``xlwings`` (the
   installed xlwings' ``xlwings_custom_addin.bas`` with ``PROJECT_NAME = "thidua_xl"``, so
   its DLL version always matches the Python package), ``Dictionary`` (xlwings' Mac
   stand-in for Scripting.Dictionary), ``xlwings_udfs`` (the UDF wrappers that
@@ -24,7 +24,9 @@ startup folder (XLSTART) and writes the user config file xlwings reads
 ``xlwings config create`` do for xlwings' own add-in.
 
 The VBA project carries source only (no compiled p-code cache): Excel compiles it on first
-load. Source modules must be ASCII (the project code page is 1252).
+load. Source modules must be ASCII (the project code page is 1252). The document modules
+(``ThisWorkbook``, ``Sheet1``) match the code names in ``xl/workbook.xml`` and the config
+sheet.
 """
 from __future__ import annotations
 
@@ -32,15 +34,15 @@ import contextlib
 import inspect
 import io
 import os
-import random
 import re
 import shutil
 import sys
 import tempfile
-import uuid
 import zipfile
 from pathlib import Path
 from typing import Any
+
+from . import vba
 
 ADDIN_NAME = "thidua_xl.xlam"
 PROJECT_NAME = "thidua_xl"
@@ -58,16 +60,6 @@ SHEET_CONFIG: tuple[tuple[str, Any], ...] = (
     ("Show Console", False),
     ("Debug UDFs", False),
 )
-
-
-@contextlib.contextmanager
-def _chdir(path: str):
-    old = os.getcwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(old)
 
 
 # --------------------------------------------------------------------------------------
@@ -122,14 +114,6 @@ def xlwings_module_source() -> str:
     return new
 
 
-def dictionary_class_source() -> str:
-    """xlwings' Dictionary.cls as stored in a VBA project (without the export header)."""
-    lines = _read_text(_xlwings_dir() / "addin" / "Dictionary.cls").split("\n")
-    while lines and not lines[0].startswith("Attribute VB_Name"):
-        lines.pop(0)
-    return "\n".join(lines)
-
-
 def udf_wrapper_source() -> str:
     """The ``xlwings_udfs`` module: one VBA Function per UDF, as xlwings generates it.
 
@@ -166,188 +150,27 @@ def udf_wrapper_source() -> str:
     return "\n".join(out)
 
 
-_DOC_HEADER = ('VERSION 1.0 CLASS\nBEGIN\n  MultiUse = -1  \'True\nEND\n'
-               'Attribute VB_Name = "{name}"\nAttribute VB_GlobalNameSpace = False\n'
-               'Attribute VB_Creatable = False\nAttribute VB_PredeclaredId = True\n'
-               'Attribute VB_Exposed = True\n')
-
-
-def vba_modules(src: Path | None = None) -> list[tuple[str, str, str]]:
-    """``(kind, name, source)`` of every module of the add-in's VBA project."""
+def vba_modules(src: Path | None = None) -> list[vba.Module]:
+    """Every module of the add-in's VBA project, in the project's order."""
     src = src or sources_dir()
-    mods: list[tuple[str, str, str]] = [
-        ("document", "ThisWorkbook", _DOC_HEADER.format(name="ThisWorkbook")),
-        ("document", "Sheet1", _DOC_HEADER.format(name="Sheet1")),
-        ("class", "Dictionary", dictionary_class_source()),
-    ]
+    mods = [vba.document_module("ThisWorkbook", vba.WORKBOOK_BASE),
+            vba.document_module("Sheet1", vba.WORKSHEET_BASE),
+            vba.class_module(_read_text(_xlwings_dir() / "addin" / "Dictionary.cls"))]
     for bas in sorted(src.glob("*.bas")):
-        mods.append(("module", bas.stem, _read_text(bas)))
-    mods.append(("module", "xlwings", xlwings_module_source()))
-    mods.append(("module", "xlwings_udfs", udf_wrapper_source()))
-    for kind, name, text in mods:
+        mods.append(vba.Module("module", bas.stem, _read_text(bas)))
+    mods.append(vba.Module("module", "xlwings", xlwings_module_source()))
+    mods.append(vba.Module("module", "xlwings_udfs", udf_wrapper_source()))
+    for m in mods:
         try:
-            text.encode("ascii")
+            m.source.encode("ascii")
         except UnicodeEncodeError as e:
-            raise ValueError(f"VBA module {name} is not ASCII (use ChrW): {e}") from None
+            raise ValueError(f"VBA module {m.name} is not ASCII (use ChrW): {e}") from None
     return mods
 
 
-# --------------------------------------------------------------------------------------
-# MS-OVBA compression (2.4.1): ms_ovba_compression 1.0.1 corrupts streams longer than a
-# few KB (it fails its own round trip), so the project is compressed with this one.
-# --------------------------------------------------------------------------------------
-def ovba_compress(data: bytes) -> bytes:
-    """Compress ``data`` as a CompressedContainer (signature 0x01, then chunks)."""
-    out = bytearray(b"\x01")
-    for start in range(0, len(data), 4096):
-        chunk = data[start:start + 4096]
-        body = _compress_chunk(chunk)
-        if len(body) > 4096 or (len(chunk) == 4096 and len(body) >= 4096):
-            if len(chunk) < 4096:  # pragma: no cover - VBA source always compresses
-                raise ValueError("incompressible VBA source")
-            header = 0x3000 | 0x0FFF  # raw chunk: flag 0, size 4098 - 3
-            out += header.to_bytes(2, "little") + chunk
-        else:
-            header = 0x8000 | 0x3000 | ((len(body) + 2 - 3) & 0x0FFF)
-            out += header.to_bytes(2, "little") + body
-    return bytes(out)
-
-
-def _compress_chunk(chunk: bytes) -> bytes:
-    n = len(chunk)
-    out = bytearray()
-    index: dict[bytes, list[int]] = {}
-    p = 0
-    while p < n:
-        flag_pos = len(out)
-        out.append(0)
-        flags = 0
-        for bit in range(8):
-            if p >= n:
-                break
-            best_len, best_off = 0, 0
-            if p >= 1 and p + 3 <= n:
-                bit_count = max((p - 1).bit_length(), 4)
-                max_len = (0xFFFF >> bit_count) + 3
-                limit = min(max_len, n - p)
-                for cand in reversed(index.get(chunk[p:p + 3], [])[-64:]):
-                    length = 0
-                    while length < limit and chunk[cand + length] == chunk[p + length]:
-                        length += 1
-                    if length > best_len:
-                        best_len, best_off = length, p - cand
-                        if length == limit:
-                            break
-            if best_len >= 3:
-                bit_count = max((p - 1).bit_length(), 4)
-                token = ((best_off - 1) << (16 - bit_count)) | (best_len - 3)
-                out += token.to_bytes(2, "little")
-                flags |= 1 << bit
-                step = best_len
-            else:
-                out.append(chunk[p])
-                step = 1
-            for q in range(p, min(p + step, n - 2)):
-                index.setdefault(chunk[q:q + 3], []).append(q)
-            p += step
-        out[flag_pos] = flags
-    return bytes(out)
-
-
-class _Compressor:
-    """Drop-in for ``ms_ovba_compression.ms_ovba.MsOvba`` (only ``compress`` is used)."""
-
-    def compress(self, data: bytes) -> bytes:
-        return ovba_compress(bytes(data))
-
-
-@contextlib.contextmanager
-def _fixed_compression():
-    import ms_ovba.Models.Entities.doc_module as m1
-    import ms_ovba.Models.Entities.module_base as m2
-    import ms_ovba.Views.dirStream as m3
-
-    saved = [(m, m.MsOvba) for m in (m1, m2, m3)]
-    for m, _ in saved:
-        m.MsOvba = _Compressor
-    try:
-        yield
-    finally:
-        for m, orig in saved:
-            m.MsOvba = orig
-
-
-def build_vba_project(modules: list[tuple[str, str, str]] | None = None) -> bytes:
-    """Compile the modules into a ``vbaProject.bin`` (an OLE compound file) with ms_ovba."""
-    try:
-        from ms_ovba.Models.Entities.doc_module import DocModule
-        from ms_ovba.Models.Entities.reference import Reference
-        from ms_ovba.Models.Entities.reference_registered import ReferenceRegistered
-        from ms_ovba.Models.Entities.std_module import StdModule
-        from ms_ovba.Models.Fields.libid_reference import LibidReference
-        from ms_ovba.Views.project_ole_file import ProjectOleFile
-        from ms_ovba.vbaProject import VbaProject
-    except ImportError:
-        from .errors import UsageError
-
-        raise UsageError("Thiếu gói ms-ovba để tạo add-in.",
-                         fix='Cài bằng lệnh: pip install "thidua_xl[addin]"',
-                         code="addin-deps-missing") from None
-
-    class ClassModule(StdModule):
-        """A class module: "Class=" in PROJECT, MODULETYPE 0x0022 in dir."""
-
-        def __init__(self, name: str) -> None:
-            super().__init__(name)
-            self.type = "Class"
-
-        def pack(self, endien: str, cp_name: str) -> bytes:
-            self.type = "Document"  # ms_ovba writes 0x0022 for "Document" only
-            try:
-                return super().pack(endien, cp_name)
-            finally:
-                self.type = "Class"
-
-    modules = vba_modules() if modules is None else modules
-    # ms_ovba writes its streams into the current directory
-    with tempfile.TemporaryDirectory(prefix="thidua_vba_") as tmp, _chdir(tmp), \
-            _fixed_compression():
-        project = VbaProject()
-        project.project_id = PROJECT_ID
-        for kind, name, text in modules:
-            path = Path(tmp) / f"{name}.src"
-            path.write_text(text.replace("\r\n", "\n"), encoding="ascii", newline="\r\n")
-            if kind == "document":
-                mod: Any = DocModule(name)
-                mod.add_file(str(path))
-                guid = ("0002081900000000C000000000000046" if name == "ThisWorkbook"
-                        else "0002082000000000C000000000000046")
-                mod.add_guid(uuid.UUID(guid))
-            elif kind == "class":
-                mod = ClassModule(name)
-                mod.add_file(str(path))
-            else:
-                mod = StdModule(name)
-                mod.add_file(str(path))
-            mod.normalize_file()
-            project.add_module(mod)
-        stdole = LibidReference(uuid.UUID("0002043000000000C000000000000046"), "2.0", "0",
-                                "C:\\Windows\\System32\\stdole2.tlb", "OLE Automation")
-        office = LibidReference(
-            uuid.UUID("2DF8D04C5BFA101BBDE500AA0044DE52"), "2.0", "0",
-            "C:\\Program Files\\Common Files\\Microsoft Shared\\OFFICE16\\MSO.DLL",
-            "Microsoft Office 16.0 Object Library")
-        project.add_reference(Reference(ReferenceRegistered(stdole), "stdole"))
-        project.add_reference(Reference(ReferenceRegistered(office), "Office"))
-        # CMG/DPB/GC are encrypted with random seeds (MS-OVBA 2.4.3): fix them so that
-        # two builds are byte-identical, without disturbing the caller's random state
-        state = random.getstate()
-        random.seed(20240101)
-        try:
-            ProjectOleFile.write_file(project)
-        finally:
-            random.setstate(state)
-        return (Path(tmp) / "vbaProject.bin").read_bytes()
+def build_vba_project(modules: list[vba.Module] | None = None) -> bytes:
+    """The add-in's ``vbaProject.bin`` (source only: Excel compiles it on first load)."""
+    return vba.build(PROJECT_NAME, PROJECT_ID, vba_modules() if modules is None else modules)
 
 
 # --------------------------------------------------------------------------------------
@@ -411,7 +234,7 @@ def build(out_dir: str | os.PathLike = ".", *, sources: Path | None = None) -> P
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     custom_ui = (src / "customUI.xml").read_bytes()
-    vba = build_vba_project(vba_modules(src))
+    vba_bin = build_vba_project(vba_modules(src))
     buf = io.BytesIO()
     with zipfile.ZipFile(template_path()) as tz, \
             zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as oz:
@@ -421,7 +244,7 @@ def build(out_dir: str | os.PathLike = ".", *, sources: Path | None = None) -> P
             if name == "customUI/customUI.xml":
                 data = custom_ui
             elif name == "xl/vbaProject.bin":
-                data = vba
+                data = vba_bin
             elif name == "xl/workbook.xml":
                 data = _workbook_xml(data)
             elif name == "xl/worksheets/sheet1.xml":

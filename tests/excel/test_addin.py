@@ -140,14 +140,6 @@ def test_config_file_text_names_this_python():
     assert '"UDF MODULES","thidua_xl.udfs"' in text
 
 
-def test_compression_round_trips_through_oletools():
-    from oletools.olevba import decompress_stream
-
-    for data in [b"", b"a", b"Attribute VB_Name = \"x\"\r\n" * 500, bytes(range(256)) * 40]:
-        out = bytes(decompress_stream(bytearray(addin.ovba_compress(data))))
-        assert out == data
-
-
 @pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="Linux behaviour")
 def test_install_on_linux_explains_and_exits_2(tmp_path, capsys):
     rc = addin.run_cli(Namespace(action="install", output=str(tmp_path)))
@@ -184,19 +176,3 @@ def test_command_line_builds_the_addin(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert (tmp_path / "thidua_xl.xlam").is_file()
     assert "Traceback" not in proc.stdout + proc.stderr
-
-
-def test_missing_ms_ovba_is_a_vietnamese_message(monkeypatch, tmp_path, capsys):
-    import builtins
-
-    real_import = builtins.__import__
-
-    def fake_import(name, *args, **kwargs):
-        if name.startswith("ms_ovba"):
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", fake_import)
-    assert addin.run_cli(Namespace(action="build", output=str(tmp_path))) == 2
-    out = capsys.readouterr().out
-    assert "ms-ovba" in out and "pip install" in out
