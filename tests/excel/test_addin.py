@@ -61,7 +61,7 @@ def test_ribbon_xml(built):
     tabs = root.findall(f".//{{{NS}}}tab")
     assert [t.get("label") for t in tabs] == ["Thi đua"]
     buttons = root.findall(f".//{{{NS}}}button")
-    assert [b.get("label") for b in buttons] == LABELS
+    assert [b.get("label").replace("&&", "&") for b in buttons] == LABELS
     for b in buttons:
         assert b.get("imageMso"), b.get("id")
         assert b.get("screentip") and b.get("supertip")
