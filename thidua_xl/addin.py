@@ -21,7 +21,9 @@ template (``xlwings/quickstart_addin_ribbon.xlam``, what ``xlwings quickstart NA
 startup folder (XLSTART) and writes the user config file xlwings reads
 (``%USERPROFILE%\\.thidua_xl\\thidua_xl.conf`` / the Excel sandbox on macOS) with
 ``INTERPRETER_WIN``/``INTERPRETER_MAC`` = this Python — what ``xlwings addin install`` and
-``xlwings config create`` do for xlwings' own add-in.
+``xlwings config create`` do for xlwings' own add-in. Where Excel does not run (Linux) it
+builds into ``-o DIR`` or the user's data folder (:func:`data_dir`) and says where.
+``install``/``remove`` return an :class:`AddinOutcome`; :func:`describe` words it.
 
 The VBA project carries source only (no compiled p-code cache): Excel compiles it on first
 load. Source modules must be ASCII (the project code page is 1252). The document modules
@@ -39,6 +41,7 @@ import shutil
 import sys
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -255,11 +258,10 @@ def build(out_dir: str | os.PathLike = ".", *, sources: Path | None = None) -> P
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o644 << 16
             oz.writestr(zi, data)
-    target = out_dir / ADDIN_NAME
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_bytes(buf.getvalue())
-    os.replace(tmp, target)
-    return target
+    from .io.atomic import atomic_write_bytes
+
+    # the one file this puts into out_dir (its temporary sibling is renamed or removed)
+    return atomic_write_bytes(out_dir / ADDIN_NAME, buf.getvalue())
 
 
 # --------------------------------------------------------------------------------------
@@ -304,24 +306,49 @@ def config_file_text(python: str | None = None) -> str:
     return "".join(f'"{k}","{v}"\r\n' for k, v in rows)
 
 
-def _say(msg: str) -> None:
-    print(msg)
+def data_dir() -> Path:
+    """Where ``install`` leaves the add-in on a machine without Excel: the user's data
+    folder (``$XDG_DATA_HOME/thidua_xl``, by default ``~/.local/share/thidua_xl``)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / PROJECT_NAME
 
 
-def install(out=None) -> int:
-    """Install the add-in for the current user. Returns an exit status (0 / 2)."""
+@dataclass(frozen=True, slots=True)
+class AddinOutcome:
+    """What ``install``/``remove`` did. ``problem`` is "" when it did what was asked,
+    else "no-excel" (built into ``path`` only), "locked" (``path`` could not be written
+    or removed: Excel has it open), "not-installed" or "os-error" (``detail`` says)."""
+
+    action: str
+    path: Path | None = None
+    config: Path | None = None
+    python: str = ""
+    problem: str = ""
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.problem in ("", "not-installed")
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.ok else 2
+
+
+def install(out: str | os.PathLike | None = None) -> AddinOutcome:
+    """Install the add-in for the current user: into Excel's startup folder, with the
+    user config naming this Python. Without Excel (Linux), build it into ``out`` or
+    :func:`data_dir` and say so (``problem="no-excel"``)."""
     target_dir = startup_dir()
     if target_dir is None:
-        built = build(out or Path.cwd())
-        _say("Máy này không có Microsoft Excel (chỉ Windows và macOS), nên không cài được "
-             f"add-in. Đã tạo sẵn file add-in tại: {built}\n"
-             "Hãy chép file này sang máy có Excel rồi chạy 'thidua-xl addin install' ở đó.")
-        return 2
+        built = build(Path(out) if out else data_dir())
+        return AddinOutcome("install", path=built, problem="no-excel")
+    target = target_dir / ADDIN_NAME
     try:
         with tempfile.TemporaryDirectory() as tmp:
             built = build(tmp)
             target_dir.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(built, target_dir / ADDIN_NAME)
+            shutil.copyfile(built, target)
         cfg = user_config_path()
         if cfg is not None:
             cfg.parent.mkdir(parents=True, exist_ok=True)
@@ -332,37 +359,54 @@ def install(out=None) -> int:
 
                 xwcli.runpython_install(None)
     except PermissionError:
-        _say(f"Không ghi được vào {target_dir}: hãy đóng Excel rồi chạy lại lệnh.")
-        return 2
+        return AddinOutcome("install", path=target, problem="locked")
     except OSError as e:
-        _say(f"Không cài được add-in: {e}")
-        return 2
-    _say(f"Đã cài add-in Thi đua vào {target_dir / ADDIN_NAME}.\n"
-         "Hãy khởi động lại Excel: tab 'Thi đua' sẽ xuất hiện trên thanh ribbon.\n"
-         f"Python dùng cho add-in: {interpreter()}")
-    return 0
+        return AddinOutcome("install", path=target, problem="os-error", detail=str(e))
+    return AddinOutcome("install", path=target, config=cfg, python=interpreter())
 
 
-def remove() -> int:
+def remove() -> AddinOutcome:
+    """Remove the installed add-in and its user config file."""
     target_dir = startup_dir()
     if target_dir is None:
-        _say("Máy này không có Microsoft Excel: không có add-in nào để gỡ.")
-        return 2
+        return AddinOutcome("remove", problem="no-excel")
     path = target_dir / ADDIN_NAME
     if not path.exists():
-        _say(f"Add-in chưa được cài (không thấy {path}).")
-        return 0
+        return AddinOutcome("remove", path=path, problem="not-installed")
     try:
         path.unlink()
     except PermissionError:
-        _say(f"Không xoá được {path}: hãy đóng Excel rồi chạy lại lệnh.")
-        return 2
+        return AddinOutcome("remove", path=path, problem="locked")
     cfg = user_config_path()
     if cfg is not None and cfg.exists():
         with contextlib.suppress(OSError):
             cfg.unlink()
-    _say(f"Đã gỡ add-in Thi đua ({path}).")
-    return 0
+    return AddinOutcome("remove", path=path, config=cfg)
+
+
+def describe(outcome: AddinOutcome) -> str:
+    """The Vietnamese lines the command prints for an outcome."""
+    p, act = outcome.path, outcome.action
+    if act == "install":
+        if outcome.problem == "no-excel":
+            return ("Máy này không có Microsoft Excel (chỉ Windows và macOS), nên không cài "
+                    f"được add-in. Đã tạo sẵn file add-in tại: {p}\n"
+                    "Hãy chép file này sang máy có Excel rồi chạy 'thidua-xl addin install' "
+                    "ở đó.")
+        if outcome.problem == "locked":
+            return f"Không ghi được vào {p.parent}: hãy đóng Excel rồi chạy lại lệnh."
+        if outcome.problem:
+            return f"Không cài được add-in: {outcome.detail}"
+        return (f"Đã cài add-in Thi đua vào {p}.\n"
+                "Hãy khởi động lại Excel: tab 'Thi đua' sẽ xuất hiện trên thanh ribbon.\n"
+                f"Python dùng cho add-in: {outcome.python}")
+    if outcome.problem == "no-excel":
+        return "Máy này không có Microsoft Excel: không có add-in nào để gỡ."
+    if outcome.problem == "not-installed":
+        return f"Add-in chưa được cài (không thấy {p})."
+    if outcome.problem == "locked":
+        return f"Không xoá được {p}: hãy đóng Excel rồi chạy lại lệnh."
+    return f"Đã gỡ add-in Thi đua ({p})."
 
 
 def run_cli(args) -> int:
@@ -379,16 +423,16 @@ def run_cli(args) -> int:
     try:
         if action == "build":
             path = build(output or Path.cwd())
-            _say(f"Đã tạo add-in: {path}")
+            print(f"Đã tạo add-in: {path}")
             return 0
-        if action == "install":
-            return install(output)
-        if action == "remove":
-            return remove()
+        if action in ("install", "remove"):
+            outcome = install(output) if action == "install" else remove()
+            print(describe(outcome))
+            return outcome.exit_code
     except Exception as e:  # noqa: BLE001 - the CLI never shows a traceback
         msg = getattr(e, "message", None) or str(e)
         fix = getattr(e, "fix", "")
-        _say(f"Lỗi khi xử lý add-in: {msg}" + (f"\n{fix}" if fix else ""))
+        print(f"Lỗi khi xử lý add-in: {msg}" + (f"\n{fix}" if fix else ""))
         return 2
-    _say("Cách dùng: thidua-xl addin install | remove | build [-o THƯ_MỤC]")
+    print("Cách dùng: thidua-xl addin install | remove | build [-o THƯ_MỤC]")
     return 2
