@@ -76,3 +76,16 @@ def test_shown_reads_access_keys_like_office():
     assert shown("&Mở") == "Mở"
     assert shown("A && B") == "A & B"
     assert shown("A & B") == "A  B"
+
+
+def test_excel_checklist_covers_every_button_and_function(ribbon_xml):
+    from thidua_xl.excel.udfs import UDF_NAMES
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "excel-checklist.md").read_text(
+        encoding="utf-8")
+    root = ET.fromstring(ribbon_xml)
+    for b in root.iter(f"{NS}button"):
+        assert f'"{shown(b.get("label"))}"' in text, b.get("label")
+        assert b.get("imageMso") in text, b.get("imageMso")
+    for name in UDF_NAMES:
+        assert f"={name}(" in text, name
