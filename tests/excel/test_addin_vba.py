@@ -348,3 +348,21 @@ def test_our_project_tree_is_red_black(ours):
         for i, e in enumerate(ole.direntries):
             if e is not None and e.entry_type in (olefile.STGTY_ROOT, olefile.STGTY_STORAGE):
                 _check_red_black(ole, i)
+
+
+@pytest.mark.parametrize("tree", [{"A": b"1", "a": b"2"}, {"x" * 32: b""}, {"a/b": b""},
+                                  {"": b""}])
+def test_compound_file_refuses_names_cfb_forbids(tree):
+    with pytest.raises(ValueError):
+        cfb.write(tree)
+
+
+def test_modules_refuse_what_excel_would_not_store():
+    with pytest.raises(ValueError):  # the first line must name the module
+        vba.Module("module", "A", 'Attribute VB_Name = "B"\n')
+    with pytest.raises(ValueError):
+        vba.Module("form", "A", 'Attribute VB_Name = "A"\n')
+    with pytest.raises(ValueError):  # module names are case-insensitive in VBA
+        vba.build("p", "{00000000-0000-0000-0000-000000000000}",
+                  [vba.Module("module", "A", 'Attribute VB_Name = "A"'),
+                   vba.Module("module", "a", 'Attribute VB_Name = "a"')])

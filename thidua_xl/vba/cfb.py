@@ -48,6 +48,8 @@ def _flatten(tree: Tree) -> list[_Entry]:
     entries = [_Entry("Root Entry", 5)]
 
     def add(parent: int, node: Tree) -> None:
+        if len({name.upper() for name in node}) != len(node):
+            raise ValueError("two siblings whose names differ only in case")
         for name, value in node.items():
             if not 0 < len(name) <= 31 or any(c in name for c in "/\\:!"):
                 raise ValueError(f"invalid compound file name {name!r}")
