@@ -1,6 +1,6 @@
 """A VBA project (``vbaProject.bin``) laid out as Excel writes one, source code only.
 
-Record by record this follows MS-OVBA (v20231010) and what Excel itself saves (checked
+Record by record this follows MS-OVBA and what Excel itself saves (checked
 against Excel-saved projects: the xlwings add-in, XlsxWriter's test files); the layout of
 the writer is EPPlus' ``ExcelVbaProject`` (``src/EPPlus/Vba/ExcelVBAProject.cs``: Save,
 CreateDirStream, CreateProjectStream, CreateProjectwmStream, Encrypt), a generator whose
@@ -12,8 +12,9 @@ is 0x0001 and ``[Workspace]`` lines carry no trailing space.
   protection state, the absent password and the visibility), ``[Host Extender Info]``
   and ``[Workspace]``.
 - ``PROJECTwm`` (2.3.3): each module name in MBCS and in UTF-16, NUL-terminated.
-- ``VBA/_VBA_PROJECT`` (2.3.4.1): 0x61CC, version 0xFFFF, 0x00, 0x0001 and no performance
-  cache: with version 0xFFFF the VBA host discards any cache and compiles the source.
+- ``VBA/_VBA_PROJECT`` (2.3.4.1, example 3.1.1): 0x61CC, version 0xFFFF, 0x00, 0x0001 and
+  no performance cache ("to be interoperable, this version number MUST be set to 0xFFFF
+  so that performance caches are ignored", MS-OVBA 1.6): Excel compiles the source.
 - ``VBA/dir`` (2.3.4.2): the information, reference and module records, compressed.
 - ``VBA/<module>`` (2.3.4.3): each module's source, compressed, at offset 0 (no p-code).
 
