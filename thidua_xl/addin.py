@@ -306,10 +306,33 @@ def config_file_text(python: str | None = None) -> str:
     return "".join(f'"{k}","{v}"\r\n' for k, v in rows)
 
 
+def excel_present() -> bool:
+    """Whether desktop Excel is installed for this user: registered as
+    ``Excel.Application`` on Windows, ``Microsoft Excel.app`` on macOS; never on Linux."""
+    if sys.platform.startswith("win"):
+        try:
+            import winreg
+
+            winreg.CloseKey(winreg.OpenKey(winreg.HKEY_CLASSES_ROOT, "Excel.Application"))
+            return True
+        except OSError:
+            return False
+    if sys.platform == "darwin":
+        return any((root / "Applications" / "Microsoft Excel.app").exists()
+                   for root in (Path("/"), Path.home()))
+    return False
+
+
 def data_dir() -> Path:
     """Where ``install`` leaves the add-in on a machine without Excel: the user's data
-    folder (``$XDG_DATA_HOME/thidua_xl``, by default ``~/.local/share/thidua_xl``)."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    folder (``%LOCALAPPDATA%\\thidua_xl``, ``~/Library/Application Support/thidua_xl``, or
+    ``$XDG_DATA_HOME/thidua_xl``, by default ``~/.local/share/thidua_xl``)."""
+    if sys.platform.startswith("win"):
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = str(Path.home() / "Library" / "Application Support")
+    else:
+        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(base) / PROJECT_NAME
 
 
@@ -337,10 +360,11 @@ class AddinOutcome:
 
 def install(out: str | os.PathLike | None = None) -> AddinOutcome:
     """Install the add-in for the current user: into Excel's startup folder, with the
-    user config naming this Python. Without Excel (Linux), build it into ``out`` or
-    :func:`data_dir` and say so (``problem="no-excel"``)."""
+    user config naming this Python. Without desktop Excel (Linux, or a Windows/macOS
+    machine that has none), build it into ``out`` or :func:`data_dir` and say so
+    (``problem="no-excel"``)."""
     target_dir = startup_dir()
-    if target_dir is None:
+    if target_dir is None or not excel_present():
         built = build(Path(out) if out else data_dir())
         return AddinOutcome("install", path=built, problem="no-excel")
     target = target_dir / ADDIN_NAME
@@ -389,7 +413,7 @@ def describe(outcome: AddinOutcome) -> str:
     p, act = outcome.path, outcome.action
     if act == "install":
         if outcome.problem == "no-excel":
-            return ("Máy này không có Microsoft Excel (chỉ Windows và macOS), nên không cài "
+            return ("Máy này không có Microsoft Excel cho Windows hoặc macOS, nên không cài "
                     f"được add-in. Đã tạo sẵn file add-in tại: {p}\n"
                     "Hãy chép file này sang máy có Excel rồi chạy 'thidua-xl addin install' "
                     "ở đó.")

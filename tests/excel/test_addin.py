@@ -174,8 +174,21 @@ def test_build_puts_exactly_one_file_in_its_folder(tmp_path, capsys):
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["thidua_xl.xlam"]
 
 
+def test_install_where_excel_is_missing_builds_into_the_data_folder(tmp_path, monkeypatch):
+    """A Windows or macOS machine without desktop Excel: nothing goes into XLSTART."""
+    monkeypatch.setattr(addin, "startup_dir", lambda: tmp_path / "XLSTART")
+    monkeypatch.setattr(addin, "excel_present", lambda: False)
+    monkeypatch.setattr(addin, "data_dir", lambda: tmp_path / "data")
+    outcome = addin.install()
+    assert outcome.problem == "no-excel" and outcome.exit_code == 2
+    assert outcome.path == tmp_path / "data" / "thidua_xl.xlam" and outcome.path.is_file()
+    assert not (tmp_path / "XLSTART").exists()
+    assert str(outcome.path) in addin.describe(outcome)
+
+
 def test_install_and_remove_into_a_startup_folder(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(addin, "startup_dir", lambda: tmp_path / "XLSTART")
+    monkeypatch.setattr(addin, "excel_present", lambda: True)
     monkeypatch.setattr(addin, "user_config_path", lambda: tmp_path / "cfg" / "thidua_xl.conf")
     outcome = addin.install()
     assert outcome.ok and outcome.exit_code == 0
@@ -193,6 +206,7 @@ def test_install_and_remove_into_a_startup_folder(tmp_path, monkeypatch, capsys)
 
 def test_install_into_a_locked_folder_says_close_excel(tmp_path, monkeypatch):
     monkeypatch.setattr(addin, "startup_dir", lambda: tmp_path / "XLSTART")
+    monkeypatch.setattr(addin, "excel_present", lambda: True)
     monkeypatch.setattr(addin, "user_config_path", lambda: None)
 
     def locked(*a, **k):
