@@ -23,7 +23,8 @@ startup folder (XLSTART) and writes the user config file xlwings reads
 ``INTERPRETER_WIN``/``INTERPRETER_MAC`` = this Python — what ``xlwings addin install`` and
 ``xlwings config create`` do for xlwings' own add-in. Where Excel does not run (Linux) it
 builds into ``-o DIR`` or the user's data folder (:func:`data_dir`) and says where.
-``install``/``remove`` return an :class:`AddinOutcome`; :func:`describe` words it.
+``install``/``remove`` return an :class:`AddinOutcome` (``status``, ``message``: what
+thidua_xl.cli.addin prints).
 
 The VBA project carries source only (no compiled p-code cache): Excel compiles it on first
 load. Source modules must be ASCII (the project code page is 1252). The document modules
@@ -354,8 +355,14 @@ class AddinOutcome:
         return self.problem in ("", "not-installed")
 
     @property
-    def exit_code(self) -> int:
+    def status(self) -> int:
+        """The command's exit status: 0, or 2 when it could not do what was asked."""
         return 0 if self.ok else 2
+
+    @property
+    def message(self) -> str:
+        """The Vietnamese lines the command prints."""
+        return _describe(self)
 
 
 def install(out: str | os.PathLike | None = None) -> AddinOutcome:
@@ -408,8 +415,7 @@ def remove() -> AddinOutcome:
     return AddinOutcome("remove", path=path, config=cfg)
 
 
-def describe(outcome: AddinOutcome) -> str:
-    """The Vietnamese lines the command prints for an outcome."""
+def _describe(outcome: AddinOutcome) -> str:
     p, act = outcome.path, outcome.action
     if act == "install":
         if outcome.problem == "no-excel":
@@ -431,32 +437,3 @@ def describe(outcome: AddinOutcome) -> str:
     if outcome.problem == "locked":
         return f"Không xoá được {p}: hãy đóng Excel rồi chạy lại lệnh."
     return f"Đã gỡ add-in Thi đua ({p})."
-
-
-def run_cli(args) -> int:
-    """``thidua-xl addin install|remove|build [-o DIR]``; ``args`` has ``action``, ``output``."""
-    if isinstance(args, (list, tuple)):
-        import argparse
-
-        p = argparse.ArgumentParser(prog="thidua-xl addin")
-        p.add_argument("action", choices=["install", "remove", "build"])
-        p.add_argument("-o", "--output", default=None)
-        args = p.parse_args(list(args))
-    action = getattr(args, "action", None)
-    output = getattr(args, "output", None)
-    try:
-        if action == "build":
-            path = build(output or Path.cwd())
-            print(f"Đã tạo add-in: {path}")
-            return 0
-        if action in ("install", "remove"):
-            outcome = install(output) if action == "install" else remove()
-            print(describe(outcome))
-            return outcome.exit_code
-    except Exception as e:  # noqa: BLE001 - the CLI never shows a traceback
-        msg = getattr(e, "message", None) or str(e)
-        fix = getattr(e, "fix", "")
-        print(f"Lỗi khi xử lý add-in: {msg}" + (f"\n{fix}" if fix else ""))
-        return 2
-    print("Cách dùng: thidua-xl addin install | remove | build [-o THƯ_MỤC]")
-    return 2

@@ -9,6 +9,7 @@ from argparse import Namespace
 from pathlib import Path
 
 import pytest
+from thidua_xl.cli import addin as cli_addin
 
 from thidua_xl import addin
 
@@ -145,12 +146,12 @@ def test_install_on_linux_builds_into_the_users_data_folder(tmp_path, monkeypatc
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.chdir(tmp_path)
     outcome = addin.install()
-    assert outcome.problem == "no-excel" and outcome.exit_code == 2
+    assert outcome.problem == "no-excel" and outcome.status == 2
     assert outcome.path == tmp_path / "data" / "thidua_xl" / "thidua_xl.xlam"
     assert outcome.path.is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]  # nothing in the cwd
     # the command says where it is
-    rc = addin.run_cli(Namespace(action="install", output=None))
+    rc = cli_addin.run(Namespace(action="install", output=None))
     out = capsys.readouterr().out
     assert rc == 2
     assert "không có Microsoft Excel" in out
@@ -159,18 +160,18 @@ def test_install_on_linux_builds_into_the_users_data_folder(tmp_path, monkeypatc
 
 @pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="Linux behaviour")
 def test_install_on_linux_with_a_folder_builds_there(tmp_path, capsys):
-    rc = addin.run_cli(Namespace(action="install", output=str(tmp_path)))
+    rc = cli_addin.run(Namespace(action="install", output=str(tmp_path)))
     assert rc == 2
     assert str(tmp_path / "thidua_xl.xlam") in capsys.readouterr().out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["thidua_xl.xlam"]
 
 
 def test_build_puts_exactly_one_file_in_its_folder(tmp_path, capsys):
-    assert addin.run_cli(Namespace(action="build", output=str(tmp_path / "o"))) == 0
+    assert cli_addin.run(Namespace(action="build", output=str(tmp_path / "o"))) == 0
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["thidua_xl.xlam"]
     assert str(tmp_path / "o" / "thidua_xl.xlam") in capsys.readouterr().out
     # again, over the first: still one file
-    assert addin.run_cli(["build", "-o", str(tmp_path / "o")]) == 0
+    assert cli_addin.run(["build", "-o", str(tmp_path / "o")]) == 0
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["thidua_xl.xlam"]
 
 
@@ -180,10 +181,10 @@ def test_install_where_excel_is_missing_builds_into_the_data_folder(tmp_path, mo
     monkeypatch.setattr(addin, "excel_present", lambda: False)
     monkeypatch.setattr(addin, "data_dir", lambda: tmp_path / "data")
     outcome = addin.install()
-    assert outcome.problem == "no-excel" and outcome.exit_code == 2
+    assert outcome.problem == "no-excel" and outcome.status == 2
     assert outcome.path == tmp_path / "data" / "thidua_xl.xlam" and outcome.path.is_file()
     assert not (tmp_path / "XLSTART").exists()
-    assert str(outcome.path) in addin.describe(outcome)
+    assert str(outcome.path) in outcome.message
 
 
 def test_install_and_remove_into_a_startup_folder(tmp_path, monkeypatch, capsys):
@@ -191,17 +192,17 @@ def test_install_and_remove_into_a_startup_folder(tmp_path, monkeypatch, capsys)
     monkeypatch.setattr(addin, "excel_present", lambda: True)
     monkeypatch.setattr(addin, "user_config_path", lambda: tmp_path / "cfg" / "thidua_xl.conf")
     outcome = addin.install()
-    assert outcome.ok and outcome.exit_code == 0
+    assert outcome.ok and outcome.status == 0
     assert outcome.path == tmp_path / "XLSTART" / "thidua_xl.xlam" and outcome.path.is_file()
     assert outcome.python == addin.interpreter()
     assert f'"{addin.interpreter()}"' in (tmp_path / "cfg" / "thidua_xl.conf").read_text()
-    assert "Đã cài add-in Thi đua" in addin.describe(outcome)
+    assert "Đã cài add-in Thi đua" in outcome.message
     gone = addin.remove()
     assert gone.ok and not outcome.path.exists()
     assert not (tmp_path / "cfg" / "thidua_xl.conf").exists()
     again = addin.remove()
-    assert again.problem == "not-installed" and again.exit_code == 0
-    assert "chưa được cài" in addin.describe(again)
+    assert again.problem == "not-installed" and again.status == 0
+    assert "chưa được cài" in again.message
 
 
 def test_install_into_a_locked_folder_says_close_excel(tmp_path, monkeypatch):
@@ -214,8 +215,8 @@ def test_install_into_a_locked_folder_says_close_excel(tmp_path, monkeypatch):
 
     monkeypatch.setattr(addin.shutil, "copyfile", locked)
     outcome = addin.install()
-    assert outcome.problem == "locked" and outcome.exit_code == 2
-    assert "đóng Excel" in addin.describe(outcome)
+    assert outcome.problem == "locked" and outcome.status == 2
+    assert "đóng Excel" in outcome.message
 
 
 def test_command_line_builds_the_addin(tmp_path):
