@@ -6,8 +6,8 @@ template (``xlwings/quickstart_addin_ribbon.xlam``, what ``xlwings quickstart NA
 --ribbon`` copies) and replaces:
 
 - ``customUI/customUI.xml`` by ``addin/customUI.xml`` (tab "Thi đua", seven buttons);
-- ``xl/vbaProject.bin`` by a VBA project compiled with ``ms_ovba`` from source modules:
-  ``RibbonThidua`` (``addin/RibbonThidua.bas``, one callback per button), ``xlwings`` (the
+- ``xl/vbaProject.bin`` by a VBA project written by :mod:`thidua_xl.vba` (as Excel
+  writes one, source only) from these modules: ``RibbonThidua`` (``addin/RibbonThidua.bas``, one callback per button), ``xlwings`` (the
   installed xlwings' ``xlwings_custom_addin.bas`` with ``PROJECT_NAME = "thidua_xl"``, so
   its DLL version always matches the Python package), ``Dictionary`` (xlwings' Mac
   stand-in for Scripting.Dictionary), ``xlwings_udfs`` (the UDF wrappers that
@@ -21,10 +21,15 @@ template (``xlwings/quickstart_addin_ribbon.xlam``, what ``xlwings quickstart NA
 startup folder (XLSTART) and writes the user config file xlwings reads
 (``%USERPROFILE%\\.thidua_xl\\thidua_xl.conf`` / the Excel sandbox on macOS) with
 ``INTERPRETER_WIN``/``INTERPRETER_MAC`` = this Python — what ``xlwings addin install`` and
-``xlwings config create`` do for xlwings' own add-in.
+``xlwings config create`` do for xlwings' own add-in. Where Excel does not run (Linux) it
+builds into ``-o DIR`` or the user's data folder (:func:`data_dir`) and says where.
+``install``/``remove`` return an :class:`AddinOutcome` (``status``, ``message``: what
+thidua_xl.cli.addin prints).
 
 The VBA project carries source only (no compiled p-code cache): Excel compiles it on first
-load. Source modules must be ASCII (the project code page is 1252).
+load. Source modules must be ASCII (the project code page is 1252). The document modules
+(``ThisWorkbook``, ``Sheet1``) match the code names in ``xl/workbook.xml`` and the config
+sheet.
 """
 from __future__ import annotations
 
@@ -32,16 +37,16 @@ import contextlib
 import inspect
 import io
 import os
-import random
 import re
 import shutil
 import sys
 import tempfile
-import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from . import vba
 
 ADDIN_NAME = "thidua_xl.xlam"
 PROJECT_NAME = "thidua_xl"
@@ -59,16 +64,6 @@ SHEET_CONFIG: tuple[tuple[str, Any], ...] = (
     ("Show Console", False),
     ("Debug UDFs", False),
 )
-
-
-@contextlib.contextmanager
-def _chdir(path: str):
-    old = os.getcwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(old)
 
 
 # --------------------------------------------------------------------------------------
@@ -123,14 +118,6 @@ def xlwings_module_source() -> str:
     return new
 
 
-def dictionary_class_source() -> str:
-    """xlwings' Dictionary.cls as stored in a VBA project (without the export header)."""
-    lines = _read_text(_xlwings_dir() / "addin" / "Dictionary.cls").split("\n")
-    while lines and not lines[0].startswith("Attribute VB_Name"):
-        lines.pop(0)
-    return "\n".join(lines)
-
-
 def udf_wrapper_source() -> str:
     """The ``xlwings_udfs`` module: one VBA Function per UDF, as xlwings generates it.
 
@@ -167,188 +154,27 @@ def udf_wrapper_source() -> str:
     return "\n".join(out)
 
 
-_DOC_HEADER = ('VERSION 1.0 CLASS\nBEGIN\n  MultiUse = -1  \'True\nEND\n'
-               'Attribute VB_Name = "{name}"\nAttribute VB_GlobalNameSpace = False\n'
-               'Attribute VB_Creatable = False\nAttribute VB_PredeclaredId = True\n'
-               'Attribute VB_Exposed = True\n')
-
-
-def vba_modules(src: Path | None = None) -> list[tuple[str, str, str]]:
-    """``(kind, name, source)`` of every module of the add-in's VBA project."""
+def vba_modules(src: Path | None = None) -> list[vba.Module]:
+    """Every module of the add-in's VBA project, in the project's order."""
     src = src or sources_dir()
-    mods: list[tuple[str, str, str]] = [
-        ("document", "ThisWorkbook", _DOC_HEADER.format(name="ThisWorkbook")),
-        ("document", "Sheet1", _DOC_HEADER.format(name="Sheet1")),
-        ("class", "Dictionary", dictionary_class_source()),
-    ]
+    mods = [vba.document_module("ThisWorkbook", vba.WORKBOOK_BASE),
+            vba.document_module("Sheet1", vba.WORKSHEET_BASE),
+            vba.class_module(_read_text(_xlwings_dir() / "addin" / "Dictionary.cls"))]
     for bas in sorted(src.glob("*.bas")):
-        mods.append(("module", bas.stem, _read_text(bas)))
-    mods.append(("module", "xlwings", xlwings_module_source()))
-    mods.append(("module", "xlwings_udfs", udf_wrapper_source()))
-    for kind, name, text in mods:
+        mods.append(vba.Module("module", bas.stem, _read_text(bas)))
+    mods.append(vba.Module("module", "xlwings", xlwings_module_source()))
+    mods.append(vba.Module("module", "xlwings_udfs", udf_wrapper_source()))
+    for m in mods:
         try:
-            text.encode("ascii")
+            m.source.encode("ascii")
         except UnicodeEncodeError as e:
-            raise ValueError(f"VBA module {name} is not ASCII (use ChrW): {e}") from None
+            raise ValueError(f"VBA module {m.name} is not ASCII (use ChrW): {e}") from None
     return mods
 
 
-# --------------------------------------------------------------------------------------
-# MS-OVBA compression (2.4.1): ms_ovba_compression 1.0.1 corrupts streams longer than a
-# few KB (it fails its own round trip), so the project is compressed with this one.
-# --------------------------------------------------------------------------------------
-def ovba_compress(data: bytes) -> bytes:
-    """Compress ``data`` as a CompressedContainer (signature 0x01, then chunks)."""
-    out = bytearray(b"\x01")
-    for start in range(0, len(data), 4096):
-        chunk = data[start:start + 4096]
-        body = _compress_chunk(chunk)
-        if len(body) > 4096 or (len(chunk) == 4096 and len(body) >= 4096):
-            if len(chunk) < 4096:  # pragma: no cover - VBA source always compresses
-                raise ValueError("incompressible VBA source")
-            header = 0x3000 | 0x0FFF  # raw chunk: flag 0, size 4098 - 3
-            out += header.to_bytes(2, "little") + chunk
-        else:
-            header = 0x8000 | 0x3000 | ((len(body) + 2 - 3) & 0x0FFF)
-            out += header.to_bytes(2, "little") + body
-    return bytes(out)
-
-
-def _compress_chunk(chunk: bytes) -> bytes:
-    n = len(chunk)
-    out = bytearray()
-    index: dict[bytes, list[int]] = {}
-    p = 0
-    while p < n:
-        flag_pos = len(out)
-        out.append(0)
-        flags = 0
-        for bit in range(8):
-            if p >= n:
-                break
-            best_len, best_off = 0, 0
-            if p >= 1 and p + 3 <= n:
-                bit_count = max((p - 1).bit_length(), 4)
-                max_len = (0xFFFF >> bit_count) + 3
-                limit = min(max_len, n - p)
-                for cand in reversed(index.get(chunk[p:p + 3], [])[-64:]):
-                    length = 0
-                    while length < limit and chunk[cand + length] == chunk[p + length]:
-                        length += 1
-                    if length > best_len:
-                        best_len, best_off = length, p - cand
-                        if length == limit:
-                            break
-            if best_len >= 3:
-                bit_count = max((p - 1).bit_length(), 4)
-                token = ((best_off - 1) << (16 - bit_count)) | (best_len - 3)
-                out += token.to_bytes(2, "little")
-                flags |= 1 << bit
-                step = best_len
-            else:
-                out.append(chunk[p])
-                step = 1
-            for q in range(p, min(p + step, n - 2)):
-                index.setdefault(chunk[q:q + 3], []).append(q)
-            p += step
-        out[flag_pos] = flags
-    return bytes(out)
-
-
-class _Compressor:
-    """Drop-in for ``ms_ovba_compression.ms_ovba.MsOvba`` (only ``compress`` is used)."""
-
-    def compress(self, data: bytes) -> bytes:
-        return ovba_compress(bytes(data))
-
-
-@contextlib.contextmanager
-def _fixed_compression():
-    import ms_ovba.Models.Entities.doc_module as m1
-    import ms_ovba.Models.Entities.module_base as m2
-    import ms_ovba.Views.dirStream as m3
-
-    saved = [(m, m.MsOvba) for m in (m1, m2, m3)]
-    for m, _ in saved:
-        m.MsOvba = _Compressor
-    try:
-        yield
-    finally:
-        for m, orig in saved:
-            m.MsOvba = orig
-
-
-def build_vba_project(modules: list[tuple[str, str, str]] | None = None) -> bytes:
-    """Compile the modules into a ``vbaProject.bin`` (an OLE compound file) with ms_ovba."""
-    try:
-        from ms_ovba.Models.Entities.doc_module import DocModule
-        from ms_ovba.Models.Entities.reference import Reference
-        from ms_ovba.Models.Entities.reference_registered import ReferenceRegistered
-        from ms_ovba.Models.Entities.std_module import StdModule
-        from ms_ovba.Models.Fields.libid_reference import LibidReference
-        from ms_ovba.Views.project_ole_file import ProjectOleFile
-        from ms_ovba.vbaProject import VbaProject
-    except ImportError:
-        from .errors import UsageError
-
-        raise UsageError("Thiếu gói ms-ovba để tạo add-in.",
-                         fix='Cài bằng lệnh: pip install "thidua_xl[addin]"',
-                         code="addin-deps-missing") from None
-
-    class ClassModule(StdModule):
-        """A class module: "Class=" in PROJECT, MODULETYPE 0x0022 in dir."""
-
-        def __init__(self, name: str) -> None:
-            super().__init__(name)
-            self.type = "Class"
-
-        def pack(self, endien: str, cp_name: str) -> bytes:
-            self.type = "Document"  # ms_ovba writes 0x0022 for "Document" only
-            try:
-                return super().pack(endien, cp_name)
-            finally:
-                self.type = "Class"
-
-    modules = vba_modules() if modules is None else modules
-    # ms_ovba writes its streams into the current directory
-    with tempfile.TemporaryDirectory(prefix="thidua_vba_") as tmp, _chdir(tmp), \
-            _fixed_compression():
-        project = VbaProject()
-        project.project_id = PROJECT_ID
-        for kind, name, text in modules:
-            path = Path(tmp) / f"{name}.src"
-            path.write_text(text.replace("\r\n", "\n"), encoding="ascii", newline="\r\n")
-            if kind == "document":
-                mod: Any = DocModule(name)
-                mod.add_file(str(path))
-                guid = ("0002081900000000C000000000000046" if name == "ThisWorkbook"
-                        else "0002082000000000C000000000000046")
-                mod.add_guid(uuid.UUID(guid))
-            elif kind == "class":
-                mod = ClassModule(name)
-                mod.add_file(str(path))
-            else:
-                mod = StdModule(name)
-                mod.add_file(str(path))
-            mod.normalize_file()
-            project.add_module(mod)
-        stdole = LibidReference(uuid.UUID("0002043000000000C000000000000046"), "2.0", "0",
-                                "C:\\Windows\\System32\\stdole2.tlb", "OLE Automation")
-        office = LibidReference(
-            uuid.UUID("2DF8D04C5BFA101BBDE500AA0044DE52"), "2.0", "0",
-            "C:\\Program Files\\Common Files\\Microsoft Shared\\OFFICE16\\MSO.DLL",
-            "Microsoft Office 16.0 Object Library")
-        project.add_reference(Reference(ReferenceRegistered(stdole), "stdole"))
-        project.add_reference(Reference(ReferenceRegistered(office), "Office"))
-        # CMG/DPB/GC are encrypted with random seeds (MS-OVBA 2.4.3): fix them so that
-        # two builds are byte-identical, without disturbing the caller's random state
-        state = random.getstate()
-        random.seed(20240101)
-        try:
-            ProjectOleFile.write_file(project)
-        finally:
-            random.setstate(state)
-        return (Path(tmp) / "vbaProject.bin").read_bytes()
+def build_vba_project(modules: list[vba.Module] | None = None) -> bytes:
+    """The add-in's ``vbaProject.bin`` (source only: Excel compiles it on first load)."""
+    return vba.build(PROJECT_NAME, PROJECT_ID, vba_modules() if modules is None else modules)
 
 
 # --------------------------------------------------------------------------------------
@@ -412,7 +238,7 @@ def build(out_dir: str | os.PathLike = ".", *, sources: Path | None = None) -> P
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     custom_ui = (src / "customUI.xml").read_bytes()
-    vba = build_vba_project(vba_modules(src))
+    vba_bin = build_vba_project(vba_modules(src))
     buf = io.BytesIO()
     with zipfile.ZipFile(template_path()) as tz, \
             zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as oz:
@@ -422,7 +248,7 @@ def build(out_dir: str | os.PathLike = ".", *, sources: Path | None = None) -> P
             if name == "customUI/customUI.xml":
                 data = custom_ui
             elif name == "xl/vbaProject.bin":
-                data = vba
+                data = vba_bin
             elif name == "xl/workbook.xml":
                 data = _workbook_xml(data)
             elif name == "xl/worksheets/sheet1.xml":
@@ -433,11 +259,10 @@ def build(out_dir: str | os.PathLike = ".", *, sources: Path | None = None) -> P
             zi.compress_type = zipfile.ZIP_DEFLATED
             zi.external_attr = 0o644 << 16
             oz.writestr(zi, data)
-    target = out_dir / ADDIN_NAME
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_bytes(buf.getvalue())
-    os.replace(tmp, target)
-    return target
+    from .io.atomic import atomic_write_bytes
+
+    # the one file this puts into out_dir (its temporary sibling is renamed or removed)
+    return atomic_write_bytes(out_dir / ADDIN_NAME, buf.getvalue())
 
 
 # --------------------------------------------------------------------------------------
@@ -482,28 +307,79 @@ def config_file_text(python: str | None = None) -> str:
     return "".join(f'"{k}","{v}"\r\n' for k, v in rows)
 
 
-@dataclass(frozen=True)
+def excel_present() -> bool:
+    """Whether desktop Excel is installed for this user: registered as
+    ``Excel.Application`` on Windows, ``Microsoft Excel.app`` on macOS; never on Linux."""
+    if sys.platform.startswith("win"):
+        try:
+            import winreg
+
+            winreg.CloseKey(winreg.OpenKey(winreg.HKEY_CLASSES_ROOT, "Excel.Application"))
+            return True
+        except OSError:
+            return False
+    if sys.platform == "darwin":
+        return any((root / "Applications" / "Microsoft Excel.app").exists()
+                   for root in (Path("/"), Path.home()))
+    return False
+
+
+def data_dir() -> Path:
+    """Where ``install`` leaves the add-in on a machine without Excel: the user's data
+    folder (``%LOCALAPPDATA%\\thidua_xl``, ``~/Library/Application Support/thidua_xl``, or
+    ``$XDG_DATA_HOME/thidua_xl``, by default ``~/.local/share/thidua_xl``)."""
+    if sys.platform.startswith("win"):
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = str(Path.home() / "Library" / "Application Support")
+    else:
+        base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / PROJECT_NAME
+
+
+@dataclass(frozen=True, slots=True)
 class AddinOutcome:
-    """What install/remove did: an exit status (0 / 2) and the Vietnamese sentence to show."""
+    """What ``install``/``remove`` did. ``problem`` is "" when it did what was asked,
+    else "no-excel" (built into ``path`` only), "locked" (``path`` could not be written
+    or removed: Excel has it open), "not-installed" or "os-error" (``detail`` says)."""
 
-    status: int
-    message: str
+    action: str
+    path: Path | None = None
+    config: Path | None = None
+    python: str = ""
+    problem: str = ""
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.problem in ("", "not-installed")
+
+    @property
+    def status(self) -> int:
+        """The command's exit status: 0, or 2 when it could not do what was asked."""
+        return 0 if self.ok else 2
+
+    @property
+    def message(self) -> str:
+        """The Vietnamese lines the command prints."""
+        return _describe(self)
 
 
-def install(out=None) -> AddinOutcome:
-    """Install the add-in for the current user."""
+def install(out: str | os.PathLike | None = None) -> AddinOutcome:
+    """Install the add-in for the current user: into Excel's startup folder, with the
+    user config naming this Python. Without desktop Excel (Linux, or a Windows/macOS
+    machine that has none), build it into ``out`` or :func:`data_dir` and say so
+    (``problem="no-excel"``)."""
     target_dir = startup_dir()
-    if target_dir is None:
-        built = build(out or Path.cwd())
-        return AddinOutcome(
-            2, "Máy này không có Microsoft Excel (chỉ Windows và macOS), nên không cài được "
-               f"add-in. Đã tạo sẵn file add-in tại: {built}\n"
-               "Hãy chép file này sang máy có Excel rồi chạy 'thidua-xl addin install' ở đó.")
+    if target_dir is None or not excel_present():
+        built = build(Path(out) if out else data_dir())
+        return AddinOutcome("install", path=built, problem="no-excel")
+    target = target_dir / ADDIN_NAME
     try:
         with tempfile.TemporaryDirectory() as tmp:
             built = build(tmp)
             target_dir.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(built, target_dir / ADDIN_NAME)
+            shutil.copyfile(built, target)
         cfg = user_config_path()
         if cfg is not None:
             cfg.parent.mkdir(parents=True, exist_ok=True)
@@ -514,28 +390,50 @@ def install(out=None) -> AddinOutcome:
 
                 xwcli.runpython_install(None)
     except PermissionError:
-        return AddinOutcome(2, f"Không ghi được vào {target_dir}: hãy đóng Excel rồi chạy lại "
-                               "lệnh.")
+        return AddinOutcome("install", path=target, problem="locked")
     except OSError as e:
-        return AddinOutcome(2, f"Không cài được add-in: {e}")
-    return AddinOutcome(0, f"Đã cài add-in Thi đua vào {target_dir / ADDIN_NAME}.\n"
-                           "Hãy khởi động lại Excel: tab 'Thi đua' sẽ xuất hiện trên thanh "
-                           f"ribbon.\nPython dùng cho add-in: {interpreter()}")
+        return AddinOutcome("install", path=target, problem="os-error", detail=str(e))
+    return AddinOutcome("install", path=target, config=cfg, python=interpreter())
 
 
 def remove() -> AddinOutcome:
+    """Remove the installed add-in and its user config file."""
     target_dir = startup_dir()
     if target_dir is None:
-        return AddinOutcome(2, "Máy này không có Microsoft Excel: không có add-in nào để gỡ.")
+        return AddinOutcome("remove", problem="no-excel")
     path = target_dir / ADDIN_NAME
     if not path.exists():
-        return AddinOutcome(0, f"Add-in chưa được cài (không thấy {path}).")
+        return AddinOutcome("remove", path=path, problem="not-installed")
     try:
         path.unlink()
     except PermissionError:
-        return AddinOutcome(2, f"Không xoá được {path}: hãy đóng Excel rồi chạy lại lệnh.")
+        return AddinOutcome("remove", path=path, problem="locked")
     cfg = user_config_path()
     if cfg is not None and cfg.exists():
         with contextlib.suppress(OSError):
             cfg.unlink()
-    return AddinOutcome(0, f"Đã gỡ add-in Thi đua ({path}).")
+    return AddinOutcome("remove", path=path, config=cfg)
+
+
+def _describe(outcome: AddinOutcome) -> str:
+    p, act = outcome.path, outcome.action
+    if act == "install":
+        if outcome.problem == "no-excel":
+            return ("Máy này không có Microsoft Excel cho Windows hoặc macOS, nên không cài "
+                    f"được add-in. Đã tạo sẵn file add-in tại: {p}\n"
+                    "Hãy chép file này sang máy có Excel rồi chạy 'thidua-xl addin install' "
+                    "ở đó.")
+        if outcome.problem == "locked":
+            return f"Không ghi được vào {p.parent}: hãy đóng Excel rồi chạy lại lệnh."
+        if outcome.problem:
+            return f"Không cài được add-in: {outcome.detail}"
+        return (f"Đã cài add-in Thi đua vào {p}.\n"
+                "Hãy khởi động lại Excel: tab 'Thi đua' sẽ xuất hiện trên thanh ribbon.\n"
+                f"Python dùng cho add-in: {outcome.python}")
+    if outcome.problem == "no-excel":
+        return "Máy này không có Microsoft Excel: không có add-in nào để gỡ."
+    if outcome.problem == "not-installed":
+        return f"Add-in chưa được cài (không thấy {p})."
+    if outcome.problem == "locked":
+        return f"Không xoá được {p}: hãy đóng Excel rồi chạy lại lệnh."
+    return f"Đã gỡ add-in Thi đua ({p})."

@@ -144,7 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Tạo add-in Excel thidua_xl.xlam từ mã nguồn, cài vào thư "
                                    "mục khởi động của Excel, hoặc gỡ ra.")
     a.add_argument("action", choices=["install", "remove", "build"], metavar="install|remove|build")
-    a.add_argument("-o", "--output", metavar="THƯ_MỤC", help="thư mục ghi .xlam (build)")
+    a.add_argument("-o", "--output", metavar="THƯ_MỤC",
+                   help="thư mục ghi .xlam (build; install trên máy không có Excel, mặc định "
+                        "thư mục dữ liệu của người dùng)")
     return p
 
 

@@ -345,7 +345,7 @@ _ENTRIES = [
         "malformed-xml", "workbook-too-large", "strict-ooxml-not-supported", "read-failed",
         "sheet-too-large", "bad-reader", "access-denied", "out-of-memory", "internal-error",
         "worker-crashed", "worker-start-failed", "has-errors", "not-saved",
-        "libreoffice-missing", "pdf-sheet-missing", "addin-deps-missing",
+        "libreoffice-missing", "pdf-sheet-missing", "reader-not-installed",
         "addin-sources-missing")),
 ]
 

@@ -1,7 +1,9 @@
 """xlwings Lite (and xlwings Server) entry points: the ribbon buttons as scripts and the
 worksheet functions as custom functions.
 
-In xlwings Lite, put this in ``main.py`` (and ``thidua_xl`` in ``requirements.txt``)::
+In xlwings Lite, put this in ``main.py`` (and ``thidua_xl`` in ``requirements.txt``, beside
+the ``xlwings`` line Lite already has: under Pyodide thidua_xl requires only pure-Python
+packages and pydantic-core, see pyproject.toml; no python-calamine, rich or ms-ovba)::
 
     from thidua_xl.excel.lite import *  # noqa: F401,F403
 

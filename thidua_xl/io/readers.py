@@ -7,11 +7,14 @@
    when calamine cannot read a package that openpyxl may (macro sheets, UTF-16 XML,
    odd relationships, a huge sparse sheet ...) openpyxl is tried before giving up;
    ``reader="calamine"`` / ``"openpyxl"`` force one library.
+   python-calamine is optional (it has no Pyodide wheel, so xlwings Lite has none): where
+   it is not installed, ``"auto"`` reads with openpyxl — the same grid, more slowly.
 
 The input file is only ever opened for reading.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 from typing import Callable
 
@@ -40,7 +43,13 @@ def read_grid(path: str | os.PathLike, *, reader: str = "auto",
     if reader not in READERS:
         raise UsageError(f"Trình đọc không hợp lệ: \"{reader}\" (chọn một trong: "
                          f"{', '.join(READERS)}).", code="bad-reader")
+    if reader == "calamine" and not calamine_available():
+        raise UsageError("Máy này chưa cài python-calamine nên không dùng được trình đọc "
+                         "\"calamine\".", fix="Bỏ tuỳ chọn trình đọc (tự chọn openpyxl) hoặc "
+                         "cài: pip install python-calamine", code="reader-not-installed")
     kind = ensure_readable(path)
+    if reader == "auto" and not calamine_available():
+        reader = "openpyxl"
     if reader == "openpyxl":
         if kind == "xlsx-strict":  # openpyxl would silently return a workbook without sheets
             raise error_for("strict-ooxml-not-supported", path)
@@ -62,6 +71,14 @@ def read_grid(path: str | os.PathLike, *, reader: str = "auto",
             raise error_for("strict-ooxml-not-supported", path) from None
         # The calamine message is usually the more precise one, unless it only said "too big".
         raise (exc if first.code == "sheet-too-large" else first) from None
+
+
+def calamine_available() -> bool:
+    """Whether python-calamine can be imported (never imports it)."""
+    try:
+        return importlib.util.find_spec("python_calamine") is not None
+    except (ImportError, ValueError):  # a broken or half-removed install
+        return False
 
 
 def _calamine(path, only) -> Grid:
