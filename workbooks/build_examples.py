@@ -224,9 +224,10 @@ def classify(ex: Example, u: UnitSpec, total: float, zero: bool) -> str:
     hx, ht_, h = ex.thresholds
     for th in ex.thresholds:  # keep clear of the thresholds (no rounding question)
         assert abs(pct - th) > 0.05, (u.name, pct)
+    # v2 (default QĐ 2579/QĐ-UBND Cần Thơ): a scored leaf at 0 bars HTXS and HTT
     if pct >= hx and not zero:
         c = HTXS
-    elif pct >= ht_:
+    elif pct >= ht_ and not zero:
         c = HTT
     elif pct >= h:
         c = HT
@@ -234,7 +235,7 @@ def classify(ex: Example, u: UnitSpec, total: float, zero: bool) -> str:
         c = KHT
     d = (u.discipline or "").strip()
     if d and d != "Không":
-        cap = HTT if d == "Khiển trách" else HT
+        cap = {"Khiển trách": HTT, "Cảnh cáo": HT}.get(d, KHT)
         if CLASS_LEVEL[c] > CLASS_LEVEL[cap]:
             c = cap
     return c
@@ -885,8 +886,9 @@ def ex000() -> Example:
     #   rank 1 Sở NN&PTNT 98.75 HTXS                  → Cờ Chính phủ (first eligible)
     #   rank 2 Liên minh HTX 98.22 HTXS               → Cờ UBND tỉnh (rank 1 already proposed)
     #   rank 3 Sở Công thương 97.67 HTXS, last HTXS   → Bằng khen (seat 1 of 2)
-    #   rank 4 Sở Xây dựng 97.12 HTXS, last year HTT  → no Bằng khen (needs 2 years HTXS)
-    #   rank 5 Sở TT&TT 96.50, "Không đạt" on II.5    → a scored leaf at 0: HTT, not eligible
+    #   rank 4 Sở Xây dựng 97.12 HTXS, last year HTT  → no Bằng khen (this bloc's "Quy định"
+    #                                                    asks 2 years of HTXS: not a v2 default)
+    #   rank 5 Sở TT&TT 96.50, "Không đạt" on II.5    → a scored leaf at 0: HT, not eligible
     #   rank 6 Sở GTVT 95.94, leader reprimanded      → Khiển trách caps at HTT; disciplined
     #   ranks 7–9: Sở TN&MT 94.45, Ban QL các KCN 92.25, Ban QLDA 90.77 (< 95 %) → HTT
     #   so the second Bằng khen seat stays empty and Sở Công thương is the only one.
@@ -1027,7 +1029,7 @@ def ex003() -> Example:
     #          the "dẫn đầu" criterion I.1.2 gives it the full 6 points, others ≤ 3)
     #   rank 4 Sở NN&PTNT 193.41 HTXS, last year HTT   → no Bằng khen
     #   rank 5 Sở Xây dựng 192.64 HTXS, last HTXS      → Bằng khen
-    #   rank 6 Sở KH&CN 192.00 but 0 on II.5 (no tin, bài) → HTT
+    #   rank 6 Sở KH&CN 192.00 but 0 on II.5 (no tin, bài) → HT (zero rule)
     #   ranks 7–9: Sở TN&MT 188.41, Sở GTVT 186.34, Sở TT&TT 184.84 (< 190) → HTT
     # Xếp hạng: head = Sở Công Thương (rank 1, not this year's head), deputy = Ban QL các
     # Khu công nghiệp tỉnh (rank 2).

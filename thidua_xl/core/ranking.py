@@ -140,4 +140,47 @@ def rank_units(units: Sequence[UnitResult], keys: Sequence[TieKey]) -> list[Unit
             u.notes.append(TIE_NOTE)
     order = sorted(range(len(units)),
                    key=lambda i: (ranks[i] is None, ranks[i] or 0, i))
-    return [units[i] for i in order]
+    ordered = [units[i] for i in order]
+    tiebreak_reasons(ordered, keys)
+    return ordered
+
+
+def _shown(v: float) -> str:
+    from .scoring import vn_number
+
+    return vn_number(abs(v))
+
+
+def _key_phrase(key: TieKey, a: float, b: float, better: bool) -> str:
+    """Why a (value ``a``) is above/below b on ``key`` ("ít điểm trừ hơn (0 so với 1)")."""
+    if key.kind == "penalty":
+        what = "ít điểm trừ hơn" if better else "nhiều điểm trừ hơn"
+    elif key.kind == "bonus":
+        what = "nhiều điểm thưởng hơn" if better else "ít điểm thưởng hơn"
+    else:
+        what = f"điểm mục {key.section} " + ("cao hơn" if better else "thấp hơn")
+    return f"{what} ({_shown(a)} so với {_shown(b)})"
+
+
+def tiebreak_reasons(ordered: Sequence[UnitResult], keys: Sequence[TieKey]) -> None:
+    """For units with equal totals that the tie-break list separated: the key that decided,
+    as a reason on both ("xếp trên Sở X nhờ ít điểm trừ hơn (0 so với 1)").
+
+    Each unit is compared with the units of the next rank down inside its total."""
+    by_total: dict[float, list[UnitResult]] = {}
+    for u in ordered:
+        if u.total is not None and u.rank is not None:
+            by_total.setdefault(round_half_up(u.total, 2), []).append(u)
+    for group in by_total.values():
+        ranks = sorted({u.rank for u in group})  # type: ignore[misc]
+        for hi, lo in zip(ranks, ranks[1:]):
+            for up in (u for u in group if u.rank == hi):
+                for down in (u for u in group if u.rank == lo):
+                    for key in keys:
+                        a, b = key.value(up), key.value(down)
+                        if a != b:
+                            up.add_reason(f"xếp trên {down.name} nhờ "
+                                          + _key_phrase(key, a, b, True))
+                            down.add_reason(f"xếp dưới {up.name} do "
+                                            + _key_phrase(key, b, a, False))
+                            break

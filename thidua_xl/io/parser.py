@@ -20,6 +20,7 @@ from ..core.hierarchy import HierarchyBuilder, normalize_code
 from ..core.models import (
     CRITERION_TYPE_VARIANTS,
     Bloc,
+    CriterionType,
     BlocInfo,
     Classification,
     Criterion,
@@ -28,6 +29,7 @@ from ..core.models import (
     Rules,
     Succession,
     Unit,
+    current_form_name,
 )
 from ..core.scoring import shown_value
 from ..core.text import clean, fold, unit_key
@@ -57,6 +59,12 @@ UNIT_COLUMNS = {
     "last_year": ("Xếp loại năm trước", "Xếp loại năm"),
     "discipline": ("Kỷ luật", "Hình thức kỷ luật"),
     "women": ("Tập thể nữ", "Nữ"),
+    "women_ratio": ("Tỷ lệ nữ (%)", "Tỷ lệ nữ", "Tỷ lệ nữ %", "Tỷ lệ nữ(%)"),
+    "official": ("Xếp loại năm nay", "Xếp loại của cấp có thẩm quyền",
+                 "Mức độ hoàn thành nhiệm vụ"),
+    "review": ("Đang xem xét kỷ luật, thanh tra", "Đang xem xét kỷ luật", "Đang bị xem xét",
+               "Đang thanh tra", "Đang xem xét kỷ luật thanh tra"),
+    "last_title": ("Danh hiệu năm trước",),
     "rotation": ("Thứ tự luân phiên", "Luân phiên"),
     "note": ("Ghi chú",),
 }
@@ -76,12 +84,14 @@ SUB_SELF = "Tự chấm"
 SUB_BLOC = "Khối chấm"
 SUB_AGREED = "Thống nhất"
 SUB_NOTE = "Giải trình"
+SUB_TARGET = "Chỉ tiêu"  # the unit's own target (v2), read on Định lượng rows
 SUB_LABELS = {
     SUB_SELF: ("Tự chấm", "Điểm tự chấm", "ĐTC"),
     SUB_BLOC: ("Khối chấm", "Thẩm định", "Điểm thẩm định", "Khối thẩm định", "Điểm Khối chấm",
                "Chấm chéo"),
     SUB_AGREED: ("Thống nhất", "Điểm thống nhất", "Kết quả", "Điểm cuối cùng"),
     SUB_NOTE: ("Giải trình", "Ghi chú", "Minh chứng"),
+    SUB_TARGET: ("Chỉ tiêu", "Chỉ tiêu giao", "Kế hoạch"),
 }
 #: value priority inside a unit group (first non-blank wins)
 SUB_PRIORITY = (SUB_AGREED, SUB_BLOC, SUB_SELF, "")
@@ -99,6 +109,7 @@ RULE_LABELS = {
     "ht_percent": ("Ngưỡng Hoàn thành (%)", "Ngưỡng Hoàn thành", "Ngưỡng HT (%)", "Ngưỡng HT"),
     "tiebreak": ("Thứ tự phân định đồng hạng", "Phân định đồng hạng", "Thứ tự ưu tiên đồng hạng"),
     "succession": ("Suy tôn Khối trưởng", "Suy tôn Cụm trưởng", "Cách suy tôn Khối trưởng"),
+    "zero_forbids": ("Tiêu chí 0 điểm hạ xếp loại", "Tiêu chí 0 điểm"),
 }
 FORM_COLUMNS = {
     "name": ("Hình thức khen thưởng", "Hình thức"),
@@ -110,8 +121,6 @@ FORM_COLUMNS = {
 }
 
 HEADER_SCAN_ROWS = 15
-_HEAVY_DISCIPLINE = ("cach chuc", "giang chuc", "bai nhiem", "buoc thoi viec", "ha bac luong",
-                     "giai tan")
 
 
 def _folded(labels: tuple[str, ...]) -> set[str]:
@@ -128,13 +137,8 @@ def parse_classification(raw: Any) -> Classification | None | str:
     return _core_classification(str(raw).replace(".", "")) or "bad"
 
 
-def parse_discipline(raw: Any) -> Discipline | None:
-    """Blank/"Không" → NONE; Khiển trách; Cảnh cáo; known heavier forms; unknown → None
-    (an unknown word must not silently cap a unit's classification)."""
-    d = _core_discipline(raw)
-    if d is Discipline.HEAVIER and not any(w in fold(raw) for w in _HEAVY_DISCIPLINE):
-        return None
-    return d
+#: blank/"Không" → NONE; Khiển trách; Cảnh cáo; known heavier forms; unknown → None
+parse_discipline = _core_discipline
 
 
 # --------------------------------------------------------------------------------------
@@ -409,6 +413,9 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
     bloc.has_discipline = "discipline" in cols
     bloc.has_women = "women" in cols
     bloc.has_rotation = "rotation" in cols
+    bloc.has_women = bloc.has_women or "women_ratio" in cols
+    bloc.has_official = "official" in cols
+    bloc.has_review = "review" in cols
     units: list[Unit] = []
     seen: dict[str, str] = {}
     for r in range(hr + 1, sh.max_row + 1):
@@ -458,6 +465,7 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
                              f"Cột \"Tập thể nữ\" của \"{name}\" là \"{v}\": cần Có hoặc Không.",
                              "Ghi \"Có\" hoặc \"Không\".", ref=sh.ref(r, cols["women"]))
             unit.women = yn
+        _unit_v2_columns(sh, r, cols, unit, report)
         if "rotation" in cols:
             v = sh.get(r, cols["rotation"])
             p = parse_number(v)
@@ -473,6 +481,58 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
         report.error("no-units", f"Sheet \"{sg.name}\" không có đơn vị nào.",
                      "Ghi tên từng đơn vị dưới cột \"Tên đơn vị\".", sheet=sg.name)
     return units
+
+
+def _unit_v2_columns(sh: "_Sheet", r: int, cols: dict[str, int], unit: Unit,
+                     report: Report) -> None:
+    """Tỷ lệ nữ, Xếp loại năm nay, Đang xem xét kỷ luật/thanh tra, Danh hiệu năm trước."""
+    name = unit.name
+    if "women_ratio" in cols:
+        c = cols["women_ratio"]
+        v = sh.get(r, c)
+        p = parse_number(v, percent_format=(r, c) in sh.sg.percent)
+        if p.problem or (p.value is not None and not 0 <= p.value <= 100):
+            report.error("bad-women-ratio",
+                         f"Tỷ lệ nữ của \"{name}\" là \"{shown_value(v)}\": cần một số từ 0 "
+                         "đến 100.", "Ghi tỷ lệ nữ trong tổng số cán bộ của đơn vị, ví dụ 72 "
+                         "hoặc 72%.", ref=sh.ref(r, c))
+        elif p.value is not None:
+            ratio = p.value
+            women = ratio >= 70 - 1e-9
+            if unit.women is not None and unit.women != women:
+                report.warning(
+                    "women-columns-disagree",
+                    f"\"{name}\": cột Tập thể nữ ghi \"{'Có' if unit.women else 'Không'}\" "
+                    f"nhưng tỷ lệ nữ là {shown_value(ratio)}% (tập thể nữ là từ 70% trở lên); "
+                    "chương trình dùng tỷ lệ nữ.",
+                    "Sửa một trong hai cột cho khớp (hoặc xóa cột Tập thể nữ).",
+                    ref=sh.ref(r, c))
+            unit.women_ratio = ratio
+            unit.women = women
+    if "official" in cols:
+        c = cols["official"]
+        v = sh.get(r, c)
+        cls = parse_classification(v)
+        if cls == "bad":
+            report.error(
+                "bad-classification",
+                f"Xếp loại năm nay của \"{name}\" là \"{v}\": không phải một xếp loại.",
+                "Ghi một trong: HTXS, HTT, HT, KHT hoặc cụm từ đầy đủ, hoặc để trống nếu chưa "
+                "có xếp loại của cấp có thẩm quyền.", ref=sh.ref(r, c))
+        elif cls is not None:
+            unit.official = cls
+            unit.official_ref = sh.ref(r, c)
+    if "review" in cols:
+        c = cols["review"]
+        v = sh.get(r, c)
+        yn, problem = parse_yes_no(v)
+        if problem:
+            report.error("bad-yes-no",
+                         f"Cột \"Đang xem xét kỷ luật, thanh tra\" của \"{name}\" là \"{v}\": "
+                         "cần Có hoặc Không.", "Ghi \"Có\" hoặc \"Không\".", ref=sh.ref(r, c))
+        unit.under_review = yn
+    if "last_title" in cols:
+        unit.last_title = clean(sh.get(r, cols["last_title"]))
 
 
 # -- Chấm điểm --------------------------------------------------------------------------
@@ -552,7 +612,7 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
             continue
         current.columns[role] = c
 
-    groups = [g for g in groups if any(r != SUB_NOTE for r in g.columns)]
+    groups = [g for g in groups if any(r not in (SUB_NOTE, SUB_TARGET) for r in g.columns)]
     if not groups:
         report.error(
             "no-unit-columns",
@@ -712,6 +772,9 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
             cell = _pick(sh, r, g)
             if cell is not None:
                 raw_scores.setdefault(g.key, {})[crit.path] = cell
+            if SUB_TARGET in g.columns and crit.type in (CriterionType.QUANTITATIVE,
+                                                          CriterionType.LEADING):
+                _own_target(sh, r, g, crit, bloc, report)
         criteria.append(crit)
 
     # leaves: rows without children
@@ -734,6 +797,40 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
     bloc.scores = {k: {p: v for p, v in d.items() if p in leaf_paths}
                    for k, d in raw_scores.items()}
     return True
+
+
+def _own_target(sh: "_Sheet", r: int, g: "_Group", crit: Criterion, bloc: Bloc,
+                report: Report) -> None:
+    """A unit's own target on a Định lượng row (its "Chỉ tiêu" sub-column)."""
+    c = g.columns[SUB_TARGET]
+    raw = sh.get(r, c)
+    ref = sh.ref(r, c)
+    own = bloc.unit_targets.setdefault(g.key, {})
+    if sh.is_uncached(r, c):
+        own[crit.path] = RawCell(value=None, ref=ref, source=SUB_TARGET)  # reported here
+        report.error("uncached-formula",
+                     f"Ô chỉ tiêu của đơn vị {g.name}, tiêu chí {crit.code} là công thức chưa có "
+                     "kết quả tính.", "Mở tệp trong Excel, nhấn Lưu (Ctrl+S) để Excel tính "
+                     "công thức, rồi chạy lại.", ref=ref)
+        return
+    p = parse_number(raw, percent_format=(r, c) in sh.sg.percent)
+    if p.problem:
+        report.error("bad-number", f"Chỉ tiêu của đơn vị {g.name}, tiêu chí {crit.code} là "
+                     f"\"{p.text}\": không phải là số.",
+                     "Ghi chỉ tiêu giao cho đơn vị là một số lớn hơn 0 (hoặc để trống để dùng "
+                     "chỉ tiêu chung của dòng).", ref=ref)
+        own[crit.path] = RawCell(value=None, ref=ref, source=SUB_TARGET)  # reported here
+        return
+    if p.value is None:
+        return  # blank: the row's shared target
+    if p.value <= 0:
+        report.error("target-missing", f"Chỉ tiêu của đơn vị {g.name}, tiêu chí {crit.code} là "
+                     f"{shown_value(p.value)}: phải lớn hơn 0.",
+                     "Ghi chỉ tiêu giao cho đơn vị là một số lớn hơn 0 (hoặc để trống để dùng "
+                     "chỉ tiêu chung của dòng).", ref=ref)
+        own[crit.path] = RawCell(value=None, ref=ref, source=SUB_TARGET)  # reported here
+        return
+    own[crit.path] = RawCell(value=float(p.value), ref=ref, source=SUB_TARGET)
 
 
 _TOTAL_RE = re.compile(r"^(tong cong|tong diem|cong|tong)\s*([(\[:].*)?$")
@@ -809,11 +906,19 @@ def _parse_rules(sg: SheetGrid, bloc: Bloc, report: Report) -> Rules:
         f = fold(raw)
         if "luan phien" in f:
             values["succession"] = Succession.ROTATION
+        elif "ke nhiem" in f or f in ("khoi pho", "cum pho"):
+            values["succession"] = Succession.DEPUTY
         elif "xep hang" in f or "diem" in f:
             values["succession"] = Succession.RANK
         else:
             report.error("bad-rule", f"Cách suy tôn Khối trưởng \"{raw}\" không nhận ra.",
-                         "Ghi \"Xếp hạng\" hoặc \"Luân phiên\".", ref=ref)
+                         "Ghi \"Xếp hạng\", \"Luân phiên\" hoặc \"Khối phó kế nhiệm\".",
+                         ref=ref)
+    if "zero_forbids" in kv and not is_blank(kv["zero_forbids"][0]):
+        raw, ref, _ = kv["zero_forbids"]
+        zero = _zero_forbids(raw, ref, report)
+        if zero is not None:
+            values["zero_forbids"] = zero
 
     forms, form_cells = _read_forms(sh, report)
     rules, problems = validate_rules(values, forms)
@@ -844,6 +949,25 @@ def _parse_rules(sg: SheetGrid, bloc: Bloc, report: Report) -> Rules:
             report.error(pr.code, pr.reason[:1].upper() + pr.reason[1:] + ".",
                          "Sửa các ngưỡng trong sheet \"Quy định\".", sheet=sg.name)
     return rules
+
+
+def _zero_forbids(raw: Any, ref: str, report: Report) -> frozenset | None:
+    """"HTXS; HTT" → the classes a zero leaf forbids; "Không" → none; else an error."""
+    if fold(raw) in ("khong", "khong co", "0"):
+        return frozenset()
+    out: set[Classification] = set()
+    for item in str(raw).replace("\n", ";").replace(",", ";").split(";"):
+        if not clean(item):
+            continue
+        c = parse_classification(item)
+        if not isinstance(c, Classification):
+            report.error("bad-rule", f"Tiêu chí 0 điểm hạ xếp loại có mục \"{clean(item)}\" "
+                         "không phải một xếp loại.",
+                         "Ghi các xếp loại mà đơn vị có tiêu chí 0 điểm không được xếp, cách "
+                         "nhau bằng dấu chấm phẩy (ví dụ: HTXS; HTT), hoặc \"Không\".", ref=ref)
+            return None
+        out.add(c)
+    return frozenset(out)
 
 
 def _tiebreak_keys(raw: Any, ref: str, bloc: Bloc, report: Report) -> list[str]:
@@ -887,6 +1011,7 @@ def _read_forms(sh: _Sheet, report: Report) -> tuple[list[dict], list[dict]]:
                 break
             continue
         ok = True
+        name = current_form_name(name)  # older wordings read, the current one written
         fd: dict[str, Any] = {"name": name, "ref": sh.ref(r, cols["name"])}
         fc: dict[str, tuple[Any, str]] = {"name": (name, sh.ref(r, cols["name"]))}
         for key, c in cols.items():
