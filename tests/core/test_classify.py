@@ -26,10 +26,10 @@ def test_a_zero_leaf_bars_htxs_and_htt():
     assert classify(70, True, D.NONE, Rules()) is C.KHT
     cls, notes = classify_with_note(99, True, D.NONE, Rules(), zero_leaves=["II.5 (Báo cáo)"])
     assert cls is C.HT and notes == [
-        "Có tiêu chí 0 điểm (II.5 (Báo cáo)): không xếp loại Hoàn thành xuất sắc nhiệm vụ, "
+        "Tiêu chí 0 điểm: II.5 (Báo cáo) – không xếp loại Hoàn thành xuất sắc nhiệm vụ, "
         "Hoàn thành tốt nhiệm vụ (mặc định, theo QĐ 2579/QĐ-UBND tỉnh Cần Thơ)"]
     _, notes = classify_with_note(90, True, D.NONE, Rules(), zero_leaves=["I.1"])
-    assert notes == ["Có tiêu chí 0 điểm (I.1): không xếp loại Hoàn thành tốt nhiệm vụ "
+    assert notes == ["Tiêu chí 0 điểm: I.1 – không xếp loại Hoàn thành tốt nhiệm vụ "
                      "(mặc định, theo QĐ 2579/QĐ-UBND tỉnh Cần Thơ)"]
 
 

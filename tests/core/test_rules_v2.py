@@ -134,7 +134,7 @@ def test_cach_chuc_is_kht_and_a_zero_leaf_is_ht(tmp_path):
             f"kỷ luật Cách chức {SOURCE}") in u["Sở A"].reasons
     assert u["Sở B"].classification is C.HT  # 90 % with a zero leaf: HT, the leaf named
     assert u["Sở B"].reasons[0] == (
-        "Có tiêu chí 0 điểm (I.2 (Báo cáo)): không xếp loại Hoàn thành tốt nhiệm vụ "
+        "Tiêu chí 0 điểm: I.2 (Báo cáo) – không xếp loại Hoàn thành tốt nhiệm vụ "
         f"{SOURCE}")
     assert u["Sở C"].classification is C.HT
 

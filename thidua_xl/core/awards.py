@@ -36,6 +36,7 @@ from .models import (TIE_NOTE, AwardForm, Classification, Discipline, Proposal, 
                      UnitResult)
 from .ranking import TIE_NOTE as RANK_TIE_NOTE
 from .scoring import vn_number
+from .vocab import REVIEW_REASON, WOMEN_RATIO
 
 TIE_GROUP_NOTE = TIE_NOTE
 VERIFY_PREFIX = "Cần xác minh: "
@@ -48,8 +49,6 @@ VERIFY_DISCIPLINE = (VERIFY_PREFIX + "trong năm đơn vị không bị kỷ lu�
 
 
 _QUOTA, _TIED = "\x00quota", "\x00tie"  # markers of why a form was missed
-WOMEN_RATIO = 70.0  # "tập thể có tỷ lệ nữ từ 70% trở lên"
-REVIEW_REASON = "đang xem xét kỷ luật, thanh tra (Nghị định 152/2025/NĐ-CP, Điều 4 khoản 4)"
 
 
 @dataclass

@@ -19,17 +19,15 @@ from typing import Sequence
 
 from .models import Classification, Discipline, Rules
 from .text import fold
-from .values import is_blank, round_half_up
+from .values import round_half_up
+from .vocab import CLASSIFICATION_DEFAULT_SOURCE, CLASSIFICATION_SHEET_SOURCE, discipline_name
 
 
 _NOISE = 1e-9  # binary noise of total / max × 100 (95 % must stay 95 %)
 
 #: how an explanation cites the default rule (never as national law)
-DEFAULT_SOURCE = "mặc định, theo QĐ 2579/QĐ-UBND tỉnh Cần Thơ"
-SHEET_SOURCE = "theo sheet Quy định của khối"
-#: the words of discipline forms heavier than Cảnh cáo (folded)
-HEAVY_DISCIPLINE = ("cach chuc", "giang chuc", "bai nhiem", "buoc thoi viec", "ha bac luong",
-                    "giai tan")
+DEFAULT_SOURCE = CLASSIFICATION_DEFAULT_SOURCE
+SHEET_SOURCE = CLASSIFICATION_SHEET_SOURCE
 
 _DEFAULT = Rules()
 
@@ -95,7 +93,7 @@ def classify_with_note(
         which = ", ".join(zero_leaves) if zero_leaves else "một tiêu chí"
         lost = [c.value for c in Classification
                 if c in rules.zero_forbids and by_score.level >= c.level > base.level]
-        notes.append(f"Có tiêu chí 0 điểm ({which}): không xếp loại {', '.join(lost)} "
+        notes.append(f"Tiêu chí 0 điểm: {which} – không xếp loại {', '.join(lost)} "
                      f"({source})")
     result = base
     cap = discipline.cap
@@ -108,23 +106,14 @@ def classify_with_note(
 
 
 def parse_discipline(text: object) -> Discipline | None:
-    """A "Kỷ luật" cell → :class:`Discipline`: blank/"Không" none, "Khiển trách",
+    """A "Kỷ luật" cell → :class:`Discipline` with the workbook's words
+    (:func:`thidua_xl.core.vocab.discipline_name`): blank/"Không" none, "Khiển trách",
     "Cảnh cáo", Cách chức, Giáng chức, Bãi nhiệm, Buộc thôi việc ... heavier; an unknown
     word → ``None`` (an error on its cell: it must not silently cap a classification)."""
     if isinstance(text, Discipline):
         return text
-    if is_blank(text):
-        return Discipline.NONE
-    f = fold(text)
-    if f in {"khong", "khong co", "0", "-", "none", "no"}:
-        return Discipline.NONE
-    if "khien trach" in f:
-        return Discipline.REPRIMAND
-    if "canh cao" in f:
-        return Discipline.WARNING
-    if any(w in f for w in HEAVY_DISCIPLINE):
-        return Discipline.HEAVIER
-    return None
+    name = discipline_name(text)
+    return None if name is None else Discipline[name]
 
 
 def classification_from_percent(

@@ -19,6 +19,7 @@ from typing import Any
 
 from .findings import Finding
 from .text import fold
+from .vocab import CRITERION_TYPE_WORDS, DEFAULT_THRESHOLDS, SHEET_SCORES, TIE_GROUP_NOTE
 
 
 # --------------------------------------------------------------------------------------
@@ -41,15 +42,9 @@ class CriterionType(str, Enum):
         return self not in (CriterionType.BONUS, CriterionType.PENALTY)
 
 
+#: the words of each type (:data:`thidua_xl.core.vocab.CRITERION_TYPE_WORDS`)
 CRITERION_TYPE_VARIANTS: dict[CriterionType, tuple[str, ...]] = {
-    CriterionType.SCORE: ("Chấm điểm", "Điểm", ""),
-    CriterionType.QUALITATIVE: ("Định tính", "Đạt/Không đạt"),
-    CriterionType.QUANTITATIVE: ("Định lượng", "Tỷ lệ"),
-    CriterionType.LEADING: ("Định lượng dẫn đầu", "Dẫn đầu"),
-    CriterionType.COUNT: ("Chấm thẳng", "Số lần"),
-    CriterionType.BONUS: ("Điểm thưởng", "Cộng điểm", "Thưởng"),
-    CriterionType.PENALTY: ("Điểm trừ", "Trừ điểm", "Trừ"),
-}
+    CriterionType(label): words for label, words in CRITERION_TYPE_WORDS.items()}
 
 
 class Classification(str, Enum):
@@ -246,9 +241,9 @@ def default_forms() -> list[AwardForm]:
 class Rules:
     """The bloc's rules ("Quy định" sheet), defaults from shared/spec/domain.md."""
 
-    htxs_percent: float = 95.0
-    htt_percent: float = 85.0
-    ht_percent: float = 75.0
+    htxs_percent: float = DEFAULT_THRESHOLDS["htxs_percent"]
+    htt_percent: float = DEFAULT_THRESHOLDS["htt_percent"]
+    ht_percent: float = DEFAULT_THRESHOLDS["ht_percent"]
     #: tie-break keys in order: "Điểm trừ", "Điểm thưởng" or a section path ("I", "II");
     #: None = default (Điểm trừ, then every section in order)
     tiebreak: list[str] | None = None
@@ -279,11 +274,10 @@ class Bloc:
     #: which optional data the workbook has (for "Cần xác minh" notes)
     has_last_year: bool = False
     has_discipline: bool = False
-    has_women: bool = False
     has_rotation: bool = False
     has_official: bool = False
     has_review: bool = False
-    score_sheet: str = "Chấm điểm"  # the actual sheet name in the workbook
+    score_sheet: str = SHEET_SCORES[0]  # the actual sheet name in the workbook
     header_row: int | None = None  # 1-based row of the unit names in the score sheet
 
     def sections(self) -> list[Criterion]:
@@ -368,7 +362,7 @@ class Proposal:
     notes: list[str] = field(default_factory=list)  # "Cần xác minh: ...", women priority ...
 
 
-TIE_NOTE = "Đồng hạng – Hội nghị bình xét, bỏ phiếu"
+TIE_NOTE = TIE_GROUP_NOTE  # the tie group's note (core.vocab)
 
 
 @_model
