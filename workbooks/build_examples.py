@@ -46,6 +46,10 @@ ABBR = {"HTXS": HTXS, "HTT": HTT, "HT": HT, "KHT": KHT}
 GOV = "Cờ thi đua của Chính phủ"
 PROV = "Cờ thi đua của UBND tỉnh"
 MERIT = "Bằng khen của Chủ tịch UBND tỉnh"
+#: older wordings a covenant may still use (domain.md v2: read, and written in the current one)
+GOV_OLD = "Cờ thi đua của Thủ tướng Chính phủ"
+MERIT_OLD = "Bằng khen của UBND tỉnh"
+CURRENT_NAME = {GOV_OLD: GOV, MERIT_OLD: MERIT}
 
 ROMAN = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"}
 
@@ -75,6 +79,8 @@ class UnitSpec:
     discipline: str | None = None
     women: str | None = None
     rotation: int | None = None
+    #: "Danh hiệu năm trước" (v2; a basis shown with a proposal, never a condition)
+    title: str | None = None
     #: points the unit lost on its "Chấm điểm" leaves (a multiple of 0.25), spread over them
     loss: float = 0.0
     #: values of typed leaves (Định tính / Định lượng / Chấm thẳng / thưởng / trừ) by key
@@ -272,7 +278,7 @@ def evaluate(ex: Example) -> dict:
                 continue
             if f.last_year_htxs and ABBR.get(u.last_year, u.last_year) != HTXS:
                 continue
-            awards[n] = f.name
+            awards[n] = CURRENT_NAME.get(f.name, f.name)
             quota -= 1
     if ex.succession == "Luân phiên":
         rot = sorted(ex.units, key=lambda u: u.rotation)
@@ -459,6 +465,9 @@ def _sheet_units(ws, ex: Example) -> None:
         ws.cell(row=1, column=1).font = _font(13, bold=True)
         r0 = 3
     heads = ["STT", "Tên đơn vị", "Xếp loại năm trước", "Kỷ luật", "Tập thể nữ"]
+    titles = any(u.title for u in ex.units)
+    if titles:
+        heads.append("Danh hiệu năm trước")
     if ex.succession == "Luân phiên":
         heads.append("Thứ tự luân phiên")
     heads.append("Ghi chú")
@@ -474,6 +483,8 @@ def _sheet_units(ws, ex: Example) -> None:
             note = "Khối phó năm " + str(ex.year) if "Khối" in ex.deputy_label \
                 else "Cụm phó năm " + str(ex.year)
         vals = [i, u.name, u.last_year, u.discipline, u.women]
+        if titles:
+            vals.append(u.title)
         if ex.succession == "Luân phiên":
             vals.append(u.rotation)
         vals.append(note or None)
@@ -481,7 +492,8 @@ def _sheet_units(ws, ex: Example) -> None:
             c = ws.cell(row=r0 + i, column=j, value=v)
             c.font, c.border = _font(12), BOX
             c.alignment = LEFT if j in (2, len(vals)) else CENTER
-    widths = [6, 46, 18, 14, 11] + ([12] if ex.succession == "Luân phiên" else []) + [24]
+    widths = ([6, 46, 18, 14, 11] + ([30] if titles else [])
+              + ([12] if ex.succession == "Luân phiên" else []) + [24])
     for j, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(j)].width = w
     ws.freeze_panes = ws.cell(row=r0 + 1, column=1)
@@ -896,7 +908,8 @@ def ex000() -> Example:
     # so the order wraps to Sở Xây dựng (1st) as head; deputy the 2nd, Sở Giao thông vận tải.
     units = [
         UnitSpec("Sở Công thương", "HTXS", "Không", "Không", 8, aim=97.6,
-                 values={"tthc": 98.6, "thuong_sang_kien": 1}),
+                 values={"tthc": 98.6, "thuong_sang_kien": 1},
+                 title="Tập thể lao động xuất sắc"),
         UnitSpec("Sở Xây dựng", "HTT", "Không", "Không", 1, aim=97.05,
                  values={"tthc": 97.8}),
         UnitSpec("Sở Giao thông vận tải", "HTXS", "Khiển trách", "Không", 2, aim=95.8,
@@ -907,7 +920,8 @@ def ex000() -> Example:
         UnitSpec("Sở Tài nguyên và Môi trường", "HTXS", "Không", "Không", 4, aim=94.3,
                  values={"chi_tieu": 97.5, "tru_cham": 0.5}),
         UnitSpec("Sở Nông nghiệp và Phát triển nông thôn", "HTXS", "Không", "Không", 5,
-                 aim=98.75, values={"thuong_sang_kien": 2}),
+                 aim=98.75, values={"thuong_sang_kien": 2},
+                 title="Tập thể lao động xuất sắc"),
         UnitSpec("Ban Quản lý các khu công nghiệp", "HTT", "Không", "Không", 6, aim=92.15,
                  values={"hoat_dong": 4}),
         UnitSpec("Ban Quản lý dự án đầu tư xây dựng", "HTT", "Không", "Không", 7, aim=90.6,
@@ -923,7 +937,9 @@ def ex000() -> Example:
         layout=Layout(subcols=("Tự chấm", "Khối chấm", "Thống nhất"), negative_penalty=True,
                       units_title=True),
         succession="Luân phiên",
-        forms=[FormRule(GOV, 1), FormRule(PROV, 1), FormRule(MERIT, 2, last_year_htxs=True)],
+        # the 2021 covenant names the forms in the wording of the time
+        forms=[FormRule(GOV_OLD, 1), FormRule(PROV, 1),
+               FormRule(MERIT_OLD, 2, last_year_htxs=True)],
         issuer="KHỐI THI ĐUA CƠ QUAN THAM MƯU QLNN VỀ KINH TẾ",
     )
 

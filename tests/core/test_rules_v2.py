@@ -221,6 +221,13 @@ def test_last_year_is_no_default_condition_and_a_reprimand_is_a_reason(tmp_path)
     assert by_name(r)["Sở A"].to_json()["last_year"] == C.HTT.value
 
 
+def test_last_years_title_is_shown_in_the_basis(tmp_path):
+    units = [{"name": "Sở A", "last_title": "Tập thể lao động xuất sắc"}, {"name": "Sở B"}]
+    r = run(tmp_path, units, scored({"Sở A": 99, "Sở B": 98}))
+    assert r.proposals[0].basis.endswith(", danh hiệu năm trước: Tập thể lao động xuất sắc")
+    assert "danh hiệu" not in r.proposals[1].basis
+
+
 def test_women_priority_counts_units_with_70_percent_women(tmp_path):
     totals = {"Sở A": 99, "Sở B": 98, "Sở C": 98, "Sở D": 97}
     units = [{"name": "Sở A", "women_ratio": 80}, {"name": "Sở B", "women_ratio": 65},

@@ -111,8 +111,10 @@ def eligibility(
     return Eligibility(True, verify)
 
 
-def basis_text(result: UnitResult, n_ranked: int, max_total: float | None) -> str:
-    """"Xếp hạng 1/9, tổng điểm 98,50/100 (98,50%), Hoàn thành xuất sắc nhiệm vụ"."""
+def basis_text(result: UnitResult, n_ranked: int, max_total: float | None,
+               last_title: str = "") -> str:
+    """"Xếp hạng 1/9, tổng điểm 98,50/100 (98,50%), Hoàn thành xuất sắc nhiệm vụ" (and
+    "danh hiệu năm trước: …" when the workbook records one: a basis, never required)."""
     parts: list[str] = []
     if result.rank is not None:
         parts.append(f"Xếp hạng {result.rank}/{n_ranked}" + (" (đồng hạng)" if result.tie else ""))
@@ -127,7 +129,13 @@ def basis_text(result: UnitResult, n_ranked: int, max_total: float | None) -> st
         parts.append(f"xếp loại năm nay {result.official.value}")
     elif result.classification is not None:
         parts.append(result.classification.value)
+    if last_title:
+        parts.append(f"danh hiệu năm trước: {last_title}")
     return ", ".join(parts)
+
+
+def _title(unit: Unit | None) -> str:
+    return unit.last_title if unit is not None else ""
 
 
 def _add_note(result: UnitResult, note: str) -> None:
@@ -180,7 +188,8 @@ def allocate_awards(
             _add_note(r, note)
         p = Proposal(unit=r.name, form=form.name, rank=r.rank, total=r.total,
                      classification=r.eligibility_class,
-                     basis=basis_text(r, n_ranked, max_total), notes=list(notes))
+                     basis=basis_text(r, n_ranked, max_total, _title(units.get(r.key))),
+                     notes=list(notes))
         proposals.append(p)
         if p.basis:
             r.reasons.append(f"Đề nghị {form.name}: {p.basis}")

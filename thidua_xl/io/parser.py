@@ -13,14 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core.classify import parse_classification as _core_classification
 from ..core.findings import Report
 from ..core.hierarchy import HierarchyBuilder, normalize_code
 from ..core.models import (
     Bloc,
     CriterionType,
     BlocInfo,
-    Classification,
     Criterion,
     Discipline,
     RawCell,
@@ -54,26 +52,18 @@ from ..core.vocab import (
     TIEBREAK_PENALTY,
     TOTAL_LABELS,
     UNIT_COLUMNS,
-    WOMEN_RATIO,
-    ZERO_RULE_NONE_WORDS,
     discipline_name,
     is_total_label,
     split_tiebreak,
 )
 from ..core.values import is_blank, parse_number, parse_yes_no
 from .grid import Grid, SheetGrid, a1, col_letter
+from .parse_v2 import own_target, parse_classification, unit_v2_columns, zero_forbids
 
 def _folded(labels: tuple[str, ...]) -> set[str]:
     return {fold(x) for x in labels}
 
 
-
-
-def parse_classification(raw: Any) -> Classification | None | str:
-    """Full phrase or abbreviation → Classification; blank → None; anything else "bad"."""
-    if is_blank(raw):
-        return None
-    return _core_classification(str(raw).replace(".", "")) or "bad"
 
 
 def parse_discipline(raw: Any) -> Discipline | None:
@@ -406,7 +396,7 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
                              f"Cột \"Tập thể nữ\" của \"{name}\" là \"{v}\": cần Có hoặc Không.",
                              "Ghi \"Có\" hoặc \"Không\".", ref=sh.ref(r, cols["women"]))
             unit.women = yn
-        _unit_v2_columns(sh, r, cols, unit, report)
+        unit_v2_columns(sh, r, cols, unit, report)
         if "rotation" in cols:
             v = sh.get(r, cols["rotation"])
             p = parse_number(v)
@@ -422,58 +412,6 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
         report.error("no-units", f"Sheet \"{sg.name}\" không có đơn vị nào.",
                      "Ghi tên từng đơn vị dưới cột \"Tên đơn vị\".", sheet=sg.name)
     return units
-
-
-def _unit_v2_columns(sh: "_Sheet", r: int, cols: dict[str, int], unit: Unit,
-                     report: Report) -> None:
-    """Tỷ lệ nữ, Xếp loại năm nay, Đang xem xét kỷ luật/thanh tra, Danh hiệu năm trước."""
-    name = unit.name
-    if "women_ratio" in cols:
-        c = cols["women_ratio"]
-        v = sh.get(r, c)
-        p = parse_number(v, percent_format=(r, c) in sh.sg.percent)
-        if p.problem or (p.value is not None and not 0 <= p.value <= 100):
-            report.error("bad-women-ratio",
-                         f"Tỷ lệ nữ của \"{name}\" là \"{shown_value(v)}\": cần một số từ 0 "
-                         "đến 100.", "Ghi tỷ lệ nữ trong tổng số cán bộ của đơn vị, ví dụ 72 "
-                         "hoặc 72%.", ref=sh.ref(r, c))
-        elif p.value is not None:
-            ratio = p.value
-            women = ratio >= WOMEN_RATIO - 1e-9
-            if unit.women is not None and unit.women != women:
-                report.warning(
-                    "women-columns-disagree",
-                    f"\"{name}\": cột Tập thể nữ ghi \"{'Có' if unit.women else 'Không'}\" "
-                    f"nhưng tỷ lệ nữ là {shown_value(ratio)}% (tập thể nữ là từ 70% trở lên); "
-                    "chương trình dùng tỷ lệ nữ.",
-                    "Sửa một trong hai cột cho khớp (hoặc xóa cột Tập thể nữ).",
-                    ref=sh.ref(r, c))
-            unit.women_ratio = ratio
-            unit.women = women
-    if "official" in cols:
-        c = cols["official"]
-        v = sh.get(r, c)
-        cls = parse_classification(v)
-        if cls == "bad":
-            report.error(
-                "bad-classification",
-                f"Xếp loại năm nay của \"{name}\" là \"{v}\": không phải một xếp loại.",
-                "Ghi một trong: HTXS, HTT, HT, KHT hoặc cụm từ đầy đủ, hoặc để trống nếu chưa "
-                "có xếp loại của cấp có thẩm quyền.", ref=sh.ref(r, c))
-        elif cls is not None:
-            unit.official = cls
-            unit.official_ref = sh.ref(r, c)
-    if "review" in cols:
-        c = cols["review"]
-        v = sh.get(r, c)
-        yn, problem = parse_yes_no(v)
-        if problem:
-            report.error("bad-yes-no",
-                         f"Cột \"Đang xem xét kỷ luật, thanh tra\" của \"{name}\" là \"{v}\": "
-                         "cần Có hoặc Không.", "Ghi \"Có\" hoặc \"Không\".", ref=sh.ref(r, c))
-        unit.under_review = yn
-    if "last_title" in cols:
-        unit.last_title = clean(sh.get(r, cols["last_title"]))
 
 
 # -- Chấm điểm --------------------------------------------------------------------------
@@ -715,7 +653,7 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
                 raw_scores.setdefault(g.key, {})[crit.path] = cell
             if SUB_TARGET in g.columns and crit.type in (CriterionType.QUANTITATIVE,
                                                           CriterionType.LEADING):
-                _own_target(sh, r, g, crit, bloc, report)
+                own_target(sh, r, g, crit, bloc, report)
         criteria.append(crit)
 
     # leaves: rows without children
@@ -738,40 +676,6 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
     bloc.scores = {k: {p: v for p, v in d.items() if p in leaf_paths}
                    for k, d in raw_scores.items()}
     return True
-
-
-def _own_target(sh: "_Sheet", r: int, g: "_Group", crit: Criterion, bloc: Bloc,
-                report: Report) -> None:
-    """A unit's own target on a Định lượng row (its "Chỉ tiêu" sub-column)."""
-    c = g.columns[SUB_TARGET]
-    raw = sh.get(r, c)
-    ref = sh.ref(r, c)
-    own = bloc.unit_targets.setdefault(g.key, {})
-    if sh.is_uncached(r, c):
-        own[crit.path] = RawCell(value=None, ref=ref, source=SUB_TARGET)  # reported here
-        report.error("uncached-formula",
-                     f"Ô chỉ tiêu của đơn vị {g.name}, tiêu chí {crit.code} là công thức chưa có "
-                     "kết quả tính.", "Mở tệp trong Excel, nhấn Lưu (Ctrl+S) để Excel tính "
-                     "công thức, rồi chạy lại.", ref=ref)
-        return
-    p = parse_number(raw, percent_format=(r, c) in sh.sg.percent)
-    if p.problem:
-        report.error("bad-number", f"Chỉ tiêu của đơn vị {g.name}, tiêu chí {crit.code} là "
-                     f"\"{p.text}\": không phải là số.",
-                     "Ghi chỉ tiêu giao cho đơn vị là một số lớn hơn 0 (hoặc để trống để dùng "
-                     "chỉ tiêu chung của dòng).", ref=ref)
-        own[crit.path] = RawCell(value=None, ref=ref, source=SUB_TARGET)  # reported here
-        return
-    if p.value is None:
-        return  # blank: the row's shared target
-    if p.value <= 0:
-        report.error("target-missing", f"Chỉ tiêu của đơn vị {g.name}, tiêu chí {crit.code} là "
-                     f"{shown_value(p.value)}: phải lớn hơn 0.",
-                     "Ghi chỉ tiêu giao cho đơn vị là một số lớn hơn 0 (hoặc để trống để dùng "
-                     "chỉ tiêu chung của dòng).", ref=ref)
-        own[crit.path] = RawCell(value=None, ref=ref, source=SUB_TARGET)  # reported here
-        return
-    own[crit.path] = RawCell(value=float(p.value), ref=ref, source=SUB_TARGET)
 
 
 def _rc(ref: str) -> tuple[int, int]:
@@ -849,7 +753,7 @@ def _parse_rules(sg: SheetGrid, bloc: Bloc, report: Report) -> Rules:
                          ref=ref)
     if "zero_forbids" in kv and not is_blank(kv["zero_forbids"][0]):
         raw, ref, _ = kv["zero_forbids"]
-        zero = _zero_forbids(raw, ref, report)
+        zero = zero_forbids(raw, ref, report)
         if zero is not None:
             values["zero_forbids"] = zero
 
@@ -882,25 +786,6 @@ def _parse_rules(sg: SheetGrid, bloc: Bloc, report: Report) -> Rules:
             report.error(pr.code, pr.reason[:1].upper() + pr.reason[1:] + ".",
                          "Sửa các ngưỡng trong sheet \"Quy định\".", sheet=sg.name)
     return rules
-
-
-def _zero_forbids(raw: Any, ref: str, report: Report) -> frozenset | None:
-    """"HTXS; HTT" → the classes a zero leaf forbids; "Không" → none; else an error."""
-    if fold(raw) in {fold(w) for w in ZERO_RULE_NONE_WORDS}:
-        return frozenset()
-    out: set[Classification] = set()
-    for item in str(raw).replace("\n", ";").replace(",", ";").split(";"):
-        if not clean(item):
-            continue
-        c = parse_classification(item)
-        if not isinstance(c, Classification):
-            report.error("bad-rule", f"Tiêu chí 0 điểm hạ xếp loại có mục \"{clean(item)}\" "
-                         "không phải một xếp loại.",
-                         "Ghi các xếp loại mà đơn vị có tiêu chí 0 điểm không được xếp, cách "
-                         "nhau bằng dấu chấm phẩy (ví dụ: HTXS; HTT), hoặc \"Không\".", ref=ref)
-            return None
-        out.add(c)
-    return frozenset(out)
 
 
 def _tiebreak_keys(raw: Any, ref: str, bloc: Bloc, report: Report) -> list[str]:
