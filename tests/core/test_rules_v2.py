@@ -117,6 +117,10 @@ def test_own_targets_everywhere_need_no_row_target_and_a_bad_one_is_named(tmp_pa
     bad = [f for f in r.findings if f.code == "target-missing"]
     # one finding, on the unit's own cell (not a second one on the row's blank target)
     assert [(f.cell, "Sở B" in f.message) for f in bad] == [("J4", True)]
+    row["scores"]["Sở B"] = {"Chỉ tiêu": "nhiều", "Thống nhất": 10}
+    r = run(tmp_path, ["Sở A", "Sở B"], criteria, subcols=("Chỉ tiêu", "Thống nhất"))
+    assert [(f.code, f.cell) for f in r.findings if f.severity.value == "error"] == [
+        ("bad-number", "J4")]
 
 
 # ------------------------------------------------------------------- classification

@@ -98,23 +98,19 @@ def own_target(sh: "_Sheet", r: int, g: "_Group", crit: Criterion, bloc: Bloc,
                      "công thức, rồi chạy lại.", ref=ref)
         return
     p = parse_number(raw, percent_format=(r, c) in sh.sg.percent)
-    if p.problem:
-        report.error("bad-number", f"Chỉ tiêu của đơn vị {g.name}, tiêu chí {crit.code} là "
-                     f"\"{p.text}\": không phải là số.",
-                     "Ghi chỉ tiêu giao cho đơn vị là một số lớn hơn 0 (hoặc để trống để dùng "
-                     "chỉ tiêu chung của dòng).", ref=ref)
-        own[crit.path] = RawCell(value=None, ref=ref, source=SUB_TARGET)  # reported here
-        return
-    if p.value is None:
+    if p.value is None and not p.problem:
         return  # blank: the row's shared target
-    if p.value <= 0:
-        report.error("target-missing", f"Chỉ tiêu của đơn vị {g.name}, tiêu chí {crit.code} là "
-                     f"{shown_value(p.value)}: phải lớn hơn 0.",
-                     "Ghi chỉ tiêu giao cho đơn vị là một số lớn hơn 0 (hoặc để trống để dùng "
-                     "chỉ tiêu chung của dòng).", ref=ref)
-        own[crit.path] = RawCell(value=None, ref=ref, source=SUB_TARGET)  # reported here
+    if not p.problem and p.value > 0:
+        own[crit.path] = RawCell(value=float(p.value), ref=ref, source=SUB_TARGET)
         return
-    own[crit.path] = RawCell(value=float(p.value), ref=ref, source=SUB_TARGET)
+    what = f"Chỉ tiêu của đơn vị {g.name}, tiêu chí {crit.code} là "
+    if p.problem:
+        code, message = "bad-number", what + f"\"{p.text}\": không phải là số."
+    else:
+        code, message = "target-missing", what + f"{shown_value(p.value)}: phải lớn hơn 0."
+    report.error(code, message, "Ghi chỉ tiêu giao cho đơn vị là một số lớn hơn 0 (hoặc để "
+                 "trống để dùng chỉ tiêu chung của dòng).", ref=ref)
+    own[crit.path] = RawCell(value=None, ref=ref, source=SUB_TARGET)  # reported here
 
 
 def zero_forbids(raw: Any, ref: str, report: Report) -> frozenset | None:
