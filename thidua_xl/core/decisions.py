@@ -50,12 +50,7 @@ def decide(results: Sequence[UnitResult], units: Sequence[Unit], rules: Rules, *
     report = report if report is not None else Report()
     keys, unknown = resolve_tiebreak(rules.tiebreak, sections)
     for label in unknown:
-        report.warning(
-            "tiebreak-unknown",
-            f"Không hiểu tiêu chí phân định đồng hạng “{label}” (không phải Điểm trừ, "
-            "Điểm thưởng hay mã một mục của sheet chấm điểm); bỏ qua.",
-            "Ghi các mục cách nhau bằng dấu chấm phẩy, ví dụ: Điểm trừ; I; II.",
-            sheet=SHEET_RULES[0])
+        report.emit("tiebreak-unknown", label=label, sheet=SHEET_RULES[0])
     ordered = rank_units(list(results), keys)
     units_by_key = {u.key: u for u in units}
     for r in ordered:
@@ -90,14 +85,9 @@ def _official_rating(r: UnitResult, u: Unit, report: Report) -> None:
     if u.official is r.classification:
         return
     where = f" (ô {u.column_ref})" if u.column_ref else ""
-    report.warning(
-        "official-rating-differs",
-        f"Xếp loại năm nay của {u.name} ghi ở ô {u.official_ref or 'sheet Đơn vị'} là "
-        f"{u.official.value}, khác xếp loại theo điểm {r.classification.value} tính từ "
-        f"bảng chấm điểm{where}.",
-        "Kiểm tra lại xếp loại của cấp có thẩm quyền hoặc điểm của đơn vị; chương trình xét "
-        "khen thưởng theo xếp loại năm nay.",
-        ref=u.official_ref)
+    report.emit("official-rating-differs", name=u.name,
+                official_ref=u.official_ref or "sheet Đơn vị", official=u.official.value,
+                by_score=r.classification.value, where=where, ref=u.official_ref)
 
 
 #: the one section of a bloc known by its totals only

@@ -40,21 +40,14 @@ def unit_v2_columns(sh: "_Sheet", r: int, cols: dict[str, int], unit: Unit,
         v = sh.get(r, c)
         p = parse_number(v, percent_format=(r, c) in sh.sg.percent)
         if p.problem or (p.value is not None and not 0 <= p.value <= 100):
-            report.error("bad-women-ratio",
-                         f"Tỷ lệ nữ của \"{name}\" là \"{shown_value(v)}\": cần một số từ 0 "
-                         "đến 100.", "Ghi tỷ lệ nữ trong tổng số cán bộ của đơn vị, ví dụ 72 "
-                         "hoặc 72%.", ref=sh.ref(r, c))
+            report.emit("bad-women-ratio", name=name, v=shown_value(v), ref=sh.ref(r, c))
         elif p.value is not None:
             ratio = p.value
             women = ratio >= WOMEN_RATIO - 1e-9
             if unit.women is not None and unit.women != women:
-                report.warning(
-                    "women-columns-disagree",
-                    f"\"{name}\": cột Tập thể nữ ghi \"{'Có' if unit.women else 'Không'}\" "
-                    f"nhưng tỷ lệ nữ là {shown_value(ratio)}% (tập thể nữ là từ 70% trở lên); "
-                    "chương trình dùng tỷ lệ nữ.",
-                    "Sửa một trong hai cột cho khớp (hoặc xóa cột Tập thể nữ).",
-                    ref=sh.ref(r, c))
+                report.emit("women-columns-disagree", name=name,
+                            women="Có" if unit.women else "Không", ratio=shown_value(ratio),
+                            ref=sh.ref(r, c))
             unit.women_ratio = ratio
             unit.women = women
     if "official" in cols:
@@ -62,11 +55,8 @@ def unit_v2_columns(sh: "_Sheet", r: int, cols: dict[str, int], unit: Unit,
         v = sh.get(r, c)
         cls = parse_classification(v)
         if cls == "bad":
-            report.error(
-                "bad-classification",
-                f"Xếp loại năm nay của \"{name}\" là \"{v}\": không phải một xếp loại.",
-                "Ghi một trong: HTXS, HTT, HT, KHT hoặc cụm từ đầy đủ, hoặc để trống nếu chưa "
-                "có xếp loại của cấp có thẩm quyền.", ref=sh.ref(r, c))
+            report.emit("bad-classification", variant="official", name=name, v=v,
+                        ref=sh.ref(r, c))
         elif cls is not None:
             unit.official = cls
             unit.official_ref = sh.ref(r, c)
@@ -75,9 +65,7 @@ def unit_v2_columns(sh: "_Sheet", r: int, cols: dict[str, int], unit: Unit,
         v = sh.get(r, c)
         yn, problem = parse_yes_no(v)
         if problem:
-            report.error("bad-yes-no",
-                         f"Cột \"Đang xem xét kỷ luật, thanh tra\" của \"{name}\" là \"{v}\": "
-                         "cần Có hoặc Không.", "Ghi \"Có\" hoặc \"Không\".", ref=sh.ref(r, c))
+            report.emit("bad-yes-no", variant="review", name=name, v=v, ref=sh.ref(r, c))
         unit.under_review = yn
     if "last_title" in cols:
         unit.last_title = clean(sh.get(r, cols["last_title"]))
@@ -92,10 +80,8 @@ def own_target(sh: "_Sheet", r: int, g: "_Group", crit: Criterion, bloc: Bloc,
     own = bloc.unit_targets.setdefault(g.key, {})
     if sh.is_uncached(r, c):
         own[crit.path] = RawCell(value=None, ref=ref, source=SUB_TARGET)  # reported here
-        report.error("uncached-formula",
-                     f"Ô chỉ tiêu của đơn vị {g.name}, tiêu chí {crit.code} là công thức chưa có "
-                     "kết quả tính.", "Mở tệp trong Excel, nhấn Lưu (Ctrl+S) để Excel tính "
-                     "công thức, rồi chạy lại.", ref=ref)
+        report.emit("uncached-formula", variant="own-target", name=g.name, code_=crit.code,
+                    ref=ref)
         return
     p = parse_number(raw, percent_format=(r, c) in sh.sg.percent)
     if p.value is None and not p.problem:
@@ -103,13 +89,12 @@ def own_target(sh: "_Sheet", r: int, g: "_Group", crit: Criterion, bloc: Bloc,
     if not p.problem and p.value > 0:
         own[crit.path] = RawCell(value=float(p.value), ref=ref, source=SUB_TARGET)
         return
-    what = f"Chỉ tiêu của đơn vị {g.name}, tiêu chí {crit.code} là "
     if p.problem:
-        code, message = "bad-number", what + f"\"{p.text}\": không phải là số."
+        report.emit("bad-number", variant="own-target", name=g.name, code_=crit.code,
+                    text=p.text, ref=ref)
     else:
-        code, message = "target-missing", what + f"{shown_value(p.value)}: phải lớn hơn 0."
-    report.error(code, message, "Ghi chỉ tiêu giao cho đơn vị là một số lớn hơn 0 (hoặc để "
-                 "trống để dùng chỉ tiêu chung của dòng).", ref=ref)
+        report.emit("target-missing", variant="own", name=g.name, code_=crit.code,
+                    shown=shown_value(p.value), ref=ref)
     own[crit.path] = RawCell(value=None, ref=ref, source=SUB_TARGET)  # reported here
 
 
@@ -123,10 +108,7 @@ def zero_forbids(raw: Any, ref: str, report: Report) -> frozenset | None:
             continue
         c = parse_classification(item)
         if not isinstance(c, Classification):
-            report.error("bad-rule", f"Tiêu chí 0 điểm hạ xếp loại có mục \"{clean(item)}\" "
-                         "không phải một xếp loại.",
-                         "Ghi các xếp loại mà đơn vị có tiêu chí 0 điểm không được xếp, cách "
-                         "nhau bằng dấu chấm phẩy (ví dụ: HTXS; HTT), hoặc \"Không\".", ref=ref)
+            report.emit("bad-rule", variant="zero-rule", item=clean(item), ref=ref)
             return None
         out.add(c)
     return frozenset(out)
