@@ -311,7 +311,8 @@ def test_the_tiebreak_key_that_decided_is_a_reason(tmp_path):
 
 def test_the_tied_groups_note_names_the_form_once(tmp_path):
     totals = {"Sở A": 99, "Sở B": 98, "Sở C": 98}
-    r = run(tmp_path, list(totals), scored(totals), rules={"Thứ tự phân định đồng hạng": "Điểm trừ"},
+    r = run(tmp_path, list(totals), scored(totals),
+            rules={"Thứ tự phân định đồng hạng": "Điểm trừ"},
             forms=[{"Hình thức khen thưởng": "Cờ thi đua của UBND tỉnh", "Số lượng tối đa": 2}])
     u = by_name(r)
     for name in ("Sở B", "Sở C"):

@@ -36,7 +36,9 @@ from .models import (TIE_NOTE, AwardForm, Classification, Discipline, Proposal, 
                      UnitResult)
 from .ranking import TIE_NOTE as RANK_TIE_NOTE
 from .scoring import vn_number
-from .vocab import REVIEW_REASON, WOMEN_RATIO
+from .vocab import (BASIS_OFFICIAL, BASIS_TITLE, REASON_NOT_PROPOSED, REASON_PROPOSED,
+                    REASON_QUOTA, REVIEW_REASON, WHY_CLASS, WHY_CLASS_NONE, WHY_CLASS_OFFICIAL,
+                    WHY_CLASS_SCORE, WHY_DISCIPLINE, WHY_LAST_YEAR, WOMEN_RATIO)
 
 TIE_GROUP_NOTE = TIE_NOTE
 VERIFY_PREFIX = "Cần xác minh: "
@@ -85,15 +87,15 @@ def eligibility(
     cls = result.eligibility_class
     if form.min_class is not None:
         if cls is None or cls.level < form.min_class.level:
-            what = "xếp loại năm nay" if result.official is not None else "xếp loại"
-            shown = cls.value if cls is not None else "chưa có"
-            return Eligibility(False, why_not=f"{what} {shown}, chưa đạt "
-                                              f"{form.min_class.value}")
+            what = WHY_CLASS_OFFICIAL if result.official is not None else WHY_CLASS_SCORE
+            shown = cls.value if cls is not None else WHY_CLASS_NONE
+            return Eligibility(False, why_not=WHY_CLASS.format(
+                what=what, shown=shown, minimum=form.min_class.value))
     if form.no_discipline:
         if has_discipline and unit is not None:
             if unit.discipline is not Discipline.NONE:
                 what = unit.discipline_text or unit.discipline.value
-                return Eligibility(False, why_not=f"bị kỷ luật {what}")
+                return Eligibility(False, why_not=WHY_DISCIPLINE.format(what=what))
         else:
             verify.append(VERIFY_DISCIPLINE)
     if form.last_year_htxs:
@@ -105,9 +107,8 @@ def eligibility(
             else:
                 verify.append(VERIFY_LAST_YEAR)
         elif last is not Classification.HTXS:
-            return Eligibility(False, why_not=(
-                f"năm trước xếp loại {last.value} (quy định của khối yêu cầu năm trước "
-                f"{Classification.HTXS.value})"))
+            return Eligibility(False, why_not=WHY_LAST_YEAR.format(
+                last=last.value, required=Classification.HTXS.value))
     return Eligibility(True, verify)
 
 
@@ -126,11 +127,11 @@ def basis_text(result: UnitResult, n_ranked: int, max_total: float | None,
             s += f" ({vn_number(result.percent, 2)}%)"
         parts.append(s)
     if result.official is not None:
-        parts.append(f"xếp loại năm nay {result.official.value}")
+        parts.append(BASIS_OFFICIAL.format(official=result.official.value))
     elif result.classification is not None:
         parts.append(result.classification.value)
     if last_title:
-        parts.append(f"danh hiệu năm trước: {last_title}")
+        parts.append(BASIS_TITLE.format(title=last_title))
     return ", ".join(parts)
 
 
@@ -192,7 +193,7 @@ def allocate_awards(
                      notes=list(notes))
         proposals.append(p)
         if p.basis:
-            r.reasons.append(f"Đề nghị {form.name}: {p.basis}")
+            r.reasons.append(REASON_PROPOSED.format(form=form.name, basis=p.basis))
 
     for form in forms:
         seats = form.quota(n)
@@ -263,11 +264,11 @@ def _explain_missing(ranked: Sequence[UnitResult], proposals: Sequence[Proposal]
         why = missed.get(r.key, {})
         quota = [f for f in form_order if why.get(f) == _QUOTA]
         if quota:
-            r.add_reason("hết chỉ tiêu " + ", ".join(quota))
+            r.add_reason(REASON_QUOTA.format(forms=", ".join(quota)))
         by_reason: dict[str, list[str]] = {}
         for f in form_order:
             text = why.get(f)
             if text and text not in (_QUOTA, _TIED):
                 by_reason.setdefault(text, []).append(f)
         for text, names in by_reason.items():
-            r.add_reason(f"không đề nghị {', '.join(names)}: {text}")
+            r.add_reason(REASON_NOT_PROPOSED.format(forms=", ".join(names), why=text))

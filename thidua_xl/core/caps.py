@@ -15,6 +15,7 @@ from typing import Mapping, Protocol, Sequence
 
 from .models import Criterion, CriterionType
 from .scoring import EPS, vn_number
+from .vocab import REASON_CAP
 
 _BONUS_PENALTY = (CriterionType.BONUS, CriterionType.PENALTY)
 
@@ -38,8 +39,8 @@ def cap_note(c: Criterion, kind: CriterionType, raw: float) -> str:
     if len(text) > 50:
         text = text[:47].rstrip() + "…"
     label = f"{c.path} ({text})" if text else c.path
-    return (f"{kind.value} {label}: {vn_number(raw)} điểm, đã áp mức tối đa "
-            f"{vn_number(c.max)} điểm")
+    return REASON_CAP.format(kind=kind.value, label=label, raw=vn_number(raw),
+                             max=vn_number(c.max))
 
 
 def capped_totals(tree: _Tree, leaf_scores: Mapping[str, float]) -> Capped:

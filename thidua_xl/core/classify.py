@@ -20,7 +20,9 @@ from typing import Sequence
 from .models import Classification, Discipline, Rules
 from .text import fold
 from .values import round_half_up
-from .vocab import CLASSIFICATION_DEFAULT_SOURCE, CLASSIFICATION_SHEET_SOURCE, discipline_name
+from .vocab import (CLASSIFICATION_DEFAULT_SOURCE, CLASSIFICATION_SHEET_SOURCE,
+                    REASON_DISCIPLINE_CAP, REASON_ZERO_LEAF, REASON_ZERO_LEAF_UNNAMED,
+                    discipline_name)
 
 
 _NOISE = 1e-9  # binary noise of total / max × 100 (95 % must stay 95 %)
@@ -90,18 +92,18 @@ def classify_with_note(
     by_score = _by_percent(percent, rules)
     base = base_classification(percent, has_zero_leaf, rules)
     if base is not by_score:
-        which = ", ".join(zero_leaves) if zero_leaves else "một tiêu chí"
+        which = ", ".join(zero_leaves) if zero_leaves else REASON_ZERO_LEAF_UNNAMED
         lost = [c.value for c in Classification
                 if c in rules.zero_forbids and by_score.level >= c.level > base.level]
-        notes.append(f"Tiêu chí 0 điểm: {which} – không xếp loại {', '.join(lost)} "
-                     f"({source})")
+        notes.append(REASON_ZERO_LEAF.format(leaves=which, lost=", ".join(lost),
+                                             source=source))
     result = base
     cap = discipline.cap
     if cap is not None and base.level > cap.level:
         result = cap
         what = discipline_text.strip() or discipline.value
-        notes.append(f"Xếp loại hạ từ {base.value} xuống {cap.value} do kỷ luật {what} "
-                     f"({DEFAULT_SOURCE})")
+        notes.append(REASON_DISCIPLINE_CAP.format(before=base.value, after=cap.value,
+                                                  what=what, source=DEFAULT_SOURCE))
     return result, notes
 
 
@@ -170,6 +172,7 @@ def parse_classification(text: object) -> Classification | None:
 
 
 __all__ = [
-    "DEFAULT_SOURCE", "classification_source", "base_classification", "classify", "classify_with_note", "parse_discipline",
+    "DEFAULT_SOURCE", "classification_source", "base_classification", "classify",
+    "classify_with_note", "parse_discipline",
     "classification_from_percent", "classify_text", "parse_classification"
 ]

@@ -20,7 +20,7 @@ from .models import (Classification, Discipline, Proposal, Rules, Succession, Ti
 from .ranking import rank_units, resolve_tiebreak
 from .succession import next_head
 from .values import round_half_up
-from .vocab import SHEET_RULES
+from .vocab import REASON_OFFICIAL, SHEET_RULES
 
 
 @dataclass
@@ -80,8 +80,7 @@ def _official_rating(r: UnitResult, u: Unit, report: Report) -> None:
     class by score is a warning naming both cells."""
     if u.official is None or r.classification is None:
         return
-    r.add_reason(f"Xét khen thưởng theo xếp loại năm nay của cấp có thẩm quyền: "
-                 f"{u.official.value}")
+    r.add_reason(REASON_OFFICIAL.format(official=u.official.value))
     if u.official is r.classification:
         return
     where = f" (ô {u.column_ref})" if u.column_ref else ""

@@ -14,8 +14,8 @@ from .models import UnitResult
 from .text import fold
 from .values import round_half_up
 
-from .vocab import (TIE_NOTE, TIEBREAK_BONUS_WORDS, TIEBREAK_PENALTY, TIEBREAK_PENALTY_WORDS,
-                    TIEBREAK_SECTION_PREFIXES)
+from .vocab import (REASON_ABOVE, REASON_BELOW, TIE_NOTE, TIEBREAK_BONUS_WORDS, TIEBREAK_PENALTY,
+                    TIEBREAK_PENALTY_WORDS, TIEBREAK_SECTION_PREFIXES, TIEBREAK_WHY)
 
 _PENALTY_LABELS = {fold(s) for s in TIEBREAK_PENALTY_WORDS}
 _BONUS_LABELS = {fold(s) for s in TIEBREAK_BONUS_WORDS}
@@ -150,15 +150,9 @@ def _shown(v: float) -> str:
     return vn_number(abs(v))
 
 
-def _key_phrase(key: TieKey, a: float, b: float, better: bool) -> str:
-    """Why a (value ``a``) is above/below b on ``key`` ("ít điểm trừ hơn (0 so với 1)")."""
-    if key.kind == "penalty":
-        what = "ít điểm trừ hơn" if better else "nhiều điểm trừ hơn"
-    elif key.kind == "bonus":
-        what = "nhiều điểm thưởng hơn" if better else "ít điểm thưởng hơn"
-    else:
-        what = f"điểm mục {key.section} " + ("cao hơn" if better else "thấp hơn")
-    return f"{what} ({_shown(a)} so với {_shown(b)})"
+def _key_phrase(key: TieKey, better: bool) -> str:
+    """Why a unit is above/below another on ``key`` ("ít điểm trừ hơn")."""
+    return TIEBREAK_WHY[key.kind][0 if better else 1].format(section=key.section)
 
 
 def tiebreak_reasons(ordered: Sequence[UnitResult], keys: Sequence[TieKey]) -> None:
@@ -178,8 +172,10 @@ def tiebreak_reasons(ordered: Sequence[UnitResult], keys: Sequence[TieKey]) -> N
                     for key in keys:
                         a, b = key.value(up), key.value(down)
                         if a != b:
-                            up.add_reason(f"xếp trên {down.name} nhờ "
-                                          + _key_phrase(key, a, b, True))
-                            down.add_reason(f"xếp dưới {up.name} do "
-                                            + _key_phrase(key, b, a, False))
+                            up.add_reason(REASON_ABOVE.format(
+                                other=down.name, why=_key_phrase(key, True),
+                                mine=_shown(a), theirs=_shown(b)))
+                            down.add_reason(REASON_BELOW.format(
+                                other=up.name, why=_key_phrase(key, False),
+                                mine=_shown(b), theirs=_shown(a)))
                             break

@@ -242,6 +242,35 @@ CLASSIFICATION_SHEET_SOURCE = "theo sheet Quy định của khối"
 #: why a unit under review gets no proposal
 REVIEW_REASON = ("đang xem xét kỷ luật, thanh tra (Nghị định 152/2025/NĐ-CP, Điều 4 "
                  "khoản 4)")
+
+# --------------------------------------------------------------------------------------
+# reasons (JSON "reasons", notes of "Kết quả"): str.format templates
+# --------------------------------------------------------------------------------------
+#: the tie-break key that separated two equal totals
+REASON_ABOVE = "xếp trên {other} nhờ {why} ({mine} so với {theirs})"
+REASON_BELOW = "xếp dưới {other} do {why} ({mine} so với {theirs})"
+TIEBREAK_WHY = {"penalty": ("ít điểm trừ hơn", "nhiều điểm trừ hơn"),
+                "bonus": ("nhiều điểm thưởng hơn", "ít điểm thưởng hơn"),
+                "section": ("điểm mục {section} cao hơn", "điểm mục {section} thấp hơn")}
+#: a bonus/penalty group over its max
+REASON_CAP = "{kind} {label}: {raw} điểm, đã áp mức tối đa {max} điểm"
+#: classification lowered by a zero leaf, by a discipline; eligibility by the official rating
+REASON_ZERO_LEAF = "Tiêu chí 0 điểm: {leaves} – không xếp loại {lost} ({source})"
+REASON_ZERO_LEAF_UNNAMED = "một tiêu chí"
+REASON_DISCIPLINE_CAP = "Xếp loại hạ từ {before} xuống {after} do kỷ luật {what} ({source})"
+REASON_OFFICIAL = "Xét khen thưởng theo xếp loại năm nay của cấp có thẩm quyền: {official}"
+#: a proposal, and why a unit ranked above a proposed one has none
+REASON_PROPOSED = "Đề nghị {form}: {basis}"
+REASON_QUOTA = "hết chỉ tiêu {forms}"
+REASON_NOT_PROPOSED = "không đề nghị {forms}: {why}"
+WHY_CLASS = "{what} {shown}, chưa đạt {minimum}"
+WHY_CLASS_OFFICIAL, WHY_CLASS_SCORE, WHY_CLASS_NONE = "xếp loại năm nay", "xếp loại", "chưa có"
+WHY_DISCIPLINE = "bị kỷ luật {what}"
+WHY_LAST_YEAR = ("năm trước xếp loại {last} (quy định của khối yêu cầu năm trước "
+                 "{required})")
+#: the basis of a proposal: its parts
+BASIS_OFFICIAL = "xếp loại năm nay {official}"
+BASIS_TITLE = "danh hiệu năm trước: {title}"
 #: ``<stem>_ketqua.xlsx``: the scored workbook's name beside the input
 OUTPUT_SUFFIX = "_ketqua"
 
