@@ -185,5 +185,10 @@ def test_a_v2_workbook_gives_the_specs_answers(tmp_path):
     assert any("xếp loại năm nay Hoàn thành tốt nhiệm vụ, chưa đạt" in x
                for x in u[DAI]["reasons"])
     assert any("do kỷ luật Khiển trách" in x for x in u[LD]["reasons"])
-    # ranked below the last proposal: no reason owed, but VH's review is not hidden either
-    assert not any("xem xét" in x for x in u[VH]["reasons"])
+    # ranked below the last proposal: the reason is in the JSON, not a note of "Kết quả"
+    review = ("không đề nghị Cờ thi đua của Chính phủ, Cờ thi đua của UBND tỉnh, Bằng khen của "
+              "Chủ tịch UBND tỉnh: đang xem xét kỷ luật, thanh tra (Nghị định 152/2025/NĐ-CP, "
+              "Điều 4 khoản 4)")
+    assert review in u[VH]["reasons"] and review not in u[VH]["notes"]
+    # ranked above Nội vụ (proposed): the reason is a note too
+    assert all(x in u[DAI]["notes"] for x in u[DAI]["reasons"])

@@ -81,8 +81,8 @@ def test_tie_at_quota_edge_goes_to_vote_and_stops_the_form():
     for name in "BC":
         assert u[name].notes == [tie_note(["Cờ", "Bằng khen"])]
         assert u[name].notes[0] == "Đồng hạng – Hội nghị bình xét, bỏ phiếu (Cờ; Bằng khen)"
-    # D is ranked below the tied group: no reason is owed to it; nobody below A is proposed
-    assert u["D"].reasons == []
+    # D is ranked below every proposal: its reason is in the JSON only, not a note
+    assert u["D"].reasons == ["hết chỉ tiêu Cờ, Bằng khen"] and u["D"].notes == []
     assert u["D"].award is None  # seats are not passed to lower-ranked units
 
 

@@ -160,6 +160,10 @@ def test_v2_caps_zero_rule_review_and_reasons(bloc):
             tied = any(u.name in t.units for t in r.tie_groups)
             explained = any(x.startswith(("không đề nghị", "hết chỉ tiêu")) for x in u.reasons)
             assert tied or explained, (u.name, u.reasons)
+    # the JSON says why every unit without a proposal has none (when any form has seats)
+    if any(f.quota(len(bloc.units)) > 0 for f in bloc.rules.forms):
+        for u in r.units:
+            assert u.award is not None or u.reasons, u.name
 
 
 @SETTINGS

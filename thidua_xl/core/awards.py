@@ -247,28 +247,34 @@ def allocate_awards(
         forms_tied = tied_forms.get(r.key)
         if forms_tied:
             r.notes = [x for x in r.notes if x != RANK_TIE_NOTE]
-            _add_note(r, tie_note(forms_tied))
+            r.add_reason(tie_note(forms_tied))
     _explain_missing(ranked, proposals, missed, [f.name for f in forms])
     return proposals, tie_groups
 
 
 def _explain_missing(ranked: Sequence[UnitResult], proposals: Sequence[Proposal],
                      missed: Mapping[str, Mapping[str, str]], form_order: list[str]) -> None:
-    """A reason for every unit ranked above a proposed unit that got no proposal."""
+    """Why each unit without a proposal got none: a note too ("Kết quả") for every unit
+    ranked above a proposed unit (domain.md), in the JSON ``reasons`` only for the others."""
     lowest = max((p.rank for p in proposals if p.rank is not None), default=None)
-    if lowest is None:
-        return
     for r in ranked:
-        if r.award is not None or r.rank is None or r.rank >= lowest:
+        if r.award is not None or r.rank is None:
             continue
+        shown = lowest is not None and r.rank < lowest
         why = missed.get(r.key, {})
+        texts: list[str] = []
         quota = [f for f in form_order if why.get(f) == _QUOTA]
         if quota:
-            r.add_reason(REASON_QUOTA.format(forms=", ".join(quota)))
+            texts.append(REASON_QUOTA.format(forms=", ".join(quota)))
         by_reason: dict[str, list[str]] = {}
         for f in form_order:
             text = why.get(f)
             if text and text not in (_QUOTA, _TIED):
                 by_reason.setdefault(text, []).append(f)
-        for text, names in by_reason.items():
-            r.add_reason(REASON_NOT_PROPOSED.format(forms=", ".join(names), why=text))
+        texts += [REASON_NOT_PROPOSED.format(forms=", ".join(names), why=text)
+                  for text, names in by_reason.items()]
+        for text in texts:
+            if shown:
+                r.add_reason(text)
+            elif text not in r.reasons:
+                r.reasons.append(text)
