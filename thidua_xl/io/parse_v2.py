@@ -2,36 +2,34 @@
 
 - "Đơn vị": Tỷ lệ nữ (%), Xếp loại năm nay, Đang xem xét kỷ luật/thanh tra, Danh hiệu năm
   trước (:func:`unit_v2_columns`);
-- "Chấm điểm": a unit's own "Chỉ tiêu" sub-column on Định lượng rows (:func:`own_target`);
-- "Quy định": "Tiêu chí 0 điểm hạ xếp loại" (:func:`zero_forbids`).
+- "Chấm điểm": a unit's own "Chỉ tiêu" sub-column on Định lượng rows (:func:`own_target`).
 
-Called by :mod:`thidua_xl.io.parser` (which owns the sheets' layout); every problem is a
-finding naming its cell.
+Called by :mod:`thidua_xl.io.parser` and :mod:`thidua_xl.io.parse_scores` (which own the
+sheets' layout); every problem is a finding naming its cell. ("Tiêu chí 0 điểm hạ xếp loại"
+is read with the rest of "Quy định", in :mod:`thidua_xl.io.parse_rules`.)
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Protocol
 
-from ..core.classify import parse_classification as _core_classification
 from ..core.findings import Report
-from ..core.models import Bloc, Classification, Criterion, RawCell, Unit
+from ..core.models import Bloc, Criterion, RawCell, Unit
 from ..core.scoring import shown_value
-from ..core.text import clean, fold
-from ..core.values import is_blank, parse_number, parse_yes_no
-from ..core.vocab import SUB_TARGET, WOMEN_RATIO, ZERO_RULE_NONE_WORDS
+from ..core.text import clean
+from ..core.values import parse_number, parse_yes_no
+from ..core.vocab import SUB_TARGET, WOMEN_RATIO
+from .parse_rules import parse_classification
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .parser import _Group, _Sheet
-
-
-def parse_classification(raw: Any) -> Classification | None | str:
-    """Full phrase or abbreviation → Classification; blank → None; anything else "bad"."""
-    if is_blank(raw):
-        return None
-    return _core_classification(str(raw).replace(".", "")) or "bad"
+from .sheet_index import _Sheet
 
 
-def unit_v2_columns(sh: "_Sheet", r: int, cols: dict[str, int], unit: Unit,
+class _Group(Protocol):  # pragma: no cover - a typing aid (parse_scores._Group)
+    name: str
+    key: str
+    columns: dict[str, int]
+
+
+def unit_v2_columns(sh: _Sheet, r: int, cols: dict[str, int], unit: Unit,
                      report: Report) -> None:
     """Tỷ lệ nữ, Xếp loại năm nay, Đang xem xét kỷ luật/thanh tra, Danh hiệu năm trước."""
     name = unit.name
@@ -71,7 +69,7 @@ def unit_v2_columns(sh: "_Sheet", r: int, cols: dict[str, int], unit: Unit,
         unit.last_title = clean(sh.get(r, cols["last_title"]))
 
 
-def own_target(sh: "_Sheet", r: int, g: "_Group", crit: Criterion, bloc: Bloc,
+def own_target(sh: _Sheet, r: int, g: _Group, crit: Criterion, bloc: Bloc,
                 report: Report) -> None:
     """A unit's own target on a Định lượng row (its "Chỉ tiêu" sub-column)."""
     c = g.columns[SUB_TARGET]
@@ -96,19 +94,3 @@ def own_target(sh: "_Sheet", r: int, g: "_Group", crit: Criterion, bloc: Bloc,
         report.emit("target-missing", variant="own", name=g.name, code_=crit.code,
                     shown=shown_value(p.value), ref=ref)
     own[crit.path] = RawCell(value=None, ref=ref, source=SUB_TARGET)  # reported here
-
-
-def zero_forbids(raw: Any, ref: str, report: Report) -> frozenset | None:
-    """"HTXS; HTT" → the classes a zero leaf forbids; "Không" → none; else an error."""
-    if fold(raw) in {fold(w) for w in ZERO_RULE_NONE_WORDS}:
-        return frozenset()
-    out: set[Classification] = set()
-    for item in str(raw).replace("\n", ";").replace(",", ";").split(";"):
-        if not clean(item):
-            continue
-        c = parse_classification(item)
-        if not isinstance(c, Classification):
-            report.emit("bad-rule", variant="zero-rule", item=clean(item), ref=ref)
-            return None
-        out.add(c)
-    return frozenset(out)
