@@ -56,7 +56,7 @@ def write_bloc(
     """Write a bloc workbook and return its path.
 
     - ``units``: names, or dicts with keys of the "Đơn vị" sheet (name, last_year,
-      discipline, women, rotation).
+      discipline, women, women_ratio, official, review, last_title, rotation).
     - ``info``: Thông tin rows, e.g. {"Tên khối thi đua": "Khối X", "Năm thi đua": 2024,
       "Khối trưởng": "Sở A"}; None = no sheet.
     - ``rules``: Quy định key/value rows; ``forms``: rows of its forms table (dicts with the
@@ -82,10 +82,11 @@ def write_bloc(
     if units_sheet:
         ws = wb.create_sheet(sheet_names.get("Đơn vị", "Đơn vị"))
         cols = ["STT", "Tên đơn vị"]
-        extra = [k for k in ("last_year", "discipline", "women", "rotation")
-                 if any(k in u for u in unit_dicts)]
         head = {"last_year": "Xếp loại năm trước", "discipline": "Kỷ luật",
-                "women": "Tập thể nữ", "rotation": "Thứ tự luân phiên"}
+                "women": "Tập thể nữ", "women_ratio": "Tỷ lệ nữ (%)",
+                "official": "Xếp loại năm nay", "review": "Đang xem xét kỷ luật, thanh tra",
+                "last_title": "Danh hiệu năm trước", "rotation": "Thứ tự luân phiên"}
+        extra = [k for k in head if any(k in u for u in unit_dicts)]
         ws.append(cols + [labels.get(head[k], head[k]) for k in extra]
                   + (["Ghi chú"] if extra_columns else []))
         for i, u in enumerate(unit_dicts, 1):

@@ -95,7 +95,8 @@ def test_every_discipline_word_gives_one_verdict_on_every_path(tmp_path, word):
 def test_discipline_words_cap_as_documented():
     assert TD_XEPLOAI(98, 100, "Phê bình").startswith(ERROR_PREFIX)
     assert TD_XEPLOAI(98, 100, "Khiển trách") == "Hoàn thành tốt nhiệm vụ"
-    assert TD_XEPLOAI(98, 100, "Cách chức") == "Hoàn thành nhiệm vụ"
+    assert TD_XEPLOAI(98, 100, "Cảnh cáo") == "Hoàn thành nhiệm vụ"
+    assert TD_XEPLOAI(98, 100, "Cách chức") == "Không hoàn thành nhiệm vụ"  # v2: three levels
     assert TD_XEPLOAI(98, 100, "Không") == "Hoàn thành xuất sắc nhiệm vụ"
 
 

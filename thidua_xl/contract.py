@@ -40,9 +40,17 @@ class UnitJSON(_Strict):
     percent: Optional[float]
     rank: Optional[int] = Field(ge=1)
     tie: bool
+    #: the class by score ("Xếp loại theo điểm")
     classification: Optional[ClassificationText]
+    #: the official rating of this year ("Xếp loại năm nay"), used for award eligibility
+    official_classification: Optional[ClassificationText]
+    #: last year's classification as read ("Xếp loại năm trước")
+    last_year: Optional[ClassificationText]
     award: Optional[str]
     notes: list[str]
+    #: Vietnamese sentences: which tie-break key decided the rank, why the class is capped,
+    #: the proposal's basis or why there is none
+    reasons: list[str]
     sections: dict[str, float]
     bonus: float
     penalty: float

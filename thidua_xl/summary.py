@@ -1,7 +1,8 @@
 """The province's view of a batch: ``OUTDIR/tong-hop.xlsx`` and the cross-bloc checks.
 
 - :func:`cross_checks` is pure (no I/O): findings that only show when the blocs are seen
-  together (Government flag proposals above 20% of provincial flag proposals, a unit in
+  together (Government flag proposals above 20% of the leading units — every Cờ tỉnh or Cờ CP
+  proposal —, a unit in
   two blocs, two workbooks of the same bloc and year, mixed years).
 - :func:`build_summary` makes the workbook (openpyxl), :func:`write_summary` saves it
   atomically. Sheets: "Tổng hợp khối", "Đề nghị", "Thống kê", "Kiểm tra chéo".
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .core.findings import Finding, Report, Severity
-from .core.models import FORM_GOV_FLAG, FORM_MERIT, FORM_PROV_FLAG
+from .core.models import FORM_GOV_FLAG, FORM_MERIT, FORM_PROV_FLAG, current_form_name
 from .core.text import clean, fold, unit_key
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,21 +26,17 @@ SHEET_BLOCS = "Tổng hợp khối"
 SHEET_PROPOSALS = "Đề nghị"
 SHEET_STATS = "Thống kê"
 SHEET_CROSS = "Kiểm tra chéo"
-#: older texts name the Government's flag "của Thủ tướng Chính phủ"
-_GOV_ALIASES = {fold(FORM_GOV_FLAG), fold("Cờ thi đua của Thủ tướng Chính phủ")}
-_PROV_ALIASES = {fold(FORM_PROV_FLAG), fold("Cờ thi đua của Ủy ban nhân dân tỉnh"),
-                 fold("Cờ thi đua của UBND tỉnh")}
 GOV_FLAG_RATIO = 0.20
 
 STATUS_LABELS = {"ok": "Hợp lệ", "errors": "Có lỗi", "unreadable": "Không đọc được"}
 
 
 def _is_gov(form: str) -> bool:
-    return fold(form) in _GOV_ALIASES
+    return current_form_name(form) == FORM_GOV_FLAG
 
 
 def _is_prov(form: str) -> bool:
-    return fold(form) in _PROV_ALIASES
+    return current_form_name(form) == FORM_PROV_FLAG
 
 
 def _name(r: "BlocResult") -> str:
@@ -118,7 +115,8 @@ def cross_checks(results: list["BlocResult"]) -> list[Finding]:
         shown = sorted({r.province for r in usable if r.province})
         out.emit("mixed-provinces", provinces=", ".join(shown))
 
-    # -- Government flag proposals above 20% of provincial flag proposals -------------
+    # -- Government flag proposals above 20% of the leading units ----------------------
+    # leading units: every proposal for Cờ thi đua của UBND tỉnh or của Chính phủ
     # a province-wide rule: counted per (province, year), never across provinces or years
     groups: dict[tuple[str, int | None], list[_Rec]] = defaultdict(list)
     for r in usable:
@@ -126,7 +124,8 @@ def cross_checks(results: list["BlocResult"]) -> list[Finding]:
     for (_, year), recs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0)):
         gov = [(r, unit) for r in recs for unit, form in r.props if _is_gov(form)]
         prov = [(r, unit) for r in recs for unit, form in r.props if _is_prov(form)]
-        limit = int(len(prov) * GOV_FLAG_RATIO + 1e-9)
+        leading = len(prov) + len(gov)
+        limit = int(leading * GOV_FLAG_RATIO + 1e-9)
         if len(gov) <= limit:
             continue
         where = next((r.province for r in recs if r.province), "") or "toàn tỉnh"
@@ -134,7 +133,7 @@ def cross_checks(results: list["BlocResult"]) -> list[Finding]:
         who = "; ".join(f"{unit} ({r.bloc or r.name})" for r, unit in gov)
         out.emit("gov-flag-over-20-percent",
                  where=where.capitalize() if where == "toàn tỉnh" else where, when=when,
-                 n_gov=len(gov), n_prov=len(prov), gov_flag=FORM_GOV_FLAG,
+                 n_gov=len(gov), n_prov=len(prov), leading=leading, gov_flag=FORM_GOV_FLAG,
                  prov_flag=FORM_PROV_FLAG, limit=limit, who=who)
     return out.findings
 

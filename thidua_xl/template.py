@@ -23,6 +23,7 @@ from .core.vocab import (
     SCORE_COLUMNS,
     SCORE_SUBCOLUMNS,
     TIEBREAK_PENALTY,
+    UNIT_COLUMNS,
 )
 from .errors import UsageError
 from .io.atomic import save_workbook
@@ -239,7 +240,8 @@ def build_template(units: list[str] | None = None,
     # ---------------------------------------------------------------- Đơn vị
     ws = wb.create_sheet("Đơn vị")
     heads = ["STT", "Tên đơn vị", "Xếp loại năm trước", "Kỷ luật", "Tập thể nữ",
-             "Thứ tự luân phiên", "Ghi chú"]
+             "Thứ tự luân phiên", UNIT_COLUMNS["women_ratio"][0], UNIT_COLUMNS["official"][0],
+             UNIT_COLUMNS["review"][0], UNIT_COLUMNS["last_title"][0], "Ghi chú"]
     for j, h in enumerate(heads, 1):
         put(ws, 1, j, h, f_head, fill_head, center)
     for i in range(UNIT_ROWS):
@@ -248,7 +250,7 @@ def build_template(units: list[str] | None = None,
         put(ws, r, 1, i + 1 if name else None, align=center)
         put(ws, r, 2, name, align=left_wrap)
         for j in range(3, len(heads) + 1):
-            put(ws, r, j, None, align=center if j < 7 else left_wrap)
+            put(ws, r, j, None, align=center if j < 10 else left_wrap)
     last = UNIT_ROWS + 1
     dv = dv_list(CLASS_CHOICES, "Xếp loại không hợp lệ",
                  "Chọn HTXS, HTT, HT, KHT hoặc ghi đầy đủ cụm từ xếp loại.")
@@ -259,7 +261,17 @@ def build_template(units: list[str] | None = None,
     validate(ws, f"E2:E{last}", dv_list(YES_NO, "Tập thể nữ", "Chọn Có hoặc Không."))
     validate(ws, f"F2:F{last}", dv_whole(1, "Thứ tự luân phiên",
                                          "Thứ tự luân phiên là số nguyên từ 1 trở lên."))
-    for col, w in zip("ABCDEFG", (6, 44, 20, 16, 12, 12, 24)):
+    # v2: Tỷ lệ nữ (%), Xếp loại năm nay, Đang xem xét kỷ luật/thanh tra, Danh hiệu năm trước
+    validate(ws, f"G2:G{last}", DataValidation(
+        type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True,
+        showErrorMessage=True, errorTitle="Tỷ lệ nữ",
+        error="Tỷ lệ nữ là phần trăm từ 0 đến 100 (từ 70 là tập thể nữ)."))
+    validate(ws, f"H2:H{last}", dv_list(
+        CLASS_CHOICES, "Xếp loại năm nay không hợp lệ",
+        "Chọn HTXS, HTT, HT, KHT (xếp loại của cấp có thẩm quyền) hoặc để trống."))
+    validate(ws, f"I2:I{last}", dv_list(YES_NO, "Đang xem xét kỷ luật, thanh tra",
+                                        "Chọn Có hoặc Không."))
+    for col, w in zip("ABCDEFGHIJK", (6, 44, 20, 16, 12, 12, 12, 20, 20, 30, 24)):
         ws.column_dimensions[col].width = w
     ws.freeze_panes = "C2"
 
@@ -364,7 +376,8 @@ def build_template(units: list[str] | None = None,
     rules = [(RULE_LABELS[k][0], int(DEFAULT_THRESHOLDS[k]))
              for k in ("htxs_percent", "htt_percent", "ht_percent")]
     rules += [(RULE_LABELS["tiebreak"][0], "; ".join([TIEBREAK_PENALTY, *sections])),
-              (RULE_LABELS["succession"][0], "Xếp hạng")]
+              (RULE_LABELS["succession"][0], "Xếp hạng"),
+              (RULE_LABELS["zero_forbids"][0], "HTXS; HTT")]
     for i, (k, v) in enumerate(rules, 1):
         put(ws, i, 1, k, f_bold, align=left_wrap)
         put(ws, i, 2, v, align=left_wrap)
@@ -372,8 +385,8 @@ def build_template(units: list[str] | None = None,
                         allow_blank=True, showErrorMessage=True, errorTitle="Ngưỡng",
                         error="Ngưỡng là tỷ lệ phần trăm từ 0 đến 100.")
     validate(ws, "B1:B3", dv)
-    dv = dv_list(("Xếp hạng", "Luân phiên"), "Suy tôn Khối trưởng",
-                 "Chọn Xếp hạng hoặc Luân phiên.")
+    dv = dv_list(("Xếp hạng", "Luân phiên", "Khối phó kế nhiệm"), "Suy tôn Khối trưởng",
+                 "Chọn Xếp hạng, Luân phiên hoặc Khối phó kế nhiệm.")
     validate(ws, "B5", dv)
     from .core.models import default_forms
 
@@ -410,7 +423,10 @@ def build_template(units: list[str] | None = None,
         ("1. Sheet \"Thông tin\": ghi tên khối, năm thi đua, tỉnh, Khối trưởng và Khối phó "
          "năm nay.", f_body),
         ("2. Sheet \"Đơn vị\": mỗi dòng một đơn vị. Xếp loại năm trước chọn HTXS, HTT, HT, KHT; "
-         "Kỷ luật để trống hoặc \"Không\" nếu không có; Tập thể nữ chọn Có/Không.", f_body),
+         "Kỷ luật để trống hoặc \"Không\" nếu không có; Tập thể nữ chọn Có/Không (hoặc ghi "
+         "Tỷ lệ nữ: từ 70% là tập thể nữ); Xếp loại năm nay (nếu có) là xếp loại của cấp có "
+         "thẩm quyền, dùng để xét khen thưởng; đơn vị đang xem xét kỷ luật, thanh tra không "
+         "được đề nghị khen thưởng.", f_body),
         ("3. Sheet \"Chấm điểm\": mỗi đơn vị có ba cột Tự chấm, Khối chấm, Thống nhất. "
          "Điểm dùng để xếp hạng là cột Thống nhất, nếu trống thì Khối chấm, rồi Tự chấm.", f_body),
         ("   Mã tiêu chí: I, II, III là mục lớn; 1, 2 là tiêu chí; 1.1, 1.2 là tiêu chí con; "
@@ -420,8 +436,10 @@ def build_template(units: list[str] | None = None,
          "Chấm thẳng (nhập số lần, nhân Điểm mỗi lần), Điểm thưởng, Điểm trừ.", f_body),
         ("   Ô màu xám là tiêu chí mẹ: không nhập điểm. Điểm tối đa của tiêu chí mẹ bằng tổng "
          "điểm các tiêu chí con.", f_body),
-        ("4. Sheet \"Quy định\": ngưỡng xếp loại, thứ tự phân định đồng hạng, cách suy tôn "
-         "Khối trưởng và các hình thức khen thưởng. Số lượng tối đa 0 là không đề nghị.", f_body),
+        ("4. Sheet \"Quy định\": ngưỡng xếp loại (mặc định, theo QĐ 2579/QĐ-UBND tỉnh Cần "
+         "Thơ), thứ tự phân định đồng hạng, cách suy tôn Khối trưởng, các xếp loại mà đơn vị "
+         "có tiêu chí 0 điểm không được xếp, và các hình thức khen thưởng. Số lượng tối đa 0 "
+         "là không đề nghị.", f_body),
         ("5. Kiểm tra sổ: thidua-xl check <tệp>; tính điểm và lập danh sách đề nghị: "
          "thidua-xl score <tệp> (hoặc các nút trên tab \"Thi đua\" trong Excel).", f_body),
         ("6. Gộp phiếu tự chấm của các đơn vị: thidua-xl merge <sổ khối> <phiếu 1> <phiếu 2> ...",

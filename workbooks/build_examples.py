@@ -46,6 +46,10 @@ ABBR = {"HTXS": HTXS, "HTT": HTT, "HT": HT, "KHT": KHT}
 GOV = "Cờ thi đua của Chính phủ"
 PROV = "Cờ thi đua của UBND tỉnh"
 MERIT = "Bằng khen của Chủ tịch UBND tỉnh"
+#: older wordings a covenant may still use (domain.md v2: read, and written in the current one)
+GOV_OLD = "Cờ thi đua của Thủ tướng Chính phủ"
+MERIT_OLD = "Bằng khen của UBND tỉnh"
+CURRENT_NAME = {GOV_OLD: GOV, MERIT_OLD: MERIT}
 
 ROMAN = {"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"}
 
@@ -75,6 +79,8 @@ class UnitSpec:
     discipline: str | None = None
     women: str | None = None
     rotation: int | None = None
+    #: "Danh hiệu năm trước" (v2; a basis shown with a proposal, never a condition)
+    title: str | None = None
     #: points the unit lost on its "Chấm điểm" leaves (a multiple of 0.25), spread over them
     loss: float = 0.0
     #: values of typed leaves (Định tính / Định lượng / Chấm thẳng / thưởng / trừ) by key
@@ -224,9 +230,10 @@ def classify(ex: Example, u: UnitSpec, total: float, zero: bool) -> str:
     hx, ht_, h = ex.thresholds
     for th in ex.thresholds:  # keep clear of the thresholds (no rounding question)
         assert abs(pct - th) > 0.05, (u.name, pct)
+    # v2 (default QĐ 2579/QĐ-UBND Cần Thơ): a scored leaf at 0 bars HTXS and HTT
     if pct >= hx and not zero:
         c = HTXS
-    elif pct >= ht_:
+    elif pct >= ht_ and not zero:
         c = HTT
     elif pct >= h:
         c = HT
@@ -234,7 +241,7 @@ def classify(ex: Example, u: UnitSpec, total: float, zero: bool) -> str:
         c = KHT
     d = (u.discipline or "").strip()
     if d and d != "Không":
-        cap = HTT if d == "Khiển trách" else HT
+        cap = {"Khiển trách": HTT, "Cảnh cáo": HT}.get(d, KHT)
         if CLASS_LEVEL[c] > CLASS_LEVEL[cap]:
             c = cap
     return c
@@ -271,7 +278,7 @@ def evaluate(ex: Example) -> dict:
                 continue
             if f.last_year_htxs and ABBR.get(u.last_year, u.last_year) != HTXS:
                 continue
-            awards[n] = f.name
+            awards[n] = CURRENT_NAME.get(f.name, f.name)
             quota -= 1
     if ex.succession == "Luân phiên":
         rot = sorted(ex.units, key=lambda u: u.rotation)
@@ -458,6 +465,9 @@ def _sheet_units(ws, ex: Example) -> None:
         ws.cell(row=1, column=1).font = _font(13, bold=True)
         r0 = 3
     heads = ["STT", "Tên đơn vị", "Xếp loại năm trước", "Kỷ luật", "Tập thể nữ"]
+    titles = any(u.title for u in ex.units)
+    if titles:
+        heads.append("Danh hiệu năm trước")
     if ex.succession == "Luân phiên":
         heads.append("Thứ tự luân phiên")
     heads.append("Ghi chú")
@@ -473,6 +483,8 @@ def _sheet_units(ws, ex: Example) -> None:
             note = "Khối phó năm " + str(ex.year) if "Khối" in ex.deputy_label \
                 else "Cụm phó năm " + str(ex.year)
         vals = [i, u.name, u.last_year, u.discipline, u.women]
+        if titles:
+            vals.append(u.title)
         if ex.succession == "Luân phiên":
             vals.append(u.rotation)
         vals.append(note or None)
@@ -480,7 +492,8 @@ def _sheet_units(ws, ex: Example) -> None:
             c = ws.cell(row=r0 + i, column=j, value=v)
             c.font, c.border = _font(12), BOX
             c.alignment = LEFT if j in (2, len(vals)) else CENTER
-    widths = [6, 46, 18, 14, 11] + ([12] if ex.succession == "Luân phiên" else []) + [24]
+    widths = ([6, 46, 18, 14, 11] + ([30] if titles else [])
+              + ([12] if ex.succession == "Luân phiên" else []) + [24])
     for j, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(j)].width = w
     ws.freeze_panes = ws.cell(row=r0 + 1, column=1)
@@ -885,8 +898,9 @@ def ex000() -> Example:
     #   rank 1 Sở NN&PTNT 98.75 HTXS                  → Cờ Chính phủ (first eligible)
     #   rank 2 Liên minh HTX 98.22 HTXS               → Cờ UBND tỉnh (rank 1 already proposed)
     #   rank 3 Sở Công thương 97.67 HTXS, last HTXS   → Bằng khen (seat 1 of 2)
-    #   rank 4 Sở Xây dựng 97.12 HTXS, last year HTT  → no Bằng khen (needs 2 years HTXS)
-    #   rank 5 Sở TT&TT 96.50, "Không đạt" on II.5    → a scored leaf at 0: HTT, not eligible
+    #   rank 4 Sở Xây dựng 97.12 HTXS, last year HTT  → no Bằng khen (this bloc's "Quy định"
+    #                                                    asks 2 years of HTXS: not a v2 default)
+    #   rank 5 Sở TT&TT 96.50, "Không đạt" on II.5    → a scored leaf at 0: HT, not eligible
     #   rank 6 Sở GTVT 95.94, leader reprimanded      → Khiển trách caps at HTT; disciplined
     #   ranks 7–9: Sở TN&MT 94.45, Ban QL các KCN 92.25, Ban QLDA 90.77 (< 95 %) → HTT
     #   so the second Bằng khen seat stays empty and Sở Công thương is the only one.
@@ -894,7 +908,8 @@ def ex000() -> Example:
     # so the order wraps to Sở Xây dựng (1st) as head; deputy the 2nd, Sở Giao thông vận tải.
     units = [
         UnitSpec("Sở Công thương", "HTXS", "Không", "Không", 8, aim=97.6,
-                 values={"tthc": 98.6, "thuong_sang_kien": 1}),
+                 values={"tthc": 98.6, "thuong_sang_kien": 1},
+                 title="Tập thể lao động xuất sắc"),
         UnitSpec("Sở Xây dựng", "HTT", "Không", "Không", 1, aim=97.05,
                  values={"tthc": 97.8}),
         UnitSpec("Sở Giao thông vận tải", "HTXS", "Khiển trách", "Không", 2, aim=95.8,
@@ -905,7 +920,8 @@ def ex000() -> Example:
         UnitSpec("Sở Tài nguyên và Môi trường", "HTXS", "Không", "Không", 4, aim=94.3,
                  values={"chi_tieu": 97.5, "tru_cham": 0.5}),
         UnitSpec("Sở Nông nghiệp và Phát triển nông thôn", "HTXS", "Không", "Không", 5,
-                 aim=98.75, values={"thuong_sang_kien": 2}),
+                 aim=98.75, values={"thuong_sang_kien": 2},
+                 title="Tập thể lao động xuất sắc"),
         UnitSpec("Ban Quản lý các khu công nghiệp", "HTT", "Không", "Không", 6, aim=92.15,
                  values={"hoat_dong": 4}),
         UnitSpec("Ban Quản lý dự án đầu tư xây dựng", "HTT", "Không", "Không", 7, aim=90.6,
@@ -921,7 +937,9 @@ def ex000() -> Example:
         layout=Layout(subcols=("Tự chấm", "Khối chấm", "Thống nhất"), negative_penalty=True,
                       units_title=True),
         succession="Luân phiên",
-        forms=[FormRule(GOV, 1), FormRule(PROV, 1), FormRule(MERIT, 2, last_year_htxs=True)],
+        # the 2021 covenant names the forms in the wording of the time
+        forms=[FormRule(GOV_OLD, 1), FormRule(PROV, 1),
+               FormRule(MERIT_OLD, 2, last_year_htxs=True)],
         issuer="KHỐI THI ĐUA CƠ QUAN THAM MƯU QLNN VỀ KINH TẾ",
     )
 
@@ -1027,7 +1045,7 @@ def ex003() -> Example:
     #          the "dẫn đầu" criterion I.1.2 gives it the full 6 points, others ≤ 3)
     #   rank 4 Sở NN&PTNT 193.41 HTXS, last year HTT   → no Bằng khen
     #   rank 5 Sở Xây dựng 192.64 HTXS, last HTXS      → Bằng khen
-    #   rank 6 Sở KH&CN 192.00 but 0 on II.5 (no tin, bài) → HTT
+    #   rank 6 Sở KH&CN 192.00 but 0 on II.5 (no tin, bài) → HT (zero rule)
     #   ranks 7–9: Sở TN&MT 188.41, Sở GTVT 186.34, Sở TT&TT 184.84 (< 190) → HTT
     # Xếp hạng: head = Sở Công Thương (rank 1, not this year's head), deputy = Ban QL các
     # Khu công nghiệp tỉnh (rank 2).

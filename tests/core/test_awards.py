@@ -2,7 +2,7 @@
 "Cần xác minh" notes."""
 from __future__ import annotations
 
-from thidua_xl.core.awards import TIE_GROUP_NOTE, VERIFY_PREFIX, WOMEN_NOTE
+from thidua_xl.core.awards import TIE_GROUP_NOTE, VERIFY_PREFIX, WOMEN_NOTE, tie_note
 from thidua_xl.core.engine import evaluate
 from thidua_xl.core.models import (FORM_GOV_FLAG, FORM_MERIT, FORM_PROV_FLAG, Classification as C,
                                    Discipline as D, Rules)
@@ -77,7 +77,12 @@ def test_tie_at_quota_edge_goes_to_vote_and_stops_the_form():
     assert [(t.form, t.units, t.seats, t.note) for t in r.tie_groups] == [
         ("Cờ", ["B", "C"], 1, TIE_GROUP_NOTE), ("Bằng khen", ["B", "C"], 1, TIE_GROUP_NOTE)]
     u = {x.name: x for x in r.units}
-    assert TIE_GROUP_NOTE in u["B"].notes and TIE_GROUP_NOTE in u["C"].notes
+    # one note naming both forms, in place of the ranking's plain "Đồng hạng"
+    for name in "BC":
+        assert u[name].notes == [tie_note(["Cờ", "Bằng khen"])]
+        assert u[name].notes[0] == "Đồng hạng – Hội nghị bình xét, bỏ phiếu (Cờ; Bằng khen)"
+    # D is ranked below every proposal: its reason is in the JSON only, not a note
+    assert u["D"].reasons == ["hết chỉ tiêu Cờ, Bằng khen"] and u["D"].notes == []
     assert u["D"].award is None  # seats are not passed to lower-ranked units
 
 
@@ -123,9 +128,29 @@ def test_without_women_data_tie_goes_to_vote():
     assert awarded(r) == [] and r.tie_groups[0].units == ["A", "B"]
 
 
+#: a bloc whose covenant still asks two years of HTXS for the Bằng khen (v2: not a default)
+LAST_YEAR_RULES = Rules(forms=forms((FORM_GOV_FLAG, 1), (FORM_PROV_FLAG, 1),
+                                    (FORM_MERIT, 2, None, None, True, True)))
+
+
+def test_last_year_htxs_is_not_required_by_default():
+    totals, units = nine_units(**{"Sở C": {"last_year": C.HTT}})
+    r = evaluate(totals_bloc(totals, units=units, **ALL))
+    assert (FORM_MERIT, "Sở C") in awarded(r)
+    r = evaluate(totals_bloc(totals, units=units, rules=LAST_YEAR_RULES, **ALL))
+    assert awarded(r)[2:] == [(FORM_MERIT, "Sở D"), (FORM_MERIT, "Sở E")]
+    c = {u.name: u for u in r.units}["Sở C"]
+    assert c.award is None
+    assert ("không đề nghị Bằng khen của Chủ tịch UBND tỉnh: năm trước xếp loại Hoàn thành "
+            "tốt nhiệm vụ (quy định của khối yêu cầu năm trước Hoàn thành xuất sắc nhiệm vụ)"
+            ) in c.reasons
+    assert "hết chỉ tiêu Cờ thi đua của Chính phủ, Cờ thi đua của UBND tỉnh" in c.reasons
+
+
 def test_verify_notes_when_data_is_lacking():
     totals, units = nine_units()
-    r = evaluate(totals_bloc(totals, units=[unit(u.name) for u in units]))  # no columns at all
+    r = evaluate(totals_bloc(totals, units=[unit(u.name) for u in units],
+                             rules=LAST_YEAR_RULES))  # no columns at all
     assert awarded(r) == [(FORM_GOV_FLAG, "Sở A"), (FORM_PROV_FLAG, "Sở B"),
                           (FORM_MERIT, "Sở C"), (FORM_MERIT, "Sở D")]
     for p in r.proposals:
@@ -138,7 +163,8 @@ def test_verify_notes_when_data_is_lacking():
 
 def test_verify_only_the_missing_column():
     totals, units = nine_units()
-    r = evaluate(totals_bloc(totals, units=units, has_discipline=True, has_last_year=False))
+    r = evaluate(totals_bloc(totals, units=units, has_discipline=True, has_last_year=False,
+                             rules=LAST_YEAR_RULES))
     assert all(not any("kỷ luật" in n for n in p.notes) for p in r.proposals)
     assert any("năm trước" in n for n in r.proposals[2].notes)
     assert r.proposals[0].notes == []
@@ -160,7 +186,7 @@ def test_quota_percent_of_units():
 
 def test_blank_last_year_cell_is_verified_not_excluded():
     totals, units = nine_units(**{"Sở C": {"last_year": None}})
-    r = evaluate(totals_bloc(totals, units=units, **ALL))
+    r = evaluate(totals_bloc(totals, units=units, rules=LAST_YEAR_RULES, **ALL))
     merit = [p for p in r.proposals if p.form == FORM_MERIT]
     assert [p.unit for p in merit] == ["Sở C", "Sở D"]
     assert merit[0].notes and merit[0].notes[0].startswith(VERIFY_PREFIX)

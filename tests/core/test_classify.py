@@ -17,10 +17,27 @@ def test_default_thresholds(percent, expected):
     assert classify(percent, False, D.NONE, Rules()) is expected
 
 
-def test_htxs_needs_no_zero_leaf():
-    assert classify(99, True, D.NONE, Rules()) is C.HTT
-    cls, notes = classify_with_note(99, True, D.NONE, Rules())
-    assert cls is C.HTT and "0 điểm" in notes[0]
+def test_a_zero_leaf_bars_htxs_and_htt():
+    # v2 (QĐ 2579/QĐ-UBND Cần Thơ, Điều 6): the zero rule applies to HTT too
+    assert classify(99, True, D.NONE, Rules()) is C.HT
+    assert classify(90, True, D.NONE, Rules()) is C.HT
+    assert classify(80, True, D.NONE, Rules()) is C.HT  # nothing lowered: no note
+    assert classify_with_note(80, True, D.NONE, Rules()) == (C.HT, [])
+    assert classify(70, True, D.NONE, Rules()) is C.KHT
+    cls, notes = classify_with_note(99, True, D.NONE, Rules(), zero_leaves=["II.5 (Báo cáo)"])
+    assert cls is C.HT and notes == [
+        "Tiêu chí 0 điểm: II.5 (Báo cáo) – không xếp loại Hoàn thành xuất sắc nhiệm vụ, "
+        "Hoàn thành tốt nhiệm vụ (mặc định, theo QĐ 2579/QĐ-UBND tỉnh Cần Thơ)"]
+    _, notes = classify_with_note(90, True, D.NONE, Rules(), zero_leaves=["I.1"])
+    assert notes == ["Tiêu chí 0 điểm: I.1 – không xếp loại Hoàn thành tốt nhiệm vụ "
+                     "(mặc định, theo QĐ 2579/QĐ-UBND tỉnh Cần Thơ)"]
+
+
+def test_zero_rule_from_the_rules_sheet():
+    only_htxs = Rules(zero_forbids=frozenset({C.HTXS}))
+    cls, notes = classify_with_note(99, True, D.NONE, only_htxs)
+    assert cls is C.HTT and notes[0].endswith("(theo sheet Quy định của khối)")
+    assert classify(99, True, D.NONE, Rules(zero_forbids=frozenset())) is C.HTXS
 
 
 def test_thresholds_from_rules():
@@ -34,7 +51,7 @@ def test_thresholds_from_rules():
 @pytest.mark.parametrize("discipline,percent,expected", [
     (D.REPRIMAND, 99, C.HTT), (D.REPRIMAND, 90, C.HTT), (D.REPRIMAND, 80, C.HT),
     (D.WARNING, 99, C.HT), (D.WARNING, 90, C.HT), (D.WARNING, 60, C.KHT),
-    (D.HEAVIER, 99, C.HT), (D.NONE, 99, C.HTXS),
+    (D.HEAVIER, 99, C.KHT), (D.HEAVIER, 80, C.KHT), (D.NONE, 99, C.HTXS),
 ])
 def test_discipline_caps(discipline, percent, expected):
     assert classify(percent, False, discipline, Rules()) is expected
@@ -44,7 +61,10 @@ def test_cap_note_only_when_lowered():
     cls, notes = classify_with_note(99, False, D.REPRIMAND, Rules(), discipline_text="Khiển trách")
     assert cls is C.HTT and notes == [
         "Xếp loại hạ từ Hoàn thành xuất sắc nhiệm vụ xuống Hoàn thành tốt nhiệm vụ "
-        "do kỷ luật Khiển trách"]
+        "do kỷ luật Khiển trách (mặc định, theo QĐ 2579/QĐ-UBND tỉnh Cần Thơ)"]
+    _, notes = classify_with_note(90, False, D.HEAVIER, Rules(), discipline_text="Cách chức")
+    assert notes == ["Xếp loại hạ từ Hoàn thành tốt nhiệm vụ xuống Không hoàn thành nhiệm vụ "
+                     "do kỷ luật Cách chức (mặc định, theo QĐ 2579/QĐ-UBND tỉnh Cần Thơ)"]
     assert classify_with_note(80, False, D.REPRIMAND, Rules()) == (C.HT, [])
     assert classify_with_note(None, False) == (None, [])
 
@@ -52,10 +72,18 @@ def test_cap_note_only_when_lowered():
 @pytest.mark.parametrize("text,expected", [
     (None, D.NONE), ("", D.NONE), ("Không", D.NONE), ("khiển trách", D.REPRIMAND),
     ("Cảnh cáo", D.WARNING), ("Cách chức", D.HEAVIER), ("Giáng chức", D.HEAVIER),
-    ("Bãi nhiệm", D.HEAVIER),
+    ("Bãi nhiệm", D.HEAVIER), ("Buộc thôi việc", D.HEAVIER), ("Phê bình", None),
+    ("nhắc nhở", None),
 ])
 def test_parse_discipline(text, expected):
     assert parse_discipline(text) is expected
+
+
+def test_unknown_discipline_is_refused_by_the_udf_path():
+    with pytest.raises(ValueError):
+        classification_from_percent(99, 100, "Phê bình")
+    assert classification_from_percent(99, 100, "Cách chức") is C.KHT
+    assert classification_from_percent(99, 100, has_zero_leaf=True) is C.HT
 
 
 def test_helpers_for_worksheet_functions():

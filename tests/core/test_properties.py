@@ -1,5 +1,6 @@
 """Property tests (hypothesis): ranks follow totals and tie-breaks, quotas hold, one form
-per unit, and results do not depend on the order of the units."""
+per unit, the v2 rules (caps, zero rule, review, reasons), and results do not depend on the
+order of the units."""
 from __future__ import annotations
 
 import dataclasses
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from thidua_xl.core.engine import evaluate
 from thidua_xl.core.models import (AwardForm, Classification, Discipline, Rules, Succession)
 from thidua_xl.core.ranking import rank_key, resolve_tiebreak
-from tests.core.factory import PENALTY, QUAL, crit, make_bloc, unit
+from tests.core.factory import BONUS, PENALTY, QUAL, crit, make_bloc, unit
 
 SETTINGS = settings(max_examples=80, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -34,6 +35,10 @@ def blocs(draw):
             leaves.append((path, mx, typ))
     specs += [crit("IV", text="Điểm trừ", type=PENALTY), crit("IV.1", 2)]
     leaves.append(("IV.1", 2, PENALTY))
+    # v2: a bonus section whose max caps its two items (or no cap at all)
+    cap = draw(st.sampled_from([None, 1, 3]))
+    specs += [crit("V", cap, text="Điểm thưởng", type=BONUS), crit("V.1", 2), crit("V.2", 2)]
+    leaves += [("V.1", 2, BONUS), ("V.2", 2, BONUS)]
     n_units = draw(st.integers(2, 7))
     names = [f"Đơn vị {chr(65 + i)}" for i in range(n_units)]
     scores = {}
@@ -47,14 +52,18 @@ def blocs(draw):
                 per[path] = draw(st.sampled_from([0, mx / 2, mx]))
         scores[name] = per
     rotation = draw(st.permutations(list(range(1, n_units + 1))))
-    units = [unit(n,
-                  women=draw(st.sampled_from([None, True, False])),
-                  discipline=draw(st.sampled_from([Discipline.NONE] * 4 + [
-                      Discipline.REPRIMAND, Discipline.WARNING])),
-                  last_year=draw(st.sampled_from([None, Classification.HTXS,
-                                                  Classification.HTXS, Classification.HTT])),
-                  rotation=rotation[i])
-             for i, n in enumerate(names)]
+    units = [dataclasses.replace(
+        unit(n, women=draw(st.sampled_from([None, True, False])),
+             discipline=draw(st.sampled_from([Discipline.NONE] * 4 + [
+                 Discipline.REPRIMAND, Discipline.WARNING, Discipline.HEAVIER])),
+             last_year=draw(st.sampled_from([None, Classification.HTXS,
+                                             Classification.HTXS, Classification.HTT])),
+             rotation=rotation[i]),
+        # v2: the official rating, review, the women's ratio
+        official=draw(st.sampled_from([None, None, None, *Classification])),
+        under_review=draw(st.sampled_from([None, False, False, True])),
+        women_ratio=draw(st.sampled_from([None, None, 50.0, 70.0, 85.0])))
+        for i, n in enumerate(names)]
     forms = []
     for k in range(draw(st.integers(1, 3))):
         count = draw(st.one_of(st.none(), st.integers(0, 3)))
@@ -69,11 +78,17 @@ def blocs(draw):
     tiebreak = draw(st.sampled_from([None, [], [], ["II", "Điểm trừ"], ["Điểm thưởng", "I"]]))
     rules = Rules(forms=forms, tiebreak=tiebreak, htxs_percent=80, htt_percent=60,
                   ht_percent=40,
-                  succession=draw(st.sampled_from([Succession.RANK, Succession.ROTATION])))
+                  succession=draw(st.sampled_from([Succession.RANK, Succession.ROTATION,
+                                                   Succession.DEPUTY])),
+                  zero_forbids=draw(st.sampled_from([
+                      frozenset({Classification.HTXS, Classification.HTT}),
+                      frozenset({Classification.HTXS}), frozenset()])))
     flags = dict(has_discipline=draw(st.booleans()), has_last_year=draw(st.booleans()),
                  has_rotation=True)
     head = draw(st.sampled_from([None, *names]))
-    return make_bloc(specs, scores, units=units, rules=rules, head=head, **flags)
+    bloc = make_bloc(specs, scores, units=units, rules=rules, head=head, **flags)
+    bloc.info.deputy = draw(st.sampled_from([None, *names]))
+    return bloc
 
 
 @SETTINGS
@@ -117,7 +132,38 @@ def test_quotas_and_one_form_per_unit(bloc):
             u = by_unit[p.unit]
             assert u.award == form.name and p.rank == u.rank
             if form.min_class is not None:
-                assert u.classification.level >= form.min_class.level
+                assert u.eligibility_class.level >= form.min_class.level
+
+
+@SETTINGS
+@given(blocs())
+def test_v2_caps_zero_rule_review_and_reasons(bloc):
+    r = evaluate(bloc)
+    assert r.status == "ok", [f.code for f in r.findings]
+    cap = next(c.max for c in bloc.criteria if c.path == "V")
+    units = {u.key: u for u in bloc.units}
+    for u in r.units:
+        raw_bonus = u.leaf_scores["V.1"] + u.leaf_scores["V.2"]
+        assert u.bonus == (raw_bonus if cap is None else min(raw_bonus, cap))
+        assert any("đã áp mức tối đa" in n for n in u.notes) == (cap is not None
+                                                               and raw_bonus > cap)
+        if u.has_zero_leaf:
+            assert u.classification not in bloc.rules.zero_forbids
+        if units[u.key].discipline is Discipline.HEAVIER:
+            assert u.classification is Classification.KHT
+        if units[u.key].under_review:
+            assert u.award is None
+        assert sum("Đồng hạng" in n for n in u.notes) <= 1  # never "Đồng hạng; Đồng hạng – …"
+    lowest = max((p.rank for p in r.proposals), default=None)
+    for u in r.units:
+        if lowest is not None and u.award is None and u.rank < lowest:
+            tied = any(u.name in t.units for t in r.tie_groups)
+            explained = any(x.startswith(("không đề nghị", "hết chỉ tiêu")) for x in u.reasons)
+            assert tied or explained, (u.name, u.reasons)
+    # the JSON says why every unit without a proposal has none (when any form has seats)
+    if any(f.quota(len(bloc.units)) > 0 for f in bloc.rules.forms):
+        for u in r.units:
+            assert u.award is not None or u.reasons, u.name
 
 
 @SETTINGS
@@ -135,7 +181,9 @@ def test_walk_by_rank_no_skipping(bloc):
             if u.name in earlier or u.name in got or u.name in tied:
                 continue
             info = units[u.key]
-            eligible = (form.min_class is None or u.classification.level >= form.min_class.level)
+            eligible = (form.min_class is None
+                        or u.eligibility_class.level >= form.min_class.level)
+            eligible &= not info.under_review
             if form.no_discipline and bloc.has_discipline:
                 eligible &= info.discipline is Discipline.NONE
             if form.last_year_htxs and bloc.has_last_year and info.last_year is not None:

@@ -41,10 +41,32 @@ def test_gov_flags_above_20_percent_of_provincial_flags():
     found = cross_checks(rs)
     assert codes(found) == ["gov-flag-over-20-percent"]
     f = found[0]
-    assert f.severity is Severity.WARNING and "2" in f.message and "5" in f.message
+    assert f.severity is Severity.WARNING
+    assert "có 2 đề nghị Cờ thi đua của Chính phủ trong 7 tập thể dẫn đầu" in f.message
+    assert "(tối đa 1)" in f.message
     # the older name of the flag counts too
     rs = [bloc("a.xlsx", "A", 2024, ["X"], [("X", "Cờ thi đua của Thủ tướng Chính phủ")])]
     assert codes(cross_checks(rs)) == ["gov-flag-over-20-percent"]
+
+
+def test_the_20_percent_counts_every_leading_unit():
+    # v2: the denominator is every Cờ tỉnh or Cờ CP proposal. 1 Cờ CP + 4 Cờ tỉnh = 5
+    # leading units (20% = 1: fine; v1 counted 4 Cờ tỉnh → 0 allowed); 2 Cờ CP + 8 Cờ tỉnh =
+    # 10 (2 allowed); 3 Cờ CP + 8 Cờ tỉnh = 11 (2 allowed: a warning)
+    def province(n_gov, n_prov):
+        return [bloc(f"k{i}.xlsx", f"Khối {i}", 2024, [f"Sở {i}"],
+                     [(f"Sở {i}", FORM_GOV_FLAG if i < n_gov else FORM_PROV_FLAG)])
+                for i in range(n_gov + n_prov)]
+
+    assert cross_checks(province(1, 4)) == []
+    assert cross_checks(province(2, 8)) == []
+    found = cross_checks(province(3, 8))
+    assert codes(found) == ["gov-flag-over-20-percent"]
+    assert "trong 11 tập thể dẫn đầu" in found[0].message and "(tối đa 2)" in found[0].message
+    # an older form name is a leading unit too
+    rs = province(1, 3) + [bloc("o.xlsx", "Khối O", 2024, ["Sở O"],
+                                [("Sở O", "Cờ thi đua cấp tỉnh")])]
+    assert cross_checks(rs) == []
 
 
 def test_unit_in_two_blocs_compared_by_unit_key():

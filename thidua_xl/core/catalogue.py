@@ -62,13 +62,20 @@ def render(code: str, variant: str = "", **fields: object) -> tuple[str, str, st
 
 _CODE_FIX = ("Dùng số La Mã (I, II ...) cho phần, số (1, 2) hoặc số có dấu chấm (1.1, 1.2) cho "
              "tiêu chí, chữ thường (a, b) hoặc dấu - cho ý nhỏ; mỗi mã chỉ một lần trong một phần.")
+_SAVE_IN_EXCEL = "Mở tệp trong Excel, nhấn Lưu (Ctrl+S) để Excel tính công thức, rồi chạy lại."
+_OWN_TARGET_FIX = ("Ghi chỉ tiêu giao cho đơn vị là một số lớn hơn 0 (hoặc để trống để dùng "
+                   "chỉ tiêu chung của dòng).")
 _UNREADABLE = "{message}"  # the reader's own sentence (io.sniff.unreadable_message)
 
 _ENTRIES = [
     _e("bad-classification", ERROR,
        "Xếp loại năm trước của \"{name}\" là \"{v}\": không phải một xếp loại.",
        "Ghi một trong: HTXS, HTT, HT, KHT hoặc cụm từ đầy đủ (\"Hoàn thành xuất sắc "
-        "nhiệm vụ\" ...)."),
+        "nhiệm vụ\" ...).",
+       variants={"official": (
+        "Xếp loại năm nay của \"{name}\" là \"{v}\": không phải một xếp loại.",
+        "Ghi một trong: HTXS, HTT, HT, KHT hoặc cụm từ đầy đủ, hoặc để trống nếu chưa có "
+        "xếp loại của cấp có thẩm quyền.")}),
     _e("bad-discipline", ERROR,
        "Hình thức kỷ luật của \"{name}\" là \"{v}\": không nhận ra.",
        "Để trống hoặc ghi \"Không\" khi không bị kỷ luật; nếu có ghi \"Khiển trách\", "
@@ -79,7 +86,9 @@ _ENTRIES = [
        variants={"criterion": (
         "{label} của tiêu chí {code_} là \"{text}\": không phải là số.",
         "Ghi {label_lower} là một số (dùng dấu phẩy hoặc dấu chấm thập phân, ví dụ "
-        "8,5)."),}),
+        "8,5)."), "own-target": (
+        "Chỉ tiêu của đơn vị {name}, tiêu chí {code_} là \"{text}\": không phải là số.",
+        _OWN_TARGET_FIX)}),
     _e("bad-rotation", ERROR,
        "Thứ tự luân phiên của \"{name}\" là \"{v}\": cần một số nguyên.",
        "Ghi thứ tự luân phiên là số nguyên 1, 2, 3 ..."),
@@ -88,7 +97,10 @@ _ENTRIES = [
        "Ghi ngưỡng là phần trăm từ 0 đến 100, ví dụ 95.",
        variants={"succession": (
         "Cách suy tôn Khối trưởng \"{raw}\" không nhận ra.",
-        "Ghi \"Xếp hạng\" hoặc \"Luân phiên\"."),}),
+        "Ghi \"Xếp hạng\", \"Luân phiên\" hoặc \"Khối phó kế nhiệm\"."), "zero-rule": (
+        "Tiêu chí 0 điểm hạ xếp loại có mục \"{item}\" không phải một xếp loại.",
+        "Ghi các xếp loại mà đơn vị có tiêu chí 0 điểm không được xếp, cách nhau bằng dấu "
+        "chấm phẩy (ví dụ: HTXS; HTT), hoặc \"Không\".")}),
     _e("bad-tiebreak", ERROR,
        "Thứ tự phân định đồng hạng có mục \"{it}\" không phải \"Điểm trừ\", \"Điểm "
         "thưởng\" hay mã một phần (I, II ...).",
@@ -105,7 +117,22 @@ _ENTRIES = [
        "Ghi năm thi đua là một số nguyên từ 2000 đến 2100, ví dụ 2024."),
     _e("bad-yes-no", ERROR,
        "Cột \"Tập thể nữ\" của \"{name}\" là \"{v}\": cần Có hoặc Không.",
-       "Ghi \"Có\" hoặc \"Không\"."),
+       "Ghi \"Có\" hoặc \"Không\".",
+       variants={"review": (
+        "Cột \"Đang xem xét kỷ luật, thanh tra\" của \"{name}\" là \"{v}\": cần Có hoặc "
+        "Không.", "Ghi \"Có\" hoặc \"Không\".")}),
+    _e("bad-women-ratio", ERROR,
+       "Tỷ lệ nữ của \"{name}\" là \"{v}\": cần một số từ 0 đến 100.",
+       "Ghi tỷ lệ nữ trong tổng số cán bộ của đơn vị, ví dụ 72 hoặc 72%."),
+    _e("women-columns-disagree", WARNING,
+       "\"{name}\": cột Tập thể nữ ghi \"{women}\" nhưng tỷ lệ nữ là {ratio}% (tập thể nữ là "
+        "từ 70% trở lên); chương trình dùng tỷ lệ nữ.",
+       "Sửa một trong hai cột cho khớp (hoặc xóa cột Tập thể nữ)."),
+    _e("official-rating-differs", WARNING,
+       "Xếp loại năm nay của {name} ghi ở ô {official_ref} là {official}, khác xếp loại theo "
+        "điểm {by_score} tính từ bảng chấm điểm{where}.",
+       "Kiểm tra lại xếp loại của cấp có thẩm quyền hoặc điểm của đơn vị; chương trình xét "
+        "khen thưởng theo xếp loại năm nay."),
     _e("bloc-unreadable", ERROR,
        "Không đọc được bảng Chấm điểm của sổ khối.",
        "Kiểm tra sổ bằng lệnh thidua-xl check."),
@@ -251,7 +278,10 @@ _ENTRIES = [
        "Tiêu chí {kind} {crit} chưa có chỉ tiêu hợp lệ (chỉ tiêu "
         "{shown}); không tính được điểm của đơn vị nào.",
        "Nhập chỉ tiêu (một số lớn hơn 0, cùng đơn vị với kết quả thực hiện) ở cột "
-        "\"Chỉ tiêu\"."),
+        "\"Chỉ tiêu\".",
+       variants={"own": (
+        "Chỉ tiêu của đơn vị {name}, tiêu chí {code_} là {shown}: phải lớn hơn 0.",
+        _OWN_TARGET_FIX)}),
     _e("tiebreak-unknown", WARNING,
        "Không hiểu tiêu chí phân định đồng hạng “{label}” (không phải Điểm trừ, "
         "Điểm thưởng hay mã một mục của sheet chấm điểm); bỏ qua.",
@@ -296,7 +326,9 @@ _ENTRIES = [
        "Mở tệp bằng Excel, để Excel tính lại công thức rồi lưu (Ctrl+S), sau đó chạy lại.",
        variants={"criterion": (
            "Ô {label} của tiêu chí {code_} là công thức chưa có kết quả tính.",
-           "Mở tệp trong Excel, nhấn Lưu (Ctrl+S) để Excel tính công thức, rồi chạy lại.")}),
+           _SAVE_IN_EXCEL), "own-target": (
+           "Ô chỉ tiêu của đơn vị {name}, tiêu chí {code_} là công thức chưa có kết quả tính.",
+           _SAVE_IN_EXCEL)}),
     _e("score-above-max", ERROR, "Điểm {shown} của {who} vượt điểm tối đa {max}.",
        "Sửa điểm về trong khoảng 0–{max}, hoặc sửa điểm tối đa của tiêu chí nếu nhập nhầm."),
     _e("score-negative", ERROR, "Giá trị {what} {shown} của {who} là số âm.",
@@ -316,7 +348,8 @@ _ENTRIES = [
     *(_e(code, severity, "{message}", "{fix}") for code, severity in (
         ("missing-score-sheet", ERROR), ("no-info-sheet", WARNING),
         ("form-quota-missing", ERROR), ("form-duplicate", ERROR),
-        ("rotation-incomplete", WARNING), ("percent-format-unknown", WARNING),
+        ("rotation-incomplete", WARNING), ("deputy-unknown", WARNING),
+        ("percent-format-unknown", WARNING),
         ("unreadable-self-score", ERROR))),
     # -- across the blocs of a province (summary.cross_checks)
     _e("duplicate-bloc", ERROR, "Có {n} sổ của cùng khối '{bloc}'{when}: {files}.",
@@ -332,10 +365,10 @@ _ENTRIES = [
        "riêng cho từng tỉnh và từng năm.",
        "Tổng hợp riêng từng tỉnh: để sổ của mỗi tỉnh trong một thư mục."),
     _e("gov-flag-over-20-percent", WARNING,
-       "{where}{when}: có {n_gov} đề nghị {gov_flag} nhưng chỉ {n_prov} đề nghị {prov_flag}: "
-       "vượt 20% (tối đa {limit}). Các đề nghị: {who}.",
-       "Chỉ đề nghị {gov_flag} cho tối đa 20% số tập thể được đề nghị {prov_flag}: Hội đồng "
-       "thi đua tỉnh chọn các tập thể tiêu biểu nhất."),
+       "{where}{when}: có {n_gov} đề nghị {gov_flag} trong {leading} tập thể dẫn đầu khối, cụm "
+       "(đề nghị {prov_flag} hoặc {gov_flag}): vượt 20% (tối đa {limit}). Các đề nghị: {who}.",
+       "Chỉ đề nghị {gov_flag} cho tối đa 20% số tập thể dẫn đầu các khối, cụm thi đua: Hội "
+       "đồng thi đua tỉnh chọn các tập thể tiêu biểu nhất."),
     # -- a file that cannot be read or written (errors.ThiduaError codes, batch failures)
     *(_e(code, ERROR, _UNREADABLE, "{fix}") for code in (
         "thidua-error", "unreadable-workbook", "output-error", "usage-error",

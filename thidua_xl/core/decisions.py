@@ -20,7 +20,7 @@ from .models import (Classification, Discipline, Proposal, Rules, Succession, Ti
 from .ranking import rank_units, resolve_tiebreak
 from .succession import next_head
 from .values import round_half_up
-from .vocab import SHEET_RULES
+from .vocab import REASON_OFFICIAL, SHEET_RULES
 
 
 @dataclass
@@ -40,6 +40,7 @@ def decide(results: Sequence[UnitResult], units: Sequence[Unit], rules: Rules, *
            sections: Sequence[tuple[str, str]], max_total: float | None,
            has_last_year: bool = False, has_discipline: bool = False,
            head: str | None = None, head_ref: str | None = None,
+           deputy: str | None = None, deputy_ref: str | None = None,
            report: Report | None = None) -> Decisions:
     """Rank ``results`` with the rules' tie-break list, classify each unit, allocate the
     award forms and name the next head. ``units`` are the bloc's units (discipline, last
@@ -56,20 +57,36 @@ def decide(results: Sequence[UnitResult], units: Sequence[Unit], rules: Rules, *
         u = units_by_key[r.key]
         exact = r.total / max_total * 100.0 if r.total is not None and max_total else None
         cls, notes = classify_with_note(exact, r.has_zero_leaf, u.discipline,
-                                        rules, discipline_text=u.discipline_text)
+                                        rules, discipline_text=u.discipline_text,
+                                        zero_leaves=r.zero_leaves)
         r.classification = cls
         for note in notes:
-            if note not in r.notes:
-                r.notes.append(note)
+            r.add_reason(note)
+        _official_rating(r, u, report)
     proposals, ties = allocate_awards(
         ordered, rules.forms, units=units_by_key,
         has_last_year=has_last_year, has_discipline=has_discipline,
         max_total=max_total, n_units=len(units))
     succ = next_head(rules.succession, ordered, list(units), head,
-                     report=report, head_ref=head_ref)
+                     report=report, head_ref=head_ref, current_deputy=deputy,
+                     deputy_ref=deputy_ref)
     return Decisions(units=ordered, proposals=proposals, tie_groups=ties,
                      next_head=succ.head, next_deputy=succ.deputy,
                      succession_note=succ.note)
+
+
+def _official_rating(r: UnitResult, u: Unit, report: Report) -> None:
+    """The official rating ("Xếp loại năm nay"): eligibility uses it; a difference with the
+    class by score is a warning naming both cells."""
+    if u.official is None or r.classification is None:
+        return
+    r.add_reason(REASON_OFFICIAL.format(official=u.official.value))
+    if u.official is r.classification:
+        return
+    where = f" (ô {u.column_ref})" if u.column_ref else ""
+    report.emit("official-rating-differs", name=u.name,
+                official_ref=u.official_ref or "sheet Đơn vị", official=u.official.value,
+                by_score=r.classification.value, where=where, ref=u.official_ref)
 
 
 #: the one section of a bloc known by its totals only

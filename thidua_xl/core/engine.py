@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .caps import capped_totals, has_caps
 from .decisions import decide
 from .findings import Report
 from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, Unit, UnitResult
@@ -118,9 +119,14 @@ def _label(c: Criterion) -> str:
 # --------------------------------------------------------------------------------------
 # criterion checks
 # --------------------------------------------------------------------------------------
-def _check_criteria(tree: Tree, report: Report) -> set[str]:
-    """Criterion-level errors; returns the paths of leaves that cannot be scored."""
+def _check_criteria(tree: Tree, report: Report,
+                    own_targets: dict[str, int] | None = None, n_units: int = 0) -> set[str]:
+    """Criterion-level errors; returns the paths of leaves that cannot be scored.
+
+    ``own_targets``: criterion path → how many units have their own target there (a row
+    whose every unit has one needs no shared Chỉ tiêu)."""
     unscorable: set[str] = set()
+    own_targets = own_targets or {}
     for c in tree.leaves():
         ctype = tree.types[c.path]
         if not ctype.is_scored:
@@ -130,7 +136,8 @@ def _check_criteria(tree: Tree, report: Report) -> set[str]:
             if ctype is not CriterionType.SCORE:
                 unscorable.add(c.path)
         if ctype in (CriterionType.QUANTITATIVE, CriterionType.LEADING):
-            if c.target is None or c.target <= 0:
+            all_own = n_units > 0 and own_targets.get(c.path, 0) >= n_units
+            if (c.target is None and not all_own) or (c.target is not None and c.target <= 0):
                 shown = "trống" if c.target is None else vn_number(c.target)
                 report.emit("target-missing", kind=ctype.value.lower(),
                             crit=_label(c), shown=shown, ref=c.target_ref or c.ref)
@@ -236,10 +243,23 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
 # --------------------------------------------------------------------------------------
 # scores and totals
 # --------------------------------------------------------------------------------------
-def _best_actuals(tree: Tree, values: dict[str, _UnitValues]) -> dict[str, float]:
+def _best_actuals(tree: Tree, values: dict[str, _UnitValues],
+                  targets: dict[str, dict[str, RawCell]] | None = None) -> dict[str, float]:
+    """The bloc's best result of each Định lượng dẫn đầu leaf: the best actual, or — when a
+    unit has its own target there — the best ratio actual / (own or shared) target."""
     best: dict[str, float] = {}
+    targets = targets or {}
     for c in tree.leaves():
         if tree.types[c.path] is not CriterionType.LEADING:
+            continue
+        if any(c.path in t for t in targets.values()):
+            ratios = []
+            for key, uv in values.items():
+                target = _target(c, targets.get(key))
+                if c.path in uv.values and target:
+                    ratios.append(float(uv.values[c.path]) / target)
+            if ratios:
+                best[c.path] = max(ratios)
             continue
         actuals = [float(uv.values[c.path]) for uv in values.values() if c.path in uv.values]
         if actuals:
@@ -247,9 +267,19 @@ def _best_actuals(tree: Tree, values: dict[str, _UnitValues]) -> dict[str, float
     return best
 
 
+def _target(c: Criterion, own: dict[str, RawCell] | None) -> float | None:
+    cell = own.get(c.path) if own else None
+    # a bad own target (value None) is already an error on its cell
+    return float(cell.value) if cell is not None and cell.value is not None else c.target
+
+
 def _unit_result(unit: Unit, tree: Tree, uv: _UnitValues, unscorable: set[str],
-                 best: dict[str, float], max_total: float | None) -> UnitResult:
-    r = UnitResult(name=unit.name, key=unit.key)
+                 best: dict[str, float], max_total: float | None,
+                 own: dict[str, RawCell] | None = None, caps: bool = False,
+                 ratio_paths: frozenset[str] = frozenset()) -> UnitResult:
+    r = UnitResult(name=unit.name, key=unit.key, official=unit.official,
+                   last_year=unit.last_year)
+    zero_leaves: list[str] = []
     raw_sections: dict[str, float] = {sec: 0.0 for sec, _ in tree.sections}
     section_ok: dict[str, bool] = {sec: True for sec, _ in tree.sections}
     bonus = penalty = 0.0
@@ -269,8 +299,11 @@ def _unit_result(unit: Unit, tree: Tree, uv: _UnitValues, unscorable: set[str],
         if ctype is CriterionType.SCORE:  # leaf_score's rule, inline for the usual type
             score = float(value)
         else:
+            target = _target(c, own)
+            if ctype is CriterionType.LEADING and c.path in ratio_paths and target:
+                value, target = float(value) / target, 1.0  # best is a ratio there
             try:
-                score = leaf_score(ctype, value, max=c.max, target=c.target,
+                score = leaf_score(ctype, value, max=c.max, target=target,
                                    per_time=c.per_time, best=best.get(c.path))
             except ValueError:
                 section_ok[c.section] = False
@@ -284,10 +317,18 @@ def _unit_result(unit: Unit, tree: Tree, uv: _UnitValues, unscorable: set[str],
             raw_sections[c.section] = raw_sections.get(c.section, 0.0) + (c.weight or 1.0) * score
             if abs(score) <= EPS and (c.max is None or c.max > 0):
                 zero_leaf = True
+                zero_leaves.append(_label(c))
     r.sections = {sec: round_half_up(v, 2) for sec, v in raw_sections.items() if section_ok[sec]}
     r.bonus = round_half_up(bonus, 2) if bonus_ok else 0.0
     r.penalty = round_half_up(penalty, 2) if penalty_ok else 0.0
     r.has_zero_leaf = zero_leaf
+    r.zero_leaves = zero_leaves
+    if caps and bonus_ok and penalty_ok:
+        capped = capped_totals(tree, r.leaf_scores)
+        bonus, penalty = capped.bonus, capped.penalty
+        r.bonus, r.penalty = round_half_up(bonus, 2), round_half_up(penalty, 2)
+        for note in capped.notes:
+            r.add_reason(note)
     all_ok = uv.ok and bonus_ok and penalty_ok and all(section_ok.values())
     if all_ok:
         r.total = round_half_up(sum(raw_sections.values()) + bonus - penalty, 2)
@@ -331,7 +372,11 @@ def evaluate(bloc: Bloc, report: Report | None = None) -> BlocResult:
     """
     report = report if report is not None else Report()
     tree = Tree.build(bloc)
-    unscorable = _check_criteria(tree, report)
+    own_counts: dict[str, int] = {}
+    for targets in bloc.unit_targets.values():
+        for path in targets:
+            own_counts[path] = own_counts.get(path, 0) + 1
+    unscorable = _check_criteria(tree, report, own_counts, len(bloc.units))
     max_total = _max_total(tree)
     info = bloc.info
     if info.declared_max is not None and max_total is not None:
@@ -341,8 +386,11 @@ def evaluate(bloc: Bloc, report: Report | None = None) -> BlocResult:
                         max_total=vn_number(max_total), ref=info.declared_max_ref)
 
     values = _read_cells(bloc, tree, report)
-    best = _best_actuals(tree, values)
-    results = [_unit_result(u, tree, values[u.key], unscorable, best, max_total)
+    best = _best_actuals(tree, values, bloc.unit_targets)
+    ratio_paths = frozenset(own_counts)
+    caps = has_caps(tree)
+    results = [_unit_result(u, tree, values[u.key], unscorable, best, max_total,
+                            bloc.unit_targets.get(u.key), caps, ratio_paths)
                for u in bloc.units]
     _check_stated_totals(bloc, results, report)
 
@@ -355,7 +403,8 @@ def evaluate(bloc: Bloc, report: Report | None = None) -> BlocResult:
         d = decide(results, bloc.units, bloc.rules, sections=tree.sections,
                    max_total=max_total, has_last_year=bloc.has_last_year,
                    has_discipline=bloc.has_discipline, head=info.head,
-                   head_ref=info.head_ref, report=report)
+                   head_ref=info.head_ref, deputy=info.deputy, deputy_ref=info.deputy_ref,
+                   report=report)
         for name in ("units", "proposals", "tie_groups", "next_head", "next_deputy",
                      "succession_note"):
             setattr(result, name, getattr(d, name))

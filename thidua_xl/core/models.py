@@ -18,6 +18,7 @@ from enum import Enum
 from typing import Any
 
 from .findings import Finding, count_errors
+from .text import fold
 from .vocab import CRITERION_TYPE_WORDS, DEFAULT_THRESHOLDS, SHEET_SCORES, TIE_GROUP_NOTE
 
 
@@ -69,8 +70,8 @@ class Discipline(str, Enum):
 
     NONE = "Không"
     REPRIMAND = "Khiển trách"  # caps at HTT
-    WARNING = "Cảnh cáo"  # caps at HT (and everything heavier)
-    HEAVIER = "Nặng hơn"  # Cách chức, Giáng chức, Bãi nhiệm, Buộc thôi việc ...
+    WARNING = "Cảnh cáo"  # caps at HT
+    HEAVIER = "Nặng hơn"  # Cách chức, Giáng chức, Bãi nhiệm, Buộc thôi việc ...: caps at KHT
 
     @property
     def cap(self) -> "Classification | None":
@@ -78,13 +79,14 @@ class Discipline(str, Enum):
             "NONE": None,
             "REPRIMAND": Classification.HTT,
             "WARNING": Classification.HT,
-            "HEAVIER": Classification.HT,
+            "HEAVIER": Classification.KHT,
         }[self.name]
 
 
 class Succession(str, Enum):
     RANK = "Xếp hạng"
     ROTATION = "Luân phiên"
+    DEPUTY = "Khối phó kế nhiệm"  # this year's deputy becomes head (v2)
 
 
 # --------------------------------------------------------------------------------------
@@ -138,7 +140,14 @@ class Unit:
     last_year: Classification | None = None
     discipline: Discipline = Discipline.NONE
     discipline_text: str = ""  # as written
-    women: bool | None = None
+    women: bool | None = None  # at least 70 % of the staff are women ("Tập thể nữ")
+    women_ratio: float | None = None  # "Tỷ lệ nữ (%)", 0–100
+    #: the official rating of this year ("Xếp loại năm nay"): award eligibility uses it
+    official: Classification | None = None
+    official_ref: str | None = None
+    #: "Đang xem xét kỷ luật, thanh tra": no proposal (Nghị định 152/2025 Điều 4 khoản 4)
+    under_review: bool | None = None
+    last_title: str = ""  # "Danh hiệu năm trước" (a basis, never required)
     rotation: int | None = None
     ref: str | None = None  # where the name is ("Đơn vị!B5" or the group's header cell)
     column_ref: str | None = None  # the unit group's first header cell in "Chấm điểm"
@@ -185,6 +194,36 @@ class AwardForm:
 FORM_GOV_FLAG = "Cờ thi đua của Chính phủ"
 FORM_PROV_FLAG = "Cờ thi đua của UBND tỉnh"
 FORM_MERIT = "Bằng khen của Chủ tịch UBND tỉnh"
+#: older wordings of the forms (still in covenants) → the current name, which is written
+FORM_OLD_NAMES: dict[str, str] = {
+    "Cờ thi đua của Thủ tướng Chính phủ": FORM_GOV_FLAG,
+    "Cờ thi đua Chính phủ": FORM_GOV_FLAG,
+    "Cờ thi đua cấp tỉnh": FORM_PROV_FLAG,
+    "Cờ thi đua của Ủy ban nhân dân tỉnh": FORM_PROV_FLAG,
+    "Cờ thi đua của Uỷ ban nhân dân tỉnh": FORM_PROV_FLAG,
+    "Cờ thi đua UBND tỉnh": FORM_PROV_FLAG,
+    "Bằng khen của UBND tỉnh": FORM_MERIT,
+    "Bằng khen UBND tỉnh": FORM_MERIT,
+    "Bằng khen của Ủy ban nhân dân tỉnh": FORM_MERIT,
+    "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh": FORM_MERIT,
+    "Bằng khen của Chủ tịch UBND tỉnh": FORM_MERIT,
+}
+
+
+def current_form_name(name: str) -> str:
+    """A form's name in its current wording ("Cờ thi đua của Thủ tướng Chính phủ" →
+    "Cờ thi đua của Chính phủ"); other names are returned as given."""
+    f = fold(name)
+    for old, new in (*FORM_OLD_NAMES.items(), (FORM_GOV_FLAG, FORM_GOV_FLAG),
+                     (FORM_PROV_FLAG, FORM_PROV_FLAG)):
+        if f == fold(old):
+            return new
+    return name
+
+
+def is_leading_form(name: str) -> bool:
+    """Cờ thi đua của UBND tỉnh or của Chính phủ: the forms of a bloc's leading units."""
+    return current_form_name(name) in (FORM_GOV_FLAG, FORM_PROV_FLAG)
 
 
 def default_forms() -> list[AwardForm]:
@@ -194,7 +233,7 @@ def default_forms() -> list[AwardForm]:
         AwardForm(name=FORM_PROV_FLAG, max_count=1, min_class=Classification.HTXS,
                   no_discipline=True, last_year_htxs=False),
         AwardForm(name=FORM_MERIT, max_count=2, min_class=Classification.HTXS,
-                  no_discipline=True, last_year_htxs=True),
+                  no_discipline=True, last_year_htxs=False),
     ]
 
 
@@ -209,6 +248,9 @@ class Rules:
     #: None = default (Điểm trừ, then every section in order)
     tiebreak: list[str] | None = None
     succession: Succession = Succession.RANK
+    #: the classes a scored leaf at 0 forbids ("Tiêu chí 0 điểm hạ xếp loại")
+    zero_forbids: frozenset[Classification] = frozenset(
+        {Classification.HTXS, Classification.HTT})
     forms: list[AwardForm] = field(default_factory=default_forms)
     from_sheet: bool = False  # True when a "Quy định" sheet was read
 
@@ -223,6 +265,9 @@ class Bloc:
     criteria: list[Criterion] = field(default_factory=list)  # in sheet order
     #: scores[unit.key][criterion.path] -> the raw cell (missing = blank in every column)
     scores: dict[str, dict[str, RawCell]] = field(default_factory=dict)
+    #: a unit's own targets ("Chỉ tiêu" sub-column): unit.key -> criterion path -> the
+    #: target (``value`` a float > 0, ``ref`` its cell); replaces the row's Chỉ tiêu
+    unit_targets: dict[str, dict[str, RawCell]] = field(default_factory=dict)
     #: totals row of "Chấm điểm" as typed/cached: unit.key -> raw cell
     stated_totals: dict[str, RawCell] = field(default_factory=dict)
     rules: Rules = field(default_factory=Rules)
@@ -230,6 +275,8 @@ class Bloc:
     has_last_year: bool = False
     has_discipline: bool = False
     has_rotation: bool = False
+    has_official: bool = False
+    has_review: bool = False
     score_sheet: str = SHEET_SCORES[0]  # the actual sheet name in the workbook
     header_row: int | None = None  # 1-based row of the unit names in the score sheet
 
@@ -251,15 +298,37 @@ class UnitResult:
     percent: float | None = None
     rank: int | None = None
     tie: bool = False
-    classification: Classification | None = None
+    classification: Classification | None = None  # "Xếp loại theo điểm"
+    #: the official rating ("Xếp loại năm nay"), and last year's class, as read
+    official: Classification | None = None
+    last_year: Classification | None = None
     award: str | None = None
     notes: list[str] = field(default_factory=list)
+    #: sentences explaining the rank, the classification and the proposal (or none);
+    #: each is also a note (the "Kết quả" sheet shows the notes)
+    reasons: list[str] = field(default_factory=list)
     sections: dict[str, float] = field(default_factory=dict)  # section path -> subtotal
     bonus: float = 0.0
     penalty: float = 0.0
     has_zero_leaf: bool = False
+    zero_leaves: list[str] = field(default_factory=list)  # "II.5 (…)" of each leaf at 0
     #: leaf scores after type rules and before weight: criterion path -> score
     leaf_scores: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def eligibility_class(self) -> "Classification | None":
+        """The class award eligibility uses: the official rating when recorded."""
+        return self.official if self.official is not None else self.classification
+
+    def add_note(self, note: str) -> None:
+        if note and note not in self.notes:
+            self.notes.append(note)
+
+    def add_reason(self, reason: str) -> None:
+        """A reason (JSON ``reasons``), shown as a note too."""
+        if reason and reason not in self.reasons:
+            self.reasons.append(reason)
+        self.add_note(reason)
 
     def to_json(self) -> dict:
         return {
@@ -269,8 +338,11 @@ class UnitResult:
             "rank": self.rank,
             "tie": self.tie,
             "classification": self.classification.value if self.classification else None,
+            "official_classification": self.official.value if self.official else None,
+            "last_year": self.last_year.value if self.last_year else None,
             "award": self.award,
             "notes": list(self.notes),
+            "reasons": list(self.reasons),
             "sections": dict(self.sections),
             "bonus": self.bonus,
             "penalty": self.penalty,

@@ -14,8 +14,8 @@ from .models import UnitResult
 from .text import fold
 from .values import round_half_up
 
-from .vocab import (TIE_NOTE, TIEBREAK_BONUS_WORDS, TIEBREAK_PENALTY, TIEBREAK_PENALTY_WORDS,
-                    TIEBREAK_SECTION_PREFIXES)
+from .vocab import (REASON_ABOVE, REASON_BELOW, TIE_NOTE, TIEBREAK_BONUS_WORDS, TIEBREAK_PENALTY,
+                    TIEBREAK_PENALTY_WORDS, TIEBREAK_SECTION_PREFIXES, TIEBREAK_WHY)
 
 _PENALTY_LABELS = {fold(s) for s in TIEBREAK_PENALTY_WORDS}
 _BONUS_LABELS = {fold(s) for s in TIEBREAK_BONUS_WORDS}
@@ -139,4 +139,43 @@ def rank_units(units: Sequence[UnitResult], keys: Sequence[TieKey]) -> list[Unit
             u.notes.append(TIE_NOTE)
     order = sorted(range(len(units)),
                    key=lambda i: (ranks[i] is None, ranks[i] or 0, i))
-    return [units[i] for i in order]
+    ordered = [units[i] for i in order]
+    tiebreak_reasons(ordered, keys)
+    return ordered
+
+
+def _shown(v: float) -> str:
+    from .scoring import vn_number
+
+    return vn_number(abs(v))
+
+
+def _key_phrase(key: TieKey, better: bool) -> str:
+    """Why a unit is above/below another on ``key`` ("ít điểm trừ hơn")."""
+    return TIEBREAK_WHY[key.kind][0 if better else 1].format(section=key.section)
+
+
+def tiebreak_reasons(ordered: Sequence[UnitResult], keys: Sequence[TieKey]) -> None:
+    """For units with equal totals that the tie-break list separated: the key that decided,
+    as a reason on both ("xếp trên Sở X nhờ ít điểm trừ hơn (0 so với 1)").
+
+    Each unit is compared with the units of the next rank down inside its total."""
+    by_total: dict[float, list[UnitResult]] = {}
+    for u in ordered:
+        if u.total is not None and u.rank is not None:
+            by_total.setdefault(round_half_up(u.total, 2), []).append(u)
+    for group in by_total.values():
+        ranks = sorted({u.rank for u in group})  # type: ignore[misc]
+        for hi, lo in zip(ranks, ranks[1:]):
+            for up in (u for u in group if u.rank == hi):
+                for down in (u for u in group if u.rank == lo):
+                    for key in keys:
+                        a, b = key.value(up), key.value(down)
+                        if a != b:
+                            up.add_reason(REASON_ABOVE.format(
+                                other=down.name, why=_key_phrase(key, True),
+                                mine=_shown(a), theirs=_shown(b)))
+                            down.add_reason(REASON_BELOW.format(
+                                other=up.name, why=_key_phrase(key, False),
+                                mine=_shown(b), theirs=_shown(a)))
+                            break

@@ -71,6 +71,8 @@ RULES_SCHEMA = cs.no_info_after_validator_function(_falling, cs.typed_dict_schem
     "ht_percent": _percent(75.0),
     "tiebreak": _optional(cs.nullable_schema(cs.list_schema(cs.str_schema(min_length=1)))),
     "succession": _optional(cs.is_instance_schema(Succession), Succession.RANK),
+    "zero_forbids": _optional(cs.is_instance_schema(frozenset),
+                              frozenset({Classification.HTXS, Classification.HTT})),
 }, extra_behavior="forbid"))
 
 _FORM = SchemaValidator(FORM_SCHEMA)

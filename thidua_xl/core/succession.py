@@ -8,6 +8,10 @@ Spec: shared/spec/domain.md "Next head and deputy".
 - Luân phiên: units ordered by "Thứ tự luân phiên"; the unit after this year's head
   (wrapping) is head, the one after it deputy. Missing or repeated rotation numbers, or an
   unknown head, give no proposal, a note and a warning "rotation-incomplete".
+- Khối phó kế nhiệm (v2): this year's deputy becomes head; the highest-ranked of the rest
+  (neither this year's head nor the new head) the deputy, a tie there giving no deputy and a
+  note. No deputy this year (or one not in the unit list): no proposal, a note and a
+  warning "deputy-unknown".
 """
 from __future__ import annotations
 
@@ -48,16 +52,43 @@ def by_rank(results: Sequence[UnitResult], current_head: str | None) -> Successi
                     "suy tôn Khối trưởng và Khối phó.")
         return out
     out.head = top[0].name
-    rest = cands[1:]
-    if not rest:
+    _deputy_among(cands[1:], out)
+    return out
+
+
+def _deputy_among(cands: Sequence[UnitResult], out: SuccessionResult) -> None:
+    if not cands:
         out.note = "Không có đơn vị nào khác để đề xuất suy tôn Khối phó."
-        return out
-    second = [r for r in rest if r.rank == rest[0].rank]
+        return
+    second = [r for r in cands if r.rank == cands[0].rank]
     if len(second) > 1:
         out.note = (f"Các đơn vị đồng hạng {second[0].rank}: {_names(second)} – Hội nghị bỏ "
                     "phiếu suy tôn Khối phó.")
-        return out
+        return
     out.deputy = second[0].name
+
+
+def by_deputy(results: Sequence[UnitResult], current_head: str | None,
+              current_deputy: str | None, deputy_ref: str | None = None) -> SuccessionResult:
+    """Khối phó kế nhiệm: this year's deputy becomes head, the best-ranked other the deputy."""
+    out = SuccessionResult()
+    dep_key = unit_key(current_deputy) if current_deputy else None
+    deputy = next((r for r in results if dep_key and (r.key == dep_key
+                                                       or unit_key(r.name) == dep_key)), None)
+    if deputy is None:
+        problem = ("chưa biết Khối phó năm nay" if not current_deputy else
+                   f"Khối phó năm nay “{current_deputy}” không có trong danh sách đơn vị")
+        out.note = f"Không đề xuất được Khối trưởng theo Khối phó kế nhiệm: {problem}."
+        out.warnings.append(("deputy-unknown", out.note,
+                             "Ghi tên Khối phó năm nay ở sheet \"Thông tin\" (đúng tên một đơn "
+                             "vị của sheet \"Đơn vị\").", deputy_ref))
+        return out
+    out.head = deputy.name
+    head_key = unit_key(current_head) if current_head else None
+    cands = sorted((r for r in results if r.rank is not None and r.key != deputy.key
+                    and r.key != head_key and unit_key(r.name) != head_key),
+                   key=lambda r: r.rank)
+    _deputy_among(cands, out)
     return out
 
 
@@ -119,10 +150,14 @@ def next_head(
     *,
     report: Report | None = None,
     head_ref: str | None = None,
+    current_deputy: str | None = None,
+    deputy_ref: str | None = None,
 ) -> SuccessionResult:
     """Next head/deputy by ``policy``; warnings are added to ``report`` when given."""
     if policy is Succession.ROTATION:
         out = by_rotation(units, current_head, head_ref)
+    elif policy is Succession.DEPUTY:
+        out = by_deputy(results, current_head, current_deputy, deputy_ref)
     else:
         out = by_rank(results, current_head)
     if report is not None:

@@ -51,9 +51,18 @@ UNIT_COLUMNS = {
     "last_year": ("Xếp loại năm trước", "Xếp loại năm"),
     "discipline": ("Kỷ luật", "Hình thức kỷ luật"),
     "women": ("Tập thể nữ", "Nữ"),
+    # v2
+    "women_ratio": ("Tỷ lệ nữ (%)", "Tỷ lệ nữ", "Tỷ lệ nữ %", "Tỷ lệ nữ(%)"),
+    "official": ("Xếp loại năm nay", "Xếp loại của cấp có thẩm quyền",
+                 "Mức độ hoàn thành nhiệm vụ"),
+    "review": ("Đang xem xét kỷ luật, thanh tra", "Đang xem xét kỷ luật", "Đang bị xem xét",
+               "Đang thanh tra", "Đang xem xét kỷ luật thanh tra"),
+    "last_title": ("Danh hiệu năm trước",),
     "rotation": ("Thứ tự luân phiên", "Luân phiên"),
     "note": ("Ghi chú",),
 }
+#: "tập thể có tỷ lệ nữ từ 70% trở lên" (Nghị định 152/2025/NĐ-CP, Điều 4 khoản 6)
+WOMEN_RATIO = 70.0
 
 # --------------------------------------------------------------------------------------
 # "Chấm điểm"
@@ -73,12 +82,14 @@ SUB_SELF = "Tự chấm"
 SUB_BLOC = "Khối chấm"
 SUB_AGREED = "Thống nhất"
 SUB_NOTE = "Giải trình"
+SUB_TARGET = "Chỉ tiêu"  # the unit's own target (v2), read on Định lượng rows
 SUB_LABELS = {
     SUB_SELF: ("Tự chấm", "Điểm tự chấm", "ĐTC"),
     SUB_BLOC: ("Khối chấm", "Thẩm định", "Điểm thẩm định", "Khối thẩm định", "Điểm Khối chấm",
                "Chấm chéo"),
     SUB_AGREED: ("Thống nhất", "Điểm thống nhất", "Kết quả", "Điểm cuối cùng"),
     SUB_NOTE: ("Giải trình", "Ghi chú", "Minh chứng"),
+    SUB_TARGET: ("Chỉ tiêu", "Chỉ tiêu giao", "Kế hoạch"),
 }
 #: THE score priority inside a unit group: the first non-blank wins ("" = a unit with a
 #: single unlabelled column)
@@ -148,7 +159,14 @@ RULE_LABELS = {
     "ht_percent": ("Ngưỡng Hoàn thành (%)", "Ngưỡng Hoàn thành", "Ngưỡng HT (%)", "Ngưỡng HT"),
     "tiebreak": ("Thứ tự phân định đồng hạng", "Phân định đồng hạng", "Thứ tự ưu tiên đồng hạng"),
     "succession": ("Suy tôn Khối trưởng", "Suy tôn Cụm trưởng", "Cách suy tôn Khối trưởng"),
+    "zero_forbids": ("Tiêu chí 0 điểm hạ xếp loại", "Tiêu chí 0 điểm"),
 }
+#: values of "Suy tôn Khối trưởng" (folded words each policy's value holds)
+SUCCESSION_ROTATION_WORDS = ("Luân phiên",)
+SUCCESSION_DEPUTY_WORDS = ("Khối phó kế nhiệm", "Kế nhiệm", "Khối phó", "Cụm phó")
+SUCCESSION_RANK_WORDS = ("Xếp hạng", "Điểm")
+#: "Tiêu chí 0 điểm hạ xếp loại" = none
+ZERO_RULE_NONE_WORDS = ("Không", "Không có", "0")
 FORM_COLUMNS = {
     "name": ("Hình thức khen thưởng", "Hình thức"),
     "max_count": ("Số lượng tối đa", "Số lượng"),
@@ -218,6 +236,41 @@ def discipline_name(text: object) -> str | None:
 TIE_NOTE = "Đồng hạng"
 #: the note of a tie group at an award quota's edge (and its heading in the minutes)
 TIE_GROUP_NOTE = "Đồng hạng – Hội nghị bình xét, bỏ phiếu"
+#: how an explanation cites the default classification rule (never as national law)
+CLASSIFICATION_DEFAULT_SOURCE = "mặc định, theo QĐ 2579/QĐ-UBND tỉnh Cần Thơ"
+CLASSIFICATION_SHEET_SOURCE = "theo sheet Quy định của khối"
+#: why a unit under review gets no proposal
+REVIEW_REASON = ("đang xem xét kỷ luật, thanh tra (Nghị định 152/2025/NĐ-CP, Điều 4 "
+                 "khoản 4)")
+
+# --------------------------------------------------------------------------------------
+# reasons (JSON "reasons", notes of "Kết quả"): str.format templates
+# --------------------------------------------------------------------------------------
+#: the tie-break key that separated two equal totals
+REASON_ABOVE = "xếp trên {other} nhờ {why} ({mine} so với {theirs})"
+REASON_BELOW = "xếp dưới {other} do {why} ({mine} so với {theirs})"
+TIEBREAK_WHY = {"penalty": ("ít điểm trừ hơn", "nhiều điểm trừ hơn"),
+                "bonus": ("nhiều điểm thưởng hơn", "ít điểm thưởng hơn"),
+                "section": ("điểm mục {section} cao hơn", "điểm mục {section} thấp hơn")}
+#: a bonus/penalty group over its max
+REASON_CAP = "{kind} {label}: {raw} điểm, đã áp mức tối đa {max} điểm"
+#: classification lowered by a zero leaf, by a discipline; eligibility by the official rating
+REASON_ZERO_LEAF = "Tiêu chí 0 điểm: {leaves} – không xếp loại {lost} ({source})"
+REASON_ZERO_LEAF_UNNAMED = "một tiêu chí"
+REASON_DISCIPLINE_CAP = "Xếp loại hạ từ {before} xuống {after} do kỷ luật {what} ({source})"
+REASON_OFFICIAL = "Xét khen thưởng theo xếp loại năm nay của cấp có thẩm quyền: {official}"
+#: a proposal, and why a unit ranked above a proposed one has none
+REASON_PROPOSED = "Đề nghị {form}: {basis}"
+REASON_QUOTA = "hết chỉ tiêu {forms}"
+REASON_NOT_PROPOSED = "không đề nghị {forms}: {why}"
+WHY_CLASS = "{what} {shown}, chưa đạt {minimum}"
+WHY_CLASS_OFFICIAL, WHY_CLASS_SCORE, WHY_CLASS_NONE = "xếp loại năm nay", "xếp loại", "chưa có"
+WHY_DISCIPLINE = "bị kỷ luật {what}"
+WHY_LAST_YEAR = ("năm trước xếp loại {last} (quy định của khối yêu cầu năm trước "
+                 "{required})")
+#: the basis of a proposal: its parts
+BASIS_OFFICIAL = "xếp loại năm nay {official}"
+BASIS_TITLE = "danh hiệu năm trước: {title}"
 #: ``<stem>_ketqua.xlsx``: the scored workbook's name beside the input
 OUTPUT_SUFFIX = "_ketqua"
 

@@ -119,9 +119,13 @@ def TD_TONGDIEM(diem, diem_toi_da, he_so=None, loai=None):
 
 
 @func
-def TD_DINHLUONG(thuc_hien, chi_tieu, diem_toi_da, cach_tinh="Tỷ lệ", tot_nhat=None):
+@arg("tot_nhat", ndim=1)
+@arg("chi_tieu_khoi", ndim=1)
+def TD_DINHLUONG(thuc_hien, chi_tieu, diem_toi_da, cach_tinh="Tỷ lệ", tot_nhat=None,
+                 chi_tieu_khoi=None):
     """Điểm tiêu chí Định lượng ("Tỷ lệ" hoặc "Dẫn đầu")."""
-    return _u.TD_DINHLUONG(thuc_hien, chi_tieu, diem_toi_da, cach_tinh, tot_nhat)
+    return _u.TD_DINHLUONG(thuc_hien, chi_tieu, diem_toi_da, cach_tinh, tot_nhat,
+                           chi_tieu_khoi)
 
 
 @func
@@ -132,9 +136,9 @@ def TD_XEPHANG(tong_diem, cac_tong_diem):
 
 
 @func
-def TD_XEPLOAI(tong_diem, diem_toi_da, ky_luat=None):
-    """Xếp loại theo tỷ lệ điểm và kỷ luật."""
-    return _u.TD_XEPLOAI(tong_diem, diem_toi_da, ky_luat)
+def TD_XEPLOAI(tong_diem, diem_toi_da, ky_luat=None, tieu_chi_0=None):
+    """Xếp loại theo tỷ lệ điểm, kỷ luật và tiêu chí 0 điểm."""
+    return _u.TD_XEPLOAI(tong_diem, diem_toi_da, ky_luat, tieu_chi_0)
 
 
 @func

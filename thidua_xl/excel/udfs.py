@@ -177,9 +177,17 @@ def TD_TONGDIEM(diem, diem_toi_da, he_so=None, loai=None):
 
 
 @xw.func
+@xw.arg("tot_nhat", ndim=1)
+@xw.arg("chi_tieu_khoi", ndim=1)
 @_guard
-def TD_DINHLUONG(thuc_hien, chi_tieu, diem_toi_da, cach_tinh="Tỷ lệ", tot_nhat=None):
-    """Điểm của tiêu chí Định lượng; cach_tinh "Tỷ lệ" (mặc định) hoặc "Dẫn đầu"."""
+def TD_DINHLUONG(thuc_hien, chi_tieu, diem_toi_da, cach_tinh="Tỷ lệ", tot_nhat=None,
+                 chi_tieu_khoi=None):
+    """Điểm của tiêu chí Định lượng; cach_tinh "Tỷ lệ" (mặc định) hoặc "Dẫn đầu".
+
+    ``chi_tieu`` is the unit's own target (or the row's). For "Dẫn đầu", ``tot_nhat`` is the
+    bloc's best result or the range of every unit's results; with ``chi_tieu_khoi`` (the
+    range of every unit's own targets, aligned with ``tot_nhat``) the leader is the best
+    ratio result / target, as the engine scores units with their own targets."""
     from ..core import scoring
     from ..core.models import CriterionType
 
@@ -194,11 +202,19 @@ def TD_DINHLUONG(thuc_hien, chi_tieu, diem_toi_da, cach_tinh="Tỷ lệ", tot_nh
         if kind not in (CriterionType.QUANTITATIVE, CriterionType.LEADING):
             raise UdfInputError(f"Cách tính \"{cach_tinh}\" không hợp lệ: dùng \"Tỷ lệ\" "
                                 "hoặc \"Dẫn đầu\".")
-    if kind is CriterionType.LEADING:
+    if kind is not CriterionType.LEADING:
+        return scoring.quantitative_score(actual, target, mx)
+    bests = [v for v in _nums(tot_nhat, "kết quả của khối") if v is not None] \
+        if tot_nhat is not None else []
+    if chi_tieu_khoi is None:
         # no best given: the core scores an above-target result as the best (max)
-        best = _num(tot_nhat, "kết quả tốt nhất của khối", required=False)
-        return scoring.leading_score(actual, target, mx, best)
-    return scoring.quantitative_score(actual, target, mx)
+        return scoring.leading_score(actual, target, mx, max(bests) if bests else None)
+    results = _nums(tot_nhat, "kết quả của khối") if tot_nhat is not None else []
+    targets = _same_length(results, _nums(chi_tieu_khoi, "chỉ tiêu của khối"),
+                           "chỉ tiêu của khối")
+    ratios = [a / t for a, t in zip(results, targets) if a is not None and t]
+    best = max([*ratios, actual / target])
+    return scoring.leading_score(actual / target, 1.0, mx, best)
 
 
 @xw.func
@@ -217,16 +233,35 @@ def TD_XEPHANG(tong_diem, cac_tong_diem):
 
 @xw.func
 @_guard
-def TD_XEPLOAI(tong_diem, diem_toi_da, ky_luat=None):
-    """Xếp loại theo tỷ lệ tổng điểm / điểm tối đa (ngưỡng mặc định) và kỷ luật."""
+def TD_XEPLOAI(tong_diem, diem_toi_da, ky_luat=None, tieu_chi_0=None):
+    """Xếp loại theo tỷ lệ tổng điểm / điểm tối đa (ngưỡng mặc định, mặc định theo QĐ
+    2579/QĐ-UBND tỉnh Cần Thơ), kỷ luật (Khiển trách → HTT, Cảnh cáo → HT, Cách chức … →
+    KHT) và tiêu chí 0 điểm (``tieu_chi_0``: Có/Không, TRUE/FALSE hoặc số tiêu chí 0 điểm,
+    ví dụ =COUNTIF(...;0): không xếp HTXS, HTT)."""
     from ..core.classify import classification_from_percent
 
     total = _num(tong_diem, "tổng điểm")
     mx = _num(diem_toi_da, "điểm tối đa")
     if mx <= 0:
         raise UdfInputError("Điểm tối đa phải lớn hơn 0.")
-    c = classification_from_percent(total, mx, _discipline(ky_luat))
+    c = classification_from_percent(total, mx, _discipline(ky_luat),
+                                    has_zero_leaf=_zero_flag(tieu_chi_0))
     return c.value if c else ""
+
+
+def _zero_flag(raw: Any) -> bool:
+    """Có/Không, TRUE/FALSE, or a count of zero leaves (> 0 = yes)."""
+    from ..core.values import parse_yes_no
+
+    if is_blank(raw):
+        return False
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return raw > 0
+    yes, problem = parse_yes_no(raw)
+    if problem:
+        raise UdfInputError(f"Tiêu chí 0 điểm \"{raw}\" không hợp lệ: ghi Có hoặc Không, "
+                            "hoặc số tiêu chí 0 điểm.")
+    return bool(yes)
 
 
 @xw.func
@@ -275,8 +310,15 @@ def TD_KHENTHUONG(cac_don_vi, cac_tong_diem, diem_toi_da=100, ky_luat=None,
         [(n, totals[i], disc[i] if disc else None, last[i] if last else None)
          for i, n in rows], mx,
         has_discipline=bool(disc), has_last_year=bool(last))
-    award = {u.name: u.award or "" for u in result.units}
+    award = {u.name: u.award or _tie_hint(u) for u in result.units}
     return [[n, award.get(n, "")] for _, n in rows]
+
+
+def _tie_hint(unit) -> str:
+    """A unit tied at a quota's edge: "Đồng hạng – Hội nghị bình xét, bỏ phiếu (<form>)"."""
+    from ..core.vocab import TIE_GROUP_NOTE
+
+    return next((n for n in unit.notes if n.startswith(TIE_GROUP_NOTE)), "")
 
 
 def evaluate_totals(units: Iterable[tuple], max_total: float, *, has_discipline: bool = False,

@@ -1,5 +1,6 @@
 """The "Quy định" sheet: thresholds, the tie-break list (read with the engine's own
-resolver), succession and the award forms table, validated by
+resolver), succession, the zero-leaf rule (v2) and the award forms table (older form names
+read as the current ones), validated by
 :mod:`thidua_xl.core.rules_schema`; every cell that cannot be read is named.
 """
 from __future__ import annotations
@@ -8,14 +9,18 @@ from typing import Any
 
 from ..core.classify import parse_classification as _core_classification
 from ..core.findings import Report
-from ..core.models import Bloc, Classification, Rules, Succession
+from ..core.models import Bloc, Classification, Rules, Succession, current_form_name
 from ..core.scoring import shown_value
 from ..core.text import clean, fold
 from ..core.vocab import (
     FORM_COLUMNS,
     RULE_LABELS,
+    SUCCESSION_DEPUTY_WORDS,
+    SUCCESSION_RANK_WORDS,
+    SUCCESSION_ROTATION_WORDS,
     TIEBREAK_BONUS,
     TIEBREAK_PENALTY,
+    ZERO_RULE_NONE_WORDS,
     split_tiebreak,
 )
 from ..core.values import is_blank, parse_number, parse_yes_no
@@ -69,12 +74,19 @@ def _parse_rules(sg: SheetGrid, bloc: Bloc, report: Report) -> Rules:
     if "succession" in kv and not is_blank(kv["succession"][0]):
         raw, ref, _ = kv["succession"]
         f = fold(raw)
-        if "luan phien" in f:
+        if any(fold(w) in f for w in SUCCESSION_ROTATION_WORDS):
             values["succession"] = Succession.ROTATION
-        elif "xep hang" in f or "diem" in f:
+        elif any(fold(w) in f for w in SUCCESSION_DEPUTY_WORDS):
+            values["succession"] = Succession.DEPUTY
+        elif any(fold(w) in f for w in SUCCESSION_RANK_WORDS):
             values["succession"] = Succession.RANK
         else:
             report.emit("bad-rule", variant="succession", raw=raw, ref=ref)
+    if "zero_forbids" in kv and not is_blank(kv["zero_forbids"][0]):
+        raw, ref, _ = kv["zero_forbids"]
+        zero = _zero_forbids(raw, ref, report)
+        if zero is not None:
+            values["zero_forbids"] = zero
 
     forms, form_cells = _read_forms(sh, report)
     rules, problems = validate_rules(values, forms)
@@ -126,6 +138,22 @@ def _tiebreak_keys(raw: Any, ref: str, bloc: Bloc, report: Report) -> list[str]:
     return keys
 
 
+def _zero_forbids(raw: Any, ref: str, report: Report) -> frozenset | None:
+    """"HTXS; HTT" → the classes a zero leaf forbids; "Không" → none; else an error."""
+    if fold(raw) in {fold(w) for w in ZERO_RULE_NONE_WORDS}:
+        return frozenset()
+    out: set[Classification] = set()
+    for item in str(raw).replace("\n", ";").replace(",", ";").split(";"):
+        if not clean(item):
+            continue
+        c = parse_classification(item)
+        if not isinstance(c, Classification):
+            report.emit("bad-rule", variant="zero-rule", item=clean(item), ref=ref)
+            return None
+        out.add(c)
+    return frozenset(out)
+
+
 def _read_forms(sh: _Sheet, report: Report) -> tuple[list[dict], list[dict]]:
     """The forms table as typed values (one dict a row) and, a row each, field ->
     (as typed, cell). Cells that cannot be read are reported and their row left out."""
@@ -143,6 +171,7 @@ def _read_forms(sh: _Sheet, report: Report) -> tuple[list[dict], list[dict]]:
                 break
             continue
         ok = True
+        name = current_form_name(name)  # older wordings read, the current one written
         fd: dict[str, Any] = {"name": name, "ref": sh.ref(r, cols["name"])}
         fc: dict[str, tuple[Any, str]] = {"name": (name, sh.ref(r, cols["name"]))}
         for key, c in cols.items():

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..core.findings import Report
 from ..core.hierarchy import HierarchyBuilder, normalize_code
-from ..core.models import Bloc, Criterion, RawCell, Unit
+from ..core.models import Bloc, Criterion, CriterionType, RawCell, Unit
 from ..core.scoring import criterion_type
 from ..core.text import clean, fold, unit_key
 from ..core.vocab import (
@@ -19,10 +19,12 @@ from ..core.vocab import (
     SUB_LABELS,
     SUB_NOTE,
     SUB_PRIORITY,
+    SUB_TARGET,
     is_total_label,
 )
 from ..core.values import is_blank, parse_number
 from .grid import SheetGrid, col_letter
+from .parse_v2 import own_target
 from .sheet_index import _Sheet, _find_header, _folded
 
 
@@ -49,7 +51,7 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
     left_end = max(cols.values())
 
     groups, sub_row, has_sub_row = _unit_groups(sh, hr, left_end, report)
-    groups = [g for g in groups if any(r != SUB_NOTE for r in g.columns)]
+    groups = [g for g in groups if any(r not in (SUB_NOTE, SUB_TARGET) for r in g.columns)]
     if not groups:
         report.emit("no-unit-columns", name=sg.name, hr=hr, ref=sh.ref(hr, left_end + 1))
         return False
@@ -221,6 +223,9 @@ def _criteria_rows(sh: _Sheet, bloc: Bloc, cols: dict[str, int], first_data: int
             cell = _pick(sh, r, g)
             if cell is not None:
                 raw_scores.setdefault(g.key, {})[crit.path] = cell
+            if SUB_TARGET in g.columns and crit.type in (CriterionType.QUANTITATIVE,
+                                                          CriterionType.LEADING):
+                own_target(sh, r, g, crit, bloc, report)  # the unit's own Chỉ tiêu (v2)
         criteria.append(crit)
     return criteria, raw_scores, builder
 

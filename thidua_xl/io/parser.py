@@ -30,6 +30,7 @@ from .grid import Grid, SheetGrid
 from .sheet_index import _Sheet, _find_header, _folded, _key_values
 from .parse_rules import _parse_rules, parse_classification
 from .parse_scores import _parse_scores
+from .parse_v2 import unit_v2_columns
 
 
 def parse_discipline(raw: Any) -> Discipline | None:
@@ -151,6 +152,8 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
     bloc.has_last_year = "last_year" in cols
     bloc.has_discipline = "discipline" in cols
     bloc.has_rotation = "rotation" in cols
+    bloc.has_official = "official" in cols
+    bloc.has_review = "review" in cols
     units: list[Unit] = []
     seen: dict[str, str] = {}
     for r in range(hr + 1, sh.max_row + 1):
@@ -189,6 +192,7 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
             if problem:
                 report.emit("bad-yes-no", name=name, v=v, ref=sh.ref(r, cols['women']))
             unit.women = yn
+        unit_v2_columns(sh, r, cols, unit, report)
         if "rotation" in cols:
             v = sh.get(r, cols["rotation"])
             p = parse_number(v)
