@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+#: ``score --pdf``: the workbook was written but the PDFs were not (e.g. no LibreOffice)
+EXIT_NO_PDF = 3
 
 #: argparse's own words, in Vietnamese (users read the help and the usage errors)
 _ARGPARSE_VI = {
@@ -74,7 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file", metavar="TỆP")
     s.add_argument("-o", "--output", metavar="TỆP_RA",
                    help="tệp kết quả (mặc định: <tên>_ketqua.xlsx cạnh tệp gốc)")
-    s.add_argument("--pdf", action="store_true", help="xuất thêm tờ đề nghị và biên bản ra PDF")
+    s.add_argument("--pdf", action="store_true",
+                   help="xuất thêm tờ trình, danh sách đề nghị và biên bản ra PDF "
+                        "(cần LibreOffice; mã thoát 3 nếu không xuất được)")
     s.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
     b = sub.add_parser("batch", help="chấm nhiều sổ (cả thư mục), lập bảng tổng hợp toàn tỉnh",
@@ -293,9 +297,11 @@ def cmd_score(args) -> int:
             con.print(f"Đã ghi [bold]{outcome.out}[/bold] ({what}).")
         for p in outcome.pdfs:
             con.print(f"Đã xuất PDF: [bold]{p}[/bold]")
+    code = _status_code([r])
     if outcome.pdf_error:
         console(stderr=True).print(f"[yellow]Không xuất được PDF:[/yellow] {outcome.pdf_error}")
-    return _status_code([r])
+        code = max(code, EXIT_NO_PDF)
+    return code
 
 
 def cmd_demo(args) -> int:

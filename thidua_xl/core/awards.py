@@ -27,9 +27,10 @@ from typing import Mapping, Sequence
 from .models import (TIE_NOTE, AwardForm, Classification, Discipline, Proposal, TieGroup, Unit,
                      UnitResult)
 from .scoring import vn_number
+from .verification import VERIFY_PREFIX as VERIFICATION
 
 TIE_GROUP_NOTE = TIE_NOTE
-VERIFY_PREFIX = "Cần xác minh: "
+VERIFY_PREFIX = VERIFICATION + ": "
 WOMEN_NOTE = ("Ưu tiên tập thể nữ khi đồng hạng "
               "(Nghị định 152/2025/NĐ-CP, Điều 4 khoản 6)")
 VERIFY_LAST_YEAR = (VERIFY_PREFIX + "năm trước đơn vị được xếp loại "

@@ -20,6 +20,7 @@ from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, Unit, U
 from .ranking import rank_units, resolve_tiebreak
 from .scoring import EPS, CellCheck, check_value, leaf_score, section_type_from_text, vn_number
 from .succession import next_head
+from .verification import report_verifications
 from .values import parse_number, round_half_up
 
 _SCORE_COLUMN_PRIORITY = ("Thống nhất", "Khối chấm", "Tự chấm", "")
@@ -450,6 +451,7 @@ def evaluate(bloc: Bloc, report: Report | None = None) -> BlocResult:
             ordered, bloc.rules.forms, units=units_by_key,
             has_last_year=bloc.has_last_year, has_discipline=bloc.has_discipline,
             max_total=max_total, n_units=len(bloc.units))
+        report_verifications(proposals, bloc.units, report)
         succ = next_head(bloc.rules.succession, ordered, bloc.units, info.head,
                          report=report, head_ref=info.head_ref)
         result.units = ordered

@@ -49,7 +49,15 @@ INFO_LABELS = {
     "head": ("Khối trưởng", "Cụm trưởng", "Trưởng khối", "Trưởng cụm"),
     "deputy": ("Khối phó", "Cụm phó", "Phó trưởng khối", "Phó trưởng cụm", "Khối phó khối"),
     "max": ("Tổng điểm tối đa", "Điểm tối đa"),
+    # v2: the documents' signer and addressee (free text, kept as written)
+    "signer": ("Người ký", "Họ tên người ký", "Người ký tờ trình"),
+    "signer_title": ("Chức vụ người ký", "Chức vụ"),
+    "recipient": ("Nơi nhận hồ sơ", "Cơ quan thường trực thi đua"),
+    "regulation": ("Quy định của tỉnh", "Căn cứ quy định"),
+    "abbrev": ("Ký hiệu văn bản", "Viết tắt"),
 }
+#: "Thông tin" labels whose value is free text for the documents
+INFO_TEXT_KEYS = ("signer", "signer_title", "recipient", "regulation", "abbrev")
 
 UNIT_COLUMNS = {
     "stt": ("STT", "TT"),
@@ -378,6 +386,9 @@ def _parse_info(sg: SheetGrid | None, file: str, report: Report) -> tuple[BlocIn
         if key in kv and not is_blank(kv[key][0]):
             setattr(info, key, clean(kv[key][0]))
             setattr(info, f"{key}_ref", kv[key][1])
+    for key in INFO_TEXT_KEYS:
+        if key in kv and not is_blank(kv[key][0]):
+            setattr(info, key, clean(kv[key][0]))
     if "max" in kv and not is_blank(kv["max"][0]):
         raw, ref, _ = kv["max"]
         p = parse_number(raw)

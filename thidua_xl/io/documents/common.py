@@ -1,0 +1,241 @@
+"""What the three documents share (Nghị định 30/2020 layout): the national header with the
+issuing body, the number line, "Nơi nhận", the signature block, and the closing that never
+stands alone on a page.
+
+Numbers a person reads in a document are written as text with a decimal comma ("98,50"):
+an Excel number format cannot choose the decimal separator (the "." of "0.00" is the
+reader's locale separator), so only text shows "98,50" on every machine. The documents are
+for printing and sending; the numbers to compute with stay real numbers in "Kết quả".
+"""
+from __future__ import annotations
+
+from ...core.text import fold
+from ..context import OutputContext
+from ..layout import (
+    BLANK,
+    SheetBuilder,
+    cell_text_pt,
+    line_height,
+    page_capacity,
+    page_fill,
+    st,
+    text_width_pt,
+)
+
+RULE = "__________"  # the short rule under the issuing body and the subject
+ISSUER_SIZE = 13
+
+#: Vietnamese words of two syllables that appear in bloc names: the issuing body is never
+#: broken inside one of these (the rest of a name breaks between syllables)
+_COMPOUNDS = {
+    "thi đua", "cơ quan", "tham mưu", "tổng hợp", "quản lý", "nhà nước", "kinh tế",
+    "kỹ thuật", "hành chính", "văn hóa", "xã hội", "doanh nghiệp", "nội chính",
+    "khoa giáo", "tài chính", "ngân hàng", "giáo dục", "đào tạo", "y tế", "tư pháp",
+    "nông nghiệp", "phát triển", "nông thôn", "công nghiệp", "dịch vụ", "xây dựng",
+    "giao thông", "vận tải", "đơn vị", "sự nghiệp", "công lập", "thị xã", "thành phố",
+    "đoàn thể", "chính trị", "mặt trận", "tổ quốc", "lực lượng", "vũ trang", "thương mại",
+    "du lịch", "khoa học", "công nghệ", "tài nguyên", "môi trường", "thông tin",
+    "truyền thông", "nội vụ", "ngoại vụ", "dân tộc", "tôn giáo", "lao động", "thương binh",
+    "an ninh", "quốc phòng", "kế hoạch", "đầu tư", "công thương", "chuyên môn",
+    "địa phương", "huyện thị", "quận huyện", "thanh tra", "kiểm sát", "tòa án",
+    "công an", "quân sự", "hải quan", "thuế vụ", "bảo hiểm", "kho bạc", "điện lực",
+    "viễn thông", "bưu điện", "sản xuất", "kinh doanh", "hợp tác", "cơ sở", "đảng ủy",
+    "liên minh", "hợp tác xã", "ban ngành", "sở ngành", "trung ương",
+    "văn phòng", "ủy ban", "nhân dân", "hội đồng",
+}
+_FOLDED = {fold(c) for c in _COMPOUNDS}
+#: breaking just before one of these is natural ("… CƠ QUAN / THAM MƯU", "KHỐI / CÁC SỞ")
+_GOOD_BEFORE = {"cac", "khoi", "cum", "so", "ve", "thuoc", "truc"}
+#: never end a line with one of these ("CÁC / SỞ" is bad)
+_NO_END = {"cac", "cua", "va", "ve", "so", "thuoc", "truc", "-", "–"}
+
+
+def _groups(text: str) -> list[str]:
+    """The word groups of ``text``: known compounds glued, a dash kept with the word after."""
+    syl = text.split()
+    out: list[str] = []
+    i = 0
+    while i < len(syl):
+        for n in (3, 2):
+            window = syl[i:i + n]
+            if (len(window) == n and all(any(ch.isalpha() for ch in w) for w in window)
+                    and fold(" ".join(window)) in _FOLDED):
+                out.append(" ".join(syl[i:i + n]))
+                i += n
+                break
+        else:
+            out.append(syl[i])
+            i += 1
+    # a lone dash goes with the next group ("THAM MƯU" / "- TỔNG HỢP" is better than a
+    # dash at the end of a line, and "- TỔNG" + "HỢP" cannot happen)
+    merged: list[str] = []
+    carry = ""
+    for g in out:
+        if g in ("-", "–"):
+            carry = g
+            continue
+        merged.append(f"{carry} {g}" if carry else g)
+        carry = ""
+    if carry:
+        merged.append(carry)
+    return merged
+
+
+def break_issuer(text: str, width_pt: float, size: float = ISSUER_SIZE) -> list[str]:
+    """The issuing body in lines no wider than ``width_pt``, broken between word groups.
+
+    Fewest lines first, then the most even lines, a break before "CÁC"/"SỐ" preferred and a
+    line ending in "CÁC", "CỦA", "VÀ" … avoided. A group wider than a line stands alone.
+    """
+    groups = _groups(" ".join(text.split()))
+    n = len(groups)
+    if n == 0:
+        return [""]
+
+    def width(i: int, j: int) -> float:
+        return text_width_pt(" ".join(groups[i:j]), size, True)
+
+    def cost(i: int, j: int, last: bool) -> float:
+        w = width(i, j)
+        if w > width_pt and j - i > 1:
+            return float("inf")
+        c = 0.0 if last else ((width_pt - w) / width_pt) ** 2 * 10
+        if not last:
+            tail = fold(groups[j - 1].split()[-1])
+            if tail in _NO_END:
+                c += 50
+            if fold(groups[j].split()[0]) in _GOOD_BEFORE:
+                c -= 2
+        return c
+
+    # best[i] = (lines, cost, next break) for groups[i:]
+    best: list[tuple[int, float, int]] = [(0, 0.0, n)] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        cand = []
+        for j in range(i + 1, n + 1):
+            c = cost(i, j, j == n)
+            if c == float("inf"):
+                break
+            lines, rest, _ = best[j]
+            cand.append((lines + 1, c + rest, j))
+        best[i] = min(cand) if cand else (best[i + 1][0] + 1, best[i + 1][1], i + 1)
+    lines, i = [], 0
+    while i < n:
+        j = best[i][2]
+        lines.append(" ".join(groups[i:j]))
+        i = j
+    return lines
+
+
+def national_header(s: SheetBuilder, ctx: OutputContext, left: tuple[int, int],
+                    right: tuple[int, int], number: str | None = None) -> None:
+    """Issuing body (left) and the national header (right), Nghị định 30 layout.
+
+    The issuing body is broken by :func:`break_issuer` (explicit line breaks, the cell is
+    wide enough for each line) and shares one merged cell with its short rule, so the rule
+    sits right under the name. ``number`` ("Số: …/TTr-…") goes under it, on the place and
+    date line's row.
+    """
+    top = s.row
+    width = cell_text_pt(s.span_width(*left)) * 0.96
+    issuer = break_issuer(ctx.words.issuer, width)
+    rows = max(3, len(issuer) + 1)
+    s.put(top, left[0], "\n".join(issuer + [RULE]),
+          st(ISSUER_SIZE, bold=True, h="center", v="top"), left[1], rows=rows)
+    one = line_height(ISSUER_SIZE) + 1
+    for r in range(top, top + rows):
+        s.need[r] = one
+    s.put(top, right[0], "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+          st(12, bold=True, h="center", v="top", wrap=False), right[1])
+    s.put(top + 1, right[0], "Độc lập - Tự do - Hạnh phúc",
+          st(13, bold=True, underline=True, h="center", v="top", wrap=False), right[1])
+    s.row = top + rows
+    if number:
+        s.put(s.row, left[0], number, st(13, h="center"), left[1])
+    s.put(s.row, right[0], ctx.place_date(), st(13, italic=True, h="center"), right[1])
+    s.row += 1
+
+
+def title(s: SheetBuilder, text: str, *subtitles: str, italic_sub: bool = False) -> None:
+    """The document's title (capitals, bold, centred) and its subject lines."""
+    s.line(text, st(14, bold=True, h="center"))
+    for sub in subtitles:
+        s.line(sub, st(13, bold=not italic_sub, italic=italic_sub, h="center"))
+
+
+def recipients(ctx: OutputContext, *, addressee: bool) -> list[str]:
+    """The "Nơi nhận" list: the addressee ("Như trên") or the province's office, the
+    bloc's units, the archive."""
+    first = ["- Như trên;"] if addressee else []
+    return first + [f"- {ctx.recipient};", f"- Các đơn vị trong {ctx.words.word};",
+                    "- Lưu: VT."]
+
+
+def signer_lines(ctx: OutputContext) -> tuple[list[str], str]:
+    """(lines above the signature, the name below it): a person signs, not a unit."""
+    w = ctx.words
+    lines = [f"TM. {w.upper} THI ĐUA", f"{w.upper} TRƯỞNG"]
+    lines.append(ctx.signer_title.upper() if ctx.signer_title else BLANK * 4)
+    return lines, ctx.signer or BLANK * 4
+
+
+def signature(s: SheetBuilder, row: int, right: tuple[int, int], lines: list[str],
+              name: str, gap: int = 4) -> int:
+    """The signature block on the right from ``row``; returns the row of the name."""
+    bold = st(13, bold=True, h="center")
+    r = row
+    for text in lines:
+        s.put(r, right[0], text, bold, right[1])
+        r += 1
+    r += gap
+    s.put(r, right[0], name, bold, right[1])
+    return r
+
+
+def closing_block(s: SheetBuilder, row: int, ctx: OutputContext, left: tuple[int, int],
+                  right: tuple[int, int], *, addressee: bool) -> int:
+    """"Nơi nhận" (left) beside the signature (right) from ``row``; returns the last row."""
+    small = st(11)
+    s.put(row, left[0], "Nơi nhận:", st(12, bold=True, italic=True), left[1])
+    items = recipients(ctx, addressee=addressee)
+    for k, item in enumerate(items, start=1):
+        s.put(row + k, left[0], item, small, left[1])
+    lines, name = signer_lines(ctx)
+    end = signature(s, row, right, lines, name)
+    return max(end, row + len(items))
+
+
+#: a page holding the closing also holds at least this many earlier rows with text
+MIN_ROWS_WITH_CLOSING = 4
+
+
+def keep_closing(s: SheetBuilder, build, *, title_row: int | None = None) -> None:
+    """Place a page break so that the closing ``build`` writes never stands alone.
+
+    When the closing does not fit under what is on the current page, the break goes
+    before the last :data:`MIN_ROWS_WITH_CLOSING` rows with text (or as many as fit), so
+    those rows and the closing share the next page; when the table's header row is given,
+    the new page repeats it (it counts in the page's height).
+    """
+    title = (title_row, s.height(title_row)) if title_row else None
+    page = page_capacity(s) * 0.98
+    scratch = s.scratch()
+    block = scratch.height_upto(build(scratch))
+    lead = title[1] if title else 0.0
+    if s.row <= 1 or block >= page - lead:
+        return
+    if page_fill(s, s.row - 1, page=page, title=title) + block <= page:
+        return  # it fits where it is
+    texty = [r for r in range(1, s.row) if r in s.need and s.need[r] > 9.0]
+    floor = max([title_row or 0] + [b for b in s.plan.page_breaks]) + 1
+    brk = s.row - 1
+    for r in reversed(texty[-MIN_ROWS_WITH_CLOSING:]):
+        # rows from r to the closing move together (blank rows between them too)
+        if r <= floor or lead + s.height_upto(s.row - 1, start=r) + block > page:
+            break
+        brk = r - 1
+    s.plan.page_breaks.append(brk)
+
+
+__all__ = ["RULE", "break_issuer", "closing_block", "keep_closing",
+           "national_header", "recipients", "signature", "signer_lines", "title"]
