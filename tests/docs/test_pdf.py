@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from tests.docs.pdfcheck import is_a4, needs_lo, needs_poppler, page_sizes, pdf_text
+from tests.docs.pdfcheck import DECIMAL_POINT, is_a4, needs_lo, needs_poppler, page_sizes, pdf_text
 from tests.docs.samples import info_bloc, injection_result, long_notes_result, realistic_result
 from thidua_xl.errors import ThiduaError
 from thidua_xl.io import pdf as pdf_mod
@@ -56,6 +56,10 @@ def test_whole_workbook_pdf(tmp_path, sample_xlsx):
         assert needle in text
     for u in result.units:
         assert u.name in text
+    # "Kết quả" keeps real numbers: LibreOffice's vi-VN profile prints them with a comma
+    # whatever this machine's locale
+    assert "99,00" in text and "58,50" in text
+    assert not DECIMAL_POINT.search(text), DECIMAL_POINT.findall(text)
     sizes = page_sizes(out)
     assert sizes and all(is_a4(s) for s in sizes)
     with zipfile.ZipFile(sample_xlsx) as z:
