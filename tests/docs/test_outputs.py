@@ -232,7 +232,7 @@ def test_minutes_sheet():
     assert "Địa điểm: ……" in t
     for u in result.units:  # attendees and the results table
         assert sum(1 for x in t if x == u.name) >= 2
-    assert "Chủ trì: đại diện Liên minh HTX – Khối trưởng năm 2021 (Liên minh HTX)." in t
+    assert "Chủ trì: đại diện Liên minh HTX – Khối trưởng năm 2021." in t
     assert "Số: ……/BB-KTĐ" in t
     assert any(x.startswith("Thư ký: ……") for x in t)
     for p in result.proposals:

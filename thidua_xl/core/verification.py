@@ -35,10 +35,6 @@ def report_verifications(proposals: Iterable[Proposal], units: Iterable[Unit],
         what = note.split(":", 1)[1].strip() if ":" in note else note
         names = ", ".join(f"{p.unit} ({p.form})" for p in props)
         first = by_name.get(props[0].unit)
-        report.warning(
-            CODE,
-            f"Cần xác minh trước khi gửi hồ sơ: {what}. Đơn vị được đề nghị: {names}.",
-            "Bổ sung dữ liệu còn thiếu vào sheet \"Đơn vị\" (hoặc xác minh với đơn vị) rồi "
-            "chạy lại; ghi chú này không in trong danh sách đề nghị gửi tỉnh.",
-            ref=first.ref if first is not None and first.ref else None,
-            sheet=None if first is not None and first.ref else "Đơn vị")
+        where = first.ref if first is not None and first.ref else None
+        report.emit(CODE, what=what, units=names, ref=where,
+                    sheet=None if where else "Đơn vị")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..core.models import Bloc, BlocResult, Proposal, UnitResult
-from ..core.scoring import vn_number
+from ..core.values import vn_number
 from ..core.text import fold
 from .layout import BLANK
 

@@ -14,11 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core.classify import parse_classification as _core_classification
-from ..core.classify import parse_discipline as _core_discipline
 from ..core.findings import Report
 from ..core.hierarchy import HierarchyBuilder, normalize_code
 from ..core.models import (
-    CRITERION_TYPE_VARIANTS,
     Bloc,
     BlocInfo,
     Classification,
@@ -29,104 +27,39 @@ from ..core.models import (
     Succession,
     Unit,
 )
-from ..core.scoring import shown_value
+from ..core.scoring import criterion_type, shown_value
 from ..core.text import clean, fold, unit_key
+from ..core.vocab import (
+    FORM_COLUMNS,
+    HEADER_SCAN_ROWS,
+    INFO_LABELS,
+    INFO_TEXT_KEYS,
+    NON_UNIT_HEADERS,
+    REQUIRED_SCORE_COLUMNS,
+    RULE_LABELS,
+    SCORE_COLUMNS,
+    SHEET_INFO,
+    SHEET_RULES,
+    SHEET_SCORES,
+    SHEET_UNITS,
+    SUB_LABELS,
+    SUB_NOTE,
+    SUB_PRIORITY,
+    TIEBREAK_BONUS,
+    TIEBREAK_PENALTY,
+    TOTAL_LABELS,
+    UNIT_COLUMNS,
+    discipline_name,
+    is_total_label,
+    split_tiebreak,
+)
 from ..core.values import is_blank, parse_number, parse_yes_no
 from .grid import Grid, SheetGrid, a1, col_letter
-
-# --------------------------------------------------------------------------------------
-# vocabulary (labels and their variants, compared with fold())
-# --------------------------------------------------------------------------------------
-SHEET_INFO = ("Thông tin",)
-SHEET_UNITS = ("Đơn vị",)
-SHEET_SCORES = ("Chấm điểm",)
-SHEET_RULES = ("Quy định",)
-
-INFO_LABELS = {
-    "name": ("Tên khối thi đua", "Tên khối", "Khối thi đua", "Tên cụm thi đua", "Cụm thi đua"),
-    "year": ("Năm thi đua", "Năm"),
-    "province": ("Tỉnh/Thành phố", "Tỉnh", "Thành phố", "Tỉnh / Thành phố"),
-    "head": ("Khối trưởng", "Cụm trưởng", "Trưởng khối", "Trưởng cụm"),
-    "deputy": ("Khối phó", "Cụm phó", "Phó trưởng khối", "Phó trưởng cụm", "Khối phó khối"),
-    "max": ("Tổng điểm tối đa", "Điểm tối đa"),
-    # v2: the documents' signer and addressee (free text, kept as written)
-    "signer": ("Người ký", "Họ tên người ký", "Người ký tờ trình"),
-    "signer_title": ("Chức vụ người ký", "Chức vụ"),
-    "recipient": ("Nơi nhận hồ sơ", "Cơ quan thường trực thi đua"),
-    "regulation": ("Quy định của tỉnh", "Căn cứ quy định"),
-    "abbrev": ("Ký hiệu văn bản", "Viết tắt"),
-}
-#: "Thông tin" labels whose value is free text for the documents
-INFO_TEXT_KEYS = ("signer", "signer_title", "recipient", "regulation", "abbrev")
-
-UNIT_COLUMNS = {
-    "stt": ("STT", "TT"),
-    "name": ("Tên đơn vị", "Đơn vị", "Tên cơ quan"),
-    "last_year": ("Xếp loại năm trước", "Xếp loại năm"),
-    "discipline": ("Kỷ luật", "Hình thức kỷ luật"),
-    "women": ("Tập thể nữ", "Nữ"),
-    "rotation": ("Thứ tự luân phiên", "Luân phiên"),
-    "note": ("Ghi chú",),
-}
-
-SCORE_COLUMNS = {
-    "code": ("Mã", "STT", "TT", "Mã tiêu chí", "Số TT"),
-    "text": ("Nội dung tiêu chí", "Tiêu chí", "Nội dung", "Tên tiêu chí"),
-    "max": ("Điểm tối đa", "Điểm chuẩn", "Thang điểm", "Điểm tối đa (điểm)"),
-    "type": ("Loại", "Loại tiêu chí", "Cách chấm"),
-    "weight": ("Hệ số", "Trọng số"),
-    "target": ("Chỉ tiêu", "Chỉ tiêu giao"),
-    "per_time": ("Điểm mỗi lần", "Điểm/lần", "Điểm / lần"),
-}
-REQUIRED_SCORE_COLUMNS = ("code", "text", "max")
-
-SUB_SELF = "Tự chấm"
-SUB_BLOC = "Khối chấm"
-SUB_AGREED = "Thống nhất"
-SUB_NOTE = "Giải trình"
-SUB_LABELS = {
-    SUB_SELF: ("Tự chấm", "Điểm tự chấm", "ĐTC"),
-    SUB_BLOC: ("Khối chấm", "Thẩm định", "Điểm thẩm định", "Khối thẩm định", "Điểm Khối chấm",
-               "Chấm chéo"),
-    SUB_AGREED: ("Thống nhất", "Điểm thống nhất", "Kết quả", "Điểm cuối cùng"),
-    SUB_NOTE: ("Giải trình", "Ghi chú", "Minh chứng"),
-}
-#: value priority inside a unit group (first non-blank wins)
-SUB_PRIORITY = (SUB_AGREED, SUB_BLOC, SUB_SELF, "")
-
-TOTAL_LABELS = ("Tổng cộng", "Tổng điểm", "Cộng", "Tổng")
-#: header texts right of the left block that are not units
-NON_UNIT_HEADERS = ("Ghi chú", "Giải trình", "Minh chứng", "Tổng", "Tổng cộng", "Tổng điểm",
-                    "Xếp hạng", "Xếp loại")
-
-RULE_LABELS = {
-    "htxs_percent": ("Ngưỡng Hoàn thành xuất sắc (%)", "Ngưỡng Hoàn thành xuất sắc",
-                     "Ngưỡng HTXS (%)", "Ngưỡng HTXS"),
-    "htt_percent": ("Ngưỡng Hoàn thành tốt (%)", "Ngưỡng Hoàn thành tốt", "Ngưỡng HTT (%)",
-                    "Ngưỡng HTT"),
-    "ht_percent": ("Ngưỡng Hoàn thành (%)", "Ngưỡng Hoàn thành", "Ngưỡng HT (%)", "Ngưỡng HT"),
-    "tiebreak": ("Thứ tự phân định đồng hạng", "Phân định đồng hạng", "Thứ tự ưu tiên đồng hạng"),
-    "succession": ("Suy tôn Khối trưởng", "Suy tôn Cụm trưởng", "Cách suy tôn Khối trưởng"),
-}
-FORM_COLUMNS = {
-    "name": ("Hình thức khen thưởng", "Hình thức"),
-    "max_count": ("Số lượng tối đa", "Số lượng"),
-    "max_percent": ("Tỷ lệ tối đa (%)", "Tỷ lệ tối đa", "Tỷ lệ (%)", "Tỷ lệ"),
-    "min_class": ("Xếp loại tối thiểu",),
-    "no_discipline": ("Không bị kỷ luật",),
-    "last_year_htxs": ("Năm trước HTXS", "Năm trước Hoàn thành xuất sắc nhiệm vụ"),
-}
-
-HEADER_SCAN_ROWS = 15
-_HEAVY_DISCIPLINE = ("cach chuc", "giang chuc", "bai nhiem", "buoc thoi viec", "ha bac luong",
-                     "giai tan")
-
 
 def _folded(labels: tuple[str, ...]) -> set[str]:
     return {fold(x) for x in labels}
 
 
-_TYPE_BY_FOLD = {fold(v): t for t, vs in CRITERION_TYPE_VARIANTS.items() for v in vs}
 
 
 def parse_classification(raw: Any) -> Classification | None | str:
@@ -138,11 +71,10 @@ def parse_classification(raw: Any) -> Classification | None | str:
 
 def parse_discipline(raw: Any) -> Discipline | None:
     """Blank/"Không" → NONE; Khiển trách; Cảnh cáo; known heavier forms; unknown → None
-    (an unknown word must not silently cap a unit's classification)."""
-    d = _core_discipline(raw)
-    if d is Discipline.HEAVIER and not any(w in fold(raw) for w in _HEAVY_DISCIPLINE):
-        return None
-    return d
+    (an unknown word must not silently cap a unit's classification). The words are
+    :mod:`thidua_xl.core.vocab`'s, as for the worksheet functions."""
+    name = discipline_name(raw)
+    return None if name is None else Discipline[name]
 
 
 # --------------------------------------------------------------------------------------
@@ -322,13 +254,7 @@ def parse_grid(grid: Grid, *, file: str = "") -> tuple[Bloc | None, Report]:
     for role, name, ref in (("Khối trưởng", info.head, info.head_ref),
                             ("Khối phó", info.deputy, info.deputy_ref)):
         if name and unit_key(name) not in keys:
-            report.error(
-                "head-not-a-unit",
-                f"{role} \"{name}\" không có trong danh sách đơn vị của khối.",
-                "Ghi đúng tên một đơn vị như trong sheet \"Đơn vị\" / hàng tên đơn vị của "
-                "sheet \"Chấm điểm\".",
-                ref=ref,
-            )
+            report.emit("head-not-a-unit", role=role, name=name, ref=ref)
         elif name:
             canonical = next(u.name for u in bloc.units if u.key == unit_key(name))
             if role == "Khối trưởng":
@@ -340,14 +266,7 @@ def parse_grid(grid: Grid, *, file: str = "") -> tuple[Bloc | None, Report]:
     if rules_sg is not None:
         bloc.rules = _parse_rules(rules_sg, bloc, report)
     if bloc.rules.succession is Succession.ROTATION and not bloc.has_rotation:
-        report.error(
-            "rotation-missing",
-            "Quy định suy tôn Khối trưởng theo \"Luân phiên\" nhưng sheet \"Đơn vị\" không có "
-            "cột \"Thứ tự luân phiên\".",
-            "Thêm cột \"Thứ tự luân phiên\" vào sheet \"Đơn vị\", hoặc đổi quy định thành "
-            "\"Xếp hạng\".",
-            sheet=rules_sg.name if rules_sg else None,
-        )
+        report.emit("rotation-missing", sheet=rules_sg.name if rules_sg else None)
     return bloc, report
 
 
@@ -374,14 +293,11 @@ def _parse_info(sg: SheetGrid | None, file: str, report: Report) -> tuple[BlocIn
         raw, ref, _ = kv["year"]
         p = parse_number(raw)
         if p.value is None or not float(p.value).is_integer() or not 2000 <= p.value <= 2100:
-            report.error("bad-year", f"Năm thi đua \"{raw}\" không hợp lệ.",
-                         "Ghi năm thi đua là một số nguyên từ 2000 đến 2100, ví dụ 2024.", ref=ref)
+            report.emit("bad-year", raw=raw, ref=ref)
         else:
             info.year = int(p.value)
     else:
-        report.warning("year-missing", "Sheet \"Thông tin\" không ghi năm thi đua.",
-                       "Thêm dòng \"Năm thi đua\" với năm được chấm, ví dụ 2024.",
-                       sheet=sg.name)
+        report.emit("year-missing", sheet=sg.name)
     for key in ("head", "deputy"):
         if key in kv and not is_blank(kv[key][0]):
             setattr(info, key, clean(kv[key][0]))
@@ -393,8 +309,7 @@ def _parse_info(sg: SheetGrid | None, file: str, report: Report) -> tuple[BlocIn
         raw, ref, _ = kv["max"]
         p = parse_number(raw)
         if p.value is None:
-            report.error("bad-number", f"Tổng điểm tối đa \"{raw}\" không phải là số.",
-                         "Ghi tổng điểm tối đa là một số, ví dụ 100.", ref=ref)
+            report.emit("bad-number", raw=raw, ref=ref)
         else:
             info.declared_max = p.value
             info.declared_max_ref = ref
@@ -406,19 +321,12 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
     sh = _Sheet(sg)
     found = _find_header(sh, UNIT_COLUMNS, ("name",))
     if found is None:
-        report.error(
-            "units-header-missing",
-            f"Sheet \"{sg.name}\" không có hàng tiêu đề với cột \"Tên đơn vị\" trong "
-            f"{HEADER_SCAN_ROWS} hàng đầu.",
-            "Thêm hàng tiêu đề có cột \"Tên đơn vị\" (và tùy chọn \"Xếp loại năm trước\", "
-            "\"Kỷ luật\", \"Tập thể nữ\", \"Thứ tự luân phiên\").",
-            sheet=sg.name,
-        )
+        report.emit("units-header-missing", name=sg.name, rows=HEADER_SCAN_ROWS,
+                    sheet=sg.name)
         return None
     hr, cols = found
     bloc.has_last_year = "last_year" in cols
     bloc.has_discipline = "discipline" in cols
-    bloc.has_women = "women" in cols
     bloc.has_rotation = "rotation" in cols
     units: list[Unit] = []
     seen: dict[str, str] = {}
@@ -432,9 +340,7 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
         ref = sh.ref(r, cols["name"])
         key = unit_key(name)
         if key in seen:
-            report.error("duplicate-unit",
-                         f"Đơn vị \"{name}\" được ghi hai lần (đã có ở ô {seen[key]}).",
-                         "Xóa dòng trùng trong sheet \"Đơn vị\".", ref=ref)
+            report.emit("duplicate-unit", name=name, first_ref=seen[key], ref=ref)
             continue
         seen[key] = ref
         unit = Unit(name=name, key=key, ref=ref)
@@ -442,22 +348,15 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
             v = sh.get(r, cols["last_year"])
             c = parse_classification(v)
             if c == "bad":
-                report.error(
-                    "bad-classification",
-                    f"Xếp loại năm trước của \"{name}\" là \"{v}\": không phải một xếp loại.",
-                    "Ghi một trong: HTXS, HTT, HT, KHT hoặc cụm từ đầy đủ (\"Hoàn thành xuất "
-                    "sắc nhiệm vụ\" ...).", ref=sh.ref(r, cols["last_year"]))
+                report.emit("bad-classification", name=name, v=v,
+                            ref=sh.ref(r, cols['last_year']))
             else:
                 unit.last_year = c
         if "discipline" in cols:
             v = sh.get(r, cols["discipline"])
             d = parse_discipline(v)
             if d is None:
-                report.error(
-                    "bad-discipline",
-                    f"Hình thức kỷ luật của \"{name}\" là \"{v}\": không nhận ra.",
-                    "Để trống hoặc ghi \"Không\" khi không bị kỷ luật; nếu có ghi \"Khiển "
-                    "trách\", \"Cảnh cáo\", \"Cách chức\" ...", ref=sh.ref(r, cols["discipline"]))
+                report.emit("bad-discipline", name=name, v=v, ref=sh.ref(r, cols['discipline']))
             else:
                 unit.discipline = d
                 unit.discipline_text = clean(v)
@@ -465,9 +364,7 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
             v = sh.get(r, cols["women"])
             yn, problem = parse_yes_no(v)
             if problem:
-                report.error("bad-yes-no",
-                             f"Cột \"Tập thể nữ\" của \"{name}\" là \"{v}\": cần Có hoặc Không.",
-                             "Ghi \"Có\" hoặc \"Không\".", ref=sh.ref(r, cols["women"]))
+                report.emit("bad-yes-no", name=name, v=v, ref=sh.ref(r, cols['women']))
             unit.women = yn
         if "rotation" in cols:
             v = sh.get(r, cols["rotation"])
@@ -475,14 +372,10 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
             if p.value is not None and float(p.value).is_integer() and p.value >= 0:
                 unit.rotation = int(p.value)
             elif not is_blank(v):
-                report.error("bad-rotation",
-                             f"Thứ tự luân phiên của \"{name}\" là \"{v}\": cần một số nguyên.",
-                             "Ghi thứ tự luân phiên là số nguyên 1, 2, 3 ...",
-                             ref=sh.ref(r, cols["rotation"]))
+                report.emit("bad-rotation", name=name, v=v, ref=sh.ref(r, cols['rotation']))
         units.append(unit)
     if not units:
-        report.error("no-units", f"Sheet \"{sg.name}\" không có đơn vị nào.",
-                     "Ghi tên từng đơn vị dưới cột \"Tên đơn vị\".", sheet=sg.name)
+        report.emit("no-units", name=sg.name, sheet=sg.name)
     return units
 
 
@@ -492,15 +385,8 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
     sh = _Sheet(sg, merge_rows=None)
     found = _find_header(sh, SCORE_COLUMNS, REQUIRED_SCORE_COLUMNS)
     if found is None:
-        report.error(
-            "score-header-missing",
-            f"Không tìm thấy hàng tiêu đề của bảng chấm điểm trong {HEADER_SCAN_ROWS} hàng đầu "
-            f"của sheet \"{sg.name}\" (cần các cột \"Mã\", \"Nội dung tiêu chí\", "
-            "\"Điểm tối đa\").",
-            "Thêm hàng tiêu đề với các cột Mã | Nội dung tiêu chí | Điểm tối đa | (Loại | Hệ số "
-            "| Chỉ tiêu | Điểm mỗi lần) rồi một nhóm cột cho mỗi đơn vị.",
-            sheet=sg.name,
-        )
+        report.emit("score-header-missing", rows=HEADER_SCAN_ROWS, name=sg.name,
+                    sheet=sg.name)
         return False
     hr, cols = found
     bloc.header_row = hr
@@ -548,40 +434,26 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
         if role is None:
             role = ""
         if role == "?":
-            report.warning(
-                "unknown-sub-label",
-                f"Cột \"{sh.get(sub_row, c)}\" của đơn vị \"{current.name}\" không phải Tự chấm, "
-                "Khối chấm, Thống nhất hay Giải trình: cột này không được dùng.",
-                "Đổi nhãn cột thành \"Tự chấm\", \"Khối chấm\" hoặc \"Thống nhất\".",
-                ref=sh.ref(sub_row, c))
+            report.emit("unknown-sub-label", sub_label=sh.get(sub_row, c), name=current.name,
+                        ref=sh.ref(sub_row, c))
             continue
         if role in current.columns:
-            report.warning(
-                "duplicate-sub-label",
-                f"Đơn vị \"{current.name}\" có hai cột \"{role or 'điểm'}\": chỉ dùng cột đầu.",
-                "Xóa hoặc đổi nhãn cột trùng.", ref=sh.ref(sub_row if role else hr, c))
+            report.emit("duplicate-sub-label", name=current.name, role_or_điểm=role or 'điểm',
+                        ref=sh.ref(sub_row if role else hr, c))
             continue
         current.columns[role] = c
 
     groups = [g for g in groups if any(r != SUB_NOTE for r in g.columns)]
     if not groups:
-        report.error(
-            "no-unit-columns",
-            f"Sheet \"{sg.name}\" không có cột điểm của đơn vị nào bên phải các cột tiêu chí "
-            f"(hàng tiêu đề {hr}).",
-            "Thêm mỗi đơn vị một nhóm cột: tên đơn vị ở hàng tiêu đề, bên dưới là các cột "
-            "Tự chấm / Khối chấm / Thống nhất (hoặc một cột điểm).",
-            ref=sh.ref(hr, left_end + 1))
+        report.emit("no-unit-columns", name=sg.name, hr=hr, ref=sh.ref(hr, left_end + 1))
         return False
 
     # join groups with the unit list
     by_key: dict[str, _Group] = {}
     for g in groups:
         if g.key in by_key:
-            report.error("duplicate-unit-column",
-                         f"Đơn vị \"{g.name}\" có hai nhóm cột điểm (đã có ở ô "
-                         f"{by_key[g.key].header_ref}).",
-                         "Xóa nhóm cột trùng hoặc sửa tên đơn vị.", ref=g.header_ref)
+            report.emit("duplicate-unit-column", name=g.name,
+                        first_ref=by_key[g.key].header_ref, ref=g.header_ref)
             continue
         by_key[g.key] = g
     if listed is not None:
@@ -589,20 +461,12 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
         listed_keys = {u.key for u in units}
         for g in by_key.values():
             if g.key not in listed_keys:
-                report.error(
-                    "unit-not-in-list",
-                    f"Đơn vị \"{g.name}\" (ô {g.header_ref}) có cột điểm nhưng không có trong "
-                    "sheet \"Đơn vị\".",
-                    "Thêm đơn vị này vào sheet \"Đơn vị\" hoặc sửa tên cho khớp.",
-                    ref=g.header_ref)
+                report.emit("unit-not-in-list", name=g.name, header_ref=g.header_ref,
+                            ref=g.header_ref)
         for u in units:
             if u.key not in by_key:
-                report.error(
-                    "unit-without-scores",
-                    f"Đơn vị \"{u.name}\" (ô {u.ref}) không có nhóm cột điểm trong sheet "
-                    f"\"{sg.name}\" (hàng tiêu đề {hr}).",
-                    "Thêm cột điểm cho đơn vị này, hoặc sửa tên cho khớp với tên ở hàng tiêu "
-                    "đề của bảng chấm điểm.", ref=u.ref)
+                report.emit("unit-without-scores", unit_name=u.name, u_ref=u.ref, name=sg.name,
+                            hr=hr, ref=u.ref)
     else:
         units = [Unit(name=g.name, key=g.key, ref=g.header_ref) for g in by_key.values()]
     for u in units:
@@ -633,11 +497,11 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
         text = clean(sh.get(r, cols["text"]))
         max_raw = sh.get(r, cols["max"])
         code = normalize_code(code_raw)
-        if code and _is_total_label(code) and not text:
+        if code and is_total_label(code) and not text:
             # "Tổng cộng" written in the code column (often merged over Mã and Nội dung)
             code, text = "", code
         if not code:
-            if text and _is_total_label(text):
+            if text and is_total_label(text):
                 for g in group_list:
                     cell = _pick(sh, r, g)
                     if cell is not None:
@@ -646,25 +510,14 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
             has_scores = any(not is_blank(sh.get(r, c)) for c in unit_cols)
             if is_blank(max_raw) and not has_scores:
                 continue  # a note or blank row inside the table
-            report.error(
-                "missing-code",
-                f"Dòng {r} có {'điểm tối đa' if not is_blank(max_raw) else 'điểm'} nhưng không "
-                "có mã tiêu chí.",
-                "Ghi mã tiêu chí ở cột \"Mã\" (I, II ... cho phần; 1, 2 hoặc 1.1 cho tiêu chí; "
-                "a, b hoặc - cho ý nhỏ).", ref=sh.ref(r, cols["code"]))
+            report.emit("missing-code", r=r,
+                        what="điểm tối đa" if not is_blank(max_raw) else "điểm",
+                        ref=sh.ref(r, cols["code"]))
             continue
         node, problem = builder.add(code_raw)
         if problem:
-            msg = {
-                "bad-code": f"Mã tiêu chí \"{code}\" không đúng dạng.",
-                "duplicate-code": f"Mã tiêu chí \"{code}\" bị trùng trong cùng phần.",
-                "orphan-code": f"Mã \"{code}\" không có mục cha \"{code.rsplit('.', 1)[0]}\" ở "
-                               "phía trên trong cùng phần.",
-            }[problem]
-            report.error(problem, msg,
-                         "Dùng số La Mã (I, II ...) cho phần, số (1, 2) hoặc số có dấu chấm "
-                         "(1.1, 1.2) cho tiêu chí, chữ thường (a, b) hoặc dấu - cho ý nhỏ; "
-                         "mỗi mã chỉ một lần trong một phần.", ref=sh.ref(r, cols["code"]))
+            report.emit(problem, code_=code, parent=code.rsplit(".", 1)[0],
+                        ref=sh.ref(r, cols["code"]))
             continue
         crit = Criterion(path=node.path, code=node.code, text=text, level=node.level,
                          parent=node.parent, section=node.section,
@@ -673,13 +526,10 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
         if "type" in cols:
             traw = sh.get(r, cols["type"])
             if not is_blank(traw):
-                t = _TYPE_BY_FOLD.get(fold(traw))
+                t = criterion_type(traw)
                 if t is None:
-                    report.error(
-                        "bad-type", f"Loại tiêu chí \"{clean(traw)}\" (mã {code}) không nhận ra.",
-                        "Ghi một trong: Chấm điểm, Định tính, Định lượng, Định lượng dẫn đầu, "
-                        "Chấm thẳng, Điểm thưởng, Điểm trừ (để trống = Chấm điểm).",
-                        ref=sh.ref(r, cols["type"]))
+                    report.emit("bad-type", type_text=clean(traw), code_=code,
+                                ref=sh.ref(r, cols['type']))
                 else:
                     crit.type = t
         # numbers of the left block
@@ -691,27 +541,22 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
             c = cols[key]
             raw = sh.get(r, c)
             if sh.is_uncached(r, c):
-                report.error("uncached-formula",
-                             f"Ô {label} của tiêu chí {code} là công thức chưa có kết quả tính.",
-                             "Mở tệp trong Excel, nhấn Lưu (Ctrl+S) để Excel tính công thức, rồi "
-                             "chạy lại.", ref=sh.ref(r, c))
+                report.emit("uncached-formula", variant="criterion", label=label, code_=code,
+                            ref=sh.ref(r, c))
                 continue
             p = parse_number(raw, percent_format=(r, c) in sg.percent and key == "target")
             if p.problem:
-                report.error("bad-number",
-                             f"{label} của tiêu chí {code} là \"{p.text}\": không phải là số.",
-                             f"Ghi {label.lower()} là một số (dùng dấu phẩy hoặc dấu chấm thập "
-                             "phân, ví dụ 8,5).", ref=sh.ref(r, c))
+                report.emit("bad-number", variant="criterion", label=label, code_=code, text=p.text,
+                            label_lower=label.lower(), ref=sh.ref(r, c))
                 continue
             if p.value is None:
                 continue
             if key == "weight" and p.value <= 0:
-                report.error("bad-weight", f"Hệ số của tiêu chí {code} là {p.value:g}: phải lớn "
-                             "hơn 0.", "Ghi hệ số là số dương (để trống = 1).", ref=sh.ref(r, c))
+                report.emit("bad-weight", code_=code, value=p.value, ref=sh.ref(r, c))
                 continue
             if key in ("max", "per_time") and p.value < 0:
-                report.error("negative-max", f"{label} của tiêu chí {code} là số âm ({p.value:g}).",
-                             f"Ghi {label.lower()} là số không âm.", ref=sh.ref(r, c))
+                report.emit("negative-max", label=label, code_=code, value=p.value,
+                            label_lower=label.lower(), ref=sh.ref(r, c))
                 continue
             setattr(crit, attr, p.value)
         if "target" in cols:
@@ -736,23 +581,13 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
         criteria.insert(0, Criterion(path=builder.implicit, code="", text=sg.name, level=1,
                                      section=builder.implicit, is_leaf=False))
     if not any(c.is_leaf for c in criteria):
-        report.error("no-criteria", f"Sheet \"{sg.name}\" không có tiêu chí nào để chấm.",
-                     "Ghi các tiêu chí dưới hàng tiêu đề, mỗi tiêu chí một dòng có mã và điểm "
-                     "tối đa.", sheet=sg.name)
+        report.emit("no-criteria", name=sg.name, sheet=sg.name)
         return False
     leaf_paths = {c.path for c in criteria if c.is_leaf}
     bloc.criteria = criteria
     bloc.scores = {k: {p: v for p, v in d.items() if p in leaf_paths}
                    for k, d in raw_scores.items()}
     return True
-
-
-_TOTAL_RE = re.compile(r"^(tong cong|tong diem|cong|tong)\s*([(\[:].*)?$")
-
-
-def _is_total_label(text: str) -> bool:
-    """"Tổng cộng", "TỔNG ĐIỂM:", "Tổng cộng (I+II+III)" ... (a totals row's label)."""
-    return bool(_TOTAL_RE.match(fold(text)))
 
 
 def _rc(ref: str) -> tuple[int, int]:
@@ -808,8 +643,8 @@ def _parse_rules(sg: SheetGrid, bloc: Bloc, report: Report) -> Rules:
             where[key] = (raw, ref)
             p = parse_number(raw, percent_format=False)
             if p.value is None:
-                report.error("bad-rule", f"{_THRESHOLD_LABELS[key]} \"{raw}\" không phải là số.",
-                             "Ghi ngưỡng là phần trăm từ 0 đến 100, ví dụ 95.", ref=ref)
+                report.emit("bad-rule", threshold=_THRESHOLD_LABELS[key], raw=raw,
+                            ref=ref)
             else:
                 values[key] = p.value * 100 if 0 < p.value <= 1 else p.value  # 0,95 = 95 %
     if "tiebreak" in kv and not is_blank(kv["tiebreak"][0]):
@@ -823,8 +658,7 @@ def _parse_rules(sg: SheetGrid, bloc: Bloc, report: Report) -> Rules:
         elif "xep hang" in f or "diem" in f:
             values["succession"] = Succession.RANK
         else:
-            report.error("bad-rule", f"Cách suy tôn Khối trưởng \"{raw}\" không nhận ra.",
-                         "Ghi \"Xếp hạng\" hoặc \"Luân phiên\".", ref=ref)
+            report.emit("bad-rule", variant="succession", raw=raw, ref=ref)
 
     forms, form_cells = _read_forms(sh, report)
     rules, problems = validate_rules(values, forms)
@@ -858,26 +692,21 @@ def _parse_rules(sg: SheetGrid, bloc: Bloc, report: Report) -> Rules:
 
 
 def _tiebreak_keys(raw: Any, ref: str, bloc: Bloc, report: Report) -> list[str]:
-    items = [clean(x) for x in str(raw).replace("\n", ";").replace(",", ";").split(";")]
-    items = [x.rstrip(".") for x in items if x]
-    sections = {fold(c.path): c.path for c in bloc.criteria if c.level == 1}
+    """The tie-break items as keys ("Điểm trừ", "Điểm thưởng" or a section path), read with
+    the engine's own resolver (:func:`thidua_xl.core.ranking.resolve_tiebreak`) so that
+    every word the engine accepts is accepted here and nothing else."""
+    from ..core.ranking import resolve_tiebreak
+
+    sections = [(c.path, c.text) for c in bloc.criteria if c.level == 1]
     keys: list[str] = []
-    for it in items:
-        f = fold(it)
-        if f in ("diem tru", "tru diem"):
-            keys.append("Điểm trừ")
-        elif f in ("diem thuong", "diem cong", "cong diem"):
-            keys.append("Điểm thưởng")
-        elif f.upper() in {p.upper() for p in sections} or f in sections:
-            keys.append(sections.get(f, it.upper()))
-        elif f in ("...", "…"):
+    for it in split_tiebreak(raw):
+        found, unknown = resolve_tiebreak([it], sections)
+        if unknown or not found:
+            report.emit("bad-tiebreak", it=it, ref=ref)
             continue
-        else:
-            report.error("bad-tiebreak",
-                         f"Thứ tự phân định đồng hạng có mục \"{it}\" không phải \"Điểm trừ\", "
-                         "\"Điểm thưởng\" hay mã một phần (I, II ...).",
-                         "Ghi các mục cách nhau bởi dấu chấm phẩy, ví dụ: Điểm trừ; I; II.",
-                         ref=ref)
+        key = found[0]
+        keys.append({"penalty": TIEBREAK_PENALTY, "bonus": TIEBREAK_BONUS}.get(key.kind,
+                                                                            key.section))
     return keys
 
 

@@ -81,9 +81,12 @@ def minutes_sheet(ctx: OutputContext) -> SheetPlan:
         s.put(row, 4, f"Người dự: {BLANK}{BLANK}{BLANK}", body, last_col)
         s.row += 1
     head = ctx.head or BLANK
-    chair = f"{ctx.signer}, {ctx.signer_title}" if ctx.signer and ctx.signer_title else \
-        (ctx.signer or f"đại diện {head}")
-    s.line(f"Chủ trì: {chair} – {w.word} trưởng năm {ctx.year_text} ({head}).", body)
+    if ctx.signer:
+        title_ = f", {ctx.signer_title}" if ctx.signer_title else ""
+        chair = f"{ctx.signer}{title_} (đại diện {head})"
+    else:
+        chair = f"đại diện {head}"
+    s.line(f"Chủ trì: {chair} – {w.word} trưởng năm {ctx.year_text}.", body)
     s.line(f"Thư ký: {BLANK}{BLANK}{BLANK}", body)
     s.skip(1)
     s.line("NỘI DUNG", st(13, bold=True, h="center"))

@@ -7,7 +7,8 @@ and in "Kết quả" (the unit's notes), never here.
 """
 from __future__ import annotations
 
-from ...core.models import Proposal, TIE_NOTE
+from ...core.models import Proposal
+from ...core.vocab import TIE_GROUP_NOTE as TIE_NOTE
 from ...core.verification import is_verification
 from ..context import OutputContext, num, vn_date
 from ..grid import col_letter
