@@ -113,6 +113,8 @@ class SheetBuilder:
     widths: dict[int, float]
     row: int = 1
     need: dict[int, float] = field(default_factory=dict)  # row -> points needed
+    #: rows that must print on the same page as the row after them (headings)
+    keep_next: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.plan.col_widths.update(self.widths)
@@ -150,10 +152,16 @@ class SheetBuilder:
             need = line_height(style.font_size or 11) + 2
             self.need[row] = max(self.need.get(row, 0.0), need / rows)
 
-    def line(self, value, style: Style, c1: int = 1, c2: int | None = None) -> int:
-        """A full-width line at the current row; returns its row and moves down."""
+    def line(self, value, style: Style, c1: int = 1, c2: int | None = None, *,
+             keep_next: bool = False) -> int:
+        """A full-width line at the current row; returns its row and moves down.
+
+        ``keep_next``: the line is a heading, printed on the page of the line after it.
+        """
         r = self.row
         self.put(r, c1, value, style, c2 or self.last_col)
+        if keep_next:
+            self.keep_next.add(r)
         self.row += 1
         return r
 
@@ -201,23 +209,50 @@ def page_capacity(s: SheetBuilder, ps: PrintSetup | None = None) -> float:
     return page_height_pt(ps) / scale
 
 
-def page_fill(s: SheetBuilder, upto: int, *, page: float, title: tuple[int, float] | None
-              = None) -> float:
-    """Points used on the page holding row ``upto`` (rows 1..upto simulated).
+def paginate(s: SheetBuilder, upto: int, *, page: float,
+             title: tuple[int, float] | None = None) -> tuple[dict[int, int], float]:
+    """Simulate printing rows 1..upto: the page of each row, and the points used on the
+    last page.
 
     A row that does not fit goes to the next page; a page after the first starts with the
-    repeated title row when ``title`` = (its row, its height) and that row has been passed.
+    repeated title row when ``title`` = (its row, its height) and that row has been passed;
+    a manual break (``plan.page_breaks``) starts a new page after its row.
     """
-    used = 0.0
+    used, number = 0.0, 0
+    pages: dict[int, int] = {}
     for r in range(1, upto + 1):
         h = s.height(r)
         lead = title[1] if title and r > title[0] else 0.0
-        if used + h > page:
-            used = lead
+        if used + h > page and used > lead:
+            used, number = lead, number + 1
+        pages[r] = number
         used += h
         if r in s.plan.page_breaks:
-            used = lead
-    return used
+            used, number = lead, number + 1
+    return pages, used
+
+
+def page_fill(s: SheetBuilder, upto: int, *, page: float,
+              title: tuple[int, float] | None = None) -> float:
+    """Points used on the page holding row ``upto`` (rows 1..upto simulated)."""
+    return paginate(s, upto, page=page, title=title)[1]
+
+
+def keep_headings(s: SheetBuilder, *, title: tuple[int, float] | None = None,
+                  page: float | None = None) -> None:
+    """Break the page before a heading (:attr:`SheetBuilder.keep_next`) that would be the
+    last row of its page, so it prints with what follows it."""
+    page = page or page_capacity(s) * 0.98
+    for r in sorted(s.keep_next):
+        if r + 1 >= s.row or r - 1 < 1 or (r - 1) in s.plan.page_breaks:
+            continue
+        pages, _ = paginate(s, r + 1, page=page, title=title)
+        if pages[r] != pages[r + 1]:
+            top = r  # a run of headings moves together
+            while top - 1 in s.keep_next and pages.get(top - 1) == pages[r]:
+                top -= 1
+            if top > 1:
+                s.plan.page_breaks.append(top - 1)
 
 
 def keep_together(s: SheetBuilder, build: Callable[[SheetBuilder], int], *,

@@ -51,7 +51,7 @@ _NO_END = {"cac", "cua", "va", "ve", "so", "thuoc", "truc", "-", "–"}
 
 
 def _groups(text: str) -> list[str]:
-    """The word groups of ``text``: known compounds glued, a dash kept with the word after."""
+    """The word groups of ``text``: known compounds glued, words joined by a dash glued."""
     syl = text.split()
     out: list[str] = []
     i = 0
@@ -66,19 +66,35 @@ def _groups(text: str) -> list[str]:
         else:
             out.append(syl[i])
             i += 1
-    # a lone dash goes with the next group ("THAM MƯU" / "- TỔNG HỢP" is better than a
-    # dash at the end of a line, and "- TỔNG" + "HỢP" cannot happen)
+    # "THAM MƯU - TỔNG HỢP" is one group: a line never starts or ends with a dash
     merged: list[str] = []
-    carry = ""
+    dash = ""
     for g in out:
         if g in ("-", "–"):
-            carry = g
+            dash = g
             continue
-        merged.append(f"{carry} {g}" if carry else g)
-        carry = ""
-    if carry:
-        merged.append(carry)
+        if dash and merged:
+            merged[-1] = f"{merged[-1]} {dash} {g}"
+        else:
+            merged.append(f"{dash} {g}".strip())
+        dash = ""
+    if dash:
+        merged.append(dash)
     return merged
+
+
+def _fit_groups(groups: list[str], width_pt: float, size: float) -> list[str]:
+    """Groups wider than a line are cut at their dashes ("… -" / "…")."""
+    out: list[str] = []
+    for g in groups:
+        if text_width_pt(g, size, True) <= width_pt:
+            out.append(g)
+            continue
+        parts = [p for p in g.replace(" – ", " - ").split(" - ")]
+        dashes = [d for d in (" – ", " - ") if d in g]
+        sep = dashes[0].strip() if dashes else "-"
+        out += [f"{p} {sep}" for p in parts[:-1]] + parts[-1:]
+    return out
 
 
 def break_issuer(text: str, width_pt: float, size: float = ISSUER_SIZE) -> list[str]:
@@ -87,7 +103,7 @@ def break_issuer(text: str, width_pt: float, size: float = ISSUER_SIZE) -> list[
     Fewest lines first, then the most even lines, a break before "CÁC"/"SỐ" preferred and a
     line ending in "CÁC", "CỦA", "VÀ" … avoided. A group wider than a line stands alone.
     """
-    groups = _groups(" ".join(text.split()))
+    groups = _fit_groups(_groups(" ".join(text.split())), width_pt, size)
     n = len(groups)
     if n == 0:
         return [""]
@@ -138,11 +154,15 @@ def national_header(s: SheetBuilder, ctx: OutputContext, left: tuple[int, int],
     """
     top = s.row
     width = cell_text_pt(s.span_width(*left)) * 0.96
-    issuer = break_issuer(ctx.words.issuer, width)
+    size = ISSUER_SIZE
+    issuer = break_issuer(ctx.words.issuer, width, size)
+    if len(issuer) > 3:  # a long name: 12 pt (the smallest Nghị định 30 allows)
+        size = ISSUER_SIZE - 1
+        issuer = break_issuer(ctx.words.issuer, width, size)
     rows = max(3, len(issuer) + 1)
     s.put(top, left[0], "\n".join(issuer + [RULE]),
-          st(ISSUER_SIZE, bold=True, h="center", v="top"), left[1], rows=rows)
-    one = line_height(ISSUER_SIZE) + 1
+          st(size, bold=True, h="center", v="top"), left[1], rows=rows)
+    one = line_height(size) + 1
     for r in range(top, top + rows):
         s.need[r] = one
     s.put(top, right[0], "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -227,13 +247,19 @@ def keep_closing(s: SheetBuilder, build, *, title_row: int | None = None) -> Non
     if page_fill(s, s.row - 1, page=page, title=title) + block <= page:
         return  # it fits where it is
     texty = [r for r in range(1, s.row) if r in s.need and s.need[r] > 9.0]
-    floor = max([title_row or 0] + [b for b in s.plan.page_breaks]) + 1
+    floor = max([title_row or 0] + list(s.plan.page_breaks)) + 1
+
+    def fits(first: int) -> bool:  # rows first.. and the closing on one page
+        return lead + s.height_upto(s.row - 1, start=first) + block <= page
+
     brk = s.row - 1
     for r in reversed(texty[-MIN_ROWS_WITH_CLOSING:]):
         # rows from r to the closing move together (blank rows between them too)
-        if r <= floor or lead + s.height_upto(s.row - 1, start=r) + block > page:
+        if r <= floor or not fits(r):
             break
         brk = r - 1
+    while brk in s.keep_next and brk - 1 > floor and fits(brk):
+        brk -= 1  # a heading goes with what follows it
     s.plan.page_breaks.append(brk)
 
 

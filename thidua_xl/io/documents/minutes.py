@@ -9,12 +9,12 @@ from __future__ import annotations
 from ...core.verification import is_verification
 from ..context import OutputContext, num, vn_date
 from ..grid import col_letter
-from ..layout import BLANK, SheetBuilder, keep_together, page_capacity, st
+from ..layout import BLANK, SheetBuilder, keep_headings, keep_together, page_capacity, st
 from ..plan import OUTPUT_MINUTES, PrintSetup, SheetPlan
 from .common import keep_closing, national_header, signature, title
 
 # columns: STT | Tên đơn vị | Tổng điểm | Xếp hạng | Xếp loại
-WIDTHS = {1: 6, 2: 30, 3: 10, 4: 9, 5: 34}
+WIDTHS = {1: 6, 2: 33, 3: 10, 4: 9, 5: 31}
 HEADERS = ["STT", "Tên đơn vị", "Tổng điểm", "Xếp hạng", "Xếp loại"]
 
 
@@ -32,8 +32,11 @@ def _closing(s: SheetBuilder, ctx: OutputContext, left, right) -> int:
 
 def _table(s: SheetBuilder, ctx: OutputContext) -> int:
     """The heading and the results table at the current row; returns the header's row."""
-    s.line(f"1. Kết quả chấm điểm, xếp hạng thi đua năm {ctx.year_text}", st(13, bold=True))
-    s.line("Hội nghị thống nhất kết quả chấm điểm, xếp hạng của các đơn vị như sau:", st(13))
+    s.line("NỘI DUNG", st(13, bold=True, h="center"), keep_next=True)
+    s.line(f"1. Kết quả chấm điểm, xếp hạng thi đua năm {ctx.year_text}", st(13, bold=True),
+           keep_next=True)
+    s.line("Hội nghị thống nhất kết quả chấm điểm, xếp hạng của các đơn vị như sau:", st(13),
+           keep_next=True)
     hdr_row = s.row
     hstyle = st(12, bold=True, h="center", border=True)
     for c, label in enumerate(HEADERS, start=1):
@@ -89,7 +92,6 @@ def minutes_sheet(ctx: OutputContext) -> SheetPlan:
     s.line(f"Chủ trì: {chair} – {w.word} trưởng năm {ctx.year_text}.", body)
     s.line(f"Thư ký: {BLANK}{BLANK}{BLANK}", body)
     s.skip(1)
-    s.line("NỘI DUNG", st(13, bold=True, h="center"))
     # the heading and the table on one page when they fit one
     keep_together(s, lambda t: _table_end(t, ctx))
     hdr_row = _table(s, ctx)
@@ -101,23 +103,24 @@ def minutes_sheet(ctx: OutputContext) -> SheetPlan:
     for rank, names in sorted(ties.items()):
         s.line(f"Đồng hạng {rank}: {', '.join(names)}.", ital)
     s.skip(1)
-    s.line("2. Đề nghị khen thưởng", bold)
+    s.line("2. Đề nghị khen thưởng", bold, keep_next=True)
     props = ctx.sorted_proposals()
     if not props:
         s.line("Không có đơn vị đủ điều kiện đề nghị khen thưởng.", body)
     for p in props:
         basis = f" ({p.basis})" if p.basis else ""
-        s.line(f"- {p.form}: {p.unit}{basis}.", body)
+        s.line(f"- {p.form}: {p.unit}{basis}.", body, keep_next=True)
         for note in p.notes:
             if not is_verification(note):
-                s.line(f"  {note}", ital)
+                s.line(f"  {note}", ital, keep_next=True)
         s.line(f"  Số phiếu đồng ý: {BLANK}/{BLANK}", body)
     for g in r.tie_groups:
-        s.line(f"- {g.form} (còn {g.seats} suất) – {g.note}:", body)
+        s.line(f"- {g.form} (còn {g.seats} suất) – {g.note}:", body, keep_next=True)
         for name in g.units:
             s.line(f"  + {name}: số phiếu đồng ý {BLANK}/{BLANK}", body)
     s.skip(1)
-    s.line(f"3. Suy tôn {w.word} trưởng, {w.word} phó năm {ctx.next_year_text}", bold)
+    s.line(f"3. Suy tôn {w.word} trưởng, {w.word} phó năm {ctx.next_year_text}", bold,
+           keep_next=True)
     s.line(f"- Đề xuất suy tôn {w.word} trưởng: {r.next_head or 'chưa xác định'}. "
            f"Số phiếu đồng ý: {BLANK}/{BLANK}", body)
     s.line(f"- {w.word} phó: {r.next_deputy or 'chưa xác định'}. "
@@ -125,9 +128,10 @@ def minutes_sheet(ctx: OutputContext) -> SheetPlan:
     if r.succession_note:
         s.line(f"  {r.succession_note}", ital)
     s.skip(1)
-    s.line("4. Ý kiến khác", bold)
+    s.line("4. Ý kiến khác", bold, keep_next=True)
     s.line(BLANK * 20, body)
     s.skip(1)
+    keep_headings(s, title=(hdr_row, s.height(hdr_row)) if spans else None)
     keep_closing(s, lambda t: _closing(t, ctx, left, right),
                  title_row=hdr_row if spans else None)
     end = _closing(s, ctx, left, right)

@@ -12,7 +12,7 @@ from ...core.vocab import TIE_GROUP_NOTE as TIE_NOTE
 from ...core.verification import is_verification
 from ..context import OutputContext, num, vn_date
 from ..grid import col_letter
-from ..layout import SheetBuilder, page_capacity, st
+from ..layout import SheetBuilder, keep_headings, page_capacity, st
 from ..plan import OUTPUT_PROPOSALS, PrintSetup, SheetPlan
 from .common import closing_block, keep_closing, national_header, title
 
@@ -57,7 +57,7 @@ def _tie_lines(s: SheetBuilder, ctx: OutputContext) -> None:
     if not r.tie_groups:
         return
     s.skip(1)
-    s.line(f"{TIE_NOTE}:", st(13, bold=True))
+    s.line(f"{TIE_NOTE}:", st(13, bold=True), keep_next=True)
     for g in r.tie_groups:
         names = []
         for name in g.units:
@@ -109,6 +109,7 @@ def proposals_sheet(ctx: OutputContext) -> SheetPlan:
     # first page (Excel repeats title rows on all pages, even under the signature)
     spans = s.height_upto(s.row - 1) > page_capacity(s) * 0.97
     _tie_lines(s, ctx)
+    keep_headings(s, title=(hdr_row, s.height(hdr_row)) if spans else None)
     keep_closing(s, lambda t: _closing(t, ctx, left, right),
                  title_row=hdr_row if spans else None)
     end = _closing(s, ctx, left, right)

@@ -11,11 +11,11 @@ from __future__ import annotations
 from ...core.text import fold
 from ..context import COUNCIL, OutputContext, num
 from ..grid import col_letter
-from ..layout import SheetBuilder, st
+from ..layout import SheetBuilder, keep_headings, st
 from ..plan import OUTPUT_SUBMISSION, PrintSetup, SheetPlan
 from .common import RULE, closing_block, keep_closing, national_header, title
 
-WIDTHS = {1: 12, 2: 12, 3: 12, 4: 16, 5: 16, 6: 16}
+WIDTHS = {1: 13, 2: 13, 3: 13, 4: 16, 5: 16, 6: 16}
 LAW = "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022;"
 DECREE = ("Căn cứ Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025 của Chính phủ quy "
           "định chi tiết thi hành một số điều của Luật Thi đua, khen thưởng;")
@@ -61,7 +61,7 @@ def _body(s: SheetBuilder, ctx: OutputContext) -> None:
         s.line(f"Căn cứ kết quả bình xét, năm {year} {w.display} không có đơn vị đủ điều "
                f"kiện đề nghị khen thưởng.", body)
     for k, (form, group) in enumerate(ctx.proposals_by_form(), start=1):
-        s.line(f"{k}. {form}: {len(group)} tập thể", bold)
+        s.line(f"{k}. {form}: {len(group)} tập thể", bold, keep_next=True)
         for p in group:
             where = [f"xếp hạng {p.rank}" if p.rank else "",
                      f"tổng điểm {num(p.total)}" if p.total is not None else ""]
@@ -100,6 +100,7 @@ def submission_sheet(ctx: OutputContext) -> SheetPlan:
     s.line(f"(qua {ctx.recipient})", st(13, italic=True, h="center"))
     s.skip(1)
     _body(s, ctx)
+    keep_headings(s)
     keep_closing(s, lambda t: _closing(t, ctx, left, right))
     end = _closing(s, ctx, left, right)
     s.plan.print_setup = PrintSetup(orientation="portrait", fit_width=True,
