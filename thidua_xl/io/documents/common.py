@@ -17,7 +17,7 @@ from ..layout import (
     cell_text_pt,
     line_height,
     page_capacity,
-    page_fill,
+    paginate,
     st,
     text_width_pt,
 )
@@ -100,8 +100,9 @@ def _fit_groups(groups: list[str], width_pt: float, size: float) -> list[str]:
 def break_issuer(text: str, width_pt: float, size: float = ISSUER_SIZE) -> list[str]:
     """The issuing body in lines no wider than ``width_pt``, broken between word groups.
 
-    Fewest lines first, then the most even lines, a break before "CÁC"/"SỐ" preferred and a
-    line ending in "CÁC", "CỦA", "VÀ" … avoided. A group wider than a line stands alone.
+    No line ends in "CÁC", "CỦA", "VÀ" … when avoidable, then fewest lines, then the most
+    even lines (a break before "CÁC"/"SỐ" preferred). A group wider than a line stands
+    alone.
     """
     groups = _fit_groups(_groups(" ".join(text.split())), width_pt, size)
     n = len(groups)
@@ -111,33 +112,34 @@ def break_issuer(text: str, width_pt: float, size: float = ISSUER_SIZE) -> list[
     def width(i: int, j: int) -> float:
         return text_width_pt(" ".join(groups[i:j]), size, True)
 
-    def cost(i: int, j: int, last: bool) -> float:
+    def cost(i: int, j: int, last: bool) -> tuple[int, float] | None:
+        """(bad break?, raggedness) of a line of groups[i:j]; None when too wide."""
         w = width(i, j)
         if w > width_pt and j - i > 1:
-            return float("inf")
+            return None
         c = 0.0 if last else ((width_pt - w) / width_pt) ** 2 * 10
+        bad = 0
         if not last:
-            tail = fold(groups[j - 1].split()[-1])
-            if tail in _NO_END:
-                c += 50
+            bad = int(fold(groups[j - 1].split()[-1]) in _NO_END)
             if fold(groups[j].split()[0]) in _GOOD_BEFORE:
                 c -= 2
-        return c
+        return bad, c
 
-    # best[i] = (lines, cost, next break) for groups[i:]
-    best: list[tuple[int, float, int]] = [(0, 0.0, n)] * (n + 1)
+    # best[i] = (bad breaks, lines, raggedness, next break) for groups[i:]: a bad break
+    # ("CÁC" ending a line) weighs more than one more line
+    best: list[tuple[int, int, float, int]] = [(0, 0, 0.0, n)] * (n + 1)
     for i in range(n - 1, -1, -1):
         cand = []
         for j in range(i + 1, n + 1):
             c = cost(i, j, j == n)
-            if c == float("inf"):
+            if c is None:
                 break
-            lines, rest, _ = best[j]
-            cand.append((lines + 1, c + rest, j))
-        best[i] = min(cand) if cand else (best[i + 1][0] + 1, best[i + 1][1], i + 1)
+            bad, lines, rest, _ = best[j]
+            cand.append((bad + c[0], lines + 1, c[1] + rest, j))
+        best[i] = min(cand)
     lines, i = [], 0
     while i < n:
-        j = best[i][2]
+        j = best[i][3]
         lines.append(" ".join(groups[i:j]))
         i = j
     return lines
@@ -225,39 +227,54 @@ def closing_block(s: SheetBuilder, row: int, ctx: OutputContext, left: tuple[int
     return max(end, row + len(items))
 
 
-#: a page holding the closing also holds at least this many earlier rows with text
-MIN_ROWS_WITH_CLOSING = 4
+#: a page that holds the closing holds at least this many printed lines (earlier rows move
+#: with the closing until it does); above the ten lines a reader expects, for the estimate
+MIN_LINES_WITH_CLOSING = 12
+
+
+def _lines(s: SheetBuilder, rows) -> int:
+    """Printed lines of ``rows`` (estimated from their heights; blank rows count none)."""
+    one = line_height(13)
+    return sum(max(1, round((s.need[r] - 2) / one)) for r in rows
+               if r in s.need and s.need[r] > 9.0)
 
 
 def keep_closing(s: SheetBuilder, build, *, title_row: int | None = None) -> None:
     """Place a page break so that the closing ``build`` writes never stands alone.
 
     When the closing does not fit under what is on the current page, the break goes
-    before the last :data:`MIN_ROWS_WITH_CLOSING` rows with text (or as many as fit), so
-    those rows and the closing share the next page; when the table's header row is given,
-    the new page repeats it (it counts in the page's height).
+    before as many of the last rows as bring the new page to
+    :data:`MIN_LINES_WITH_CLOSING` lines (as many as fit, never leaving a heading behind);
+    when the table's header row is given, the new page repeats it (it counts in the
+    page's height).
     """
     title = (title_row, s.height(title_row)) if title_row else None
     page = page_capacity(s) * 0.98
     scratch = s.scratch()
     block = scratch.height_upto(build(scratch))
+    block_lines = _lines(scratch, range(1, scratch.row))
     lead = title[1] if title else 0.0
     if s.row <= 1 or block >= page - lead:
         return
-    if page_fill(s, s.row - 1, page=page, title=title) + block <= page:
-        return  # it fits where it is
-    texty = [r for r in range(1, s.row) if r in s.need and s.need[r] > 9.0]
+    pages, used = paginate(s, s.row - 1, page=page, title=title)
+    if used + block <= page:  # it fits where it is: enough lines on its page?
+        last = pages.get(s.row - 1, 0)
+        with_it = [r for r, k in pages.items() if k == last]
+        if last == 0 or _lines(s, with_it) + block_lines >= MIN_LINES_WITH_CLOSING:
+            return
     floor = max([title_row or 0] + list(s.plan.page_breaks)) + 1
 
     def fits(first: int) -> bool:  # rows first.. and the closing on one page
         return lead + s.height_upto(s.row - 1, start=first) + block <= page
 
     brk = s.row - 1
-    for r in reversed(texty[-MIN_ROWS_WITH_CLOSING:]):
+    for r in range(s.row - 1, floor, -1):
         # rows from r to the closing move together (blank rows between them too)
-        if r <= floor or not fits(r):
+        if not fits(r):
             break
         brk = r - 1
+        if _lines(s, range(r, s.row)) + block_lines >= MIN_LINES_WITH_CLOSING:
+            break
     while brk in s.keep_next and brk - 1 > floor and fits(brk):
         brk -= 1  # a heading goes with what follows it
     s.plan.page_breaks.append(brk)
