@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.docs.samples import long_notes_result  # noqa: E402
 from thidua_xl.api import score_file  # noqa: E402
-from thidua_xl.cli import example_workbooks  # noqa: E402
+from thidua_xl.api import example_workbooks  # noqa: E402
 from thidua_xl.io.outputs import build_plan  # noqa: E402
 from thidua_xl.io.pdf import export_documents  # noqa: E402
 from thidua_xl.io.render_openpyxl import render_to_file  # noqa: E402

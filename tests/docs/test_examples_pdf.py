@@ -12,7 +12,7 @@ import pytest
 from tests.docs.pdfcheck import (DECIMAL_COMMA, DECIMAL_POINT, fonts, is_a4, lines,
                                  page_sizes, pdf_pages, squash)
 from thidua_xl.api import score_file
-from thidua_xl.cli import example_workbooks
+from thidua_xl.api import example_workbooks
 from thidua_xl.io.pdf import find_soffice
 
 EXAMPLES = example_workbooks()
