@@ -282,3 +282,23 @@ def test_pdfs_read_back_page_by_page(tmp_path):
     assert DECIMAL_COMMA.search(" ".join(pdf_pages(outcome.pdfs[1])))
     assert re.search(r"98,25", " ".join(pdf_pages(outcome.pdfs[1])))
     assert "NguyễnVănAn" in texts["o_bien_ban.pdf"] and "Số:……/BB-KTĐTMTH" in texts["o_bien_ban.pdf"]
+
+
+@pytest.mark.libreoffice
+@needs_lo
+@needs_poppler
+def test_ribbon_pdf_without_desktop_excel_writes_the_three_documents(tmp_path, monkeypatch):
+    from thidua_xl.excel import handlers
+
+    src = bloc_book(tmp_path / "k.xlsx")
+    src.chmod(0o604)
+    monkeypatch.setattr(handlers, "book_file", lambda book: str(src))
+    targets = handlers._pdf_targets(object(), list(OUTPUT_DOCUMENTS))
+    assert [t.name for t in targets] == ["k_to_trinh.pdf", "k_danh_sach_de_nghi.pdf",
+                                         "k_bien_ban.pdf"]
+    made = handlers._pdf_from_saved_copy(object(), targets)
+    assert made == targets
+    for pdf in made:
+        assert pdf.read_bytes().startswith(b"%PDF")
+        assert os.stat(pdf).st_mode & 0o777 == 0o604
+    assert "TỜTRÌNH" in squash("".join(pdf_pages(made[0])))
