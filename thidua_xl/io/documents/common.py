@@ -9,18 +9,23 @@ for printing and sending; the numbers to compute with stay real numbers in "Kế
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ...core.text import fold
 from ..context import OutputContext
+from ..grid import col_letter
 from ..layout import (
     BLANK,
     SheetBuilder,
     cell_text_pt,
+    keep_headings,
     line_height,
     page_capacity,
     paginate,
     st,
     text_width_pt,
 )
+from ..plan import PrintSetup, SheetPlan
 
 RULE = "__________"  # the short rule under the issuing body and the subject
 ISSUER_SIZE = 13
@@ -280,5 +285,31 @@ def keep_closing(s: SheetBuilder, build, *, title_row: int | None = None) -> Non
     s.plan.page_breaks.append(brk)
 
 
-__all__ = ["RULE", "break_issuer", "closing_block", "keep_closing",
+def open_document(name: str, tab: str, widths: dict[int, float], ctx: OutputContext,
+                  left: tuple[int, int], number: str | None = None) -> SheetBuilder:
+    """A document's sheet with its national header (the issuing body over ``left``, the
+    rest of the width on the right), then a blank row."""
+    s = SheetBuilder(SheetPlan(name, tab_color=tab, show_gridlines=False), dict(widths))
+    national_header(s, ctx, left, (left[1] + 1, s.last_col), number=number)
+    s.skip(1)
+    return s
+
+
+def close_document(s: SheetBuilder, closing: Callable[[SheetBuilder], int], *,
+                   title_row: int | None = None) -> SheetPlan:
+    """Write the closing where no heading and no closing stands alone on a page, and set
+    the print setup (A4 portrait, fit to width, the table's header row repeated when
+    ``title_row`` is given)."""
+    keep_headings(s, title=(title_row, s.height(title_row)) if title_row else None)
+    keep_closing(s, closing, title_row=title_row)
+    end = closing(s)
+    s.plan.print_setup = PrintSetup(orientation="portrait", fit_width=True,
+                                    print_area=f"A1:{col_letter(s.last_col)}{end}",
+                                    title_rows=f"{title_row}:{title_row}" if title_row
+                                    else None)
+    return s.finish()
+
+
+__all__ = ["RULE", "break_issuer", "close_document", "closing_block", "keep_closing",
+           "open_document",
            "national_header", "recipients", "signature", "signer_lines", "title"]

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from ...core.verification import is_verification
 from ..context import OutputContext, num, vn_date
-from ..grid import col_letter
-from ..layout import BLANK, SheetBuilder, keep_headings, keep_together, page_capacity, st
-from ..plan import OUTPUT_MINUTES, PrintSetup, SheetPlan
-from .common import keep_closing, national_header, signature, title
+from ..layout import BLANK, SheetBuilder, keep_together, page_capacity, st
+from ..plan import OUTPUT_MINUTES, SheetPlan
+from .common import close_document, open_document, signature, title
 
 # columns: STT | Tên đơn vị | Tổng điểm | Xếp hạng | Xếp loại
 WIDTHS = {1: 6, 2: 33, 3: 10, 4: 9, 5: 31}
@@ -62,12 +61,10 @@ def _table_end(s: SheetBuilder, ctx: OutputContext) -> int:
 
 def minutes_sheet(ctx: OutputContext) -> SheetPlan:
     r, w = ctx.result, ctx.words
-    s = SheetBuilder(SheetPlan(OUTPUT_MINUTES, tab_color="7030A0", show_gridlines=False),
-                     dict(WIDTHS))
+    left = (1, 2)
+    s = open_document(OUTPUT_MINUTES, "7030A0", WIDTHS, ctx, left, ctx.number_line("BB"))
     last_col = s.last_col
-    left, right = (1, 2), (3, last_col)
-    national_header(s, ctx, left, right, number=ctx.number_line("BB"))
-    s.skip(1)
+    right = (3, last_col)
     title(s, f"BIÊN BẢN HỌP BÌNH XÉT THI ĐUA NĂM {ctx.year_text}".upper(),
           f"của {w.display}")
     s.skip(1)
@@ -131,11 +128,5 @@ def minutes_sheet(ctx: OutputContext) -> SheetPlan:
     s.line("4. Ý kiến khác", bold, keep_next=True)
     s.line(BLANK * 20, body)
     s.skip(1)
-    keep_headings(s, title=(hdr_row, s.height(hdr_row)) if spans else None)
-    keep_closing(s, lambda t: _closing(t, ctx, left, right),
-                 title_row=hdr_row if spans else None)
-    end = _closing(s, ctx, left, right)
-    s.plan.print_setup = PrintSetup(orientation="portrait", fit_width=True,
-                                    print_area=f"A1:{col_letter(last_col)}{end}",
-                                    title_rows=f"{hdr_row}:{hdr_row}" if spans else None)
-    return s.finish()
+    return close_document(s, lambda t: _closing(t, ctx, left, right),
+                          title_row=hdr_row if spans else None)

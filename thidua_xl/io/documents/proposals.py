@@ -8,13 +8,12 @@ and in "Kết quả" (the unit's notes), never here.
 from __future__ import annotations
 
 from ...core.models import Proposal
-from ...core.vocab import TIE_GROUP_NOTE as TIE_NOTE
 from ...core.verification import is_verification
+from ...core.vocab import TIE_GROUP_NOTE as TIE_NOTE
 from ..context import OutputContext, num, vn_date
-from ..grid import col_letter
-from ..layout import SheetBuilder, keep_headings, page_capacity, st
-from ..plan import OUTPUT_PROPOSALS, PrintSetup, SheetPlan
-from .common import closing_block, keep_closing, national_header, title
+from ..layout import SheetBuilder, page_capacity, st
+from ..plan import OUTPUT_PROPOSALS, SheetPlan
+from .common import close_document, closing_block, open_document, title
 
 # columns: STT | Tên đơn vị | Tổng điểm | Xếp hạng | Xếp loại | Hình thức | Ghi chú
 WIDTHS = {1: 5, 2: 20, 3: 7, 4: 6, 5: 12, 6: 14, 7: 25}
@@ -72,12 +71,10 @@ def _tie_lines(s: SheetBuilder, ctx: OutputContext) -> None:
 
 
 def proposals_sheet(ctx: OutputContext) -> SheetPlan:
-    s = SheetBuilder(SheetPlan(OUTPUT_PROPOSALS, tab_color="C00000", show_gridlines=False),
-                     dict(WIDTHS))
+    left = (1, 4)
+    s = open_document(OUTPUT_PROPOSALS, "C00000", WIDTHS, ctx, left)
     last_col = s.last_col
-    left, right = (1, 4), (5, last_col)
-    national_header(s, ctx, left, right)
-    s.skip(1)
+    right = (5, last_col)
     title(s, "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG", f"Năm {ctx.year_text}")
     s.line(annex_line(ctx), st(13, italic=True, h="center"))
     s.skip(1)
@@ -109,11 +106,5 @@ def proposals_sheet(ctx: OutputContext) -> SheetPlan:
     # first page (Excel repeats title rows on all pages, even under the signature)
     spans = s.height_upto(s.row - 1) > page_capacity(s) * 0.97
     _tie_lines(s, ctx)
-    keep_headings(s, title=(hdr_row, s.height(hdr_row)) if spans else None)
-    keep_closing(s, lambda t: _closing(t, ctx, left, right),
-                 title_row=hdr_row if spans else None)
-    end = _closing(s, ctx, left, right)
-    s.plan.print_setup = PrintSetup(orientation="portrait", fit_width=True,
-                                    print_area=f"A1:{col_letter(last_col)}{end}",
-                                    title_rows=f"{hdr_row}:{hdr_row}" if spans else None)
-    return s.finish()
+    return close_document(s, lambda t: _closing(t, ctx, left, right),
+                          title_row=hdr_row if spans else None)

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from ...core.text import fold
 from ..context import COUNCIL, OutputContext, num
-from ..grid import col_letter
-from ..layout import SheetBuilder, keep_headings, st
-from ..plan import OUTPUT_SUBMISSION, PrintSetup, SheetPlan
-from .common import RULE, closing_block, keep_closing, national_header, title
+from ..layout import SheetBuilder, st
+from ..plan import OUTPUT_SUBMISSION, SheetPlan
+from .common import RULE, close_document, closing_block, open_document, title
 
 WIDTHS = {1: 13, 2: 13, 3: 13, 4: 16, 5: 16, 6: 16}
 LAW = "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15 tháng 6 năm 2022;"
@@ -87,12 +86,9 @@ def _closing(s: SheetBuilder, ctx: OutputContext, left, right) -> int:
 
 
 def submission_sheet(ctx: OutputContext) -> SheetPlan:
-    s = SheetBuilder(SheetPlan(OUTPUT_SUBMISSION, tab_color="833C0B", show_gridlines=False),
-                     dict(WIDTHS))
-    last_col = s.last_col
-    left, right = (1, 3), (4, last_col)
-    national_header(s, ctx, left, right, number=ctx.number_line("TTr"))
-    s.skip(1)
+    left = (1, 3)
+    s = open_document(OUTPUT_SUBMISSION, "833C0B", WIDTHS, ctx, left, ctx.number_line("TTr"))
+    right = (4, s.last_col)
     title(s, "TỜ TRÌNH", f"Về việc đề nghị khen thưởng thành tích thi đua năm "
           f"{ctx.year_text}", RULE)
     s.skip(1)
@@ -100,10 +96,5 @@ def submission_sheet(ctx: OutputContext) -> SheetPlan:
     s.line(f"(qua {ctx.recipient})", st(13, italic=True, h="center"))
     s.skip(1)
     _body(s, ctx)
-    keep_headings(s)
-    keep_closing(s, lambda t: _closing(t, ctx, left, right))
-    end = _closing(s, ctx, left, right)
-    s.plan.print_setup = PrintSetup(orientation="portrait", fit_width=True,
-                                    print_area=f"A1:{col_letter(last_col)}{end}")
-    return s.finish()
+    return close_document(s, lambda t: _closing(t, ctx, left, right))
 
