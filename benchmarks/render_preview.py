@@ -3,7 +3,7 @@
     python benchmarks/render_preview.py [OUTDIR]      (default: benchmarks/_work/preview)
 
 For each bundled example workbook, and for a sample book whose proposals carry long notes
-(tests/docs/samples.py ``long_notes_result``), scores it like ``thidua-xl score --pdf``
+(tests/docs/samples.py ``long_notes_result``, with a named signer), scores it like ``thidua-xl score --pdf``
 (the Tờ trình, the Đề nghị khen thưởng and the Biên bản, one PDF each) and writes one PNG
 per page (pdftoppm -png -r 60): OUTDIR/<book>/<document>-<page>.png. Prints the time of
 each step and the pages written.
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.docs.samples import long_notes_result  # noqa: E402
+from tests.docs.samples import info_bloc, long_notes_result  # noqa: E402
 from thidua_xl.api import score_file  # noqa: E402
 from thidua_xl.api import example_workbooks  # noqa: E402
 from thidua_xl.io.outputs import build_plan  # noqa: E402
@@ -68,7 +68,9 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             pdfs = outcome.pdfs
         else:
-            plan = build_plan(long_notes_result(), today=date(2021, 12, 5))
+            bloc = info_bloc(signer="Nguyễn Văn An", signer_title="Giám đốc Sở Tài chính",
+                             regulation="Quyết định số 86/2025/QĐ-UBND của UBND tỉnh")
+            plan = build_plan(long_notes_result(), bloc=bloc, today=date(2021, 12, 5))
             xlsx = render_to_file(plan, book_dir / f"{name}_ketqua.xlsx")
             pdfs = export_documents(plan, xlsx)
         print(f"{name:11s} {time.perf_counter() - t:6.2f} s  {len(pdfs)} PDF")

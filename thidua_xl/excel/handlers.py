@@ -422,10 +422,10 @@ _SHORT_GUIDE = """# Hướng dẫn sử dụng add-in Thi đua
 Tab "Thi đua" trên ribbon có bảy nút, làm việc trên sổ đang mở:
 - Kiểm tra sổ: liệt kê lỗi và cảnh báo vào sheet "Kiểm tra".
 - Tính điểm & xếp hạng: ghi sheet "Kết quả" (tổng điểm, xếp hạng, xếp loại).
-- Đề nghị khen thưởng: ghi sheet "Đề nghị khen thưởng" và "Biên bản họp bình xét".
+- Đề nghị khen thưởng: ghi sheet "Tờ trình", "Đề nghị khen thưởng" và "Biên bản họp bình xét".
 - Gộp phiếu tự chấm: điền cột "Tự chấm" từ phiếu của các đơn vị.
 - Tạo sổ mẫu: tạo sổ chấm điểm trống theo mẫu chuẩn.
-- Xuất PDF: lưu danh sách đề nghị thành PDF cạnh sổ.
+- Xuất PDF: lưu tờ trình, danh sách đề nghị và biên bản thành ba file PDF cạnh sổ.
 - Hướng dẫn: sheet này.
 Hàm trong ô: TD_TONGDIEM, TD_DINHLUONG, TD_XEPHANG, TD_XEPLOAI, TD_KIEMTRA, TD_KHENTHUONG.
 """
