@@ -132,7 +132,7 @@ def test_template_writes_the_maxima_the_engine_computes(tmp_path):
 @pytest.mark.parametrize("x", [0, 1, 2.675, 0.125, 98.5, 99.995, 1234.5, -0.004])
 def test_one_vn_number(x):
     from thidua_xl.core.values import vn_number
-    from thidua_xl.io import outputs
+    from thidua_xl.io import context, layout
 
-    assert outputs.vn_number(x) == vn_number(x, 2)
-    assert outputs.vn_number(None) == outputs.BLANK
+    assert context.num(x) == vn_number(x, 2)  # every number the documents print
+    assert context.num(None) == layout.BLANK

@@ -121,13 +121,11 @@ def score_file(path: str | os.PathLike, out: str | os.PathLike | None = None, *,
     write_output(src, plan, target)
     outcome = ScoreOutcome(result, target)
     if pdf and not result.has_errors:
-        from .io.pdf import export_pdf
-        from .io.plan import OUTPUT_MINUTES, OUTPUT_PROPOSALS
+        from .io.pdf import export_documents
 
         try:
-            pdf_path = target.with_suffix(".pdf")
-            export_pdf(target, pdf_path, sheets=[OUTPUT_PROPOSALS, OUTPUT_MINUTES])
-            outcome.pdfs.append(pdf_path)
+            # the Tờ trình, its annex and the minutes: one PDF each beside the workbook
+            outcome.pdfs.extend(export_documents(plan, target))
         except ThiduaError as err:
             outcome.pdf_error = err.message
     return outcome

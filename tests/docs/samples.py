@@ -7,7 +7,8 @@ Built directly as :class:`BlocResult` objects (no workbook, no engine): seed 000
 from __future__ import annotations
 
 from thidua_xl.core.findings import Finding, Severity
-from thidua_xl.core.models import BlocResult, Classification, Proposal, TieGroup, UnitResult
+from thidua_xl.core.models import (Bloc, BlocInfo, BlocResult, Classification, Proposal, Rules,
+                                   TieGroup, UnitResult)
 
 HTXS, HTT, HT = Classification.HTXS, Classification.HTT, Classification.HT
 
@@ -124,3 +125,30 @@ def long_result() -> BlocResult:
             basis=_basis(u.rank, u.total, u.classification),
             notes=["Cần xác minh: sổ không có cột «Xếp loại năm trước»"]))
     return result
+
+
+def long_notes_result() -> BlocResult:
+    """The print-out a new user complained about: proposals with long notes (a women
+    priority basis, verification notes that must not print), a table that ends near the
+    bottom of page 1, a long bloc name, a named signer."""
+    result = long_result()
+    result.bloc = "Khối thi đua các cơ quan Tham mưu - Tổng hợp"
+    for p in result.proposals:
+        p.notes.append("Ưu tiên tập thể nữ khi đồng hạng (Nghị định 152/2025/NĐ-CP, Điều 4 "
+                       "khoản 6)")
+        p.notes.append("Cần xác minh: năm trước đơn vị được xếp loại Hoàn thành xuất sắc "
+                       "nhiệm vụ (sổ không có dữ liệu Xếp loại năm trước)")
+    return result
+
+
+#: "Thông tin" values of the documents that look like formulas (must stay text)
+INFO_INJECTIONS = {"signer": "=Nguyễn Văn A", "signer_title": "+Giám đốc Sở Tài chính",
+                   "recipient": "-Sở Nội vụ", "regulation": "@Quyết định 86/2025/QĐ-UBND",
+                   "abbrev": "=KT"}
+
+
+def info_bloc(**info) -> Bloc:
+    """A parsed bloc that only carries "Thông tin" (for the documents' signer and
+    addressee); no forms, so the forms' order comes from the proposals."""
+    return Bloc(info=BlocInfo(name=BLOC_NAME, year=2021, province="Thanh Hóa", **info),
+                rules=Rules(forms=[]))

@@ -3,12 +3,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.docs.samples import BLOC_NAME, error_result, long_result, realistic_result
+from tests.docs.samples import BLOC_NAME, error_result, long_notes_result, realistic_result
 from thidua_xl.core.models import Classification
 from thidua_xl.io.grid import parse_range
-from thidua_xl.io.outputs import build_plan, vn_date, wording
-from thidua_xl.io.plan import (OUTPUT_FINDINGS, OUTPUT_MINUTES, OUTPUT_PROPOSALS, OUTPUT_RESULTS,
-                               OUTPUT_SHEETS, SheetPlan)
+from thidua_xl.io.context import vn_date, wording
+from thidua_xl.io.outputs import build_plan
+from thidua_xl.io.plan import (
+    OUTPUT_FINDINGS,
+    OUTPUT_MINUTES,
+    OUTPUT_PROPOSALS,
+    OUTPUT_RESULTS,
+    OUTPUT_SHEETS,
+    OUTPUT_SUBMISSION,
+    SheetPlan,
+)
 
 
 def texts(sp: SheetPlan) -> list[str]:
@@ -42,7 +50,7 @@ def test_error_result_plans_only_the_findings_sheet():
     assert sp.value_at(1, 1) == "Có 2 lỗi, 2 cảnh báo."
 
 
-def test_ok_result_plans_four_sheets_with_valid_names():
+def test_ok_result_plans_every_sheet_with_valid_names():
     plan = build_plan(realistic_result())
     names = [s.name for s in plan.sheets]
     assert set(names) == set(OUTPUT_SHEETS)
@@ -101,10 +109,10 @@ def test_proposals_document_structure():
     sp = build_plan(result, today=date(2021, 12, 5)).sheet(OUTPUT_PROPOSALS)
     all_text = joined(sp)
     issuer = sp.value_at(1, 1)
-    assert issuer.startswith(BLOC_NAME.upper())
+    assert " ".join(issuer.splitlines()[:-1]) == BLOC_NAME.upper()
     assert issuer.splitlines()[-1].strip("_") == ""  # the short rule below
-    assert sp.value_at(1, 4) == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-    assert sp.value_at(2, 4) == "Độc lập - Tự do - Hạnh phúc"
+    assert sp.value_at(1, 5) == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    assert sp.value_at(2, 5) == "Độc lập - Tự do - Hạnh phúc"
     motto = next(c for c in sp.cells if c.value == "Độc lập - Tự do - Hạnh phúc")
     nat = next(c for c in sp.cells if c.value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
     iss = next(c for c in sp.cells if c.value == issuer)
@@ -117,6 +125,8 @@ def test_proposals_document_structure():
     title = next(c for c in sp.cells if c.value == "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG")
     assert title.style.bold and title.style.h_align == "center" and title.style.font_size >= 13
     assert "Năm 2021" in texts(sp)
+    assert ("(Kèm theo Tờ trình số ……/TTr-KTĐ ngày …… tháng …… năm …… của "
+            f"{BLOC_NAME})") in texts(sp)
     assert all(c.style is None or c.style.font_name == "Times New Roman" for c in sp.cells)
     hr, _ = find(sp, "STT")
     assert row_values(sp, hr) == ["STT", "Tên đơn vị", "Tổng điểm", "Xếp hạng", "Xếp loại",
@@ -127,7 +137,9 @@ def test_proposals_document_structure():
     assert [r[5] for r in rows] == ["Cờ thi đua của Chính phủ", "Cờ thi đua của UBND tỉnh",
                                     "Bằng khen của Chủ tịch UBND tỉnh"]
     assert rows[0][6].startswith("Xếp hạng 1, tổng điểm 99,00")
-    assert "Cần xác minh" in rows[2][6]
+    # the totals are text with a decimal comma; Ghi chú is the basis, never a note to check
+    assert [r[2] for r in rows] == ["99,00", "98,00", "97,00"]
+    assert result.proposals[2].notes and "Cần xác minh" not in all_text
     tie_line = next(t for t in texts(sp) if "Sở Xây dựng" in t)
     assert "Sở Giao thông vận tải" in tie_line
     assert tie_line.startswith("- Bằng khen của Chủ tịch UBND tỉnh (còn 1 suất): ")
@@ -135,11 +147,14 @@ def test_proposals_document_structure():
     assert ("Đề xuất suy tôn Khối trưởng năm 2022: Sở Nông nghiệp và Phát triển nông thôn"
             in texts(sp))
     assert "Khối phó: Sở Công thương" in texts(sp)
-    for t in ("Nơi nhận:", "- Ban Thi đua – Khen thưởng tỉnh;", "- Các đơn vị trong Khối;",
-              "- Lưu: VT.", "TM. KHỐI THI ĐUA", "KHỐI TRƯỞNG"):
+    for t in ("Nơi nhận:", "- Sở Nội vụ (Phòng Thi đua, khen thưởng);",
+              "- Các đơn vị trong Khối;", "- Lưu: VT.", "TM. KHỐI THI ĐUA", "KHỐI TRƯỞNG"):
         assert t in texts(sp)
-    head = [c for c in sp.cells if c.value == "Liên minh HTX"]
-    assert any(c.col >= 4 for c in head)  # signature block on the right
+    # no signer in "Thông tin": blanks to fill in, never the head unit's name
+    sig = find(sp, "KHỐI TRƯỞNG")
+    assert sig[1] >= 5  # signature block on the right
+    below = [c.value for c in sp.cells if c.row > sig[0] and c.col == sig[1] and c.value]
+    assert below and all(set(v) == {"…"} for v in below)
     ps = sp.print_setup
     assert (ps.paper, ps.margin_top_mm, ps.margin_bottom_mm, ps.margin_left_mm,
             ps.margin_right_mm) == ("A4", 20, 20, 30, 15)
@@ -218,6 +233,7 @@ def test_minutes_sheet():
     for u in result.units:  # attendees and the results table
         assert sum(1 for x in t if x == u.name) >= 2
     assert "Chủ trì: đại diện Liên minh HTX – Khối trưởng năm 2021." in t
+    assert "Số: ……/BB-KTĐ" in t
     assert any(x.startswith("Thư ký: ……") for x in t)
     for p in result.proposals:
         assert any(p.unit in x and p.form in x for x in t)
@@ -228,26 +244,27 @@ def test_minutes_sheet():
 
 
 def test_long_table_repeats_its_header():
-    sp = build_plan(long_result()).sheet(OUTPUT_PROPOSALS)
+    sp = build_plan(long_notes_result()).sheet(OUTPUT_PROPOSALS)
     hr, _ = find(sp, "STT")
     assert sp.print_setup.title_rows == f"{hr}:{hr}"
     assert len([c for c in sp.cells if c.col == 1 and isinstance(c.value, int)]) == 9
-    assert wording("Hành chính – Tổng hợp").issuer in sp.value_at(1, 1)
+    assert " ".join(sp.value_at(1, 1).split()[:-1]) == \
+        wording("các cơ quan Tham mưu - Tổng hợp").issuer
 
 
-def test_notes_shared_by_every_proposal_are_said_once():
-    result = realistic_result()
-    common = "Cần xác minh: trong năm đơn vị không bị kỷ luật (sổ không có cột Kỷ luật)"
-    for p in result.proposals:
-        p.notes.append(common)
-    sp = build_plan(result).sheet(OUTPUT_PROPOSALS)
-    t = texts(sp)
-    assert sum(common in x for x in t) == 1
-    assert f"Ghi chú: {common} (đối với tất cả các đơn vị đề nghị)." in t
+def test_verification_notes_stay_out_of_the_documents():
+    result = long_notes_result()
+    plan = build_plan(result)
+    for name in (OUTPUT_PROPOSALS, OUTPUT_MINUTES, OUTPUT_SUBMISSION):
+        body = joined(plan.sheet(name))
+        assert "Cần xác minh" not in body and "sổ không có" not in body, name
+    # the basis that decided a seat is kept in the annex
+    sp = plan.sheet(OUTPUT_PROPOSALS)
     hr, _ = find(sp, "STT")
-    notes = [sp.value_at(hr + 1 + i, 7) for i in range(3)]
-    assert all("Cần xác minh (xem ghi chú dưới bảng)" in n for n in notes)
-    assert "«Xếp loại năm trước»" in notes[2]  # a unit's own note stays in its row
+    assert "Ưu tiên tập thể nữ" in sp.value_at(hr + 1, 7)
+    # "Kết quả" keeps what the units' notes say
+    res = joined(plan.sheet(OUTPUT_RESULTS))
+    assert "Cần xác minh" in res
 
 
 def test_row_heights_stay_within_excel_limits():

@@ -1,44 +1,20 @@
 """PDF export through LibreOffice: the documents as a person would print them."""
 from __future__ import annotations
 
-import re
-import shutil
 import subprocess
 import threading
 import zipfile
 
 import pytest
 
-from tests.docs.samples import injection_result, long_result, realistic_result
+from tests.docs.pdfcheck import DECIMAL_POINT, is_a4, needs_lo, needs_poppler, page_sizes, pdf_text
+from tests.docs.samples import info_bloc, injection_result, long_notes_result, realistic_result
 from thidua_xl.errors import ThiduaError
 from thidua_xl.io import pdf as pdf_mod
 from thidua_xl.io.outputs import build_plan
 from thidua_xl.io.pdf import export_pdf, find_soffice
 from thidua_xl.io.plan import OUTPUT_MINUTES, OUTPUT_PROPOSALS, OUTPUT_RESULTS
 from thidua_xl.io.render_openpyxl import render_to_file
-
-needs_lo = pytest.mark.skipif(find_soffice() is None, reason="LibreOffice (soffice) missing")
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None
-                                   or shutil.which("pdfinfo") is None,
-                                   reason="poppler-utils (pdftotext, pdfinfo) missing")
-
-
-def pdf_text(path) -> str:
-    out = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(path), "-"],
-                         capture_output=True, check=True).stdout.decode("utf-8")
-    return " ".join(out.split())
-
-
-def page_sizes(path) -> list[tuple[float, float]]:
-    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(path)],
-                          capture_output=True, check=True).stdout.decode("utf-8")
-    return [(float(w), float(h)) for w, h in
-            re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info)]
-
-
-def is_a4(size: tuple[float, float]) -> bool:
-    w, h = sorted(size)
-    return abs(w - 595.3) < 3 and abs(h - 841.9) < 3
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +56,10 @@ def test_whole_workbook_pdf(tmp_path, sample_xlsx):
         assert needle in text
     for u in result.units:
         assert u.name in text
+    # "Kết quả" keeps real numbers: LibreOffice's vi-VN profile prints them with a comma
+    # whatever this machine's locale
+    assert "99,00" in text and "58,50" in text
+    assert not DECIMAL_POINT.search(text), DECIMAL_POINT.findall(text)
     sizes = page_sizes(out)
     assert sizes and all(is_a4(s) for s in sizes)
     with zipfile.ZipFile(sample_xlsx) as z:
@@ -105,7 +85,7 @@ def test_recommendation_pdf_alone(tmp_path, sample_xlsx):
             assert name in text
     assert "Đề xuất suy tôn Khối trưởng năm 2022" in text
     assert "TM. KHỐI THI ĐUA" in text and "KHỐI TRƯỞNG" in text
-    assert "Nơi nhận:" in text and "Liên minh HTX" in text
+    assert "Nơi nhận:" in text and "Sở Nội vụ (Phòng Thi đua, khen thưởng)" in text
     assert "Biên bản" not in text and "KẾT QUẢ CHẤM ĐIỂM" not in text  # only that sheet
     sizes = page_sizes(out)
     assert sizes == [sizes[0]] * len(sizes)
@@ -118,7 +98,7 @@ def test_recommendation_pdf_alone(tmp_path, sample_xlsx):
 @needs_lo
 @needs_poppler
 def test_long_recommendation_repeats_the_table_header(tmp_path):
-    result = long_result()
+    result = long_notes_result()
     xlsx = render_to_file(build_plan(result), tmp_path / "long.xlsx")
     out = export_pdf(xlsx, tmp_path / "long.pdf", sheets=[OUTPUT_PROPOSALS])
     sizes = page_sizes(out)
@@ -184,17 +164,21 @@ def test_unknown_sheet_is_a_usage_error(tmp_path, sample_xlsx):
 def test_signature_block_is_never_split(tmp_path, extra_notes):
     result = realistic_result()
     for i, p in enumerate(result.proposals):
-        p.notes += [f"Cần xác minh: ghi chú riêng số {i} của đơn vị, khá dài để bảng cao "
+        p.notes += [f"Ưu tiên: ghi chú riêng số {i} của đơn vị, khá dài để bảng cao "
                     f"hơn bình thường"] * extra_notes
-    xlsx = render_to_file(build_plan(result), tmp_path / "n.xlsx")
+    bloc = info_bloc(signer="Nguyễn Văn An", signer_title="Giám đốc Sở Tài chính")
+    xlsx = render_to_file(build_plan(result, bloc=bloc), tmp_path / "n.xlsx")
     out = export_pdf(xlsx, tmp_path / "n.pdf", sheets=[OUTPUT_PROPOSALS])
     pages = subprocess.run(["pdftotext", "-raw", str(out), "-"], capture_output=True,
                            check=True).stdout.decode("utf-8").split("\f")
     pages = [" ".join(pg.split()) for pg in pages if pg.strip()]
     block = ["Đề xuất suy tôn Khối trưởng", "Nơi nhận:", "Lưu: VT.", "TM. KHỐI THI ĐUA",
-             "KHỐI TRƯỞNG"]
+             "KHỐI TRƯỞNG", "GIÁM ĐỐC SỞ TÀI CHÍNH", "Nguyễn Văn An"]
     on = {t: [k for k, pg in enumerate(pages) if t in pg] for t in block}
     assert all(len(v) == 1 for v in on.values()), on
     assert len({v[0] for v in on.values()}) == 1, on
     page = pages[on["Lưu: VT."][0]]
-    assert page.index("KHỐI TRƯỞNG") < page.rindex("Liên minh HTX")  # the signer's unit
+    assert page.index("KHỐI TRƯỞNG") < page.index("GIÁM ĐỐC SỞ TÀI CHÍNH") < \
+        page.rindex("Nguyễn Văn An")  # the person signs, under the title
+    # the closing never stands alone: a table row or the tie lines are on its page too
+    assert on["Lưu: VT."][0] == 0 or "Sở" in page.split("Đề xuất suy tôn")[0]

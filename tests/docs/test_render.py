@@ -8,15 +8,26 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from tests.docs.samples import (
+    INFO_INJECTIONS,
     INJECTIONS,
     error_result,
+    info_bloc,
     injection_result,
-    long_result,
+    long_notes_result,
     realistic_result,
 )
 from thidua_xl.io.outputs import build_plan
-from thidua_xl.io.plan import (OUTPUT_FINDINGS, OUTPUT_MINUTES, OUTPUT_PROPOSALS, OUTPUT_RESULTS,
-                               OUTPUT_SHEETS, SheetPlan, Style, WritePlan)
+from thidua_xl.io.plan import (
+    OUTPUT_FINDINGS,
+    OUTPUT_MINUTES,
+    OUTPUT_PROPOSALS,
+    OUTPUT_RESULTS,
+    OUTPUT_SHEETS,
+    OUTPUT_SUBMISSION,
+    SheetPlan,
+    Style,
+    WritePlan,
+)
 from thidua_xl.io.render_openpyxl import internal_location, render_plan, render_to_file
 
 
@@ -33,12 +44,12 @@ def test_sheets_values_and_merges(rendered):
     assert wb.active.title == OUTPUT_FINDINGS
     assert sum(ws.sheet_view.tabSelected for ws in wb.worksheets) == 1
     ws = wb[OUTPUT_PROPOSALS]
-    assert ws["D1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-    assert ws["D2"].value == "Độc lập - Tự do - Hạnh phúc"
-    assert ws["D2"].font.u == "single" and ws["D2"].font.b
+    assert ws["E1"].value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    assert ws["E2"].value == "Độc lập - Tự do - Hạnh phúc"
+    assert ws["E2"].font.u == "single" and ws["E2"].font.b
     merges = {str(m) for m in ws.merged_cells.ranges}
-    assert "D1:G1" in merges and "D2:G2" in merges
-    assert any(m.startswith("A1:C") for m in merges)
+    assert "E1:G1" in merges and "E2:G2" in merges
+    assert any(m.startswith("A1:D") for m in merges)
     assert not ws.sheet_view.showGridLines
     res = wb[OUTPUT_RESULTS]
     names = [c.value for c in res["B"] if c.value]
@@ -77,7 +88,7 @@ def test_title_rows(tmp_path, rendered):
     for name in (OUTPUT_RESULTS, OUTPUT_FINDINGS):
         ws = wb[name]
         assert ws.cell(title_row(ws), 1).value in ("STT", "Mức độ")
-    path = render_to_file(build_plan(long_result()), tmp_path / "long.xlsx")
+    path = render_to_file(build_plan(long_notes_result()), tmp_path / "long.xlsx")
     ws = load_workbook(path)[OUTPUT_PROPOSALS]
     assert ws.cell(title_row(ws), 1).value == "STT"
 
@@ -89,9 +100,9 @@ def test_times_new_roman_everywhere(rendered):
             for c in row:
                 if c.value is not None:
                     assert c.font.name == "Times New Roman", (ws.title, c.coordinate)
-    body = [c for c in wb[OUTPUT_PROPOSALS]["A"] if isinstance(c.value, str)
+    body = [c for c in wb[OUTPUT_SUBMISSION]["A"] if isinstance(c.value, str)
             and c.value.startswith("Căn cứ")]
-    assert body and body[0].font.sz == 13
+    assert len(body) >= 4 and all(c.font.sz == 13 for c in body)
 
 
 def test_conditional_formatting_and_chart(rendered):
@@ -127,7 +138,8 @@ def test_hyperlinks_are_internal(tmp_path):
 
 
 def test_formula_injection_stays_text(tmp_path):
-    path = render_to_file(build_plan(injection_result()), tmp_path / "inj.xlsx")
+    plan = build_plan(injection_result(), bloc=info_bloc(**INFO_INJECTIONS))
+    path = render_to_file(plan, tmp_path / "inj.xlsx")
     wb = load_workbook(path)
     seen = {}
     for ws in wb.worksheets:
@@ -136,6 +148,12 @@ def test_formula_injection_stays_text(tmp_path):
                 if isinstance(c.value, str) and c.value in INJECTIONS + ["=1+1"]:
                     seen.setdefault(c.value, []).append(c)
     assert set(seen) == set(INJECTIONS) | {"=1+1"}
+    signer = INFO_INJECTIONS["signer"]
+    title = INFO_INJECTIONS["signer_title"].upper()
+    for value in (signer, title):
+        cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row
+                 if c.value == value]
+        assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells), value
     for cells in seen.values():
         for c in cells:
             assert c.data_type == "s", (c.parent.title, c.coordinate, c.value)
@@ -146,10 +164,11 @@ def test_formula_injection_stays_text(tmp_path):
             if n.startswith("xl/worksheets/sheet"):
                 assert "<f>" not in z.read(n).decode("utf-8") and "<f " not in \
                     z.read(n).decode("utf-8")
-    # the head unit "+Sở A" signs the documents: text too
-    heads = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row
-             if c.value == "+Sở A"]
-    assert len(heads) == 2 and all(c.data_type == "s" for c in heads)
+    # the new "Thông tin" fields inside sentences are kept as written
+    sub = "\n".join(str(c.value) for row in wb[OUTPUT_SUBMISSION].iter_rows() for c in row
+                    if c.value)
+    assert "(qua -Sở Nội vụ)" in sub and "Căn cứ @Quyết định 86/2025/QĐ-UBND;" in sub
+    assert "Số: ……/TTr-=KT" in sub
     assert "=CMD|" in wb[OUTPUT_PROPOSALS]["A1"].value
 
 
@@ -214,4 +233,4 @@ def test_sparse_results_render_without_crashing(tmp_path):
     sparse = BlocResult(units=[UnitResult(name="Sở A", key="sở a")], sections=[("I", "")])
     wb = load_workbook(render_to_file(build_plan(sparse), tmp_path / "sparse.xlsx"))
     assert wb[OUTPUT_PROPOSALS]["A1"].value.startswith("KHỐI THI ĐUA")
-    assert "……" in " ".join(str(c.value) for c in wb[OUTPUT_PROPOSALS]["D"] if c.value)
+    assert "……" in " ".join(str(c.value) for c in wb[OUTPUT_PROPOSALS]["E"] if c.value)

@@ -13,11 +13,12 @@ from typing import Sequence
 
 from ..api import example_workbooks
 from ..stdio import utf8_streams
-from .argv import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, build_parser
+from .argv import EXIT_ERRORS, EXIT_NO_PDF, EXIT_OK, EXIT_UNREADABLE, build_parser
 from .consoles import PlainConsole, RichConsole, console
 
 __all__ = ["main", "build_parser", "console", "PlainConsole", "RichConsole", "utf8_streams",
-           "example_workbooks", "EXIT_OK", "EXIT_ERRORS", "EXIT_UNREADABLE", "COMMANDS"]
+           "example_workbooks", "EXIT_OK", "EXIT_ERRORS", "EXIT_UNREADABLE", "EXIT_NO_PDF",
+           "COMMANDS"]
 
 
 def _command(module: str, name: str = "run"):

@@ -11,6 +11,8 @@ import re
 import sys
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+#: ``score --pdf``: the workbook was written but the PDFs were not (e.g. no LibreOffice)
+EXIT_NO_PDF = 3
 
 #: argparse's error messages, in Vietnamese (the English templates argparse formats)
 _ERRORS_VI = {
@@ -102,7 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file", metavar="TỆP")
     s.add_argument("-o", "--output", metavar="TỆP_RA",
                    help="tệp kết quả (mặc định: <tên>_ketqua.xlsx cạnh tệp gốc)")
-    s.add_argument("--pdf", action="store_true", help="xuất thêm tờ đề nghị và biên bản ra PDF")
+    s.add_argument("--pdf", action="store_true",
+                   help="xuất thêm tờ trình, danh sách đề nghị và biên bản ra PDF "
+                        "(cần LibreOffice; mã thoát 3 nếu không xuất được)")
     s.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
     b = sub.add_parser("batch", help="chấm nhiều sổ (cả thư mục), lập bảng tổng hợp toàn tỉnh",

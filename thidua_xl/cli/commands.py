@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-from .argv import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE
+from .argv import EXIT_ERRORS, EXIT_NO_PDF, EXIT_OK, EXIT_UNREADABLE
 from .consoles import console
 
 
@@ -97,9 +97,11 @@ def cmd_score(args) -> int:
             con.print(f"Đã ghi [bold]{outcome.out}[/bold] ({what}).")
         for p in outcome.pdfs:
             con.print(f"Đã xuất PDF: [bold]{p}[/bold]")
+    code = _status_code([r])
     if outcome.pdf_error:
         console(stderr=True).print(f"[yellow]Không xuất được PDF:[/yellow] {outcome.pdf_error}")
-    return _status_code([r])
+        code = max(code, EXIT_NO_PDF)
+    return code
 
 
 def cmd_demo(args) -> int:

@@ -39,9 +39,10 @@ from .scoring import vn_number
 from .vocab import (BASIS_OFFICIAL, BASIS_TITLE, REASON_NOT_PROPOSED, REASON_PROPOSED,
                     REASON_QUOTA, REVIEW_REASON, WHY_CLASS, WHY_CLASS_NONE, WHY_CLASS_OFFICIAL,
                     WHY_CLASS_SCORE, WHY_DISCIPLINE, WHY_LAST_YEAR, WOMEN_RATIO)
+from .verification import VERIFY_PREFIX as VERIFICATION
 
 TIE_GROUP_NOTE = TIE_NOTE
-VERIFY_PREFIX = "Cần xác minh: "
+VERIFY_PREFIX = VERIFICATION + ": "
 WOMEN_NOTE = ("Ưu tiên tập thể nữ khi đồng hạng "
               "(Nghị định 152/2025/NĐ-CP, Điều 4 khoản 6)")
 VERIFY_LAST_YEAR = (VERIFY_PREFIX + "năm trước đơn vị được xếp loại "

@@ -194,6 +194,10 @@ _ENTRIES = [
         "tối đa các tiêu chí con (đã nhân hệ số) là {computed}.",
        "Sửa điểm tối đa của dòng {path} thành {computed}, hoặc sửa điểm "
         "tối đa của các tiêu chí con; để trống thì chương trình tự cộng."),
+    _e("proposal-needs-verification", WARNING,
+       "Cần xác minh trước khi gửi hồ sơ: {what}. Đơn vị được đề nghị: {units}.",
+       "Bổ sung dữ liệu còn thiếu vào sheet \"Đơn vị\" (hoặc xác minh với đơn vị) rồi "
+        "chạy lại; ghi chú này không in trong danh sách đề nghị gửi tỉnh."),
     _e("per-time-missing", ERROR,
        "Tiêu chí chấm thẳng {crit} chưa có điểm mỗi lần.",
        "Nhập số điểm cho mỗi lần ở cột \"Điểm mỗi lần\"."),

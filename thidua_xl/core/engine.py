@@ -20,6 +20,7 @@ from .findings import Report
 from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, Unit, UnitResult
 from .scoring import EPS, CellCheck, check_value, leaf_score, section_type_from_text, vn_number
 from .values import parse_number, round_half_up
+from .verification import report_verifications
 from .vocab import SUB_PRIORITY
 
 _ROW = re.compile(r"(\d+)$")
@@ -405,6 +406,7 @@ def evaluate(bloc: Bloc, report: Report | None = None) -> BlocResult:
                    has_discipline=bloc.has_discipline, head=info.head,
                    head_ref=info.head_ref, deputy=info.deputy, deputy_ref=info.deputy_ref,
                    report=report)
+        report_verifications(d.proposals, bloc.units, report)
         for name in ("units", "proposals", "tie_groups", "next_head", "next_deputy",
                      "succession_note"):
             setattr(result, name, getattr(d, name))

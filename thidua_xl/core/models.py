@@ -167,6 +167,12 @@ class BlocInfo:
     head_ref: str | None = None
     deputy_ref: str | None = None
     declared_max_ref: str | None = None
+    # v2: who signs and where the file goes (the documents; shared/spec/bloc-workbook.md)
+    signer: str | None = None  # Người ký: full name of the head unit's leader
+    signer_title: str | None = None  # Chức vụ người ký, e.g. "Giám đốc Sở Tài chính"
+    recipient: str | None = None  # Nơi nhận hồ sơ: the province's emulation office
+    regulation: str | None = None  # Quy định của tỉnh: the regulation the Tờ trình cites
+    abbrev: str | None = None  # Ký hiệu văn bản: "KTĐKT" in "…/TTr-KTĐKT"
 
 
 @_model

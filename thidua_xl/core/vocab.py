@@ -40,7 +40,15 @@ INFO_LABELS = {
     "head": ("Khối trưởng", "Cụm trưởng", "Trưởng khối", "Trưởng cụm"),
     "deputy": ("Khối phó", "Cụm phó", "Phó trưởng khối", "Phó trưởng cụm", "Khối phó khối"),
     "max": ("Tổng điểm tối đa", "Điểm tối đa"),
+    # v2: who signs the documents and where they go (free text, kept as written)
+    "signer": ("Người ký", "Họ tên người ký", "Người ký tờ trình"),
+    "signer_title": ("Chức vụ người ký", "Chức vụ"),
+    "recipient": ("Nơi nhận hồ sơ", "Cơ quan thường trực thi đua"),
+    "regulation": ("Quy định của tỉnh", "Căn cứ quy định"),
+    "abbrev": ("Ký hiệu văn bản", "Viết tắt"),
 }
+#: "Thông tin" labels whose value is free text for the documents (BlocInfo fields)
+INFO_TEXT_KEYS = ("signer", "signer_title", "recipient", "regulation", "abbrev")
 
 # --------------------------------------------------------------------------------------
 # "Đơn vị"

@@ -353,52 +353,66 @@ def tao_so_mau(book=None, out: str | Path | None = None):
     return _run("tao_so_mau", action, book)
 
 
-def _pdf_target(book) -> Path:
+def _pdf_targets(book, names: list[str]) -> list[Path]:
+    from ..io.pdf import document_paths
+
     stem = Path(book_file(book)).stem or "so_thi_dua"
-    return _unique(_folder_of(book) / f"{stem}_de_nghi_khen_thuong.pdf")
+    return [_unique(p) for p in document_paths(_folder_of(book) / f"{stem}.xlsx", names)]
 
 
 def xuat_pdf(book=None, out: str | Path | None = None):
-    """Xuất PDF: the recommendation (and minutes) as a PDF beside the workbook."""
+    """Xuất PDF: the Tờ trình, its annex and the minutes, one PDF each beside the workbook
+    (``out``: a folder for them)."""
 
     def action(book):
-        from ..io.plan import OUTPUT_MINUTES, OUTPUT_PROPOSALS
+        from ..io.plan import OUTPUT_DOCUMENTS
 
         names = {s.name for s in book.sheets}
-        if OUTPUT_PROPOSALS not in names:
-            result = _score(book, OUTPUT_PROPOSALS)
+        if not all(n in names for n in OUTPUT_DOCUMENTS):
+            result = _score(book, OUTPUT_DOCUMENTS[0])
             if result is None or result.has_errors:
                 return None
             names = {s.name for s in book.sheets}
-        sheets = [n for n in (OUTPUT_PROPOSALS, OUTPUT_MINUTES) if n in names]
-        target = Path(out) if out else _pdf_target(book)
+        sheets = [n for n in OUTPUT_DOCUMENTS if n in names]
+        targets = _pdf_targets(book, sheets)
+        if out:
+            targets = [Path(out) / t.name for t in targets]
         status(book, "Thi đua: đang xuất PDF…")
         if _engine(book) == "excel":  # Excel's own ExportAsFixedFormat
-            book.to_pdf(str(target), include=sheets)
+            for name, target in zip(sheets, targets):
+                book.to_pdf(str(target), include=[name])
         else:
-            _pdf_from_saved_copy(book, target, sheets)
-        alert(book, f"Đã xuất PDF: {target}")
-        return target
+            targets = _pdf_from_saved_copy(book, targets)
+        alert(book, "Đã xuất PDF:\n" + "\n".join(str(t) for t in targets))
+        return targets
 
     return _run("xuat_pdf", action, book)
 
 
-def _pdf_from_saved_copy(book, target: Path, sheets: list[str]) -> None:
-    """Without desktop Excel: score the saved file into a temporary copy, then LibreOffice."""
+def _pdf_from_saved_copy(book, targets: list[Path]) -> list[Path]:
+    """Without desktop Excel: score the saved file into a temporary copy, then LibreOffice
+    (the same documents as ``score --pdf``)."""
     from .. import api
     from ..errors import UsageError
-    from ..io.pdf import export_pdf
 
     src = Path(book_file(book))
     if not src.is_file():
         raise UsageError("Hãy lưu sổ vào máy trước khi xuất PDF.", code="not-saved")
     with tempfile.TemporaryDirectory(prefix="thidua-pdf-") as tmp:
         copy = Path(tmp) / api.default_output(src).name
-        outcome = api.score_file(src, copy)
+        outcome = api.score_file(src, copy, pdf=True)
         if outcome.result.has_errors:
             raise UsageError("Sổ đã lưu còn lỗi: hãy sửa, lưu rồi xuất PDF lại.",
                              code="has-errors")
-        export_pdf(copy, target, sheets=sheets)
+        if outcome.pdf_error:
+            from ..errors import OutputError
+
+            raise OutputError(outcome.pdf_error)
+        from ..io.pdf import copy_pdf
+
+        for made, target in zip(outcome.pdfs, targets):
+            copy_pdf(made, target, like=src)
+        return targets[:len(outcome.pdfs)]
 
 
 # --------------------------------------------------------------------------------------
@@ -408,10 +422,10 @@ _SHORT_GUIDE = """# Hướng dẫn sử dụng add-in Thi đua
 Tab "Thi đua" trên ribbon có bảy nút, làm việc trên sổ đang mở:
 - Kiểm tra sổ: liệt kê lỗi và cảnh báo vào sheet "Kiểm tra".
 - Tính điểm & xếp hạng: ghi sheet "Kết quả" (tổng điểm, xếp hạng, xếp loại).
-- Đề nghị khen thưởng: ghi sheet "Đề nghị khen thưởng" và "Biên bản họp bình xét".
+- Đề nghị khen thưởng: ghi sheet "Tờ trình", "Đề nghị khen thưởng" và "Biên bản họp bình xét".
 - Gộp phiếu tự chấm: điền cột "Tự chấm" từ phiếu của các đơn vị.
 - Tạo sổ mẫu: tạo sổ chấm điểm trống theo mẫu chuẩn.
-- Xuất PDF: lưu danh sách đề nghị thành PDF cạnh sổ.
+- Xuất PDF: lưu tờ trình, danh sách đề nghị và biên bản thành ba file PDF cạnh sổ.
 - Hướng dẫn: sheet này.
 Hàm trong ô: TD_TONGDIEM, TD_DINHLUONG, TD_XEPHANG, TD_XEPLOAI, TD_KIEMTRA, TD_KHENTHUONG.
 """

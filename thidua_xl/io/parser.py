@@ -17,6 +17,7 @@ from ..core.text import clean, fold, unit_key
 from ..core.vocab import (
     HEADER_SCAN_ROWS,
     INFO_LABELS,
+    INFO_TEXT_KEYS,
     SHEET_INFO,
     SHEET_RULES,
     SHEET_SCORES,
@@ -129,6 +130,9 @@ def _parse_info(sg: SheetGrid | None, file: str, report: Report) -> BlocInfo:
         if key in kv and not is_blank(kv[key][0]):
             setattr(info, key, clean(kv[key][0]))
             setattr(info, f"{key}_ref", kv[key][1])
+    for key in INFO_TEXT_KEYS:
+        if key in kv and not is_blank(kv[key][0]):
+            setattr(info, key, clean(kv[key][0]))
     if "max" in kv and not is_blank(kv["max"][0]):
         raw, ref, _ = kv["max"]
         p = parse_number(raw)

@@ -20,11 +20,15 @@ PAPER_SIZES = {"A4": 9, "A3": 8, "LETTER": 1}  # SpreadsheetML paperSize codes
 _EXTERNAL = ("http:", "https:", "ftp:", "file:", "mailto:", "\\\\", "//")
 
 OUTPUT_RESULTS = "Kết quả"
+OUTPUT_SUBMISSION = "Tờ trình"
 OUTPUT_PROPOSALS = "Đề nghị khen thưởng"
 OUTPUT_FINDINGS = "Kiểm tra"
 OUTPUT_MINUTES = "Biên bản họp bình xét"
 #: every sheet the product writes; replaced (never duplicated) on each run
-OUTPUT_SHEETS = (OUTPUT_RESULTS, OUTPUT_PROPOSALS, OUTPUT_FINDINGS, OUTPUT_MINUTES)
+OUTPUT_SHEETS = (OUTPUT_RESULTS, OUTPUT_SUBMISSION, OUTPUT_PROPOSALS, OUTPUT_FINDINGS,
+                 OUTPUT_MINUTES)
+#: the documents the bloc sends, in the order they are printed (``score --pdf``)
+OUTPUT_DOCUMENTS = (OUTPUT_SUBMISSION, OUTPUT_PROPOSALS, OUTPUT_MINUTES)
 
 
 @dataclass(frozen=True)
