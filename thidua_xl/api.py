@@ -85,7 +85,8 @@ def check_file(path: str | os.PathLike, *, reader: str = "auto") -> "BlocResult"
 
 
 def default_output(path: str | os.PathLike) -> Path:
-    """``<stem>_ketqua.xlsx`` beside the input (``.xlsm`` for an ``.xlsm``)."""
+    """``<stem>_ketqua.xlsx`` beside the input (``.xlsm`` for an ``.xlsm``; always ``.xlsx``
+    for .xls/.xlsb/.ods)."""
     p = Path(path)
     ext = ".xlsm" if p.suffix.lower() == ".xlsm" else ".xlsx"
     return p.with_name(f"{p.stem}_ketqua{ext}")
@@ -110,6 +111,7 @@ def score_file(path: str | os.PathLike, out: str | os.PathLike | None = None, *,
     bloc, result = check_path(path, reader=reader)
     if result.status == "unreadable":
         return ScoreOutcome(result)
+    from .io.foreign import is_foreign
     from .io.outputs import build_plan
     from .io.writer import write_output
 
@@ -117,8 +119,16 @@ def score_file(path: str | os.PathLike, out: str | os.PathLike | None = None, *,
     target = Path(out) if out is not None else default_output(src)
     if target.suffix.lower() not in (".xlsx", ".xlsm"):
         target = target.with_suffix(".xlsm" if src.suffix.lower() == ".xlsm" else ".xlsx")
-    plan = build_plan(result, bloc=bloc)
-    write_output(src, plan, target)
+    if is_foreign(src):  # .xls/.xlsb/.ods: the output is an .xlsx of the user's sheets
+        from .io.foreign import scratch_dir, values_only_finding, xlsx_base
+
+        with scratch_dir() as tmp:
+            base = xlsx_base(src, tmp)
+            if not base.converted:
+                result.findings.append(values_only_finding(src, base.reason))
+            write_output(base.path, build_plan(result, bloc=bloc), target)
+    else:
+        write_output(src, build_plan(result, bloc=bloc), target)
     outcome = ScoreOutcome(result, target)
     if pdf and not result.has_errors:
         from .io.pdf import export_pdf
