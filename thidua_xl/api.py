@@ -30,26 +30,59 @@ def _wanted_sheet(name: str) -> bool:
     return fold(name) in _INPUT_SHEETS
 
 
+def input_sheets(names: list[str]) -> list[str]:
+    """The sheets to read of a workbook with these sheets: the four input sheets when one
+    is "Chấm điểm"; else every sheet but our outputs (the scores are under another name or
+    in another layout: :mod:`thidua_xl.io.layouts` finds them)."""
+    from .core.text import fold
+
+    if any(fold(n) == "cham diem" for n in names):
+        return [n for n in names if _wanted_sheet(n)]
+    from .io.plan import OUTPUT_SHEETS
+
+    outputs = {fold(n) for n in OUTPUT_SHEETS}
+    return [n for n in names if fold(n) not in outputs]
+
+
 def read_grid(path: str | os.PathLike, *, reader: str = "auto") -> "Grid":
-    """Read the input sheets of a workbook into a grid (only the four input sheets)."""
+    """Read the input sheets of a workbook into a grid (the four input sheets; every sheet
+    but the outputs when none is "Chấm điểm", see :func:`input_sheets`)."""
     from .io.readers import read_grid as _read
 
-    return _read(Path(path), reader=reader, only=_wanted_sheet)
+    names: list[str] = []
+
+    def wanted(name: str) -> bool:
+        names.append(name)
+        return _wanted_sheet(name)
+
+    grid = _read(Path(path), reader=reader, only=wanted)
+    if grid.find_sheet("Chấm điểm") is None and names:
+        keep = set(input_sheets(names))
+        grid = _read(Path(path), reader=reader, only=lambda n: n in keep)
+    return grid
 
 
 def analyze(grid: "Grid", file: str = "") -> tuple["Bloc | None", "BlocResult"]:
     """Parse and evaluate a grid; returns the parsed model too (for the writers)."""
     from .core.engine import evaluate
     from .core.models import BlocResult
+    from .io.layouts import detect
     from .io.parser import parse_grid
 
-    bloc, report = parse_grid(grid, file=file or grid.source)
+    layout = detect(grid)  # one step before parsing: which layout, which sheet(s)
+    if layout is None:
+        bloc, report = parse_grid(grid, file=file or grid.source)
+    else:
+        bloc, report = parse_grid(layout.grid, file=file or grid.source,
+                                  score_sheet=layout.score_sheet, report=layout.report)
     if bloc is None:
         result = BlocResult(file=file or grid.source, findings=report.findings, status="errors")
         result.bloc = Path(file).stem if file else ""
-        return None, result
-    result = evaluate(bloc, report)
-    result.file = file or grid.source
+    else:
+        result = evaluate(bloc, report)
+        result.file = file or grid.source
+    if layout is not None:
+        layout.restore(bloc, result)
     return bloc, result
 
 

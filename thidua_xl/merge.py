@@ -47,14 +47,14 @@ def code_paths(codes: list[Any], implicit_section: str = "") -> list[CodeNode]:
     (``thidua_xl.core.hierarchy``, the parser's own builder, so a self-score and a bloc
     workbook always agree on a criterion's identity). A row whose code cannot be placed
     gets ``problem`` set and its code as path."""
-    from .core.hierarchy import HierarchyBuilder
+    from .core.hierarchy import HierarchyBuilder, has_roman
 
-    builder = HierarchyBuilder(implicit_section)
+    builder = HierarchyBuilder(implicit_section, letters=not has_roman(codes))
     out: list[CodeNode] = []
     for raw in codes:
         code = normalize_code(raw)
         node, problem = builder.add(raw)
-        if node is None:
+        if node is None or problem:
             out.append(CodeNode(code, code, 0, None, "", problem))
         else:
             out.append(CodeNode(code, node.path, node.level, node.parent, node.section))

@@ -1,9 +1,106 @@
-"""The bloc of tests/office_books.py written in the other layouts offices keep."""
+"""The bloc of tests/office_books.py written in the other layouts and variations offices
+keep (bloc-workbook.md v2): a scoring sheet under another name, a three-row header,
+lettered or prefixed section codes, one sheet per unit, a summary table."""
 from __future__ import annotations
 
 from pathlib import Path
 
+from openpyxl import Workbook
+
+from ..office_books import INFO, NAMES, ROWS, SUBCOLS, UNITS, final
+
+ROMANS = ["I", "II", "III", "IV", "V", "VI"]
+
+
+def _info_and_units(wb: Workbook, *, units: bool = True) -> None:
+    ws = wb.create_sheet("Thông tin")
+    ws.append(["THÔNG TIN KHỐI THI ĐUA"])
+    for k, v in INFO.items():
+        ws.append([k, v])
+    if units:
+        ws = wb.create_sheet("Đơn vị")
+        ws.append(["STT", "Tên đơn vị", "Xếp loại năm trước"])
+        for i, u in enumerate(UNITS, 1):
+            ws.append([i, u["name"], u["last_year"]])
+
+
+def _section_codes(style: str) -> list[str]:
+    """The section codes of ROWS written in a style: roman, letters, or a prefix."""
+    n = sum(1 for code, *_ in ROWS if code in ROMANS)
+    if style == "roman":
+        return ROMANS[:n]
+    if style == "letters":
+        return ["A", "B", "C", "D"][:n]
+    if style == "prefixed":
+        return ["Phần I", "Mục II", "Chương III", "Phần IV"][:n]
+    if style == "tieu-chi":
+        return [f"Tiêu chí {i}" for i in range(1, n + 1)]
+    raise ValueError(style)
+
+
+def write_matrix(path: Path, *, sheet: str = "Chấm điểm", super_header: bool = False,
+                 sections: str = "roman", title: bool = True, duplicate: bool = False) -> Path:
+    """The canonical matrix with the variations of the v2 "Tolerance" list."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    _info_and_units(wb)
+    ws = wb.create_sheet(sheet)
+    r = 1
+    if title:
+        ws.cell(r, 1, "BẢNG CHẤM ĐIỂM THI ĐUA NĂM 2024")
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=9)
+        r += 1
+    left = ["Mã", "Nội dung tiêu chí", "Điểm tối đa", "Loại"]
+    depth = 3 if super_header else 2
+    for j, lab in enumerate(left, 1):
+        ws.cell(r, j, lab)
+        ws.merge_cells(start_row=r, start_column=j, end_row=r + depth - 1, end_column=j)
+    first = len(left) + 1
+    name_row = r + 1 if super_header else r
+    if super_header:
+        ws.cell(r, first, "ĐIỂM CHẤM CỦA CÁC ĐƠN VỊ")
+        ws.merge_cells(start_row=r, start_column=first, end_row=r,
+                       end_column=first + len(NAMES) * len(SUBCOLS) - 1)
+    for i, name in enumerate(NAMES):
+        c = first + i * len(SUBCOLS)
+        ws.cell(name_row, c, name)
+        ws.merge_cells(start_row=name_row, start_column=c, end_row=name_row,
+                       end_column=c + len(SUBCOLS) - 1)
+        for j, sub in enumerate(SUBCOLS):
+            ws.cell(name_row + 1, c + j, sub)
+    r = name_row + 2
+    codes = iter(_section_codes(sections))
+    for code, text, mx, typ, scores in ROWS:
+        shown = next(codes) if code in ROMANS else code
+        for j, v in enumerate([shown, text, mx, typ], 1):
+            if v is not None:
+                ws.cell(r, j, v)
+        for i, triple in enumerate(scores or []):
+            for j, v in enumerate(triple):
+                if v is not None:
+                    ws.cell(r, first + i * len(SUBCOLS) + j, v)
+        r += 1
+        if duplicate and code == "2" and text == "Cải cách hành chính":
+            ws.cell(r, 1, "2")  # typed twice: the row is still a criterion of section I
+            ws.cell(r, 2, "Cải cách hành chính (nhập lại)")
+            ws.cell(r, 3, 0)
+            r += 1
+    wb.save(path)
+    return path
+
 
 def write_all(folder: Path) -> dict[str, Path]:
-    """name → path of every layout variation (filled in as layouts are supported)."""
-    return {}
+    """name → path of every layout variation that is also converted to .xls/.ods."""
+    return {
+        "bang-diem": write_matrix(folder / "bang-diem.xlsx", sheet="Bảng điểm",
+                                  super_header=True, sections="prefixed"),
+    }
+
+
+def final_scores() -> dict[str, list[float]]:
+    """unit → its final value per leaf row of ROWS (for the layouts that keep only those)."""
+    out: dict[str, list[float]] = {n: [] for n in NAMES}
+    for _code, _text, _mx, _typ, scores in ROWS:
+        for name, triple in zip(NAMES, scores or []):
+            out[name].append(final(triple))
+    return out

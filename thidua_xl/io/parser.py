@@ -16,7 +16,7 @@ from typing import Any
 from ..core.classify import parse_classification as _core_classification
 from ..core.classify import parse_discipline as _core_discipline
 from ..core.findings import Report
-from ..core.hierarchy import HierarchyBuilder, normalize_code
+from ..core.hierarchy import HierarchyBuilder, has_roman, normalize_code
 from ..core.models import (
     CRITERION_TYPE_VARIANTS,
     Bloc,
@@ -274,12 +274,16 @@ class _Group:
     order: list[tuple[str, int]] | None = None
 
 
-def parse_grid(grid: Grid, *, file: str = "") -> tuple[Bloc | None, Report]:
+def parse_grid(grid: Grid, *, file: str = "", score_sheet: SheetGrid | None = None,
+               report: Report | None = None) -> tuple[Bloc | None, Report]:
     """Parse a grid into a Bloc. Returns ``(None, report)`` when there is nothing to score
-    (no "Chấm điểm" sheet or no recognisable table); the report says why."""
-    report = Report()
+    (no "Chấm điểm" sheet or no recognisable table); the report says why.
+
+    ``score_sheet``: the sheet to read as "Chấm điểm" (found by :mod:`thidua_xl.io.layouts`
+    under another name, or built by a layout adapter); ``report``: findings so far."""
+    report = report if report is not None else Report()
     file = file or grid.source
-    score_sg = grid.find_sheet(*SHEET_SCORES)
+    score_sg = score_sheet or grid.find_sheet(*SHEET_SCORES)
     if score_sg is None:
         report.error(
             "missing-score-sheet",
@@ -492,8 +496,10 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
         )
         return False
     hr, cols = found
-    bloc.header_row = hr
     left_end = max(cols.values())
+    label_row = hr
+    hr = unit_names_row(sh, hr, left_end)  # below a super-header ("ĐIỂM CHẤM CỦA ...")
+    bloc.header_row = hr
 
     # unit groups: header row right of the left block, sub-labels in the row below
     sub_row = hr + 1
@@ -605,10 +611,12 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
     first_data = sub_row + 1 if has_sub_row else hr + 1
     # left-block headers merged over two rows also push the data down
     for key, c in cols.items():
-        span = sh.span(hr, c)
+        span = sh.span(label_row, c)
         if span and span[2] > hr:
             first_data = max(first_data, span[2] + 1)
-    builder = HierarchyBuilder(sg.name)
+    builder = HierarchyBuilder(sg.name, letters=not has_roman(
+        sh.get(r, cols["code"]) for r in range(first_data, sh.max_row + 1)))
+    code_refs: dict[str, str] = {}  # path -> its code cell (names both cells of a duplicate)
     criteria: list[Criterion] = []
     raw_scores: dict[str, dict[str, RawCell]] = {}
     group_list = list(by_key.values())
@@ -643,10 +651,14 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
                 "a, b hoặc - cho ý nhỏ).", ref=sh.ref(r, cols["code"]))
             continue
         node, problem = builder.add(code_raw)
+        if node is not None:
+            code_refs[node.path] = sh.ref(r, cols["code"])
         if problem:
+            first = builder.first(node.path) if node is not None else None
             msg = {
                 "bad-code": f"Mã tiêu chí \"{code}\" không đúng dạng.",
-                "duplicate-code": f"Mã tiêu chí \"{code}\" bị trùng trong cùng phần.",
+                "duplicate-code": f"Mã tiêu chí \"{code}\" bị trùng trong cùng phần (đã có ở ô "
+                                  f"{code_refs.get(first.path, '?') if first else '?'}).",
                 "orphan-code": f"Mã \"{code}\" không có mục cha \"{code.rsplit('.', 1)[0]}\" ở "
                                "phía trên trong cùng phần.",
             }[problem]
@@ -654,7 +666,8 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
                          "Dùng số La Mã (I, II ...) cho phần, số (1, 2) hoặc số có dấu chấm "
                          "(1.1, 1.2) cho tiêu chí, chữ thường (a, b) hoặc dấu - cho ý nhỏ; "
                          "mỗi mã chỉ một lần trong một phần.", ref=sh.ref(r, cols["code"]))
-            continue
+            if node is None:
+                continue  # a duplicate is still read: its parent's max adds up
         crit = Criterion(path=node.path, code=node.code, text=text, level=node.level,
                          parent=node.parent, section=node.section,
                          ref=sh.ref(r, cols["code"]), max_ref=sh.ref(r, cols["max"]))
@@ -735,6 +748,29 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
                    for k, d in raw_scores.items()}
     return True
 
+
+def unit_names_row(sh: _Sheet, hr: int, left_end: int) -> int:
+    """The row of the unit names, at or below the header row ``hr``: a row whose cells
+    right of the left block each span (merged) several named cells of the row below is a
+    title above the unit groups (v2 three-row header), not a row of units."""
+    for _ in range(2):
+        below = hr + 1
+        tops = [c for c in sh.row_cols(hr) if c > left_end and not is_blank(sh.get(hr, c))]
+        if not tops:
+            return hr
+        for c in tops:
+            span = sh.span(hr, c)
+            if span is None or span[2] != hr:
+                return hr  # a plain or vertically merged cell: unit names are here
+            named = [cc for cc in range(span[1], span[3] + 1)
+                     if not is_blank(sh.get(below, cc))]
+            if len(named) < 2 or any(fold(sh.get(below, cc)) in _SUB_FOLDS for cc in named):
+                return hr  # a unit's merged name over its sub-labels
+        hr = below
+    return hr
+
+
+_SUB_FOLDS = {fold(x) for v in SUB_LABELS.values() for x in v}
 
 _TOTAL_RE = re.compile(r"^(tong cong|tong diem|cong|tong)\s*([(\[:].*)?$")
 
