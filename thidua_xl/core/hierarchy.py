@@ -23,9 +23,19 @@ _ARABIC = re.compile(r"^\d+$")
 _DOTTED = re.compile(r"^\d+(\.\d+)+$")
 _LETTER = re.compile(r"^[a-zđ]$")
 _CAPITAL = re.compile(r"^[A-ZĐ]$")
-#: "Phần I", "Mục II", "Chương III", "Tiêu chí 1", "Phần thứ I" (folded prefix words)
-_SECTION_PREFIX = re.compile(
-    r"^(?:phan(?: thu)?|muc|chuong|tieu chi|nhom tieu chi|linh vuc)\s+(\S+?)[.:]?$")
+_SECTION_PREFIX: re.Pattern | None = None
+
+
+def _section_prefix() -> re.Pattern:
+    """"Phần I", "Mục II", "Chương III", "Tiêu chí 1" (folded; the words in core.vocab)."""
+    global _SECTION_PREFIX
+    if _SECTION_PREFIX is None:
+        from .text import fold
+        from .vocab import SECTION_CODE_PREFIXES
+
+        words = "|".join(re.escape(fold(w)) for w in SECTION_CODE_PREFIXES)
+        _SECTION_PREFIX = re.compile(rf"^(?:{words})\s+(\S+?)[.:]?$")
+    return _SECTION_PREFIX
 _BULLET = {"-", "+", "–", "—", "*", "•"}
 
 
@@ -52,7 +62,7 @@ def section_code(code: str, *, letters: bool = True) -> str | None:
         return code
     from .text import fold
 
-    m = _SECTION_PREFIX.match(fold(code))
+    m = _section_prefix().match(fold(code))
     if m:
         inner = normalize_code(code.split()[-1])
         if _ROMAN.match(inner.upper()) or _ARABIC.match(inner) or _CAPITAL.match(inner.upper()):

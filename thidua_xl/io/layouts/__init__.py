@@ -30,12 +30,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 LAYOUTS = ("matrix", "per-unit-sheets", "summary")
 
-#: sheets that never hold the scores: the other input sheets and our own outputs
-_NOT_SCORES = {fold(x) for x in ("Thông tin", "Đơn vị", "Quy định", "Kết quả",
-                                 "Đề nghị khen thưởng", "Kiểm tra", "Biên bản họp bình xét",
-                                 "Tờ trình", "Chi tiết điểm", "Phân tích", "Hướng dẫn")}
-
-
 @dataclass
 class Candidate:
     """What one layout found in a workbook, and what it lacks to be read that way."""
@@ -83,7 +77,10 @@ class Layout:
 
 def score_candidates(grid: Grid) -> list[SheetGrid]:
     """The sheets that may hold scores, in workbook order."""
-    return [s for s in grid.sheets if fold(s.name) not in _NOT_SCORES]
+    from ...core.vocab import NOT_SCORE_SHEETS
+
+    skip = {fold(x) for x in NOT_SCORE_SHEETS}
+    return [s for s in grid.sheets if fold(s.name) not in skip]
 
 
 def candidates(grid: Grid) -> list[Candidate]:

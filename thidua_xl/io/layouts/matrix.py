@@ -31,18 +31,19 @@ class Header:
 
 def table_header(sg: SheetGrid) -> Header | None:
     """The scoring table's header of ``sg`` (the parser's own rules), or None."""
+    from ...core import vocab as V
     from .. import parser as P
 
     sh = P._Sheet(sg)
-    found = P._find_header(sh, P.SCORE_COLUMNS, P.REQUIRED_SCORE_COLUMNS)
+    found = P._find_header(sh, V.SCORE_COLUMNS, V.REQUIRED_SCORE_COLUMNS)
     if found is None:
         return None
     hr, cols = found
     left_end = max(cols.values())
     ur = P.unit_names_row(sh, hr, left_end)
     h = Header(sh, hr, cols, left_end, ur)
-    sub_folds = {role: {fold(x) for x in labels} for role, labels in P.SUB_LABELS.items()}
-    non_unit = {fold(x) for x in P.NON_UNIT_HEADERS}
+    sub_folds = {role: V.folded(labels) for role, labels in V.SUB_LABELS.items()}
+    non_unit = V.folded(V.NON_UNIT_HEADERS)
     for r in (ur, ur + 1):
         for c in sh.row_cols(r):
             if c <= left_end:
@@ -57,7 +58,7 @@ def table_header(sg: SheetGrid) -> Header | None:
 
 
 def _named_matrix(grid: Grid) -> SheetGrid | None:
-    from ..parser import SHEET_SCORES
+    from ...core.vocab import SHEET_SCORES
 
     return grid.find_sheet(*SHEET_SCORES)
 
