@@ -89,11 +89,60 @@ def write_matrix(path: Path, *, sheet: str = "Chấm điểm", super_header: boo
     return path
 
 
+def write_per_unit(path: Path, *, naming: str = "label", units_sheet: bool = True,
+                   drop: tuple[str, str] | None = None, extra: str | None = None,
+                   max_differs: str | None = None) -> Path:
+    """One "Phiếu chấm điểm" sheet per unit. ``naming``: the unit is named on a row
+    "Đơn vị:" ("label"), in the title "… của <unit>" ("title") or by the sheet ("sheet").
+    ``drop`` = (unit, text of a criterion) left out of that unit's sheet; ``extra`` = a unit
+    whose sheet has one more criterion; ``max_differs`` = a unit whose sheet has another
+    maximum for the first criterion."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    _info_and_units(wb, units=units_sheet)
+    for i, name in enumerate(NAMES):
+        ws = wb.create_sheet(name if naming == "sheet" else f"Phiếu {i + 1}")
+        title = "PHIẾU CHẤM ĐIỂM THI ĐUA NĂM 2024"
+        ws.cell(1, 1, f"{title} CỦA {name}" if naming == "title" else title)
+        ws.merge_cells("A1:H1")
+        if naming == "label":
+            ws.cell(2, 1, "Đơn vị:")
+            ws.cell(2, 2, name)
+        r = 4
+        for j, lab in enumerate(["Mã", "Nội dung tiêu chí", "Điểm tối đa", "Loại", *SUBCOLS,
+                                 "Giải trình"], 1):
+            ws.cell(r, j, lab)
+        r += 1
+        first_leaf = True
+        for code, text, mx, typ, scores in ROWS:
+            if drop == (name, text):
+                continue
+            if max_differs == name and mx is not None and first_leaf:
+                mx += 5
+            if mx is not None:
+                first_leaf = False
+            for j, v in enumerate([code, text, mx, typ], 1):
+                if v is not None:
+                    ws.cell(r, j, v)
+            for j, v in enumerate(scores[i] if scores else ()):
+                if v is not None:
+                    ws.cell(r, 5 + j, v)
+            r += 1
+            if extra == name and code == "2" and text == "Cải cách hành chính":
+                for j, v in enumerate(["3", "Tiêu chí chỉ có ở sheet này", 5, None, 5], 1):
+                    ws.cell(r, j, v)
+                r += 1
+        ws.cell(r, 2, "Tổng cộng")
+    wb.save(path)
+    return path
+
+
 def write_all(folder: Path) -> dict[str, Path]:
     """name → path of every layout variation that is also converted to .xls/.ods."""
     return {
         "bang-diem": write_matrix(folder / "bang-diem.xlsx", sheet="Bảng điểm",
                                   super_header=True, sections="prefixed"),
+        "per-unit": write_per_unit(folder / "per-unit.xlsx"),
     }
 
 

@@ -27,6 +27,7 @@ class Header:
     unit_row: int  # the row of the unit names (below a super-header)
     units: list[tuple[int, str]] = field(default_factory=list)  # (column, name)
     subs: dict[str, int] = field(default_factory=dict)  # sub-label role -> column
+    sub_row: int | None = None  # the row of the sub-labels
 
 
 def table_header(sg: SheetGrid) -> Header | None:
@@ -43,6 +44,7 @@ def table_header(sg: SheetGrid) -> Header | None:
     ur = P.unit_names_row(sh, hr, left_end)
     h = Header(sh, hr, cols, left_end, ur)
     sub_folds = {role: V.folded(labels) for role, labels in V.SUB_LABELS.items()}
+    sub_folds[V.SUB_SELF] |= V.folded(V.SELF_SCORE_COLUMNS["self"])  # "Đơn vị tự chấm"
     non_unit = V.folded(V.NON_UNIT_HEADERS)
     for r in (ur, ur + 1):
         for c in sh.row_cols(r):
@@ -52,6 +54,7 @@ def table_header(sg: SheetGrid) -> Header | None:
             role = next((k for k, fs in sub_folds.items() if f in fs), None)
             if role is not None:
                 h.subs.setdefault(role, c)
+                h.sub_row = h.sub_row or r
             elif r == ur and f and f not in non_unit and not is_blank(sh.get(r, c)):
                 h.units.append((c, clean(sh.get(r, c))))
     return h
