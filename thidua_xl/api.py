@@ -72,11 +72,14 @@ def analyze(grid: "Grid", file: str = "") -> tuple["Bloc | None", "BlocResult"]:
         bloc, report = parse_grid(grid, file=file or grid.source)
     else:
         bloc, report = parse_grid(layout.grid, file=file or grid.source,
-                                  score_sheet=layout.score_sheet, report=layout.report)
+                                  score_sheet=layout.score_sheet, report=layout.report,
+                                  units_sheet=layout.units_sheet)
     if bloc is None:
         result = BlocResult(file=file or grid.source, findings=report.findings, status="errors")
         result.bloc = Path(file).stem if file else ""
     else:
+        if layout is not None:
+            layout.prepare(bloc)
         result = evaluate(bloc, report)
         result.file = file or grid.source
     if layout is not None:

@@ -137,12 +137,82 @@ def write_per_unit(path: Path, *, naming: str = "label", units_sheet: bool = Tru
     return path
 
 
+def section_totals() -> dict[str, dict[str, float]]:
+    """unit → {"I": …, "II": …, "bonus": …, "penalty": …} from ROWS' final values."""
+    out: dict[str, dict[str, float]] = {n: {} for n in NAMES}
+    section = ""
+    for code, _text, _mx, typ, scores in ROWS:
+        if code in ROMANS:
+            section = {"Điểm thưởng": "bonus", "Điểm trừ": "penalty"}.get(typ, code)
+            continue
+        for name, triple in zip(NAMES, scores or []):
+            out[name][section] = out[name].get(section, 0) + final(triple)
+    return out
+
+
+def section_maxima() -> dict[str, float]:
+    out: dict[str, float] = {}
+    section = ""
+    for code, _text, mx, typ, _scores in ROWS:
+        if code in ROMANS:
+            section = {"Điểm thưởng": "bonus", "Điểm trừ": "penalty"}.get(typ, code)
+        else:
+            out[section] = out.get(section, 0) + mx
+    return out
+
+
+def write_summary(path: Path, *, maxima: str = "header", sheet: str = "Bảng tổng hợp",
+                  units_sheet: bool = False, total: bool = True, names: bool = False) -> Path:
+    """The bloc as a "Bảng tổng hợp": units as rows, one column per section. ``maxima``:
+    "header" ("I (50 điểm)"), "row" (a row "Điểm tối đa") or "none"; ``units_sheet``:
+    a sheet "Đơn vị" (else the summary's own "Xếp loại năm trước" column); ``names``: the
+    sections' names as headers instead of their codes."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    _info_and_units(wb, units=units_sheet)
+    ws = wb.create_sheet(sheet)
+    ws.cell(1, 1, "BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA NĂM 2024")
+    ws.merge_cells("A1:H1")
+    mx = section_maxima()
+    titles = {code: text for code, text, *_ in ROWS if code in ROMANS}
+    head = ["STT", "Tên đơn vị"]
+    for sec in ("I", "II"):
+        label = titles[sec] if names else sec
+        head.append(f"{label} ({mx[sec]:g} điểm)" if maxima == "header" else label)
+    head += ["Điểm thưởng", "Điểm trừ"] + (["Tổng điểm"] if total else [])
+    if not units_sheet:
+        head.append("Xếp loại năm trước")
+    head.append("Ghi chú")
+    for j, v in enumerate(head, 1):
+        ws.cell(3, j, v)
+    r = 4
+    if maxima == "row":
+        for j, v in enumerate(["", "Điểm tối đa", mx["I"], mx["II"], mx["bonus"],
+                               mx["penalty"]], 1):
+            ws.cell(r, j, v)
+        r += 1
+    totals = section_totals()
+    for i, u in enumerate(UNITS, 1):
+        t = totals[u["name"]]
+        row = [i, u["name"], t["I"], t["II"], t["bonus"], t["penalty"]]
+        if total:
+            row.append(t["I"] + t["II"] + t["bonus"] - t["penalty"])
+        if not units_sheet:
+            row.append(u["last_year"])
+        for j, v in enumerate(row, 1):
+            ws.cell(r, j, v)
+        r += 1
+    wb.save(path)
+    return path
+
+
 def write_all(folder: Path) -> dict[str, Path]:
     """name → path of every layout variation that is also converted to .xls/.ods."""
     return {
         "bang-diem": write_matrix(folder / "bang-diem.xlsx", sheet="Bảng điểm",
                                   super_header=True, sections="prefixed"),
         "per-unit": write_per_unit(folder / "per-unit.xlsx"),
+        "summary": write_summary(folder / "summary.xlsx"),
     }
 
 

@@ -440,7 +440,8 @@ def evaluate(bloc: Bloc, report: Report | None = None) -> BlocResult:
         for r in ordered:
             u = units_by_key[r.key]
             exact = r.total / max_total * 100.0 if r.total is not None and max_total else None
-            cls, notes = classify_with_note(exact, r.has_zero_leaf, u.discipline,
+            zero = r.has_zero_leaf and bloc.per_criterion  # summary: not checkable
+            cls, notes = classify_with_note(exact, zero, u.discipline,
                                             bloc.rules, discipline_text=u.discipline_text)
             r.classification = cls
             for note in notes:

@@ -230,6 +230,9 @@ class Bloc:
     has_last_year: bool = False
     has_discipline: bool = False
     has_rotation: bool = False
+    #: False when only section totals are known (the summary layout): the zero-leaf rule
+    #: of the classification cannot be checked
+    per_criterion: bool = True
     score_sheet: str = SHEET_SCORES[0]  # the actual sheet name in the workbook
     header_row: int | None = None  # 1-based row of the unit names in the score sheet
 

@@ -214,12 +214,14 @@ class _Group:
 
 
 def parse_grid(grid: Grid, *, file: str = "", score_sheet: SheetGrid | None = None,
-               report: Report | None = None) -> tuple[Bloc | None, Report]:
+               report: Report | None = None, units_sheet: SheetGrid | None = None,
+               ) -> tuple[Bloc | None, Report]:
     """Parse a grid into a Bloc. Returns ``(None, report)`` when there is nothing to score
     (no "Chấm điểm" sheet or no recognisable table); the report says why.
 
     ``score_sheet``: the sheet to read as "Chấm điểm" (found by :mod:`thidua_xl.io.layouts`
-    under another name, or built by a layout adapter); ``report``: findings so far."""
+    under another name, or built by a layout adapter); ``units_sheet``: likewise for "Đơn vị";
+    ``report``: findings so far."""
     report = report if report is not None else Report()
     file = file or grid.source
     score_sg = score_sheet or grid.find_sheet(*SHEET_SCORES)
@@ -235,7 +237,7 @@ def parse_grid(grid: Grid, *, file: str = "", score_sheet: SheetGrid | None = No
 
     bloc = Bloc(file=file, score_sheet=score_sg.name)
     info_sg = grid.find_sheet(*SHEET_INFO)
-    units_sg = grid.find_sheet(*SHEET_UNITS)
+    units_sg = units_sheet or grid.find_sheet(*SHEET_UNITS)
     rules_sg = grid.find_sheet(*SHEET_RULES)
 
     # -- Thông tin ----------------------------------------------------------------------

@@ -57,6 +57,18 @@ class Layout:
     synthetic: "Synthetic | None" = None
     #: adapter's last word after the engine (e.g. the summary's notes)
     finish: "Callable[[Bloc | None, BlocResult], None] | None" = None
+    #: a synthetic "Đơn vị" sheet to read instead of the workbook's (summary layout)
+    units: "Synthetic | None" = None
+    #: what the engine cannot check in this layout: False = only section totals are known
+    per_criterion: bool = True
+
+    @property
+    def units_sheet(self) -> SheetGrid | None:
+        return self.units.sheet if self.units is not None else None
+
+    def prepare(self, bloc: "Bloc") -> None:
+        """Before the engine: what the layout tells the engine about the model."""
+        bloc.per_criterion = self.per_criterion
 
     @property
     def score_sheet_json(self) -> str | list[str]:
@@ -67,8 +79,9 @@ class Layout:
 
     def restore(self, bloc: "Bloc | None", result: "BlocResult") -> None:
         """Positions back to the user's cells, the adapter's notes, the JSON's fields."""
-        if self.synthetic is not None:
-            self.synthetic.restore(bloc, result)
+        for syn in (self.synthetic, self.units):
+            if syn is not None:
+                syn.restore(bloc, result)
         if self.finish is not None:
             self.finish(bloc, result)
         result.layout = self.layout

@@ -25,19 +25,25 @@ SYNTHETIC = "\u2060bảng ghép\u2060"
 LEFT_LABELS = {"code": "Mã", "text": "Nội dung tiêu chí", "max": "Điểm tối đa", "type": "Loại",
                "weight": "Hệ số", "target": "Chỉ tiêu", "per_time": "Điểm mỗi lần"}
 
-_REF_IN_TEXT = re.compile(re.escape(SYNTHETIC) + r"!(\$?[A-Z]{1,3}\$?[0-9]+)")
+#: a synthetic "Đơn vị" sheet (the summary layout's unit attributes)
+SYNTHETIC_UNITS = "\u2060đơn vị ghép\u2060"
 
 
 @dataclass
 class Synthetic:
-    """A synthetic matrix sheet and where each of its cells comes from."""
+    """A synthetic sheet (the matrix, or a units list) and where its cells come from."""
 
-    display: str  # how the score sheets are named in messages ("Sở A", "Sở B")
-    sheet: SheetGrid = field(default_factory=lambda: SheetGrid(name=SYNTHETIC))
+    display: str  # how the user's sheets are named in messages ("Sở A", "Sở B")
+    name: str = SYNTHETIC
+    sheet: SheetGrid = field(init=False)
     #: synthetic (row, col) -> "Sheet!A1" of the user's cell
     origin: dict[tuple[int, int], str] = field(default_factory=dict)
     #: synthetic row -> the user's sheet for cells of that row not mapped one by one
     row_sheet: dict[int, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.sheet = SheetGrid(name=self.name)
+        self._in_text = re.compile(re.escape(self.name) + r"!(\$?[A-Z]{1,3}\$?[0-9]+)")
 
     def put(self, r: int, c: int, value: Any, ref: str | None = None, *,
             src: SheetGrid | None = None, at: tuple[int, int] | None = None) -> None:
@@ -60,7 +66,7 @@ class Synthetic:
 
     # -- back to the user's cells ------------------------------------------------------
     def ref(self, ref: str | None) -> str | None:
-        if not ref or not ref.startswith(SYNTHETIC + "!"):
+        if not ref or not ref.startswith(self.name + "!"):
             return ref
         cell = ref.split("!", 1)[1].replace("$", "")
         rc = parse_a1(cell)
@@ -71,17 +77,17 @@ class Synthetic:
         return f"{sheet}!{cell}" if sheet else self.display.split(", ")[0]
 
     def text(self, s: str) -> str:
-        if SYNTHETIC not in s:
+        if self.name not in s:
             return s
-        s = _REF_IN_TEXT.sub(lambda m: self.ref(f"{SYNTHETIC}!{m.group(1)}") or "", s)
-        return s.replace(SYNTHETIC, self.display)
+        s = self._in_text.sub(lambda m: self.ref(f"{self.name}!{m.group(1)}") or "", s)
+        return s.replace(self.name, self.display)
 
     def finding(self, f: Finding) -> Finding:
-        if f.sheet != SYNTHETIC and SYNTHETIC not in f.message + f.fix:
+        if f.sheet != self.name and self.name not in f.message + f.fix:
             return f
         sheet, cell = f.sheet, f.cell
-        if sheet == SYNTHETIC:
-            ref = self.ref(f"{SYNTHETIC}!{cell}") if cell else None
+        if sheet == self.name:
+            ref = self.ref(f"{self.name}!{cell}") if cell else None
             if ref and "!" in ref:
                 sheet, cell = ref.rsplit("!", 1)
             else:
@@ -97,7 +103,7 @@ class Synthetic:
         for c in bloc.criteria:
             c.ref, c.max_ref = self.ref(c.ref), self.ref(c.max_ref)
             c.target_ref, c.per_time_ref = self.ref(c.target_ref), self.ref(c.per_time_ref)
-            if c.text == SYNTHETIC:
+            if c.text == self.name:
                 c.text = self.display
         for cells in list(bloc.scores.values()) + [bloc.stated_totals]:
             for cell in (cells.values() if isinstance(cells, dict) else ()):
@@ -106,9 +112,9 @@ class Synthetic:
                 cell.ref = self.ref(cell.ref)
         for u in bloc.units:
             u.ref, u.column_ref = self.ref(u.ref), self.ref(u.column_ref)
-        if bloc.score_sheet == SYNTHETIC:
+        if bloc.score_sheet == self.name:
             bloc.score_sheet = self.display.split(", ")[0]
-        result.sections = [(p, self.display if t == SYNTHETIC else t)
+        result.sections = [(p, self.display if t == self.name else t)
                            for p, t in result.sections]
 
 
@@ -143,4 +149,4 @@ def a1_of(ref: str) -> tuple[str, int, int]:
     return sheet, r, c
 
 
-__all__ = ["SYNTHETIC", "Synthetic", "a1", "a1_of", "header_row", "LEFT_LABELS"]
+__all__ = ["SYNTHETIC", "SYNTHETIC_UNITS", "Synthetic", "a1", "a1_of", "header_row", "LEFT_LABELS"]
