@@ -213,7 +213,20 @@ def write_all(folder: Path) -> dict[str, Path]:
                                   super_header=True, sections="prefixed"),
         "per-unit": write_per_unit(folder / "per-unit.xlsx"),
         "summary": write_summary(folder / "summary.xlsx"),
+        "self-score": write_self_score_of(folder / "self-score.xlsx", "Sở Nội vụ",
+                                          bump=0.5),
     }
+
+
+def write_self_score_of(path: Path, unit: str, *, bump: float = 0.0) -> Path:
+    """The unit's "Phiếu tự chấm" (tests/province/helpers.py) with its Tự chấm values of
+    ROWS, each leaf lowered by ``bump`` (so a merge visibly changes the bloc's cells)."""
+    from ..province.helpers import write_self_score
+
+    i = NAMES.index(unit)
+    rows = [(code, text, mx, (max(scores[i][0] - bump, 0) if scores else None))
+            for code, text, mx, _typ, scores in ROWS]
+    return write_self_score(path, unit, rows)
 
 
 def final_scores() -> dict[str, list[float]]:

@@ -698,6 +698,16 @@ def unit_names_row(sh: _Sheet, hr: int, left_end: int) -> int:
         tops = [c for c in sh.row_cols(hr) if c > left_end and not is_blank(sh.get(hr, c))]
         if not tops:
             return hr
+        if len(tops) == 1 and sh.span(hr, tops[0]) is None:
+            # one title cell, not merged (formats without merges, e.g. .ods): a title when
+            # the row below names several groups from its column on
+            names = [c for c in sh.row_cols(below) if c >= tops[0]
+                     and isinstance(sh.get(below, c), str)
+                     and fold(sh.get(below, c)) not in _SUB_FOLDS]
+            if len(names) < 2:
+                return hr
+            hr = below
+            continue
         for c in tops:
             span = sh.span(hr, c)
             if span is None or span[2] != hr:
