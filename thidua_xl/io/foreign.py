@@ -197,24 +197,12 @@ def _safe_title(name: str) -> str:
 
 def values_only_finding(src: str | os.PathLike, reason: str):
     """The warning :data:`VALUES_ONLY_CODE`: the user's sheets are carried as values."""
-    from ..core.findings import Finding, Severity
+    from ..core.findings import Report
 
-    msg, fix = values_only_message(src, reason)
-    return Finding(severity=Severity.WARNING, code=VALUES_ONLY_CODE, message=msg, fix=fix)
-
-
-def values_only_message(src: str | os.PathLike, reason: str) -> tuple[str, str]:
-    """The warning's message and fix when the user's sheets are carried as values."""
-    name = Path(src).name
-    msg = (f"Tệp \"{name}\" ở định dạng {format_name(src)}; tệp kết quả là .xlsx và các "
-           "sheet của người dùng được chép sang dưới dạng giá trị (không giữ định dạng, công "
-           "thức, độ rộng cột)"
-           + (" vì không tìm thấy LibreOffice." if "not installed" in reason
-              else " vì LibreOffice không chuyển đổi được tệp."))
-    fix = ("Cài LibreOffice (miễn phí) để giữ nguyên định dạng các sheet khi chuyển sang "
-           ".xlsx, hoặc mở tệp bằng Excel, chọn File > Save As, kiểu \"Excel Workbook "
-           "(*.xlsx)\" rồi chạy lại với tệp .xlsx.")
-    return msg, fix
+    why = ("không tìm thấy LibreOffice" if "not installed" in reason
+           else "LibreOffice không chuyển đổi được tệp")
+    return Report().emit(VALUES_ONLY_CODE, file=Path(src).name, format=format_name(src),
+                         why=why)
 
 
 def scratch_dir() -> tempfile.TemporaryDirectory:

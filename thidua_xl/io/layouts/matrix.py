@@ -104,12 +104,7 @@ def build(grid: Grid):
         if h is None or not h.units:
             continue
         report = Report()
-        report.warning(
-            "score-sheet-found",
-            f"Sổ không có sheet \"Chấm điểm\"; bảng chấm điểm được đọc từ sheet "
-            f"\"{sg.name}\" (hàng tiêu đề {h.row}, {len(h.units)} đơn vị).",
-            f"Nếu đúng, có thể đổi tên sheet \"{sg.name}\" thành \"Chấm điểm\" để khỏi thấy "
-            "cảnh báo này; nếu sai, đổi tên sheet chứa bảng chấm điểm thành \"Chấm điểm\".",
-            sheet=sg.name)
+        report.emit("score-sheet-found", name=sg.name, row=h.row, units=len(h.units),
+                    sheet=sg.name)
         return Layout("matrix", [sg.name], grid, sg, report)
     return None

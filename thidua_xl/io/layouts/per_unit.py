@@ -163,39 +163,30 @@ def build(grid: Grid):
 
 def _check_agreement(forms: list[UnitSheet], report: Report) -> None:
     """Every sheet has the reference's criteria, no others, with the same maxima."""
+    from ...core.values import vn_number
+
     ref = forms[0]
     for f in forms[1:]:
         for path, r in ref.by_path.items():
             fr = f.by_path.get(path)
             code = clean(ref.cell(r, "code"))
             if fr is None:
-                report.error(
-                    "unit-sheet-criterion-missing",
-                    f"Sheet \"{f.sg.name}\" (đơn vị {f.name}) không có tiêu chí {code} "
-                    f"(\"{clean(ref.cell(r, 'text'))}\", ô {ref.ref(r, 'code')} của sheet "
-                    f"đầu tiên \"{ref.sg.name}\").",
-                    f"Thêm dòng tiêu chí {code} vào sheet \"{f.sg.name}\" như ở sheet "
-                    f"\"{ref.sg.name}\"; các sheet phiếu chấm phải có cùng các tiêu chí.",
-                    ref=f.sg.ref(f.head.row, f.head.cols["code"]))
+                report.emit("unit-sheet-criterion-missing", name=f.sg.name, unit_=f.name,
+                            code_=code, text=clean(ref.cell(r, "text")),
+                            first=ref.ref(r, "code"), reference=ref.sg.name,
+                            ref=f.sg.ref(f.head.row, f.head.cols["code"]))
                 continue
             a, b = _max(ref, r), _max(f, fr)
             if a is not None and b is not None and a != b:
-                report.error(
-                    "unit-sheet-max-differs",
-                    f"Điểm tối đa của tiêu chí {code} ở sheet \"{f.sg.name}\" là {b:g}, khác "
-                    f"sheet đầu tiên \"{ref.sg.name}\" ({a:g}, ô {ref.ref(r, 'max')}).",
-                    "Sửa điểm tối đa cho giống nhau ở mọi sheet phiếu chấm.",
-                    ref=f.ref(fr, "max"))
+                report.emit("unit-sheet-max-differs", code_=code, name=f.sg.name,
+                            max=vn_number(b), reference=ref.sg.name, first_max=vn_number(a),
+                            first=ref.ref(r, "max"), ref=f.ref(fr, "max"))
         for path, fr in f.by_path.items():
             if path not in ref.by_path:
-                code = clean(f.cell(fr, "code"))
-                report.error(
-                    "unit-sheet-criterion-extra",
-                    f"Tiêu chí {code} (\"{clean(f.cell(fr, 'text'))}\") của sheet "
-                    f"\"{f.sg.name}\" không có trong sheet đầu tiên \"{ref.sg.name}\" (bảng "
-                    f"làm chuẩn, hàng tiêu đề ô {ref.ref(ref.head.row, 'code')}).",
-                    f"Xóa dòng này hoặc thêm tiêu chí {code} vào mọi sheet phiếu chấm.",
-                    ref=f.ref(fr, "code"))
+                report.emit("unit-sheet-criterion-extra", code_=clean(f.cell(fr, "code")),
+                            text=clean(f.cell(fr, "text")), name=f.sg.name,
+                            reference=ref.sg.name, first=ref.ref(ref.head.row, "code"),
+                            ref=f.ref(fr, "code"))
 
 
 def _max(us: UnitSheet, r: int) -> float | None:

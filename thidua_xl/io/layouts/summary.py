@@ -219,12 +219,7 @@ def build(grid: Grid):
         break
     no_max = all(c.max is None for c in t.of("section"))
     if no_max:
-        report.error(
-            "summary-max-missing",
-            f"Bảng tổng hợp \"{sg.name}\" không cho biết điểm tối đa của các mục: không tính "
-            "được tỷ lệ phần trăm để xếp loại.",
-            "Ghi điểm tối đa vào tiêu đề cột từng mục, ví dụ \"I (40 điểm)\", hoặc thêm một "
-            "dòng \"Điểm tối đa\" dưới hàng tiêu đề.", ref=sg.ref(t.header, t.name_col))
+        report.emit("summary-max-missing", name=sg.name, ref=sg.ref(t.header, t.name_col))
     from ...core.vocab import SHEET_UNITS
 
     # the workbook's own "Đơn vị" sheet, if any, is the parser's list of units
