@@ -84,6 +84,13 @@ def analyze(grid: "Grid", file: str = "") -> tuple["Bloc | None", "BlocResult"]:
         result.file = file or grid.source
     if layout is not None:
         layout.restore(bloc, result)
+    if getattr(grid, "percent_formats_known", True) is False and grid.reader != "xlwings":
+        # an .xls/.xlsb (io.foreign): calamine gives no number formats
+        from .excel.read_xlwings import percent_format_warnings
+        from .io.foreign import format_name
+
+        result.findings.extend(percent_format_warnings(
+            grid, bloc, file_format=format_name(file or grid.source)))
     return bloc, result
 
 

@@ -94,3 +94,22 @@ def test_cli_score_json_on_an_ods(office_books, tmp_path):
     doc = json.loads(buf.getvalue())
     assert [u["name"] for u in doc["units"]] == \
         [u.name for u in api.check_file(office_books["matrix"]["xlsx"]).units]
+
+
+def test_ods_percent_cells_and_merges_are_read_as_in_the_xlsx(office_books):
+    src = _need(office_books, "percent", "ods")
+    assert _doc(src) == _doc(office_books["percent"]["xlsx"])
+    grid = api.read_grid(_need(office_books, "matrix", "ods"))
+    assert {m.ref for m in grid.find_sheet("Chấm điểm").merges} == \
+        {m.ref for m in api.read_grid(office_books["matrix"]["xlsx"]).find_sheet(
+            "Chấm điểm").merges}
+
+
+def test_xls_percent_cells_unknown_give_a_warning_naming_the_criterion(office_books):
+    src = _need(office_books, "percent", "xls")
+    r = api.check_file(src)
+    [w] = [f for f in r.findings if f.code == "percent-format-unknown"]
+    assert w.severity.value == "warning" and "Excel 97-2003 (.xls)" in w.message
+    assert (w.sheet, w.cell) == ("Chấm điểm", "A4") and "Save As" in w.fix
+    assert not [f for f in api.check_file(office_books["percent"]["xlsx"]).findings
+                if f.code == "percent-format-unknown"]

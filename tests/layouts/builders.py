@@ -215,7 +215,19 @@ def write_all(folder: Path) -> dict[str, Path]:
         "summary": write_summary(folder / "summary.xlsx"),
         "self-score": write_self_score_of(folder / "self-score.xlsx", "Sở Nội vụ",
                                           bump=0.5),
+        "percent": write_percent(folder / "percent.xlsx"),
     }
+
+
+def write_percent(path: Path) -> Path:
+    """A Định lượng criterion whose results are typed as percent cells (0.9 shown 90%)."""
+    from ..builders import crit, write_bloc
+
+    results = {"Sở A": 0.9, "Sở B": 0.95, "Sở C": 0.76}
+    return write_bloc(path, units=list(results), criteria=[
+        crit("I", "Chung"), crit("1", "Tiêu chí", 10, scores={u: 9 for u in results}),
+        crit("2", "Tỷ lệ hồ sơ đúng hạn", 10, type="Định lượng", target=95, scores=results)],
+        percent_cells={("2", u) for u in results})
 
 
 def write_self_score_of(path: Path, unit: str, *, bump: float = 0.0) -> Path:

@@ -103,7 +103,27 @@ def read_foreign(path: str | os.PathLike, only: Callable[[str], bool] | None = N
                 raise error_for(exc.code, path) from None
     if not seen:  # an OLE2/zip shell without a single worksheet: not a readable workbook
         raise error_for("read-failed", path, tech="no worksheet")
+    if ext == ".ods":
+        _ods_meta(grid, path)
+    else:  # .xls/.xlsb: calamine gives no number formats (see percent_warnings)
+        grid.percent_formats_known = False  # type: ignore[attr-defined]
     return grid
+
+
+def _ods_meta(grid: Grid, path: str | os.PathLike) -> None:
+    """Merged ranges and percent cells of an .ods (calamine gives neither)."""
+    from .ods_meta import scan_ods
+    from .read_calamine import drop_merged_interiors, normalize_merges
+
+    meta = scan_ods(path)
+    for sg in grid.sheets:
+        m = meta.get(sg.name)
+        if m is None:
+            continue
+        if m.merges and not sg.merges:
+            sg.merges = normalize_merges(m.merges)
+            drop_merged_interiors(sg)
+        sg.percent = {c for c in m.percent if c in sg.values}
 
 
 @dataclass
