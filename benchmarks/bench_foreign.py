@@ -17,13 +17,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from common import WORK, Row, big_workbook, print_rows  # noqa: E402
+from common import WORK, Row, big_workbook, median_call, print_rows  # noqa: E402
 
 
 def _converted(src: Path, fmt: str) -> Path:
@@ -43,15 +42,6 @@ def _converted(src: Path, fmt: str) -> Path:
     return out
 
 
-def _median(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 def run(repeat: int = 7) -> tuple[list[Row], dict]:
     from thidua_xl import api
     from thidua_xl.io.foreign import xlsx_base
@@ -64,8 +54,8 @@ def run(repeat: int = 7) -> tuple[list[Row], dict]:
     check = {k: [] for k in books}
     for _ in range(repeat):  # interleaved, so a drifting load hits every format alike
         for k, p in books.items():
-            read[k].append(_median(lambda p=p: api.read_grid(p), 1))
-            check[k].append(_median(lambda p=p: api.check_file(p), 1))
+            read[k].append(median_call(lambda p=p: api.read_grid(p), 1))
+            check[k].append(median_call(lambda p=p: api.check_file(p), 1))
     r = {k: statistics.median(v) for k, v in read.items()}
     c = {k: statistics.median(v) for k, v in check.items()}
     rows, extra = [], {}
@@ -78,12 +68,12 @@ def run(repeat: int = 7) -> tuple[list[Row], dict]:
                         f".{k} {c[k] * 1000:.0f} ms, .xlsx {c['xlsx'] * 1000:.0f} ms"))
         extra[f"read_{k}_s"], extra[f"check_{k}_s"] = r[k], c[k]
     extra["read_xlsx_s"], extra["check_xlsx_s"] = r["xlsx"], c["xlsx"]
-    score_xlsx = _median(lambda: api.score_file(src, WORK / "foreign-score.xlsx"), 3)
+    score_xlsx = median_call(lambda: api.score_file(src, WORK / "foreign-score.xlsx"), 3)
     for k in ("xls", "ods"):
         def convert(p=books[k]):
             with tempfile.TemporaryDirectory() as d:
                 assert xlsx_base(p, d).converted
-        t = _median(convert, 3)
+        t = median_call(convert, 3)
         rows.append(Row("f", f"LibreOffice conversion of the .{k} / score of the .xlsx",
                         t / score_xlsx, "×", "(measured)", True,
                         f"conversion {t:.2f}s, score .xlsx {score_xlsx:.2f}s"))
