@@ -91,12 +91,14 @@ def write_matrix(path: Path, *, sheet: str = "Chấm điểm", super_header: boo
 
 def write_per_unit(path: Path, *, naming: str = "label", units_sheet: bool = True,
                    drop: tuple[str, str] | None = None, extra: str | None = None,
-                   max_differs: str | None = None) -> Path:
+                   max_differs: str | None = None, mixed: bool = False) -> Path:
     """One "Phiếu chấm điểm" sheet per unit. ``naming``: the unit is named on a row
     "Đơn vị:" ("label"), in the title "… của <unit>" ("title") or by the sheet ("sheet").
     ``drop`` = (unit, text of a criterion) left out of that unit's sheet; ``extra`` = a unit
     whose sheet has one more criterion; ``max_differs`` = a unit whose sheet has another
-    maximum for the first criterion."""
+    maximum for the first criterion; ``mixed``: sheets laid out differently — the second
+    and fourth with a two-row header ("Điểm chấm" merged over the sub-labels), the third
+    starting in column B and with the rows of section I in another order."""
     wb = Workbook()
     wb.remove(wb.active)
     _info_and_units(wb, units=units_sheet)
@@ -109,24 +111,39 @@ def write_per_unit(path: Path, *, naming: str = "label", units_sheet: bool = Tru
             ws.cell(2, 1, "Đơn vị:")
             ws.cell(2, 2, name)
         r = 4
-        for j, lab in enumerate(["Mã", "Nội dung tiêu chí", "Điểm tối đa", "Loại", *SUBCOLS,
-                                 "Giải trình"], 1):
+        two_rows = mixed and i in (1, 3)
+        shift = 1 if mixed and i == 2 else 0
+        left = ["Mã", "Nội dung tiêu chí", "Điểm tối đa", "Loại"]
+        for j, lab in enumerate(left, 1 + shift):
+            ws.cell(r, j, lab)
+            if two_rows:
+                ws.merge_cells(start_row=r, start_column=j, end_row=r + 1, end_column=j)
+        first_sub = len(left) + 1 + shift
+        if two_rows:
+            ws.cell(r, first_sub, "Điểm chấm")
+            ws.merge_cells(start_row=r, start_column=first_sub, end_row=r,
+                           end_column=first_sub + len(SUBCOLS) - 1)
+            r += 1
+        for j, lab in enumerate([*SUBCOLS, "Giải trình"], first_sub):
             ws.cell(r, j, lab)
         r += 1
         first_leaf = True
-        for code, text, mx, typ, scores in ROWS:
+        rows = list(ROWS)
+        if shift:  # the two criteria of section I the other way round
+            rows[1], rows[2] = rows[2], rows[1]
+        for code, text, mx, typ, scores in rows:
             if drop == (name, text):
                 continue
             if max_differs == name and mx is not None and first_leaf:
                 mx += 5
             if mx is not None:
                 first_leaf = False
-            for j, v in enumerate([code, text, mx, typ], 1):
+            for j, v in enumerate([code, text, mx, typ], 1 + shift):
                 if v is not None:
                     ws.cell(r, j, v)
             for j, v in enumerate(scores[i] if scores else ()):
                 if v is not None:
-                    ws.cell(r, 5 + j, v)
+                    ws.cell(r, first_sub + j, v)
             r += 1
             if extra == name and code == "2" and text == "Cải cách hành chính":
                 for j, v in enumerate(["3", "Tiêu chí chỉ có ở sheet này", 5, None, 5], 1):
@@ -162,11 +179,13 @@ def section_maxima() -> dict[str, float]:
 
 
 def write_summary(path: Path, *, maxima: str = "header", sheet: str = "Bảng tổng hợp",
-                  units_sheet: bool = False, total: bool = True, names: bool = False) -> Path:
+                  units_sheet: bool = False, total: bool = True, names: bool = False,
+                  grouped: bool = False) -> Path:
     """The bloc as a "Bảng tổng hợp": units as rows, one column per section. ``maxima``:
     "header" ("I (50 điểm)"), "row" (a row "Điểm tối đa") or "none"; ``units_sheet``:
     a sheet "Đơn vị" (else the summary's own "Xếp loại năm trước" column); ``names``: the
-    sections' names as headers instead of their codes."""
+    sections' names as headers instead of their codes; ``grouped``: a two-row header, the
+    sections under a merged "ĐIỂM CÁC MỤC" and the other headers merged over both rows."""
     wb = Workbook()
     wb.remove(wb.active)
     _info_and_units(wb, units=units_sheet)
@@ -183,9 +202,20 @@ def write_summary(path: Path, *, maxima: str = "header", sheet: str = "Bảng t�
     if not units_sheet:
         head.append("Xếp loại năm trước")
     head.append("Ghi chú")
-    for j, v in enumerate(head, 1):
-        ws.cell(3, j, v)
     r = 4
+    if grouped:
+        for j, v in enumerate(head, 1):
+            if j in (3, 4):
+                ws.cell(4, j, v)
+            else:
+                ws.cell(3, j, v)
+                ws.merge_cells(start_row=3, start_column=j, end_row=4, end_column=j)
+        ws.cell(3, 3, "ĐIỂM CÁC MỤC")
+        ws.merge_cells("C3:D3")
+        r = 5
+    else:
+        for j, v in enumerate(head, 1):
+            ws.cell(3, j, v)
     if maxima == "row":
         for j, v in enumerate(["", "Điểm tối đa", mx["I"], mx["II"], mx["bonus"],
                                mx["penalty"]], 1):

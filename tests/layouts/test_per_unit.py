@@ -37,6 +37,14 @@ def test_per_unit_sheets_give_the_canonical_results(tmp_path, canonical, naming,
                 for u in canonical["units"]]
 
 
+def test_sheets_laid_out_differently_are_matched_by_criterion(tmp_path, canonical):
+    """Two-row headers ("Điểm chấm" over the sub-labels), a table starting in column B, the
+    rows of a section in another order: criteria are matched by their path, not their row."""
+    doc = api.check_file(write_per_unit(tmp_path / "b.xlsx", mixed=True)).to_json()
+    assert doc["findings"] == [] and doc["layout"] == "per-unit-sheets"
+    assert outcome(doc) == outcome(canonical)
+
+
 def test_a_criterion_missing_from_one_sheet_is_one_error_naming_both_cells(tmp_path):
     doc = api.check_file(write_per_unit(tmp_path / "b.xlsx",
                                         drop=("Sở Tư pháp", "Phong trào thi đua"))).to_json()

@@ -28,7 +28,8 @@ def canonical(tmp_path_factory):
 
 
 @pytest.mark.parametrize("kw", [{}, {"maxima": "row"}, {"units_sheet": True, "names": True},
-                                {"total": False}, {"sheet": "Tổng hợp"}])
+                                {"total": False}, {"sheet": "Tổng hợp"},
+                                {"grouped": True, "maxima": "row"}])
 def test_summary_gives_the_canonical_results(tmp_path, canonical, kw):
     doc = api.check_file(write_summary(tmp_path / "b.xlsx", **kw)).to_json()
     assert doc["findings"] == []

@@ -242,3 +242,7 @@ SECTION_CODE_PREFIXES = ("Phần thứ", "Phần", "Mục", "Chương", "Nhóm t
 NOT_SCORE_SHEETS = (SHEET_INFO[0], SHEET_UNITS[0], SHEET_RULES[0], "Kết quả",
                     "Đề nghị khen thưởng", "Kiểm tra", "Biên bản họp bình xét", "Tờ trình",
                     "Chi tiết điểm", "Phân tích", "Hướng dẫn")
+#: a header over a group of score columns that names no unit ("Điểm chấm" over Tự chấm |
+#: Khối chấm | Thống nhất in a unit's own form)
+SCORE_GROUP_TITLES = ("Điểm chấm", "Điểm", "Chấm điểm", "Số điểm", "Điểm đạt được",
+                      "Điểm đánh giá", "Kết quả chấm điểm", "Kết quả chấm", "Điểm số")

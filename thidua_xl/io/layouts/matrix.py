@@ -45,7 +45,7 @@ def table_header(sg: SheetGrid) -> Header | None:
     h = Header(sh, hr, cols, left_end, ur)
     sub_folds = {role: V.folded(labels) for role, labels in V.SUB_LABELS.items()}
     sub_folds[V.SUB_SELF] |= V.folded(V.SELF_SCORE_COLUMNS["self"])  # "Đơn vị tự chấm"
-    non_unit = V.folded(V.NON_UNIT_HEADERS)
+    non_unit = V.folded(V.NON_UNIT_HEADERS) | V.folded(V.SCORE_GROUP_TITLES)
     for r in (ur, ur + 1):
         for c in sh.row_cols(r):
             if c <= left_end:
