@@ -20,7 +20,7 @@ from ..grid import Grid, SheetGrid
 class Header:
     """The scoring table's header found in one sheet."""
 
-    sheet: Any  # parser._Sheet
+    sheet: Any  # io.sheet_index._Sheet
     row: int  # the row of the left block's labels
     cols: dict[str, int]  # left block role -> column
     left_end: int
@@ -33,15 +33,16 @@ class Header:
 def table_header(sg: SheetGrid) -> Header | None:
     """The scoring table's header of ``sg`` (the parser's own rules), or None."""
     from ...core import vocab as V
-    from .. import parser as P
+    from ..parse_scores import unit_names_row
+    from ..sheet_index import _find_header, _Sheet
 
-    sh = P._Sheet(sg)
-    found = P._find_header(sh, V.SCORE_COLUMNS, V.REQUIRED_SCORE_COLUMNS)
+    sh = _Sheet(sg)
+    found = _find_header(sh, V.SCORE_COLUMNS, V.REQUIRED_SCORE_COLUMNS)
     if found is None:
         return None
     hr, cols = found
     left_end = max(cols.values())
-    ur = P.unit_names_row(sh, hr, left_end)
+    ur = unit_names_row(sh, hr, left_end)
     h = Header(sh, hr, cols, left_end, ur)
     sub_folds = {role: V.folded(labels) for role, labels in V.SUB_LABELS.items()}
     sub_folds[V.SUB_SELF] |= V.folded(V.SELF_SCORE_COLUMNS["self"])  # "Đơn vị tự chấm"

@@ -92,10 +92,11 @@ def _split(label: str) -> tuple[str, str, float | None]:
 
 
 def _table(sg: SheetGrid) -> Table | None:
-    from .. import parser as P
+    from ...core.vocab import is_total_label
+    from ..sheet_index import _Sheet
 
     W = _words()
-    sh = P._Sheet(sg)
+    sh = _Sheet(sg)
     for r in range(1, 16):
         name_col = next((c for c in sh.row_cols(r) if fold(sh.get(r, c)) in W["name"]), None)
         if name_col is None:
@@ -133,7 +134,7 @@ def _table(sg: SheetGrid) -> Table | None:
             if any(fold(sh.get(rr, c)) in W["max_row"] for c in range(1, name_col + 1)):
                 t.max_row = rr
                 continue
-            if not name or P.is_total_label(name):
+            if not name or is_total_label(name):
                 continue
             t.units.append((rr, name))
         # a section column holds numbers: others (an unknown text column) are not sections
