@@ -67,10 +67,10 @@ def _unit_sheet(sg: SheetGrid, h: Header) -> UnitSheet:
         if span:
             first = max(first, span[2] + 1)
     us = UnitSheet(sg, h, name, ref, subs, first)
-    last = max(sg.max_row, first)
-    codes = [normalize_code(us.cell(r, "code")) for r in range(first, last + 1)]
+    rows = sorted(r for r in h.sheet.rows if r >= first)  # rows with values only
+    codes = [normalize_code(us.cell(r, "code")) for r in rows]
     builder = HierarchyBuilder(sg.name, letters=not has_roman(codes))
-    for r, code in zip(range(first, last + 1), codes):
+    for r, code in zip(rows, codes):
         if not code:
             text = clean(us.cell(r, "text"))
             if text and is_total_label(text) and us.totals_row is None:
