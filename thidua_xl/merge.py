@@ -452,7 +452,19 @@ def merge_files(bloc_path: str | Path, unit_paths: list[str | Path],
 
         raise UsageError("Tệp kết quả gộp không được trùng với sổ khối đầu vào.",
                          fix="Chọn tên khác với -o.")
-    _write_copy(bloc_path, target, result.writes)
+    from .io.foreign import is_foreign
+
+    if is_foreign(bloc_path):  # an .xls/.ods bloc: the merged copy is an .xlsx of it
+        from .io.foreign import scratch_dir, values_only_finding, xlsx_base
+
+        target = target.with_suffix(".xlsx")
+        with scratch_dir() as tmp:
+            base = xlsx_base(bloc_path, tmp)
+            if not base.converted:
+                report.append(values_only_finding(bloc_path, base.reason))
+            _write_copy(base.path, target, result.writes)
+    else:
+        _write_copy(bloc_path, target, result.writes)
     status = "unreadable" if unreadable else ("mismatches" if report.has_errors else "ok")
     return MergeOutcome(target, report, result.writes, status, result.matched,
                         file=str(bloc_path))

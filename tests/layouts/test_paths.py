@@ -94,3 +94,17 @@ def test_merge_takes_a_self_score_file_in_xls_or_ods(office_books, tmp_path, fmt
     assert not from_xlsx.report.has_errors
     assert cells != [[c.value for c in row] for row in
                      load_workbook(office_books["matrix"]["xlsx"])["Chấm điểm"].iter_rows()]
+
+
+def test_merge_into_an_ods_bloc_writes_an_xlsx_copy(office_books, tmp_path):
+    from thidua_xl import merge
+
+    bloc = _need(office_books, "matrix", "ods")
+    before = bloc.read_bytes()
+    got = merge.merge_files(bloc, [office_books["self-score"]["xlsx"]], tmp_path / "m.ods")
+    assert got.out.suffix == ".xlsx" and not got.report.has_errors
+    ref = merge.merge_files(office_books["matrix"]["xlsx"], [office_books["self-score"]["xlsx"]],
+                            tmp_path / "n.xlsx")
+    assert api.check_file(got.out).to_json()["units"] == \
+        api.check_file(ref.out).to_json()["units"]
+    assert bloc.read_bytes() == before
