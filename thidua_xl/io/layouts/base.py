@@ -105,10 +105,8 @@ class Synthetic:
             c.target_ref, c.per_time_ref = self.ref(c.target_ref), self.ref(c.per_time_ref)
             if c.text == self.name:
                 c.text = self.display
-        for cells in list(bloc.scores.values()) + [bloc.stated_totals]:
-            for cell in (cells.values() if isinstance(cells, dict) else ()):
-                if isinstance(cell, dict):
-                    continue
+        for cells in [*bloc.scores.values(), bloc.stated_totals]:  # path/unit -> RawCell
+            for cell in cells.values():
                 cell.ref = self.ref(cell.ref)
         for u in bloc.units:
             u.ref, u.column_ref = self.ref(u.ref), self.ref(u.column_ref)
