@@ -67,7 +67,7 @@ def test_batch_scores_every_layout_and_format_alike(office_books, canonical, tmp
     assert written and all(n.endswith(".xlsx") for n in written)
 
 
-@pytest.mark.parametrize("name", ["per-unit", "summary"])
+@pytest.mark.parametrize("name", ["bang-diem", "per-unit", "summary"])
 def test_the_ribbon_reads_every_layout_from_the_live_book(office_books, remote, name):
     from thidua_xl.excel import handlers
 
