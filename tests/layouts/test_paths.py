@@ -96,9 +96,10 @@ def test_merge_takes_a_self_score_file_in_xls_or_ods(office_books, tmp_path, fmt
                      load_workbook(office_books["matrix"]["xlsx"])["Chấm điểm"].iter_rows()]
 
 
-def test_merge_into_an_ods_bloc_writes_an_xlsx_copy(office_books, tmp_path):
+def test_merge_into_an_ods_bloc_writes_an_xlsx_copy(office_books, tmp_path, monkeypatch):
     from thidua_xl import merge
 
+    monkeypatch.setattr("thidua_xl.io.pdf.find_soffice", lambda: None)  # fast: values copy
     bloc = _need(office_books, "matrix", "ods")
     before = bloc.read_bytes()
     got = merge.merge_files(bloc, [office_books["self-score"]["xlsx"]], tmp_path / "m.ods")

@@ -45,24 +45,30 @@ _FORMAT_NAMES = {".xls": "Excel 97-2003 (.xls)", ".xlsb": "Excel nhị phân (.x
                  ".ods": "OpenDocument (.ods)"}
 
 
-def is_foreign(path: str | os.PathLike) -> bool:
-    """True for an .xls/.xlsb/.ods workbook: by its extension, else by its bytes (an .xls
-    renamed .xlsx is an OLE2 file; other extensions are sniffed)."""
+def foreign_kind(path: str | os.PathLike) -> str | None:
+    """"xls", "xlsb" or "ods" for such a workbook, else None: by its extension, else by its
+    bytes (an .xls renamed .xlsx is an OLE2 file; other extensions are sniffed)."""
     p = Path(path)
     ext = p.suffix.lower()
     if ext in FOREIGN_EXTS:
-        return True
+        return ext[1:]
     try:
         with open(p, "rb") as f:
             if f.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-                return True
+                return "xls"
     except OSError:
-        return False
+        return None
     if ext in (".xlsx", ".xlsm", ".xltx", ".xltm"):
-        return False
+        return None
     from .sniff import sniff
 
-    return sniff(p) in FOREIGN_KINDS
+    kind = sniff(p)
+    return kind if kind in FOREIGN_KINDS else None
+
+
+def is_foreign(path: str | os.PathLike) -> bool:
+    """True for an .xls/.xlsb/.ods workbook (see :func:`foreign_kind`)."""
+    return foreign_kind(path) is not None
 
 
 def format_name(path: str | os.PathLike) -> str:
@@ -189,7 +195,7 @@ def write_values_copy(src: Path, out: Path) -> Path:
     """Every sheet of ``src`` as values (merged ranges kept) in a new .xlsx at ``out``."""
     from openpyxl import Workbook
 
-    grid = read_foreign(src)
+    grid = read_foreign(src, kind=foreign_kind(src))
     wb = Workbook()
     wb.remove(wb.active)
     for sg in grid.sheets:
