@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from xml.parsers import expat
 
 from .grid import Merge
+from .sniff import MAX_UNCOMPRESSED
 
 #: a repeated percent cell is recorded for at most this many positions (styles over a
 #: whole column of empty cells must not cost memory)
@@ -79,8 +80,11 @@ def scan_ods(path: str | os.PathLike) -> dict[str, OdsSheetMeta]:
     parser.StartDoctypeDeclHandler = refuse
     parser.EntityDeclHandler = refuse
     try:
-        with zipfile.ZipFile(path) as z, z.open("content.xml") as f:
-            parser.ParseFile(f)
+        with zipfile.ZipFile(path) as z:
+            if z.getinfo("content.xml").file_size > MAX_UNCOMPRESSED:
+                return {}  # the readers' zip-bomb bound: no metadata rather than hours
+            with z.open("content.xml") as f:
+                parser.ParseFile(f)
     except (_Refused, expat.ExpatError, KeyError, OSError, ValueError, zipfile.BadZipFile):
         return {}
     return out
