@@ -18,7 +18,6 @@ Prints the times and the ratio openpyxl load+save / graft (> 1: grafting is fast
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
@@ -150,12 +149,9 @@ def make_plan(units: int = 30) -> WritePlan:
 
 
 def _median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+    from common import median_call  # benchmarks/common.py (this script's folder)
+
+    return median_call(fn, repeat)
 
 
 def main(argv: list[str] | None = None) -> int:

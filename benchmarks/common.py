@@ -40,6 +40,16 @@ def env() -> dict:
     return e
 
 
+def median_call(fn, repeat: int) -> float:
+    """The median wall time of ``repeat`` in-process calls of ``fn``."""
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
 def run_timed(cmd: list[str], *, check_codes=(0, 1), extra_env: dict | None = None) -> float:
     """Wall time of one fresh subprocess (output discarded)."""
     t0 = time.perf_counter()

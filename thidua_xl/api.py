@@ -28,26 +28,69 @@ def _wanted_sheet(name: str) -> bool:
     return fold(name) in INPUT_SHEETS
 
 
+def input_sheets(names: list[str]) -> list[str]:
+    """The sheets to read of a workbook with these sheets: the four input sheets when one
+    is "Chấm điểm"; else every sheet but our outputs (the scores are under another name or
+    in another layout: :mod:`thidua_xl.io.layouts` finds them)."""
+    from .core.text import fold
+
+    if any(fold(n) == "cham diem" for n in names):
+        return [n for n in names if _wanted_sheet(n)]
+    from .io.plan import OUTPUT_SHEETS
+
+    outputs = {fold(n) for n in OUTPUT_SHEETS}
+    return [n for n in names if fold(n) not in outputs]
+
+
 def read_grid(path: str | os.PathLike, *, reader: str = "auto") -> "Grid":
-    """Read the input sheets of a workbook into a grid (only the four input sheets)."""
+    """Read the input sheets of a workbook into a grid (the four input sheets; every sheet
+    but the outputs when none is "Chấm điểm", see :func:`input_sheets`)."""
     from .io.readers import read_grid as _read
 
-    return _read(Path(path), reader=reader, only=_wanted_sheet)
+    names: list[str] = []
+
+    def wanted(name: str) -> bool:
+        names.append(name)
+        return _wanted_sheet(name)
+
+    grid = _read(Path(path), reader=reader, only=wanted)
+    if grid.find_sheet("Chấm điểm") is None and names:
+        keep = set(input_sheets(names))
+        grid = _read(Path(path), reader=reader, only=lambda n: n in keep)
+    return grid
 
 
 def analyze(grid: "Grid", file: str = "") -> tuple["Bloc | None", "BlocResult"]:
     """Parse and evaluate a grid; returns the parsed model too (for the writers)."""
     from .core.engine import evaluate
     from .core.models import BlocResult
+    from .io.layouts import detect
     from .io.parser import parse_grid
 
-    bloc, report = parse_grid(grid, file=file or grid.source)
+    layout = detect(grid)  # one step before parsing: which layout, which sheet(s)
+    if layout is None:
+        bloc, report = parse_grid(grid, file=file or grid.source)
+    else:
+        bloc, report = parse_grid(layout.grid, file=file or grid.source,
+                                  score_sheet=layout.score_sheet, report=layout.report,
+                                  units_sheet=layout.units_sheet)
     if bloc is None:
         result = BlocResult(file=file or grid.source, findings=report.findings, status="errors")
         result.bloc = Path(file).stem if file else ""
-        return None, result
-    result = evaluate(bloc, report)
-    result.file = file or grid.source
+    else:
+        if layout is not None:
+            layout.prepare(bloc)
+        result = evaluate(bloc, report)
+        result.file = file or grid.source
+    if layout is not None:
+        layout.restore(bloc, result)
+    if getattr(grid, "percent_formats_known", True) is False and grid.reader != "xlwings":
+        # an .xls/.xlsb (io.foreign): calamine gives no number formats
+        from .excel.read_xlwings import percent_format_warnings
+        from .io.foreign import format_name
+
+        result.findings.extend(percent_format_warnings(
+            grid, bloc, file_format=format_name(file or grid.source)))
     return bloc, result
 
 
@@ -83,7 +126,8 @@ def check_file(path: str | os.PathLike, *, reader: str = "auto") -> "BlocResult"
 
 
 def default_output(path: str | os.PathLike) -> Path:
-    """``<stem>_ketqua.xlsx`` beside the input (``.xlsm`` for an ``.xlsm``)."""
+    """``<stem>_ketqua.xlsx`` beside the input (``.xlsm`` for an ``.xlsm``; always ``.xlsx``
+    for .xls/.xlsb/.ods)."""
     from .core.vocab import OUTPUT_SUFFIX
 
     p = Path(path)
@@ -110,6 +154,7 @@ def score_file(path: str | os.PathLike, out: str | os.PathLike | None = None, *,
     bloc, result = check_path(path, reader=reader)
     if result.status == "unreadable":
         return ScoreOutcome(result)
+    from .io.foreign import is_foreign
     from .io.outputs import build_plan
     from .io.writer import write_output
 
@@ -117,8 +162,16 @@ def score_file(path: str | os.PathLike, out: str | os.PathLike | None = None, *,
     target = Path(out) if out is not None else default_output(src)
     if target.suffix.lower() not in (".xlsx", ".xlsm"):
         target = target.with_suffix(".xlsm" if src.suffix.lower() == ".xlsm" else ".xlsx")
-    plan = build_plan(result, bloc=bloc)
-    write_output(src, plan, target)
+    if is_foreign(src):  # .xls/.xlsb/.ods: the output is an .xlsx of the user's sheets
+        from .io.foreign import scratch_dir, values_only_finding, xlsx_base
+
+        with scratch_dir() as tmp:
+            base = xlsx_base(src, tmp)
+            if not base.converted:
+                result.findings.append(values_only_finding(src, base.reason))
+            write_output(base.path, build_plan(result, bloc=bloc), target)
+    else:
+        write_output(src, build_plan(result, bloc=bloc), target)
     outcome = ScoreOutcome(result, target)
     if pdf and not result.has_errors:
         from .io.pdf import export_documents

@@ -69,6 +69,10 @@ class WorkbookJSON(_Strict):
     findings: list[FindingJSON]
     #: ``demo --json`` adds where each result was written
     output: Optional[str] = None
+    #: v2: how the workbook keeps its scores, and the sheet(s) they were read from (null
+    #: when the workbook could not be read or is in none of the layouts)
+    layout: Optional[Literal["matrix", "per-unit-sheets", "summary"]] = None
+    score_sheet: Optional[str | list[str]] = None
 
     @model_validator(mode="after")
     def _rank_order(self) -> "WorkbookJSON":

@@ -48,14 +48,14 @@ def code_paths(codes: list[Any], implicit_section: str = "") -> list[CodeNode]:
     (``thidua_xl.core.hierarchy``, the parser's own builder, so a self-score and a bloc
     workbook always agree on a criterion's identity). A row whose code cannot be placed
     gets ``problem`` set and its code as path."""
-    from .core.hierarchy import HierarchyBuilder
+    from .core.hierarchy import HierarchyBuilder, has_roman
 
-    builder = HierarchyBuilder(implicit_section)
+    builder = HierarchyBuilder(implicit_section, letters=not has_roman(codes))
     out: list[CodeNode] = []
     for raw in codes:
         code = normalize_code(raw)
         node, problem = builder.add(raw)
-        if node is None:
+        if node is None or problem:
             out.append(CodeNode(code, code, 0, None, "", problem))
         else:
             out.append(CodeNode(code, node.path, node.level, node.parent, node.section))
@@ -452,7 +452,19 @@ def merge_files(bloc_path: str | Path, unit_paths: list[str | Path],
 
         raise UsageError("Tệp kết quả gộp không được trùng với sổ khối đầu vào.",
                          fix="Chọn tên khác với -o.")
-    _write_copy(bloc_path, target, result.writes)
+    from .io.foreign import is_foreign
+
+    if is_foreign(bloc_path):  # an .xls/.ods bloc: the merged copy is an .xlsx of it
+        from .io.foreign import scratch_dir, values_only_finding, xlsx_base
+
+        target = target.with_suffix(".xlsx")
+        with scratch_dir() as tmp:
+            base = xlsx_base(bloc_path, tmp)
+            if not base.converted:
+                report.append(values_only_finding(bloc_path, base.reason))
+            _write_copy(base.path, target, result.writes)
+    else:
+        _write_copy(bloc_path, target, result.writes)
     status = "unreadable" if unreadable else ("mismatches" if report.has_errors else "ok")
     return MergeOutcome(target, report, result.writes, status, result.matched,
                         file=str(bloc_path))

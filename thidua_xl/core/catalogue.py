@@ -345,9 +345,41 @@ _ENTRIES = [
        "Nhập số lần là số nguyên (0, 1, 2 …)."),
     # -- criterion codes (core.hierarchy), worded by the parser
     _e("bad-code", ERROR, "Mã tiêu chí \"{code_}\" không đúng dạng.", _CODE_FIX),
-    _e("duplicate-code", ERROR, "Mã tiêu chí \"{code_}\" bị trùng trong cùng phần.", _CODE_FIX),
+    _e("duplicate-code", ERROR,
+       "Mã tiêu chí \"{code_}\" bị trùng trong cùng phần (đã có ở ô {first}).", _CODE_FIX),
     _e("orphan-code", ERROR,
        "Mã \"{code_}\" không có mục cha \"{parent}\" ở phía trên trong cùng phần.", _CODE_FIX),
+    # -- layouts (io.layouts) and formats (io.foreign), bloc-workbook.md v2
+    _e("score-sheet-found", WARNING,
+       "Sổ không có sheet \"Chấm điểm\"; bảng chấm điểm được đọc từ sheet \"{name}\" (hàng "
+       "tiêu đề {row}, {units} đơn vị).",
+       "Nếu đúng, có thể đổi tên sheet \"{name}\" thành \"Chấm điểm\" để khỏi thấy cảnh báo "
+       "này; nếu sai, đổi tên sheet chứa bảng chấm điểm thành \"Chấm điểm\"."),
+    _e("unit-sheet-criterion-missing", ERROR,
+       "Sheet \"{name}\" (đơn vị {unit_}) không có tiêu chí {code_} (\"{text}\", ô {first} "
+       "của sheet đầu tiên \"{reference}\").",
+       "Thêm dòng tiêu chí {code_} vào sheet \"{name}\" như ở sheet \"{reference}\"; các sheet "
+       "phiếu chấm phải có cùng các tiêu chí."),
+    _e("unit-sheet-criterion-extra", ERROR,
+       "Tiêu chí {code_} (\"{text}\") của sheet \"{name}\" không có trong sheet đầu tiên "
+       "\"{reference}\" (bảng làm chuẩn, hàng tiêu đề ô {first}).",
+       "Xóa dòng này hoặc thêm tiêu chí {code_} vào mọi sheet phiếu chấm."),
+    _e("unit-sheet-max-differs", ERROR,
+       "Điểm tối đa của tiêu chí {code_} ở sheet \"{name}\" là {max}, khác sheet đầu tiên "
+       "\"{reference}\" ({first_max}, ô {first}).",
+       "Sửa điểm tối đa cho giống nhau ở mọi sheet phiếu chấm."),
+    _e("summary-max-missing", ERROR,
+       "Bảng tổng hợp \"{name}\" không cho biết điểm tối đa của các mục: không tính được tỷ lệ "
+       "phần trăm để xếp loại.",
+       "Ghi điểm tối đa vào tiêu đề cột từng mục, ví dụ \"I (40 điểm)\", hoặc thêm một dòng "
+       "\"Điểm tối đa\" dưới hàng tiêu đề."),
+    _e("foreign-values-only", WARNING,
+       "Tệp \"{file}\" ở định dạng {format}; tệp kết quả là .xlsx và các sheet của người dùng "
+       "được chép sang dưới dạng giá trị (không giữ định dạng, công thức, độ rộng cột) vì "
+       "{why}.",
+       "Cài LibreOffice (miễn phí) để giữ nguyên định dạng các sheet khi chuyển sang .xlsx, "
+       "hoặc mở tệp bằng Excel, chọn File > Save As, kiểu \"Excel Workbook (*.xlsx)\" rồi chạy "
+       "lại với tệp .xlsx."),
     # -- made elsewhere as a whole
     *(_e(code, severity, "{message}", "{fix}") for code, severity in (
         ("missing-score-sheet", ERROR), ("no-info-sheet", WARNING),

@@ -401,6 +401,9 @@ def evaluate(bloc: Bloc, report: Report | None = None) -> BlocResult:
         sections=list(tree.sections))
 
     if not report.has_errors:
+        if not bloc.per_criterion:  # a summary: the zero-leaf rule cannot be checked
+            for r in results:
+                r.has_zero_leaf = False
         d = decide(results, bloc.units, bloc.rules, sections=tree.sections,
                    max_total=max_total, has_last_year=bloc.has_last_year,
                    has_discipline=bloc.has_discipline, head=info.head,

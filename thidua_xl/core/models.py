@@ -283,6 +283,9 @@ class Bloc:
     has_rotation: bool = False
     has_official: bool = False
     has_review: bool = False
+    #: False when only section totals are known (the summary layout): the zero-leaf rule
+    #: of the classification cannot be checked
+    per_criterion: bool = True
     score_sheet: str = SHEET_SCORES[0]  # the actual sheet name in the workbook
     header_row: int | None = None  # 1-based row of the unit names in the score sheet
 
@@ -402,6 +405,11 @@ class BlocResult:
     sections: list[tuple[str, str]] = field(default_factory=list)  # (path, text) in order
     #: "ok" (no errors), "errors" (content errors), "unreadable" (file could not be read)
     status: str = "ok"
+    #: how the workbook keeps its scores: "matrix" | "per-unit-sheets" | "summary" (None:
+    #: not known — unreadable, or in none of the layouts)
+    layout: str | None = None
+    #: the sheet the scores were read from (a list: one sheet per unit)
+    score_sheet: str | list[str] | None = None
 
     @property
     def has_errors(self) -> bool:
@@ -425,4 +433,7 @@ class BlocResult:
             "next_head": self.next_head,
             "next_deputy": self.next_deputy,
             "findings": [f.to_json() for f in self.findings],
+            "layout": self.layout,
+            "score_sheet": list(self.score_sheet) if isinstance(self.score_sheet, list)
+            else self.score_sheet,
         }

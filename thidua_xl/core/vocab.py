@@ -290,3 +290,20 @@ def is_total_label(text: object) -> bool:
 
 def folded(labels: tuple[str, ...]) -> set[str]:
     return {fold(x) for x in labels}
+
+
+# --------------------------------------------------------------------------------------
+# layouts (bloc-workbook.md v2: the scoring table under any name, one sheet per unit, a
+# summary table) and section codes
+# --------------------------------------------------------------------------------------
+#: words before a section's number: "Phần I", "Mục II", "Chương III", "Tiêu chí 1"
+SECTION_CODE_PREFIXES = ("Phần thứ", "Phần", "Mục", "Chương", "Nhóm tiêu chí", "Tiêu chí",
+                         "Lĩnh vực")
+#: sheets that never hold the scores (the other input sheets, the outputs, the guide)
+NOT_SCORE_SHEETS = (SHEET_INFO[0], SHEET_UNITS[0], SHEET_RULES[0], "Kết quả",
+                    "Đề nghị khen thưởng", "Kiểm tra", "Biên bản họp bình xét", "Tờ trình",
+                    "Chi tiết điểm", "Phân tích", "Hướng dẫn")
+#: a header over a group of score columns that names no unit ("Điểm chấm" over Tự chấm |
+#: Khối chấm | Thống nhất in a unit's own form)
+SCORE_GROUP_TITLES = ("Điểm chấm", "Điểm", "Chấm điểm", "Số điểm", "Điểm đạt được",
+                      "Điểm đánh giá", "Kết quả chấm điểm", "Kết quả chấm", "Điểm số")

@@ -121,7 +121,14 @@ def book_file(book) -> str:
 
 
 def input_sheet_names(book) -> list[str]:
-    return [s.name for s in book.sheets if _input_sheet(s.name)]
+    """The sheets to read: the four input sheets, or every sheet but the outputs when none
+    is "Chấm điểm" (the scores are in another layout: the same rule as the files')."""
+    names = [s.name for s in book.sheets]
+    try:
+        from ..api import input_sheets
+    except ImportError:  # pragma: no cover
+        return [n for n in names if _input_sheet(n)]
+    return input_sheets(names)
 
 
 def analyze_book(book, grid=None):

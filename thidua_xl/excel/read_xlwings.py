@@ -187,12 +187,14 @@ def read_book(book, *, sheets: Iterable[str] | None = None, source: str | None =
     return grid
 
 
-def percent_format_warnings(grid: Grid, bloc) -> list:
+def percent_format_warnings(grid: Grid, bloc, *, file_format: str | None = None) -> list:
     """Warnings for Định lượng results that look like percent-formatted cells read raw.
 
     Only for grids read without number formats: a criterion whose target is above 1.5
     while every unit's result lies in [0, 1.5] was most likely typed as 99,8% (stored
-    0.998). Returns :class:`~thidua_xl.core.findings.Finding` objects.
+    0.998). ``file_format`` (e.g. "Excel 97-2003 (.xls)"): the grid is a file of that
+    format (whose number formats are not read), not a book in Excel on the web. Returns
+    :class:`~thidua_xl.core.findings.Finding` objects.
     """
     if getattr(grid, "percent_formats_known", True) or bloc is None:
         return []
@@ -226,11 +228,13 @@ def percent_format_warnings(grid: Grid, bloc) -> list:
                 severity=Severity.WARNING, code="percent-format-unknown", sheet=sheet,
                 cell=cell,
                 message=(f"Tiêu chí {c.code} \"{c.text}\": chỉ tiêu là {c.target:g} nhưng kết "
-                         f"quả các đơn vị chỉ từ 0 đến 1 (ví dụ {vals[0]:g}). Trên Excel cho "
-                         "web không đọc được định dạng %, nên nếu ô được định dạng phần trăm "
-                         "thì điểm tính ra sẽ sai."),
-                fix=("Gõ kết quả dưới dạng số phần trăm (99,8 thay vì 99,8%), hoặc chấm trên "
-                     "Excel máy tính / bằng lệnh thidua-xl score.")))
+                         f"quả các đơn vị chỉ từ 0 đến 1 (ví dụ {vals[0]:g}). "
+                         + (f"Với tệp {file_format} chương trình không đọc được định dạng %"
+                            if file_format else "Trên Excel cho web không đọc được định dạng %")
+                         + ", nên nếu ô được định dạng phần trăm thì điểm tính ra sẽ sai."),
+                fix=("Gõ kết quả dưới dạng số phần trăm (99,8 thay vì 99,8%), hoặc "
+                     + ("lưu tệp dạng .xlsx (File > Save As) rồi chạy lại." if file_format
+                        else "chấm trên Excel máy tính / bằng lệnh thidua-xl score."))))
     return out
 
 

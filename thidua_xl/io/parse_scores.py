@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..core.findings import Report
-from ..core.hierarchy import HierarchyBuilder, normalize_code
+from ..core.hierarchy import HierarchyBuilder, has_roman, normalize_code
 from ..core.models import Bloc, Criterion, CriterionType, RawCell, Unit
 from ..core.scoring import criterion_type
 from ..core.text import clean, fold, unit_key
@@ -47,8 +47,10 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
                     sheet=sg.name)
         return False
     hr, cols = found
-    bloc.header_row = hr
     left_end = max(cols.values())
+    label_row = hr
+    hr = unit_names_row(sh, hr, left_end)  # below a super-header ("ĐIỂM CHẤM CỦA ...")
+    bloc.header_row = hr
 
     groups, sub_row, has_sub_row = _unit_groups(sh, hr, left_end, report)
     groups = [g for g in groups if any(r not in (SUB_NOTE, SUB_TARGET) for r in g.columns)]
@@ -62,7 +64,7 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
     first_data = sub_row + 1 if has_sub_row else hr + 1
     # left-block headers merged over two rows also push the data down
     for key, c in cols.items():
-        span = sh.span(hr, c)
+        span = sh.span(label_row, c)
         if span and span[2] > hr:
             first_data = max(first_data, span[2] + 1)
     criteria, raw_scores, builder = _criteria_rows(sh, bloc, cols, first_data,
@@ -165,7 +167,9 @@ def _criteria_rows(sh: _Sheet, bloc: Bloc, cols: dict[str, int], first_data: int
                    group_list: list[_Group], report: Report):
     """Every criterion row: (criteria, unit key -> path -> cell, the hierarchy builder)."""
     sg = sh.sg
-    builder = HierarchyBuilder(sg.name)
+    builder = HierarchyBuilder(sg.name, letters=not has_roman(
+        sh.get(r, cols["code"]) for r in range(first_data, sh.max_row + 1)))
+    code_refs: dict[str, str] = {}  # path -> its code cell (names both cells of a duplicate)
     criteria: list[Criterion] = []
     raw_scores: dict[str, dict[str, RawCell]] = {}
     unit_cols = {c for g in group_list for c in g.columns.values()}
@@ -196,10 +200,15 @@ def _criteria_rows(sh: _Sheet, bloc: Bloc, cols: dict[str, int], first_data: int
                         ref=sh.ref(r, cols["code"]))
             continue
         node, problem = builder.add(code_raw)
+        if node is not None:
+            code_refs[node.path] = sh.ref(r, cols["code"])
         if problem:
+            first = builder.first(node.path) if node is not None else None
             report.emit(problem, code_=code, parent=code.rsplit(".", 1)[0],
+                        first=code_refs.get(first.path, "?") if first else "?",
                         ref=sh.ref(r, cols["code"]))
-            continue
+            if node is None:
+                continue  # a duplicate is still read: its parent's max adds up
         crit = Criterion(path=node.path, code=node.code, text=text, level=node.level,
                          parent=node.parent, section=node.section,
                          ref=sh.ref(r, cols["code"]), max_ref=sh.ref(r, cols["max"]))
@@ -283,6 +292,38 @@ def _finish_criteria(sh: _Sheet, bloc: Bloc, criteria: list[Criterion], raw_scor
     bloc.scores = {k: {p: v for p, v in d.items() if p in leaf_paths}
                    for k, d in raw_scores.items()}
     return True
+
+
+def unit_names_row(sh: _Sheet, hr: int, left_end: int) -> int:
+    """The row of the unit names, at or below the header row ``hr``: a row whose cells
+    right of the left block each span (merged) several named cells of the row below is a
+    title above the unit groups (v2 three-row header), not a row of units."""
+    sub_folds = {fold(x) for v in SUB_LABELS.values() for x in v}
+    for _ in range(2):
+        below = hr + 1
+        tops = [c for c in sh.row_cols(hr) if c > left_end and not is_blank(sh.get(hr, c))]
+        if not tops:
+            return hr
+        if len(tops) == 1 and sh.span(hr, tops[0]) is None:
+            # one title cell, not merged (a live book in Excel on the web gives no merges):
+            # a title when the row below names several groups from its column on
+            names = [c for c in sh.row_cols(below) if c >= tops[0]
+                     and isinstance(sh.get(below, c), str)
+                     and fold(sh.get(below, c)) not in sub_folds]
+            if len(names) < 2:
+                return hr
+            hr = below
+            continue
+        for c in tops:
+            span = sh.span(hr, c)
+            if span is None or span[2] != hr:
+                return hr  # a plain or vertically merged cell: unit names are here
+            named = [cc for cc in range(span[1], span[3] + 1)
+                     if not is_blank(sh.get(below, cc))]
+            if len(named) < 2 or any(fold(sh.get(below, cc)) in sub_folds for cc in named):
+                return hr  # a unit's merged name over its sub-labels
+        hr = below
+    return hr
 
 
 def _rc(ref: str) -> tuple[int, int]:

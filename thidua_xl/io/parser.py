@@ -42,12 +42,18 @@ def parse_discipline(raw: Any) -> Discipline | None:
     return None if name is None else Discipline[name]
 
 
-def parse_grid(grid: Grid, *, file: str = "") -> tuple[Bloc | None, Report]:
+def parse_grid(grid: Grid, *, file: str = "", score_sheet: SheetGrid | None = None,
+               report: Report | None = None, units_sheet: SheetGrid | None = None,
+               ) -> tuple[Bloc | None, Report]:
     """Parse a grid into a Bloc. Returns ``(None, report)`` when there is nothing to score
-    (no "Chấm điểm" sheet or no recognisable table); the report says why."""
-    report = Report()
+    (no "Chấm điểm" sheet or no recognisable table); the report says why.
+
+    ``score_sheet``: the sheet to read as "Chấm điểm" (found by :mod:`thidua_xl.io.layouts`
+    under another name, or built by a layout adapter); ``units_sheet``: likewise for "Đơn vị";
+    ``report``: findings so far."""
+    report = report if report is not None else Report()
     file = file or grid.source
-    score_sg = grid.find_sheet(*SHEET_SCORES)
+    score_sg = score_sheet or grid.find_sheet(*SHEET_SCORES)
     if score_sg is None:
         report.error(
             "missing-score-sheet",
@@ -60,7 +66,7 @@ def parse_grid(grid: Grid, *, file: str = "") -> tuple[Bloc | None, Report]:
 
     bloc = Bloc(file=file, score_sheet=score_sg.name)
     info_sg = grid.find_sheet(*SHEET_INFO)
-    units_sg = grid.find_sheet(*SHEET_UNITS)
+    units_sg = units_sheet or grid.find_sheet(*SHEET_UNITS)
     rules_sg = grid.find_sheet(*SHEET_RULES)
 
     # -- Thông tin ----------------------------------------------------------------------

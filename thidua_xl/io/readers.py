@@ -1,8 +1,9 @@
 """``read_grid``: any file → :class:`~thidua_xl.io.grid.Grid` or a Vietnamese
 :class:`~thidua_xl.errors.UnreadableWorkbook` (never a traceback).
 
-1. :func:`~thidua_xl.io.sniff.ensure_readable` looks at the bytes (encrypted, .xls, .ods,
-   CSV, broken zip ... are refused with their own code);
+1. :func:`~thidua_xl.io.sniff.ensure_readable` looks at the bytes (encrypted, CSV, broken
+   zip ... are refused with their own code); .xls, .xlsb and .ods go to
+   :func:`~thidua_xl.io.foreign.read_foreign` (calamine, whatever ``reader`` says);
 2. ``reader="auto"`` (default) reads with python-calamine plus the streaming OOXML scan;
    when calamine cannot read a package that openpyxl may (macro sheets, UTF-16 XML,
    odd relationships, a huge sparse sheet ...) openpyxl is tried before giving up;
@@ -20,6 +21,7 @@ from typing import Callable
 
 from ..errors import UnreadableWorkbook, UsageError
 from .grid import Grid
+from .foreign import FOREIGN_CODES, read_foreign
 from .sniff import ensure_readable, error_for
 
 READERS = ("auto", "calamine", "openpyxl")
@@ -47,7 +49,15 @@ def read_grid(path: str | os.PathLike, *, reader: str = "auto",
         raise UsageError("Máy này chưa cài python-calamine nên không dùng được trình đọc "
                          "\"calamine\".", fix="Bỏ tuỳ chọn trình đọc (tự chọn openpyxl) hoặc "
                          "cài: pip install python-calamine", code="reader-not-installed")
-    kind = ensure_readable(path)
+    try:
+        kind = ensure_readable(path)
+    except UnreadableWorkbook as exc:
+        # .xls/.xlsb/.ods: calamine reads them (io.foreign); without it (xlwings Lite) they
+        # stay unreadable with the sniffer's own message
+        if exc.code in FOREIGN_CODES and calamine_available():
+            kind = FOREIGN_CODES[exc.code]
+            return _guard(lambda p, o: read_foreign(p, o, kind=kind), path, only)
+        raise
     if reader == "auto" and not calamine_available():
         reader = "openpyxl"
     if reader == "openpyxl":
