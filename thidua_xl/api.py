@@ -169,9 +169,11 @@ def score_file(path: str | os.PathLike, out: str | os.PathLike | None = None, *,
             base = xlsx_base(src, tmp)
             if not base.converted:
                 result.findings.append(values_only_finding(src, base.reason))
-            write_output(base.path, build_plan(result, bloc=bloc), target)
+            plan = build_plan(result, bloc=bloc)  # after the warning above: Kiểm tra has it
+            write_output(base.path, plan, target)
     else:
-        write_output(src, build_plan(result, bloc=bloc), target)
+        plan = build_plan(result, bloc=bloc)
+        write_output(src, plan, target)
     outcome = ScoreOutcome(result, target)
     if pdf and not result.has_errors:
         from .io.pdf import export_documents

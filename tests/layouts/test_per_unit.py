@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from thidua_xl import api
 
-from ..office_books import write_canonical
+from ..office_books import write_canonical, real
 from .builders import write_per_unit
 from .test_matrix_variations import outcome
 
@@ -24,7 +24,7 @@ def canonical(tmp_path_factory):
 def test_per_unit_sheets_give_the_canonical_results(tmp_path, canonical, naming, units_sheet):
     doc = api.check_file(write_per_unit(tmp_path / "b.xlsx", naming=naming,
                                         units_sheet=units_sheet)).to_json()
-    assert doc["findings"] == []
+    assert real(doc["findings"]) == []
     assert doc["layout"] == "per-unit-sheets"
     sheets = ["Sở Tài chính", "Sở Tư pháp", "Sở Nội vụ", "Ban Dân tộc"] if naming == "sheet" \
         else ["Phiếu 1", "Phiếu 2", "Phiếu 3", "Phiếu 4"]
@@ -41,7 +41,7 @@ def test_sheets_laid_out_differently_are_matched_by_criterion(tmp_path, canonica
     """Two-row headers ("Điểm chấm" over the sub-labels), a table starting in column B, the
     rows of a section in another order: criteria are matched by their path, not their row."""
     doc = api.check_file(write_per_unit(tmp_path / "b.xlsx", mixed=True)).to_json()
-    assert doc["findings"] == [] and doc["layout"] == "per-unit-sheets"
+    assert real(doc["findings"]) == [] and doc["layout"] == "per-unit-sheets"
     assert outcome(doc) == outcome(canonical)
 
 

@@ -12,10 +12,11 @@ HTXS/HTT carries "Cần xác minh: không có điểm từng tiêu chí".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from ...core.findings import Report
 from ...core.text import clean, fold
 from ...core.values import is_blank, parse_number
+from ...core.verification import report_verifications
 from ..grid import Grid, SheetGrid
 from .base import SYNTHETIC_UNITS, Synthetic, header_row
 
@@ -234,9 +235,15 @@ def build(grid: Grid):
         for u in result.units:
             if u.classification is not None and u.classification.name in ("HTXS", "HTT"):
                 u.notes.append(UNVERIFIED_NOTE)
+        marked = []
         for p in result.proposals:
             if p.classification is not None and p.classification.name in ("HTXS", "HTT"):
                 p.notes.append(UNVERIFIED_NOTE)
+                marked.append(replace(p, notes=[UNVERIFIED_NOTE]))
+        if marked:  # the engine reported its own notes already: this one is added here
+            extra = Report()
+            report_verifications(marked, bloc.units if bloc is not None else (), extra)
+            result.findings = list(result.findings) + list(extra)
 
     layout = Layout("summary", [sg.name], grid2, syn.sheet, report, syn, finish,
                     units=units, per_criterion=False)
