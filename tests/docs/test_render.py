@@ -20,12 +20,16 @@ from thidua_xl.io.plan import (
     OUTPUT_MINUTES,
     OUTPUT_PROPOSALS,
     OUTPUT_RESULTS,
+    AUDIT_SHEETS,
     OUTPUT_SHEETS,
     SheetPlan,
     Style,
     WritePlan,
 )
 from thidua_xl.io.render_openpyxl import internal_location, render_plan, render_to_file
+
+#: what a result built by hand plans: it has no parsed workbook to trace (no audit sheets)
+PLANNED = tuple(n for n in OUTPUT_SHEETS if n not in AUDIT_SHEETS)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +41,7 @@ def rendered(tmp_path_factory):
 
 def test_sheets_values_and_merges(rendered):
     wb = load_workbook(rendered)
-    assert wb.sheetnames == list(OUTPUT_SHEETS)
+    assert wb.sheetnames == list(PLANNED)
     assert wb.active.title == OUTPUT_FINDINGS
     assert sum(ws.sheet_view.tabSelected for ws in wb.worksheets) == 1
     ws = wb[OUTPUT_PROPOSALS]
@@ -57,7 +61,7 @@ def test_sheets_values_and_merges(rendered):
 
 def test_print_settings(rendered):
     wb = load_workbook(rendered)
-    for name in OUTPUT_SHEETS:
+    for name in PLANNED:
         ws = wb[name]
         assert ws.page_setup.paperSize in (9, "9")
         assert ws.sheet_properties.pageSetUpPr.fitToPage
@@ -179,7 +183,7 @@ def test_render_twice_replaces_instead_of_duplicating(tmp_path):
     first = list(wb.sheetnames)
     render_plan(plan, wb)
     assert wb.sheetnames == first
-    assert first == ["Chấm điểm", "Ghi chú của tôi", *OUTPUT_SHEETS]
+    assert first == ["Chấm điểm", "Ghi chú của tôi", *PLANNED]
     assert not any(re.search(r"\d$", n) for n in wb.sheetnames)
     assert wb["Chấm điểm"]["A1"].value == "user data"
     assert wb.active.title == OUTPUT_FINDINGS
@@ -196,7 +200,7 @@ def test_render_to_file_is_atomic_and_overwrites(tmp_path):
     path = tmp_path / "o.xlsx"
     path.write_bytes(b"old")
     render_to_file(build_plan(realistic_result()), path)
-    assert load_workbook(path).sheetnames == list(OUTPUT_SHEETS)
+    assert load_workbook(path).sheetnames == list(PLANNED)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["o.xlsx"]
 
 
@@ -216,7 +220,7 @@ def test_sparse_results_render_without_crashing(tmp_path):
     from thidua_xl.core.models import BlocResult, UnitResult
 
     empty = build_plan(BlocResult())
-    assert [s.name for s in empty.sheets] == list(OUTPUT_SHEETS)
+    assert [s.name for s in empty.sheets] == list(PLANNED)
     assert not empty.sheet(OUTPUT_RESULTS).charts
     render_to_file(empty, tmp_path / "empty.xlsx")
     sparse = BlocResult(units=[UnitResult(name="Sở A", key="sở a")], sections=[("I", "")])

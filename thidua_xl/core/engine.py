@@ -424,7 +424,7 @@ def evaluate(bloc: Bloc, report: Report | None = None) -> BlocResult:
     result = BlocResult(
         file=bloc.file, bloc=info.name, year=info.year, province=info.province,
         head=info.head, deputy=info.deputy, max_total=max_total,
-        sections=list(tree.sections))
+        sections=list(tree.sections), parsed=bloc)
 
     if not report.has_errors:
         keys, unknown = resolve_tiebreak(bloc.rules.tiebreak, tree.sections)

@@ -134,6 +134,10 @@ class RawCell:
     uncached_formula: bool = False
     ref: str | None = None  # "Chấm điểm!F12"
     source: str = ""  # "Thống nhất" | "Khối chấm" | "Tự chấm" | "" (single column)
+    #: the value of the unit's own Tự chấm cell on the same row when ``value`` came from
+    #: another column (the self-score "Phân tích" compares; None: blank or no such column)
+    self_value: Any = None
+    self_percent: bool = False  # that cell has a percent format
 
 
 @_model
@@ -330,6 +334,9 @@ class BlocResult:
     sections: list[tuple[str, str]] = field(default_factory=list)  # (path, text) in order
     #: "ok" (no errors), "errors" (content errors), "unreadable" (file could not be read)
     status: str = "ok"
+    #: the parsed workbook the result was computed from (the audit trail reads its cells:
+    #: thidua_xl.core.audit); not part of the JSON, dropped before a batch sends results on
+    parsed: Bloc | None = field(default=None, repr=False, compare=False)
 
     @property
     def has_errors(self) -> bool:

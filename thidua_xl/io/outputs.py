@@ -262,8 +262,10 @@ def build_plan(result: BlocResult, *, bloc: Bloc | None = None,
     if result.has_errors:
         return WritePlan(sheets=[_findings_sheet(ctx)], replace=OUTPUT_SHEETS,
                          select=OUTPUT_FINDINGS)
+    from .analysis_sheets import analysis_sheets
+
     sheets = [_results_sheet(ctx), _proposals_sheet(ctx), _findings_sheet(ctx),
-              _minutes_sheet(ctx)]
+              _minutes_sheet(ctx), *analysis_sheets(result)]
     select = OUTPUT_FINDINGS if result.findings else OUTPUT_RESULTS
     return WritePlan(sheets=sheets, replace=OUTPUT_SHEETS, select=select)
 

@@ -23,8 +23,14 @@ OUTPUT_RESULTS = "Kết quả"
 OUTPUT_PROPOSALS = "Đề nghị khen thưởng"
 OUTPUT_FINDINGS = "Kiểm tra"
 OUTPUT_MINUTES = "Biên bản họp bình xét"
+OUTPUT_DETAIL = "Chi tiết điểm"
+OUTPUT_ANALYSIS = "Phân tích"
 #: every sheet the product writes; replaced (never duplicated) on each run
-OUTPUT_SHEETS = (OUTPUT_RESULTS, OUTPUT_PROPOSALS, OUTPUT_FINDINGS, OUTPUT_MINUTES)
+OUTPUT_SHEETS = (OUTPUT_RESULTS, OUTPUT_PROPOSALS, OUTPUT_FINDINGS, OUTPUT_MINUTES,
+                 OUTPUT_DETAIL, OUTPUT_ANALYSIS)
+#: the sheets traced from the parsed workbook (io.analysis_sheets; none for a result
+#: built without one)
+AUDIT_SHEETS = (OUTPUT_DETAIL, OUTPUT_ANALYSIS)
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,8 @@ class SheetPlan:
     show_gridlines: bool = True
     #: manual page breaks: a new printed page starts after each of these rows
     page_breaks: list[int] = field(default_factory=list)
+    #: an autofilter over this range (header row first), e.g. "A3:J200"
+    autofilter: str | None = None
 
     def put(self, row: int, col: int, value: Any, style: Style | None = None,
             link: str | None = None) -> CellSpec:

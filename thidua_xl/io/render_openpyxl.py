@@ -160,6 +160,8 @@ def _render_sheet(ws, sp: SheetPlan, styles: _StyleCache) -> None:
         ws.row_dimensions[row].height = height
     if sp.freeze:
         ws.freeze_panes = sp.freeze
+    if sp.autofilter:
+        ws.auto_filter.ref = sp.autofilter
     ws.sheet_view.showGridLines = bool(sp.show_gridlines)
     if sp.tab_color:
         ws.sheet_properties.tabColor = _argb(sp.tab_color)

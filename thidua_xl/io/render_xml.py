@@ -240,6 +240,8 @@ def _sheet_xml(sp: SheetPlan, styles: _Styles, selected: bool, has_drawing: bool
                                  f'display={_attr(str(v or ""))}/>')
         out.append("</row>")
     out.append("</sheetData>")
+    if sp.autofilter:
+        out.append(f'<autoFilter ref="{sp.autofilter.upper()}"/>')
     if sp.merges:
         out.append(f'<mergeCells count="{len(sp.merges)}">' + "".join(
             f'<mergeCell ref="{m}"/>' for m in sp.merges) + "</mergeCells>")
