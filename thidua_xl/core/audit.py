@@ -28,10 +28,11 @@ from .models import Bloc, BlocResult, CriterionType, RawCell, UnitResult
 from .ranking import TieKey, resolve_tiebreak
 from .scoring import check_value, vn_number
 from .values import round_half_up
+from .vocab import SUB_SELF
 
 #: "Cột" of a unit group with a single score column (no sub-labels)
 SINGLE_COLUMN = "Một cột điểm"
-SELF_COLUMN = "Tự chấm"
+SELF_COLUMN = SUB_SELF
 CAP_TEXT = "Áp mức tối đa"
 EPS = 0.005  # below a displayed cent: equal
 
@@ -231,7 +232,7 @@ def _top(deltas: dict[str, float], texts: dict[str, str], *, positive_only: bool
          n: int = 3) -> list[Difference]:
     items = [(p, d) for p, d in deltas.items()
              if (d > EPS if positive_only else abs(d) > EPS)]
-    items.sort(key=lambda x: -abs(x[1]))
+    items.sort(key=lambda x: -abs(x[1]))  # stable: equal differences stay in sheet order
     return [Difference(p, texts.get(p, ""), round_half_up(d, 2)) for p, d in items[:n]]
 
 
@@ -316,8 +317,8 @@ def analyse(result: BlocResult) -> list[UnitAnalysis]:
             a.above = above.name
             a.gap = round_half_up(above.total - u.total, 2)
             ahead = mine[above.key]
-            deltas = {p: ahead.get(p, 0.0) - mine[u.key].get(p, 0.0)
-                      for p in {*ahead, *mine[u.key]}}
+            deltas = {p: ahead.get(p, 0.0) - mine[u.key].get(p, 0.0)  # sheet order
+                      for p in dict.fromkeys([*ahead, *mine[u.key]])}
             a.losses = _top(deltas, texts, positive_only=True)
         out.append(a)
         above = u

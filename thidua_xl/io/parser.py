@@ -44,6 +44,7 @@ from ..core.vocab import (
     SUB_LABELS,
     SUB_NOTE,
     SUB_PRIORITY,
+    SUB_SELF,
     TIEBREAK_BONUS,
     TIEBREAK_PENALTY,
     TOTAL_LABELS,
