@@ -41,6 +41,8 @@ class UnitJSON(_Strict):
     rank: Optional[int] = Field(ge=1)
     tie: bool
     classification: Optional[ClassificationText]
+    #: last year's classification as read ("Xếp loại năm trước", or score --nam-truoc)
+    last_year: Optional[ClassificationText]
     award: Optional[str]
     notes: list[str]
     sections: dict[str, float]

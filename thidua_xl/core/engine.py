@@ -312,7 +312,7 @@ def _best_actuals(tree: Tree, values: dict[str, _UnitValues]) -> dict[str, float
 
 def _unit_result(unit: Unit, tree: Tree, uv: _UnitValues, unscorable: set[str],
                  best: dict[str, float], max_total: float | None) -> UnitResult:
-    r = UnitResult(name=unit.name, key=unit.key)
+    r = UnitResult(name=unit.name, key=unit.key, last_year=unit.last_year)
     raw_sections: dict[str, float] = {sec: 0.0 for sec, _ in tree.sections}
     section_ok: dict[str, bool] = {sec: True for sec, _ in tree.sections}
     bonus = penalty = 0.0

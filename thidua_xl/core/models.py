@@ -256,6 +256,7 @@ class UnitResult:
     rank: int | None = None
     tie: bool = False
     classification: Classification | None = None
+    last_year: Classification | None = None  # as read ("Đơn vị" or score --nam-truoc)
     award: str | None = None
     notes: list[str] = field(default_factory=list)
     sections: dict[str, float] = field(default_factory=dict)  # section path -> subtotal
@@ -273,6 +274,7 @@ class UnitResult:
             "rank": self.rank,
             "tie": self.tie,
             "classification": self.classification.value if self.classification else None,
+            "last_year": self.last_year.value if self.last_year else None,
             "award": self.award,
             "notes": list(self.notes),
             "sections": dict(self.sections),
