@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", metavar="TỆP_RA",
                    help="tệp kết quả (mặc định: <tên>_ketqua.xlsx cạnh tệp gốc)")
     s.add_argument("--pdf", action="store_true", help="xuất thêm tờ đề nghị và biên bản ra PDF")
+    s.add_argument("--nam-truoc", metavar="TỆP_NĂM_TRƯỚC", dest="nam_truoc",
+                   help="sổ chấm điểm năm trước (hoặc tệp _ketqua của nó): lấy xếp loại năm "
+                        "trước của các đơn vị")
     s.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
     b = sub.add_parser("batch", help="chấm nhiều sổ (cả thư mục), lập bảng tổng hợp toàn tỉnh",
@@ -87,6 +90,15 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--timeout", type=float, default=120.0, metavar="GIÂY",
                    help="thời gian tối đa cho một sổ (mặc định 120 giây)")
     b.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+
+    h = sub.add_parser("lich-su", help="lịch sử kết quả qua các năm (nhiều sổ, nhiều năm)",
+                       description="Đọc sổ chấm điểm (hoặc tệp _ketqua) của nhiều năm, một khối "
+                                   "hoặc cả tỉnh, và ghi sổ lịch sử: sheet \"Lịch sử\" và "
+                                   "\"Theo đơn vị\" (xếp hạng, xếp loại từng năm, biểu đồ).")
+    h.add_argument("inputs", nargs="+", metavar="TỆP_HOẶC_THƯ_MỤC")
+    h.add_argument("-o", "--output", required=True, metavar="TỆP_RA",
+                   help="sổ lịch sử (.xlsx)")
+    h.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
     m = sub.add_parser("merge", help="gộp phiếu tự chấm của các đơn vị vào sổ của khối",
                        description="Điền cột Tự chấm của sổ khối từ phiếu tự chấm của các đơn vị "
@@ -279,7 +291,7 @@ def cmd_check(args) -> int:
 def cmd_score(args) -> int:
     from .api import score_file
 
-    outcome = score_file(args.file, args.output, pdf=args.pdf)
+    outcome = score_file(args.file, args.output, pdf=args.pdf, last_year=args.nam_truoc)
     r = outcome.result
     if args.json:
         _print_json(r.to_json())
@@ -336,6 +348,55 @@ def cmd_demo(args) -> int:
     return _status_code([o.result for o in outcomes])
 
 
+_FILE_STATUS = {"errors": "sổ còn lỗi", "unreadable": "không đọc được",
+                "no-year": "không rõ năm", "duplicate": "trùng khối và năm"}
+
+
+def cmd_lich_su(args) -> int:
+    from .history import counts, read_history, write_history
+
+    bar = None
+
+    def progress(done: int, total: int, name: str) -> None:
+        nonlocal bar
+        if bar is None and not args.json and sys.stderr.isatty():
+            from .batch import _Progress
+
+            bar = _Progress(total)
+        if bar is not None:
+            bar.update(done, [name])
+
+    try:
+        frame = read_history(args.inputs, on_file=progress)
+    finally:
+        if bar is not None:
+            bar.stop()
+    notes = frame.attrs["files"]
+    if not notes:
+        console(stderr=True).print("[red]Không tìm thấy sổ chấm điểm nào.[/red]")
+        return EXIT_UNREADABLE
+    out = write_history(frame, args.output)
+    code = (EXIT_UNREADABLE if any(n.status == "unreadable" for n in notes)
+            else EXIT_ERRORS if any(n.status == "errors" for n in notes) else EXIT_OK)
+    n_units, n_blocs, years = counts(frame)
+    if args.json:
+        rows = json.loads(frame.to_json(orient="records", force_ascii=False))
+        _print_json({"output": str(out), "years": years, "rows": rows,
+                     "files": [{"file": n.file, "status": n.status, "message": n.message,
+                                "rows": n.rows} for n in notes]})
+        return code
+    con = console()
+    for n in notes:
+        if n.status != "ok":
+            mark = "[red]✘[/red]" if n.status in ("errors", "unreadable") else "[yellow]![/yellow]"
+            con.print(f"{mark} {con.escape(n.file)}: {_FILE_STATUS.get(n.status, n.status)}"
+                      + (f" — {con.escape(n.message)}" if n.message else ""))
+    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "—")
+    con.print(f"Đã ghi [bold]{con.escape(str(out))}[/bold]: {len(frame)} dòng, "
+              f"{n_units} đơn vị, {n_blocs} khối, năm {span}.")
+    return code
+
+
 def example_workbooks() -> list[Path]:
     """The bundled example workbooks (package data, or the repository's workbooks/)."""
     here = Path(__file__).resolve().parent
@@ -361,6 +422,7 @@ COMMANDS = {
     "check": cmd_check,
     "score": cmd_score,
     "demo": cmd_demo,
+    "lich-su": cmd_lich_su,
     "batch": _delegate("batch"),
     "merge": _delegate("merge"),
     "template": _delegate("template"),

@@ -61,13 +61,16 @@ class CellSpec:
 
 @dataclass
 class ChartSpec:
-    """A native clustered bar/column chart from ranges of the same sheet."""
+    """A native clustered bar/column chart from ranges of the same sheet, or a line chart
+    with one series per row of ``values`` (``series_titles`` names them; rendered by
+    render_openpyxl, for the files written whole — the history workbook)."""
 
-    kind: str = "bar"  # "bar" (horizontal) | "col"
+    kind: str = "bar"  # "bar" (horizontal) | "col" | "line"
     title: str = ""
     categories: str = ""  # A1 range on this sheet, e.g. "B5:B13"
     values: str = ""  # A1 range on this sheet, e.g. "H5:H13"
     series_title: str = ""
+    series_titles: str = ""  # "line": A1 range of one title per row of values
     anchor: str = "A1"  # top-left cell
     width_cm: float = 16.0
     height_cm: float = 9.0
