@@ -9,20 +9,8 @@ parser or the engine.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
-from common import Row, big_workbook, print_rows
-
-
-def _time(fn, calls: int) -> float:
-    fn()  # warm (imports, caches)
-    samples = []
-    for _ in range(calls):
-        t0 = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t0)
-    return statistics.median(samples) * 1000
+from common import Row, big_workbook, median_call_ms, print_rows
 
 
 def run(calls: int = 20) -> tuple[list[Row], dict]:
@@ -39,8 +27,8 @@ def run(calls: int = 20) -> tuple[list[Row], dict]:
     assert isinstance(table, list) and len(table) == 31, table
     expect = check_file(path)
     assert [r[1] for r in table[1:]] == [u.total for u in expect.units]
-    udf_ms = _time(lambda: TD_KETQUA(values), calls)
-    file_ms = _time(lambda: check_file(path), max(3, calls // 4))
+    udf_ms = median_call_ms(lambda: TD_KETQUA(values), calls)
+    file_ms = median_call_ms(lambda: check_file(path), max(3, calls // 4))
     return [Row("f", "TD_KETQUA on a 30×80 scoring table, per call (median)", udf_ms, "ms",
                 "≤ 20 ms", udf_ms <= 20.0,
                 f"check_file of the same workbook: {file_ms:.1f} ms "

@@ -1,4 +1,4 @@
-"""Run every province benchmark (a)–(e) and print one table of ratios.
+"""Run every province benchmark (a)–(f) and print one table of ratios.
 
     python benchmarks/run_all.py            # full sizes (several minutes)
     python benchmarks/run_all.py --quick    # small sizes, to try the scripts
@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_batch  # noqa: E402
+import bench_ketqua  # noqa: E402
 import bench_memory  # noqa: E402
 import bench_score  # noqa: E402
 import bench_startup  # noqa: E402
@@ -27,7 +28,7 @@ from common import print_rows  # noqa: E402
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
-    ap.add_argument("--only", default="abcde", help="which benchmarks, e.g. 'acd'")
+    ap.add_argument("--only", default="abcdef", help="which benchmarks, e.g. 'acd'")
     a = ap.parse_args()
     files, small, large, repeat = (20, 10, 40, 1) if a.quick else (200, 50, 500, 3)
     try:
@@ -49,6 +50,8 @@ def main() -> int:
             r, _ = bench_udf.run(20 if not a.quick else 5)
         elif key == "e":
             r, _ = bench_memory.run(small, large, 2)
+        elif key == "f":
+            r, _ = bench_ketqua.run(20 if not a.quick else 5)
         else:
             continue
         rows += r
