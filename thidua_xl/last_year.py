@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Callable
 
 from .core.findings import Report
 from .core.last_year import LastYearClass, apply_last_year
@@ -56,24 +57,21 @@ def _from_results_sheet(path: Path) -> list[LastYearClass]:
     return out
 
 
-def read_last_year(path: str | os.PathLike, report: Report) -> list[LastYearClass]:
-    """Each unit's class in last year's workbook ``path`` (problems → warnings)."""
-    from .api import check_path
+def read_last_year(path: str | os.PathLike, report: Report, check_path: Callable
+                   ) -> list[LastYearClass]:
+    """Each unit's class in last year's workbook ``path`` (problems → warnings);
+    ``check_path`` is :func:`thidua_xl.api.check_path` (path → (bloc, result))."""
     from .core.text import unit_key
 
     path = Path(path)
     shown = path.name
     if not path.is_file():
-        report.warning("last-year-unreadable",
-                       f"Không tìm thấy tệp năm trước {path}: chưa lấy được xếp loại năm trước.",
-                       "Kiểm tra đường dẫn của tệp ghi sau --nam-truoc.")
+        report.emit("last-year-unreadable", source=str(path), reason="không có tệp này.")
         return []
     bloc, result = check_path(path)
     if result.status == "unreadable":
-        message = result.findings[0].message if result.findings else ""
-        report.warning("last-year-unreadable",
-                       f"Không đọc được tệp năm trước {shown}: {message}",
-                       "Dùng sổ chấm điểm năm trước (.xlsx, .xlsm) hoặc tệp _ketqua của nó.")
+        reason = result.findings[0].message if result.findings else ""
+        report.emit("last-year-unreadable", source=shown, reason=reason)
         return []
     if not result.has_errors and bloc is not None:
         refs = {u.key: u.ref for u in bloc.units}
@@ -88,15 +86,12 @@ def read_last_year(path: str | os.PathLike, report: Report) -> list[LastYearClas
     written = _from_results_sheet(path)
     if not written:
         n = sum(1 for f in result.findings if f.severity.value == "error")
-        report.warning("last-year-unusable",
-                       f"Tệp năm trước {shown} còn {n} lỗi và không có sheet \"{RESULTS_SHEET}\": "
-                       "chưa lấy được xếp loại năm trước.",
-                       f"Chạy thidua-xl check {shown} để xem lỗi, hoặc dùng tệp _ketqua của "
-                       "năm trước.")
+        report.emit("last-year-unusable", source=shown, errors=n)
     return written
 
 
-def join_last_year(bloc: Bloc, path: str | os.PathLike, report: Report) -> int:
+def join_last_year(bloc: Bloc, path: str | os.PathLike, report: Report,
+                   check_path: Callable) -> int:
     """Read ``path`` and fill the units' last-year classes; returns how many were filled."""
-    found = read_last_year(path, report)
+    found = read_last_year(path, report, check_path)
     return apply_last_year(bloc, found, report, source=Path(path).name)

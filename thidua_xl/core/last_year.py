@@ -40,31 +40,19 @@ def apply_last_year(bloc: Bloc, found: Iterable[LastYearClass], report: Report, 
     for u in bloc.units:
         got = by_key.pop(u.key, None)
         if got is None:
-            report.warning(
-                 "last-year-unit-missing",
-                 f"Không tìm thấy đơn vị {u.name} trong tệp năm trước {source}: chưa có "
-                 "xếp loại năm trước của đơn vị này.",
-                 "Kiểm tra tên đơn vị ở hai tệp (viết giống nhau), hoặc ghi xếp loại năm "
-                 "trước ở cột \"Xếp loại năm trước\" của sheet Đơn vị.", ref=u.ref)
+            report.emit("last-year-unit-missing", ref=u.ref, unit=u.name, name=u.name,
+                        source=source)
             continue
         if u.last_year is None:
             u.last_year = got.classification
             filled += 1
         elif u.last_year is not got.classification:
-            report.warning(
-                 "last-year-conflict",
-                 f"Xếp loại năm trước của {u.name} ở sổ này là {u.last_year.value}, nhưng tệp "
-                 f"năm trước ({got.where}) ghi {got.classification.value}; dùng xếp loại ở "
-                 "sổ này.",
-                 "Sửa cột \"Xếp loại năm trước\" của sheet Đơn vị cho đúng, hoặc để trống để "
-                 "lấy theo tệp năm trước.", ref=u.ref)
+            report.emit("last-year-conflict", ref=u.ref, unit=u.name, name=u.name,
+                        here=u.last_year.value, where=got.where,
+                        there=got.classification.value)
     for got in by_key.values():
-        report.warning(
-            "last-year-unit-extra",
-            f"Đơn vị {got.name} có trong tệp năm trước ({got.where}) nhưng không có trong sổ "
-            "năm nay; bỏ qua.",
-            "Nếu là cùng một đơn vị đã đổi tên, sửa tên cho giống nhau ở hai tệp.",
-            sheet=bloc.score_sheet)
+        report.emit("last-year-unit-extra", sheet=bloc.score_sheet, name=got.name,
+                    where=got.where)
     if filled or any(u.last_year is not None for u in bloc.units):
         bloc.has_last_year = True
     return filled
