@@ -40,14 +40,21 @@ def mixed(tmp_path_factory):
     return src, _scored(src, tmp)
 
 
-@pytest.mark.parametrize("src", [*EXAMPLES, "mixed"],
-                         ids=[p.name[:3] for p in EXAMPLES] + ["mixed"])
-def test_detail_rows_add_up_and_link_to_the_input_cell(src, tmp_path, mixed):
+#: every bundled example, and the mixed workbook (every type, every sub-column a source)
+BOOKS = pytest.mark.parametrize("src", [*EXAMPLES, "mixed"],
+                                ids=[p.name[:3] for p in EXAMPLES] + ["mixed"])
+
+
+def _input_and_output(src, tmp_path, mixed) -> tuple[Path, Path]:
     if src == "mixed":
-        src, out = mixed
-    else:
-        src = Path(shutil.copyfile(src, tmp_path / Path(src).name))
-        out = _scored(src, tmp_path)
+        return mixed
+    src = Path(shutil.copyfile(src, tmp_path / Path(src).name))
+    return src, _scored(src, tmp_path)
+
+
+@BOOKS
+def test_detail_rows_add_up_and_link_to_the_input_cell(src, tmp_path, mixed):
+    src, out = _input_and_output(src, tmp_path, mixed)
     wb = load_workbook(out)
     ws = wb["Chi tiết điểm"]
     hr, headers, rows = table(ws)
@@ -122,14 +129,9 @@ def _self_twin(src: Path, dest: Path) -> Path:
     return dest
 
 
-@pytest.mark.parametrize("src", [*EXAMPLES, "mixed"],
-                         ids=[p.name[:3] for p in EXAMPLES] + ["mixed"])
+@BOOKS
 def test_analysis_differences_are_self_totals_minus_final(src, tmp_path, mixed):
-    if src == "mixed":
-        src, out = mixed
-    else:
-        src = Path(shutil.copyfile(src, tmp_path / Path(src).name))
-        out = _scored(src, tmp_path)
+    src, out = _input_and_output(src, tmp_path, mixed)
     bloc, _ = check_path(src)
     has_self = any("Tự chấm" in u.score_columns for u in bloc.units)
     _, headers, rows = table(load_workbook(out)["Phân tích"])
