@@ -6,20 +6,8 @@
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
-from common import Row, print_rows
-
-
-def _time(fn, calls: int) -> float:
-    fn()  # warm (imports, caches)
-    samples = []
-    for _ in range(calls):
-        t0 = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t0)
-    return statistics.median(samples) * 1000
+from common import Row, median_call_ms, print_rows
 
 
 def run(calls: int = 20) -> tuple[list[Row], dict]:
@@ -30,9 +18,9 @@ def run(calls: int = 20) -> tuple[list[Row], dict]:
     max_grid = [[m] * 30 for m in maxes]
     result = TD_TONGDIEM(scores, max_grid)
     assert isinstance(result, float), result
-    grid_ms = _time(lambda: TD_TONGDIEM(scores, max_grid), calls)
+    grid_ms = median_call_ms(lambda: TD_TONGDIEM(scores, max_grid), calls)
     col = [r[0] for r in scores]
-    col_ms = _time(lambda: TD_TONGDIEM(col, maxes), calls)
+    col_ms = median_call_ms(lambda: TD_TONGDIEM(col, maxes), calls)
     return [Row("d", "TD_TONGDIEM on an 80×30 range, per call (median)", grid_ms, "ms",
                 "≤ 5 ms", grid_ms <= 5.0, f"80×1 column: {col_ms:.2f} ms")], \
         {"grid_ms": grid_ms, "column_ms": col_ms}

@@ -65,6 +65,17 @@ def median_time(cmd: list[str], repeat: int, **kw) -> float:
     return statistics.median(run_timed(cmd, **kw) for _ in range(repeat))
 
 
+def median_call_ms(fn, calls: int) -> float:
+    """Median wall time of ``calls`` in-process calls of ``fn`` (after one warm call), ms."""
+    fn()  # warm (imports, caches)
+    samples = []
+    for _ in range(calls):
+        t0 = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t0)
+    return statistics.median(samples) * 1000
+
+
 def thidua(*args: str) -> list[str]:
     return [PY, "-m", "thidua_xl", *map(str, args)]
 

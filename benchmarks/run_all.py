@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_batch  # noqa: E402
 import bench_foreign  # noqa: E402
+import bench_ketqua  # noqa: E402
 import bench_memory  # noqa: E402
 import bench_score  # noqa: E402
 import bench_startup  # noqa: E402
@@ -28,7 +29,7 @@ from common import print_rows  # noqa: E402
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
-    ap.add_argument("--only", default="abcdef", help="which benchmarks, e.g. 'acd'")
+    ap.add_argument("--only", default="abcdefg", help="which benchmarks, e.g. 'acd' (f: .xls/.ods reading, g: TD_KETQUA)")
     a = ap.parse_args()
     files, small, large, repeat = (20, 10, 40, 1) if a.quick else (200, 50, 500, 3)
     try:
@@ -52,6 +53,8 @@ def main() -> int:
             r, _ = bench_memory.run(small, large, 2)
         elif key == "f":
             r, _ = bench_foreign.run(7 if not a.quick else 2)
+        elif key == "g":
+            r, _ = bench_ketqua.run(20 if not a.quick else 5)
         else:
             continue
         rows += r

@@ -7,6 +7,8 @@ starts fast::
     import thidua_xl
     result = thidua_xl.check_file("khoi.xlsx")      # BlocResult, never raises for content
     outcome = thidua_xl.score_file("khoi.xlsx")     # also writes khoi_ketqua.xlsx
+    frame = thidua_xl.to_frame(result)              # pandas: one row per unit
+    history = thidua_xl.read_history(["2023.xlsx", "2024_ketqua.xlsx"])
 """
 from __future__ import annotations
 
@@ -26,6 +28,8 @@ __all__ = [
     "score_file",
     "analyze_grid",
     "read_grid",
+    "to_frame",
+    "read_history",
     "Finding",
     "BlocResult",
 ]
@@ -35,6 +39,8 @@ _LAZY = {
     "score_file": ("thidua_xl.api", "score_file"),
     "analyze_grid": ("thidua_xl.api", "analyze_grid"),
     "read_grid": ("thidua_xl.api", "read_grid"),
+    "to_frame": ("thidua_xl.frames", "to_frame"),
+    "read_history": ("thidua_xl.history", "read_history"),
     "Finding": ("thidua_xl.core.findings", "Finding"),
     "BlocResult": ("thidua_xl.core.models", "BlocResult"),
 }
@@ -43,6 +49,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .api import analyze_grid, check_file, read_grid, score_file
     from .core.findings import Finding
     from .core.models import BlocResult
+    from .frames import to_frame
+    from .history import read_history
 
 
 def __getattr__(name: str) -> Any:

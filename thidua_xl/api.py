@@ -60,8 +60,10 @@ def read_grid(path: str | os.PathLike, *, reader: str = "auto") -> "Grid":
     return grid
 
 
-def analyze(grid: "Grid", file: str = "") -> tuple["Bloc | None", "BlocResult"]:
-    """Parse and evaluate a grid; returns the parsed model too (for the writers)."""
+def analyze(grid: "Grid", file: str = "", *, last_year: str | os.PathLike | None = None
+            ) -> tuple["Bloc | None", "BlocResult"]:
+    """Parse and evaluate a grid; returns the parsed model too (for the writers).
+    ``last_year``: last year's workbook (``score --nam-truoc``) for the units' classes."""
     from .core.engine import evaluate
     from .core.models import BlocResult
     from .io.layouts import detect
@@ -80,6 +82,10 @@ def analyze(grid: "Grid", file: str = "") -> tuple["Bloc | None", "BlocResult"]:
     else:
         if layout is not None:
             layout.prepare(bloc)
+        if last_year is not None:  # score --nam-truoc: last year's classes, before deciding
+            from .last_year import join_last_year
+
+            join_last_year(bloc, last_year, report, check_path)
         result = evaluate(bloc, report)
         result.file = file or grid.source
     if layout is not None:
@@ -109,7 +115,8 @@ def unreadable_result(path: str, err: ThiduaError) -> "BlocResult":
                       status="unreadable")
 
 
-def check_path(path: str | os.PathLike, *, reader: str = "auto"
+def check_path(path: str | os.PathLike, *, reader: str = "auto",
+               last_year: str | os.PathLike | None = None
                ) -> tuple["Bloc | None", "BlocResult"]:
     """Read and analyse one file; unreadable files give a result, not an exception."""
     shown = str(path)
@@ -117,7 +124,7 @@ def check_path(path: str | os.PathLike, *, reader: str = "auto"
         grid = read_grid(path, reader=reader)
     except UnreadableWorkbook as err:
         return None, unreadable_result(shown, err)
-    return analyze(grid, shown)
+    return analyze(grid, shown, last_year=last_year)
 
 
 def check_file(path: str | os.PathLike, *, reader: str = "auto") -> "BlocResult":
@@ -144,14 +151,16 @@ class ScoreOutcome:
 
 
 def score_file(path: str | os.PathLike, out: str | os.PathLike | None = None, *,
-               pdf: bool = False, reader: str = "auto") -> ScoreOutcome:
+               pdf: bool = False, reader: str = "auto",
+               last_year: str | os.PathLike | None = None) -> ScoreOutcome:
     """Check, compute and write the output workbook (input + output sheets).
+    ``last_year``: last year's workbook or ``_ketqua`` output (``--nam-truoc``).
 
     On content errors the output holds the input plus only the "Kiểm tra" sheet.
     Unreadable input: nothing is written. Raises :class:`~thidua_xl.errors.OutputError`
     when the output cannot be written, or would be the input itself (never overwritten).
     """
-    bloc, result = check_path(path, reader=reader)
+    bloc, result = check_path(path, reader=reader, last_year=last_year)
     if result.status == "unreadable":
         return ScoreOutcome(result)
     from .io.foreign import is_foreign

@@ -195,6 +195,7 @@ def slim(result: "BlocResult") -> "BlocResult":
     memory stays flat however many files a batch holds."""
     for u in result.units:
         u.leaf_scores = {}
+    result.parsed = None
     return result
 
 
@@ -212,7 +213,7 @@ def compact(result: "BlocResult") -> tuple[bytes, bytes]:
     units = [UnitResult(name=u.name, key=u.key, total=u.total, percent=u.percent, rank=u.rank,
                         tie=u.tie, classification=u.classification, award=u.award)
              for u in result.units]
-    small = dataclasses.replace(result, units=units, sections=[])
+    small = dataclasses.replace(result, units=units, sections=[], parsed=None)
     return (zlib.compress(doc.encode("utf-8"), 3),
             zlib.compress(pickle.dumps(small, protocol=pickle.HIGHEST_PROTOCOL), 3))
 

@@ -44,7 +44,7 @@ class UnitJSON(_Strict):
     classification: Optional[ClassificationText]
     #: the official rating of this year ("Xếp loại năm nay"), used for award eligibility
     official_classification: Optional[ClassificationText]
-    #: last year's classification as read ("Xếp loại năm trước")
+    #: last year's classification as read ("Xếp loại năm trước", or score --nam-truoc)
     last_year: Optional[ClassificationText]
     award: Optional[str]
     notes: list[str]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .excel.udfs import (  # noqa: F401
     ERROR_PREFIX,
     TD_DINHLUONG,
+    TD_KETQUA,
     TD_KHENTHUONG,
     TD_KIEMTRA,
     TD_TONGDIEM,
@@ -18,4 +19,4 @@ from .excel.udfs import (  # noqa: F401
 )
 
 __all__ = ["TD_TONGDIEM", "TD_DINHLUONG", "TD_XEPHANG", "TD_XEPLOAI", "TD_KIEMTRA",
-           "TD_KHENTHUONG", "ERROR_PREFIX", "UDF_NAMES"]
+           "TD_KHENTHUONG", "TD_KETQUA", "ERROR_PREFIX", "UDF_NAMES"]

@@ -27,7 +27,9 @@ def test_default_forms_in_rank_order_with_basis():
     assert awarded(r) == [(FORM_GOV_FLAG, "Sở A"), (FORM_PROV_FLAG, "Sở B"),
                           (FORM_MERIT, "Sở C"), (FORM_MERIT, "Sở D")]
     p = r.proposals[1]
-    assert p.basis == "Xếp hạng 2/9, tổng điểm 98,50/100 (98,50%), Hoàn thành xuất sắc nhiệm vụ"
+    # HTXS last year too (nine_units): the "2 năm liên tục" basis is added
+    assert p.basis == ("Xếp hạng 2/9, tổng điểm 98,50/100 (98,50%), Hoàn thành xuất sắc "
+                       "nhiệm vụ; 2 năm liên tục Hoàn thành xuất sắc nhiệm vụ")
     assert (p.rank, p.total, p.classification) == (2, 98.5, C.HTXS)
     assert p.notes == []
     assert {u.name: u.award for u in r.units}["Sở B"] == FORM_PROV_FLAG

@@ -73,6 +73,7 @@ def _sheet(ws):
         cf=sorted((str(rng.sqref), r.formula, r.dxf.fill.fgColor.rgb if r.dxf and r.dxf.fill else None)
                   for rng in ws.conditional_formatting for r in rng.rules),
         charts=len(ws._charts),
+        autofilter=ws.auto_filter.ref,
     )
 
 

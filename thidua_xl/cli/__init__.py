@@ -3,7 +3,7 @@
 Thin by design: parse arguments (:mod:`.argv`) → one library call → text (:mod:`.consoles`)
 or ``--json``; exit codes 0 (no error), 1 (errors in a workbook), 2 (unreadable file or bad
 usage). Each command lives in its module: :mod:`.commands` (check, score, demo),
-:mod:`.batch`, :mod:`.merge`, :mod:`.template`, :mod:`.addin`.
+:mod:`.batch`, :mod:`.history` (lich-su), :mod:`.merge`, :mod:`.template`, :mod:`.addin`.
 """
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ COMMANDS = {
     "score": _command("commands", "cmd_score"),
     "demo": _command("commands", "cmd_demo"),
     "batch": _command("batch"),
+    "lich-su": _command("history"),
     "merge": _command("merge"),
     "template": _command("template"),
     "addin": _command("addin"),

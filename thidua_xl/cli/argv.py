@@ -107,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--pdf", action="store_true",
                    help="xuất thêm tờ trình, danh sách đề nghị và biên bản ra PDF "
                         "(cần LibreOffice; mã thoát 3 nếu không xuất được)")
+    s.add_argument("--nam-truoc", metavar="TỆP_NĂM_TRƯỚC", dest="nam_truoc",
+                   help="sổ chấm điểm năm trước (hoặc tệp _ketqua của nó): lấy xếp loại năm "
+                        "trước của các đơn vị")
     s.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
     b = sub.add_parser("batch", help="chấm nhiều sổ (cả thư mục), lập bảng tổng hợp toàn tỉnh",
@@ -119,6 +122,15 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--timeout", type=float, default=120.0, metavar="GIÂY",
                    help="thời gian tối đa cho một sổ (mặc định 120 giây)")
     b.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+
+    h = sub.add_parser("lich-su", help="lịch sử kết quả qua các năm (nhiều sổ, nhiều năm)",
+                       description="Đọc sổ chấm điểm (hoặc tệp _ketqua) của nhiều năm, một khối "
+                                   "hoặc cả tỉnh, và ghi sổ lịch sử: sheet \"Lịch sử\" và "
+                                   "\"Theo đơn vị\" (xếp hạng, xếp loại từng năm, biểu đồ).")
+    h.add_argument("inputs", nargs="+", metavar="TỆP_HOẶC_THƯ_MỤC")
+    h.add_argument("-o", "--output", required=True, metavar="TỆP_RA",
+                   help="sổ lịch sử (.xlsx)")
+    h.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
     m = sub.add_parser("merge", help="gộp phiếu tự chấm của các đơn vị vào sổ của khối",
                        description="Điền cột Tự chấm của sổ khối từ phiếu tự chấm của các đơn vị "

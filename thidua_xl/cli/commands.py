@@ -83,7 +83,8 @@ def cmd_check(args) -> int:
 def cmd_score(args) -> int:
     from ..api import score_file
 
-    outcome = score_file(args.file, args.output, pdf=args.pdf)
+    outcome = score_file(args.file, args.output, pdf=args.pdf,
+                         last_year=getattr(args, "nam_truoc", None))
     r = outcome.result
     if args.json:
         _print_json(r.to_json())

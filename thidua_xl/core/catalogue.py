@@ -416,6 +416,29 @@ _ENTRIES = [
         "worker-crashed", "worker-start-failed", "has-errors", "not-saved",
         "libreoffice-missing", "pdf-sheet-missing", "reader-not-installed",
         "addin-sources-missing")),
+    # -- score --nam-truoc (core/last_year.py, last_year.py) --------------------------
+    _e("last-year-unit-missing", WARNING,
+       "Không tìm thấy đơn vị {name} trong tệp năm trước {source}: chưa có xếp loại năm "
+       "trước của đơn vị này.",
+       "Kiểm tra tên đơn vị ở hai tệp (viết giống nhau), hoặc ghi xếp loại năm trước ở cột "
+       "\"Xếp loại năm trước\" của sheet Đơn vị."),
+    _e("last-year-conflict", WARNING,
+       "Xếp loại năm trước của {name} ở sổ này là {here}, nhưng tệp năm trước ({where}) "
+       "ghi {there}; dùng xếp loại ở sổ này.",
+       "Sửa cột \"Xếp loại năm trước\" của sheet Đơn vị cho đúng, hoặc để trống để lấy "
+       "theo tệp năm trước."),
+    _e("last-year-unit-extra", WARNING,
+       "Đơn vị {name} có trong tệp năm trước ({where}) nhưng không có trong sổ năm nay; "
+       "bỏ qua.",
+       "Nếu là cùng một đơn vị đã đổi tên, sửa tên cho giống nhau ở hai tệp."),
+    _e("last-year-unreadable", WARNING,
+       "Không đọc được tệp năm trước {source}: {reason}",
+       "Dùng sổ chấm điểm năm trước (.xlsx, .xlsm) hoặc tệp _ketqua của nó; kiểm tra "
+       "đường dẫn ghi sau --nam-truoc."),
+    _e("last-year-unusable", WARNING,
+       "Tệp năm trước {source} còn {errors} lỗi và không có sheet \"Kết quả\": chưa lấy "
+       "được xếp loại năm trước.",
+       "Chạy thidua-xl check {source} để xem lỗi, hoặc dùng tệp _ketqua của năm trước."),
 ]
 
 CATALOGUE: dict[str, Entry] = {}

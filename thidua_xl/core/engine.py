@@ -398,7 +398,7 @@ def evaluate(bloc: Bloc, report: Report | None = None) -> BlocResult:
     result = BlocResult(
         file=bloc.file, bloc=info.name, year=info.year, province=info.province,
         head=info.head, deputy=info.deputy, max_total=max_total,
-        sections=list(tree.sections))
+        sections=list(tree.sections), parsed=bloc)
 
     if not report.has_errors:
         if not bloc.per_criterion:  # a summary: the zero-leaf rule cannot be checked

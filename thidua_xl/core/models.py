@@ -131,6 +131,10 @@ class RawCell:
     uncached_formula: bool = False
     ref: str | None = None  # "Chấm điểm!F12"
     source: str = ""  # "Thống nhất" | "Khối chấm" | "Tự chấm" | "" (single column)
+    #: the value of the unit's own Tự chấm cell on the same row when ``value`` came from
+    #: another column (the self-score "Phân tích" compares; None: blank or no such column)
+    self_value: Any = None
+    self_percent: bool = False  # that cell has a percent format
 
 
 @_model
@@ -310,7 +314,7 @@ class UnitResult:
     classification: Classification | None = None  # "Xếp loại theo điểm"
     #: the official rating ("Xếp loại năm nay"), and last year's class, as read
     official: Classification | None = None
-    last_year: Classification | None = None
+    last_year: Classification | None = None  # as read ("Đơn vị" or score --nam-truoc)
     award: str | None = None
     notes: list[str] = field(default_factory=list)
     #: sentences explaining the rank, the classification and the proposal (or none);
@@ -410,6 +414,9 @@ class BlocResult:
     layout: str | None = None
     #: the sheet the scores were read from (a list: one sheet per unit)
     score_sheet: str | list[str] | None = None
+    #: the parsed workbook the result was computed from (the audit trail reads its cells:
+    #: thidua_xl.core.audit); not part of the JSON, dropped before a batch sends results on
+    parsed: Bloc | None = field(default=None, repr=False, compare=False)
 
     @property
     def has_errors(self) -> bool:

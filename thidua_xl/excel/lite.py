@@ -46,6 +46,7 @@ __all__ = [
     "kiem_tra", "tinh_diem", "de_nghi_khen_thuong", "gop_phieu_tu_cham", "tao_so_mau",
     "xuat_pdf", "huong_dan",
     "TD_TONGDIEM", "TD_DINHLUONG", "TD_XEPHANG", "TD_XEPLOAI", "TD_KIEMTRA", "TD_KHENTHUONG",
+    "TD_KETQUA",
 ]
 
 
@@ -158,3 +159,12 @@ def TD_KIEMTRA(diem, diem_toi_da, loai=None):
 def TD_KHENTHUONG(cac_don_vi, cac_tong_diem, diem_toi_da=100, ky_luat=None, nam_truoc=None):
     """Bảng (đơn vị, hình thức đề nghị khen thưởng) theo quy định mặc định."""
     return _u.TD_KHENTHUONG(cac_don_vi, cac_tong_diem, diem_toi_da, ky_luat, nam_truoc)
+
+
+@func
+@arg("bang", ndim=2)
+@arg("quy_dinh", ndim=2)
+@arg("don_vi", ndim=2)
+def TD_KETQUA(bang, quy_dinh=None, don_vi=None):
+    """Bảng kết quả xếp hạng từ vùng bảng chấm điểm (cùng cách tính với lệnh score)."""
+    return _u.TD_KETQUA(bang, quy_dinh, don_vi)

@@ -19,7 +19,8 @@ from collections import defaultdict
 from typing import Any
 
 from ..io.grid import col_letter, parse_range
-from ..io.plan import CellSpec, ChartSpec, PrintSetup, SheetPlan, Style, WritePlan
+from ..io.plan import (FORMULA_PREFIXES, CellSpec, ChartSpec, PrintSetup, SheetPlan, Style,
+                       WritePlan)
 
 log = logging.getLogger("thidua_xl")
 
@@ -207,7 +208,10 @@ def _write_links(sheet, cells: dict[tuple[int, int], CellSpec], engine: str) -> 
                     Anchor=rng.api, Address="", SubAddress=sub, TextToDisplay=text)):
                 continue
         _try("hyperlink", rng.add_hyperlink, "#" + sub, text or sub)
-        if spec.value is not None:  # add_hyperlink may rewrite the value: restore it
+        plain = isinstance(spec.value, str) and text and not text.startswith(FORMULA_PREFIXES)
+        if spec.value is not None and not plain:
+            # add_hyperlink writes its display text as the value: restore any other value
+            # (a link whose text is its value, as every "Ô nguồn", needs no second write)
             _try("hyperlink text", setattr, rng, "value", as_text(spec.value))
 
 
@@ -294,6 +298,12 @@ def _page_breaks(sheet, rows: list[int], engine: str) -> None:
             Before=sheet.range((r + 1, 1)).api))
 
 
+def _autofilter(sheet, ref: str | None, engine: str) -> None:
+    """The filter buttons on a header row (the desktop object model only)."""
+    if ref and engine == "excel":
+        _try("autofilter", lambda: sheet.range(ref).api.AutoFilter(1))
+
+
 _CM_TO_PT = 72.0 / 2.54
 
 
@@ -331,6 +341,7 @@ def render_sheet(book, sp: SheetPlan, engine: str | None = None):
     _write_links(sheet, cells, engine)
     _print_setup(sheet, sp.print_setup, engine)
     _page_breaks(sheet, getattr(sp, "page_breaks", []), engine)
+    _autofilter(sheet, sp.autofilter, engine)
     _charts(sheet, sp.charts)
     return sheet
 

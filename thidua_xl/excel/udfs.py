@@ -1,5 +1,5 @@
 """Worksheet functions (UDFs) of the add-in: TD_TONGDIEM, TD_DINHLUONG, TD_XEPHANG,
-TD_XEPLOAI, TD_KIEMTRA, TD_KHENTHUONG.
+TD_XEPLOAI, TD_KIEMTRA, TD_KHENTHUONG, TD_KETQUA.
 
 They are plain Python functions (``thidua_xl.udfs`` re-exports them) decorated for
 xlwings: ranges arrive as lists (``ndim=1`` flattens a column or a row), blank cells as
@@ -24,7 +24,7 @@ from ..core.values import is_blank, parse_number, round_half_up
 ERROR_PREFIX = "#GIÁ TRỊ! "
 
 UDF_NAMES = ("TD_TONGDIEM", "TD_DINHLUONG", "TD_XEPHANG", "TD_XEPLOAI", "TD_KIEMTRA",
-             "TD_KHENTHUONG")
+             "TD_KHENTHUONG", "TD_KETQUA")
 
 __all__ = list(UDF_NAMES) + ["ERROR_PREFIX", "UDF_NAMES"]
 
@@ -319,6 +319,23 @@ def _tie_hint(unit) -> str:
     from ..core.vocab import TIE_GROUP_NOTE
 
     return next((n for n in unit.notes if n.startswith(TIE_GROUP_NOTE)), "")
+
+
+@xw.func
+@xw.arg("bang", "range")  # the Range itself: its percent formats count, as in score
+@xw.arg("quy_dinh", "range")
+@xw.arg("don_vi", "range")
+@_guard
+def TD_KETQUA(bang, quy_dinh=None, don_vi=None):
+    """Bảng kết quả (Đơn vị, Tổng điểm, Xếp hạng, Xếp loại, Hình thức đề nghị) từ vùng bảng
+    chấm điểm (gồm cả các dòng tiêu đề), tùy chọn vùng Quy định và Đơn vị — cùng cách đọc
+    và cách tính với lệnh score."""
+    from .results_table import TableError, results_table
+
+    try:
+        return results_table(bang, quy_dinh, don_vi)
+    except TableError as e:
+        raise UdfInputError(str(e)) from None
 
 
 def evaluate_totals(units: Iterable[tuple], max_total: float, *, has_discipline: bool = False,

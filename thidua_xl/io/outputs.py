@@ -50,7 +50,7 @@ ERROR_FILL, ERROR_COLOR = "FFC7CE", "9C0006"
 WARNING_FILL, WARNING_COLOR = "FFEB9C", "9C5700"
 LINK_COLOR = "0563C1"
 
-SheetBuilderFn = Callable[[OutputContext], "SheetPlan | None"]
+SheetBuilderFn = Callable[[OutputContext], "SheetPlan | list[SheetPlan] | None"]
 
 
 def _unit_notes(u: UnitResult) -> str:
@@ -207,8 +207,15 @@ def findings_sheet(ctx: OutputContext) -> SheetPlan:
 
 
 #: the builders of an ok result's sheets, in writing order (a builder may return None)
+def audit_sheets(ctx: OutputContext) -> list[SheetPlan]:
+    """ "Chi tiết điểm" and "Phân tích" (io.analysis_sheets; none with errors)."""
+    from .analysis_sheets import analysis_sheets
+
+    return analysis_sheets(ctx.result)
+
+
 SHEET_BUILDERS: list[SheetBuilderFn] = [results_sheet, submission_sheet, proposals_sheet,
-                                         findings_sheet, minutes_sheet]
+                                         findings_sheet, minutes_sheet, audit_sheets]
 
 
 def build_plan(result: BlocResult, *, bloc: Bloc | None = None,
@@ -223,6 +230,9 @@ def build_plan(result: BlocResult, *, bloc: Bloc | None = None,
     if result.has_errors:
         return WritePlan(sheets=[findings_sheet(ctx)], replace=OUTPUT_SHEETS,
                          select=OUTPUT_FINDINGS)
-    sheets = [sp for build in SHEET_BUILDERS if (sp := build(ctx)) is not None]
+    sheets: list[SheetPlan] = []
+    for build in SHEET_BUILDERS:  # a builder gives one sheet, none, or several
+        made = build(ctx)
+        sheets.extend(made if isinstance(made, list) else [] if made is None else [made])
     select = OUTPUT_FINDINGS if result.findings else OUTPUT_RESULTS
     return WritePlan(sheets=sheets, replace=OUTPUT_SHEETS, select=select)

@@ -20,6 +20,7 @@ from ..core.vocab import (
     SUB_NOTE,
     SUB_PRIORITY,
     SUB_TARGET,
+    SUB_SELF,
     is_total_label,
 )
 from ..core.values import is_blank, parse_number
@@ -344,6 +345,11 @@ def _pick(sh: _Sheet, r: int, g: _Group) -> RawCell | None:
         unc = bool(uncached) and (r, c) in uncached
         if (v is None or is_blank(v)) and not unc:
             continue
-        return RawCell(value=v, percent=(r, c) in sh.sg.percent, uncached_formula=unc,
+        cell = RawCell(value=v, percent=(r, c) in sh.sg.percent, uncached_formula=unc,
                        ref=sh.ref(r, c), source=role)
+        own = g.columns.get(SUB_SELF) if role != SUB_SELF else None
+        if own is not None:  # the self-score beside the agreed one ("Phân tích")
+            cell.self_value = values.get((r, own))
+            cell.self_percent = (r, own) in sh.sg.percent
+        return cell
     return None

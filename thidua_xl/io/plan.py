@@ -24,11 +24,16 @@ OUTPUT_SUBMISSION = "Tờ trình"
 OUTPUT_PROPOSALS = "Đề nghị khen thưởng"
 OUTPUT_FINDINGS = "Kiểm tra"
 OUTPUT_MINUTES = "Biên bản họp bình xét"
+OUTPUT_DETAIL = "Chi tiết điểm"
+OUTPUT_ANALYSIS = "Phân tích"
 #: every sheet the product writes; replaced (never duplicated) on each run
 OUTPUT_SHEETS = (OUTPUT_RESULTS, OUTPUT_SUBMISSION, OUTPUT_PROPOSALS, OUTPUT_FINDINGS,
-                 OUTPUT_MINUTES)
+                 OUTPUT_MINUTES, OUTPUT_DETAIL, OUTPUT_ANALYSIS)
 #: the documents the bloc sends, in the order they are printed (``score --pdf``)
 OUTPUT_DOCUMENTS = (OUTPUT_SUBMISSION, OUTPUT_PROPOSALS, OUTPUT_MINUTES)
+#: the sheets traced from the parsed workbook (io.analysis_sheets; none for a result
+#: built without one)
+AUDIT_SHEETS = (OUTPUT_DETAIL, OUTPUT_ANALYSIS)
 
 
 @dataclass(frozen=True)
@@ -59,13 +64,16 @@ class CellSpec:
 
 @dataclass
 class ChartSpec:
-    """A native clustered bar/column chart from ranges of the same sheet."""
+    """A native clustered bar/column chart from ranges of the same sheet, or a line chart
+    with one series per row of ``values`` (``series_titles`` names them; rendered by
+    render_openpyxl, for the files written whole — the history workbook)."""
 
-    kind: str = "bar"  # "bar" (horizontal) | "col"
+    kind: str = "bar"  # "bar" (horizontal) | "col" | "line"
     title: str = ""
     categories: str = ""  # A1 range on this sheet, e.g. "B5:B13"
     values: str = ""  # A1 range on this sheet, e.g. "H5:H13"
     series_title: str = ""
+    series_titles: str = ""  # "line": A1 range of one title per row of values
     anchor: str = "A1"  # top-left cell
     width_cm: float = 16.0
     height_cm: float = 9.0
@@ -110,6 +118,8 @@ class SheetPlan:
     show_gridlines: bool = True
     #: manual page breaks: a new printed page starts after each of these rows
     page_breaks: list[int] = field(default_factory=list)
+    #: an autofilter over this range (header row first), e.g. "A3:J200"
+    autofilter: str | None = None
 
     def put(self, row: int, col: int, value: Any, style: Style | None = None,
             link: str | None = None) -> CellSpec:

@@ -22,6 +22,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.data_source import StrRef
 from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.formatting.rule import FormulaRule
@@ -33,7 +34,8 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from .grid import a1, parse_range
 from .plan import (FORMULA_PREFIXES, MM_PER_INCH, PAPER_SIZES, ChartSpec, ConditionalFill,
-                   PrintSetup, SheetPlan, Style, WritePlan, argb as _argb, internal_location)
+                   PrintSetup, SheetPlan, Style, WritePlan, argb as _argb, internal_location,
+                   quote_sheet)
 
 _MM_PER_INCH = MM_PER_INCH
 _PAPER = PAPER_SIZES
@@ -160,6 +162,8 @@ def _render_sheet(ws, sp: SheetPlan, styles: _StyleCache) -> None:
         ws.row_dimensions[row].height = height
     if sp.freeze:
         ws.freeze_panes = sp.freeze
+    if sp.autofilter:
+        ws.auto_filter.ref = sp.autofilter
     ws.sheet_view.showGridLines = bool(sp.show_gridlines)
     if sp.tab_color:
         ws.sheet_properties.tabColor = _argb(sp.tab_color)
@@ -184,7 +188,42 @@ def _conditional(ws, cf: ConditionalFill) -> None:
     ws.conditional_formatting.add(cf.range, rule)
 
 
+def _line_chart(ws, spec: ChartSpec) -> None:
+    """One line per row of ``spec.values`` (ranks by year: rank 1 at the top)."""
+    from openpyxl.chart import LineChart
+
+    chart = LineChart()
+    if spec.title:
+        chart.title = spec.title
+    r1, c1, r2, c2 = parse_range(spec.values)
+    chart.add_data(Reference(ws, min_col=c1, min_row=r1, max_col=c2, max_row=r2),
+                   from_rows=True, titles_from_data=False)
+    if spec.categories:
+        q1, k1, q2, k2 = parse_range(spec.categories)
+        chart.set_categories(Reference(ws, min_col=k1, min_row=q1, max_col=k2, max_row=q2))
+    if spec.series_titles:
+        t1, tc, _, _ = parse_range(spec.series_titles)
+        for i, s in enumerate(chart.series):
+            s.tx = SeriesLabel(strRef=StrRef(f"{quote_sheet(ws.title)}!"
+                                             f"${get_column_letter(tc)}${t1 + i}"))
+            s.marker.symbol = "circle"
+            s.smooth = False
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.y_axis.scaling.orientation = "maxMin"  # rank 1 on top
+    chart.y_axis.scaling.min = 1
+    chart.y_axis.majorUnit = 1
+    chart.y_axis.number_format = "0"
+    chart.y_axis.title = "Xếp hạng"
+    chart.width = spec.width_cm
+    chart.height = spec.height_cm
+    ws.add_chart(chart, spec.anchor)
+
+
 def _chart(ws, spec: ChartSpec) -> None:
+    if spec.kind == "line":
+        _line_chart(ws, spec)
+        return
     chart = BarChart()
     chart.type = "bar" if spec.kind == "bar" else "col"
     chart.grouping = "clustered"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,10 @@ _EMU_PER_CM = 360000
 _DEFAULT_FONT = ("Times New Roman", 11.0)
 
 
+@lru_cache(maxsize=16384)
 def _text(value: str) -> str:
-    """Element text, escaped (xml.sax.saxutils would import urllib.request and http)."""
+    """Element text, escaped (xml.sax.saxutils would import urllib.request and http);
+    cached: names, labels and criteria repeat on every row of a table."""
     return (_ILLEGAL.sub("", value).replace("&", "&amp;").replace("<", "&lt;")
             .replace(">", "&gt;"))
 
@@ -214,6 +217,7 @@ def _sheet_xml(sp: SheetPlan, styles: _Styles, selected: bool, has_drawing: bool
         rows.setdefault(r, [])
     out.append("<sheetData>")
     links = []
+    xf_seen: dict[tuple[int, bool], int] = {}  # id(style) → xf, while sp holds the styles
     for r in sorted(rows):
         ht = sp.row_heights.get(r)
         attrs = f' ht="{_num(ht)}" customHeight="1"' if ht is not None else ""
@@ -222,7 +226,13 @@ def _sheet_xml(sp: SheetPlan, styles: _Styles, selected: bool, has_drawing: bool
             ref = a1(r, c)
             v = spec.value
             quote = isinstance(v, str) and v.startswith(FORMULA_PREFIXES)
-            s = styles.xf(spec.style, quote) if (spec.style is not None or quote) else 0
+            st = spec.style
+            if st is None and not quote:
+                s = 0
+            else:  # one Style object is shared by a whole column: look it up once
+                s = xf_seen.get((id(st), quote))
+                if s is None:
+                    s = xf_seen[(id(st), quote)] = styles.xf(st, quote)
             sattr = f' s="{s}"' if s else ""
             if v is None or (isinstance(v, str) and v == ""):
                 out.append(f'<c r="{ref}"{sattr}/>')
@@ -240,6 +250,8 @@ def _sheet_xml(sp: SheetPlan, styles: _Styles, selected: bool, has_drawing: bool
                                  f'display={_attr(str(v or ""))}/>')
         out.append("</row>")
     out.append("</sheetData>")
+    if sp.autofilter:
+        out.append(f'<autoFilter ref="{sp.autofilter.upper()}"/>')
     if sp.merges:
         out.append(f'<mergeCells count="{len(sp.merges)}">' + "".join(
             f'<mergeCell ref="{m}"/>' for m in sp.merges) + "</mergeCells>")
