@@ -45,7 +45,10 @@ def analyze(grid: "Grid", file: str = "") -> tuple["Bloc | None", "BlocResult"]:
 
     bloc, report = parse_grid(grid, file=file or grid.source)
     if bloc is None:
-        result = BlocResult(file=file or grid.source, findings=report.findings, status="errors")
+        from .core.grouping import group_findings
+
+        result = BlocResult(file=file or grid.source, findings=group_findings(report.findings),
+                            status="errors")
         result.bloc = Path(file).stem if file else ""
         return None, result
     result = evaluate(bloc, report)

@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from .awards import allocate_awards
 from .classify import classify_with_note
 from .findings import Report
+from .grouping import group_findings
 from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, Unit, UnitResult
 from .ranking import rank_units, resolve_tiebreak
-from .scoring import EPS, CellCheck, check_value, leaf_score, section_type_from_text, vn_number
+from .scoring import (CELL_FIXES, EPS, CellCheck, check_value, leaf_score, section_type_from_text,
+                      shown_value, vn_number)
 from .succession import next_head
-from .values import parse_number, round_half_up
+from .values import parse_number, parse_yes_no, round_half_up
 
 _SCORE_COLUMN_PRIORITY = ("Thống nhất", "Khối chấm", "Tự chấm", "")
 _ROW = re.compile(r"(\d+)$")
@@ -39,10 +41,12 @@ class Tree:
     types: dict[str, CriterionType] = field(default_factory=dict)  # effective type
     #: scored sections (path, text) in order
     sections: list[tuple[str, str]] = field(default_factory=list)
+    #: sections with a row that could not be placed (their sums are not checked)
+    incomplete: set[str] = field(default_factory=set)
 
     @classmethod
     def build(cls, bloc: Bloc) -> "Tree":
-        t = cls(criteria=list(bloc.criteria))
+        t = cls(criteria=list(bloc.criteria), incomplete=set(bloc.incomplete_sections))
         for c in t.criteria:
             t.by_path.setdefault(c.path, c)
         for c in t.criteria:
@@ -76,6 +80,11 @@ class Tree:
 
     def leaves(self) -> list[Criterion]:
         return [c for c in self.criteria if c.is_leaf]
+
+    def has_bad_descendant(self, c: Criterion) -> bool:
+        """A row below ``c`` has an error in its own cells (its max or weight is unknown)."""
+        return any(ch.definition_error or self.has_bad_descendant(ch)
+                   for ch in self.children.get(c.path, []))
 
     def scored_leaves(self) -> list[Criterion]:
         return [c for c in self.leaves() if self.types[c.path].is_scored]
@@ -122,10 +131,10 @@ def _label(c: Criterion) -> str:
 # --------------------------------------------------------------------------------------
 def _check_criteria(tree: Tree, report: Report) -> set[str]:
     """Criterion-level errors; returns the paths of leaves that cannot be scored."""
-    unscorable: set[str] = set()
+    unscorable: set[str] = {c.path for c in tree.leaves() if c.definition_error}
     for c in tree.leaves():
         ctype = tree.types[c.path]
-        if not ctype.is_scored:
+        if not ctype.is_scored or c.definition_error:
             continue
         if c.max is None:
             report.error(
@@ -158,6 +167,8 @@ def _check_criteria(tree: Tree, report: Report) -> set[str]:
             continue
         if not tree.types[c.path].is_scored:
             continue  # a bonus/penalty group's max is a ceiling, not a sum
+        if c.definition_error or c.section in tree.incomplete or tree.has_bad_descendant(c):
+            continue  # the root finding is reported already
         computed = tree.computed_max(c)
         if computed is None:
             continue
@@ -190,24 +201,25 @@ def _derived_ref(bloc: Bloc, unit: Unit, c: Criterion) -> str | None:
     return unit.column_ref
 
 
-_CELL_FIX = {
-    "not-a-number": "Nhập một số (ví dụ 8,5), hoặc để trống nếu chưa chấm.",
-    "ambiguous-number": "Nhập số không có dấu phân cách hàng nghìn, dùng dấu phẩy cho phần "
-                        "thập phân (ví dụ 1000 hoặc 1,5).",
-    "excel-error": "Sửa công thức hoặc nhập trực tiếp điểm để ô có một số.",
-    "uncached-formula": "Mở tệp bằng Excel, để Excel tính lại công thức rồi lưu (Ctrl+S), "
-                        "sau đó chạy lại.",
-    "score-negative": "Nhập số từ 0 trở lên (điểm trừ ghi số điểm bị trừ, ví dụ 2).",
-    "not-yes-no": "Nhập Đạt hoặc Không đạt (cũng nhận x, 1, 0, Có, Không).",
-    "count-not-integer": "Nhập số lần là số nguyên (0, 1, 2 …).",
-}
 
 
 def _cell_finding(report: Report, code: str, unit: Unit, c: Criterion, ctype: CriterionType,
-                  shown: str, ref: str | None) -> None:
+                  shown: str, ref: str | None, value: float | None = None,
+                  percent: bool = False) -> None:
     who = f"đơn vị {unit.name}, tiêu chí {_label(c)}"
+    fix = CELL_FIXES.get(code, "")
     if code == "not-a-number":
         msg = f"Ô điểm của {who} không phải là số: “{shown}”."
+        yes, problem = parse_yes_no(shown)
+        if problem is None and yes is not None and ctype is CriterionType.SCORE:
+            code = "yes-no-in-score"
+            # "Đạt" in a criterion without Loại: the criterion is qualitative
+            where = (f"ở ô {_cell(c.type_ref)}" if c.type_ref
+                     else "(thêm cột \"Loại\" vào bảng chấm điểm)")
+            msg = (f"Ô điểm của {who} ghi “{shown}” nhưng tiêu chí chưa ghi Loại nên được "
+                   "chấm bằng số điểm.")
+            fix = (f"Nếu tiêu chí {c.path} chấm Đạt/Không đạt, ghi Loại = \"Định tính\" {where}; "
+                   "nếu không, nhập số điểm vào ô này.")
     elif code == "ambiguous-number":
         msg = (f"Giá trị “{shown}” của {who} không rõ là số có dấu phân cách hàng nghìn "
                "hay số thập phân.")
@@ -217,11 +229,17 @@ def _cell_finding(report: Report, code: str, unit: Unit, c: Criterion, ctype: Cr
         msg = (f"Ô điểm của {who} là công thức chưa được tính (tệp được lưu bởi chương "
                "trình không tính công thức).")
     elif code == "score-above-max":
-        msg = (f"Điểm {shown} của {who} vượt điểm tối đa {vn_number(c.max)}.")
+        msg = f"Điểm {shown} của {who} vượt điểm tối đa {vn_number(c.max)}."
         fix = (f"Sửa điểm về trong khoảng 0–{vn_number(c.max)}, hoặc sửa điểm tối đa của "
                "tiêu chí nếu nhập nhầm.")
-        report.error(code, msg, fix, ref=ref)
-        return
+        if percent:
+            fix = (f"Ô có định dạng phần trăm nên “{shown}” được đọc là {vn_number(value)} "
+                   "điểm: đổi định dạng ô thành số (General / Number) rồi nhập số điểm từ 0 "
+                   f"đến {vn_number(c.max)}.")
+        elif value is not None and c.max and abs(value - c.max * 100) <= EPS:
+            fix = (f"{shown} đúng bằng 100 lần điểm tối đa {vn_number(c.max)}: có lẽ đã nhập "
+                   f"theo phần trăm; nhập số điểm từ 0 đến {vn_number(c.max)} (điểm đầy đủ là "
+                   f"{vn_number(c.max)}).")
     elif code == "score-negative":
         what = "kết quả thực hiện" if ctype in (CriterionType.QUANTITATIVE,
                                                  CriterionType.LEADING) else "điểm"
@@ -234,7 +252,29 @@ def _cell_finding(report: Report, code: str, unit: Unit, c: Criterion, ctype: Cr
         msg = f"Tiêu chí chấm thẳng: số lần {shown} của {who} không phải số nguyên."
     else:  # pragma: no cover - every code of check_value is above
         msg = f"Giá trị “{shown}” của {who} không hợp lệ."
-    report.error(code, msg, _CELL_FIX.get(code, ""), ref=ref)
+    report.error(code, msg, fix, ref=ref)
+
+
+def _cell(ref: str | None) -> str:
+    """``"Chấm điểm!D8"`` → ``"D8"``."""
+    return (ref or "").rsplit("!", 1)[-1]
+
+
+def _plausibility(report: Report, unit: Unit, c: Criterion, ctype: CriterionType,
+                  value: float, cell: RawCell | None, ref: str | None) -> None:
+    """Warnings for a number that is probably in the wrong unit (it is still scored)."""
+    if ctype not in (CriterionType.QUANTITATIVE, CriterionType.LEADING) or cell is None:
+        return
+    if cell.percent or c.target is None or c.target <= 1 or not 0 < value <= 1:
+        return
+    shown = vn_number(value)
+    as_percent = vn_number(value * 100)
+    report.warning(
+        "result-looks-like-fraction",
+        f"Kết quả {shown} của đơn vị {unit.name}, tiêu chí {_label(c)} rất nhỏ so với chỉ "
+        f"tiêu {vn_number(c.target)}: có lẽ là {as_percent}% ghi dạng số thập phân.",
+        f"Nếu là tỷ lệ, nhập {as_percent} (hoặc định dạng ô là phần trăm); nếu kết quả đúng "
+        f"là {shown} thì giữ nguyên.", ref=ref)
 
 
 @dataclass
@@ -245,7 +285,7 @@ class _UnitValues:
 
 def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues]:
     out: dict[str, _UnitValues] = {}
-    leaves = [(c, tree.types[c.path]) for c in tree.leaves()]
+    leaves = [(c, tree.types[c.path]) for c in tree.leaves() if not c.definition_error]
     n_scored = sum(1 for _, ctype in leaves if ctype.is_scored)
     for unit in bloc.units:
         uv = _UnitValues()
@@ -266,6 +306,10 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
         no_score_at_all = n_scored >= 2 and all(
             check.value is None and check.problem is None
             for c, ctype, check, _ in checks if ctype.is_scored)
+        if unit.column_ref is None and not cells:
+            # no column group at all: "unit-without-scores" (the parser) says it once
+            uv.ok = False
+            continue
         if no_score_at_all:
             uv.ok = False
             report.error(
@@ -278,7 +322,12 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
         for c, ctype, check, ref in checks:
             if check.problem:
                 uv.ok = False
-                _cell_finding(report, check.problem, unit, c, ctype, check.text, ref)
+                cell = cells.get(c.path)
+                percent = cell is not None and cell.percent
+                shown = (shown_value(cell.value, True) if percent and not check.shown
+                         else check.text)
+                value = check.value if isinstance(check.value, float) else None
+                _cell_finding(report, check.problem, unit, c, ctype, shown, ref, value, percent)
                 continue
             if check.value is None:
                 if not ctype.is_scored or (c.max is not None and c.max == 0):
@@ -295,6 +344,8 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
                             ref=ref)
                 continue
             uv.values[c.path] = check.value
+            if ctype in (CriterionType.QUANTITATIVE, CriterionType.LEADING):
+                _plausibility(report, unit, c, ctype, float(check.value), cells.get(c.path), ref)
     return out
 
 
@@ -404,7 +455,8 @@ def evaluate(bloc: Bloc, report: Report | None = None) -> BlocResult:
     unscorable = _check_criteria(tree, report)
     max_total = _max_total(tree)
     info = bloc.info
-    if info.declared_max is not None and max_total is not None:
+    if (info.declared_max is not None and max_total is not None and not tree.incomplete
+            and not any(c.definition_error for c in tree.criteria)):
         if round_half_up(info.declared_max, 2) != max_total:
             report.error(
                 "declared-max-mismatch",
@@ -462,5 +514,5 @@ def evaluate(bloc: Bloc, report: Report | None = None) -> BlocResult:
         result.units = results
 
     result.status = "errors" if report.has_errors else "ok"
-    result.findings = report.findings
+    result.findings = group_findings(report.findings)
     return result

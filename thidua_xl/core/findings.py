@@ -30,6 +30,16 @@ class Finding:
     fix: str = ""
     sheet: str | None = None
     cell: str | None = None
+    #: a grouped finding (many cells, one cause): the findings it stands for, each at its
+    #: own cell; ``cell`` is the first of them (:mod:`thidua_xl.core.grouping`)
+    members: tuple["Finding", ...] = ()
+
+    @property
+    def cells(self) -> list[str]:
+        """Every cell this finding names: its members' cells, or its own."""
+        if self.members:
+            return [m.cell for m in self.members if m.cell]
+        return [self.cell] if self.cell else []
 
     @property
     def ref(self) -> str:
@@ -39,7 +49,7 @@ class Finding:
         return self.sheet or (self.cell or "")
 
     def to_json(self) -> dict:
-        return {
+        doc = {
             "severity": self.severity.value,
             "sheet": self.sheet,
             "cell": self.cell,
@@ -47,6 +57,9 @@ class Finding:
             "message": self.message,
             "fix": self.fix,
         }
+        if self.members:  # additive: only grouped findings carry the list of their cells
+            doc["cells"] = self.cells
+        return doc
 
 
 def split_ref(ref: str | None) -> tuple[str | None, str | None]:

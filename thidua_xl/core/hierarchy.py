@@ -82,9 +82,15 @@ class HierarchyBuilder:
             self.implicit_used = True
         return self.section
 
-    def add(self, raw_code: object) -> tuple[Node | None, str | None]:
+    def add(self, raw_code: object, *, keep_duplicate: bool = False
+            ) -> tuple[Node | None, str | None]:
         """Return ``(node, None)`` or ``(None, problem)`` with problem in
-        {"bad-code", "duplicate-code", "orphan-code"}."""
+        {"bad-code", "duplicate-code", "orphan-code"}.
+
+        ``keep_duplicate``: a code typed twice still gives a node, ``(node,
+        "duplicate-code")``, whose path is the first one's with ``#2`` (``#3`` ...) added,
+        so that the row is read and its parent's maximum stays right (bloc-workbook.md v2:
+        one error naming both cells, nothing that follows from it)."""
         code = normalize_code(raw_code)
         kind = code_kind(code)
         if kind is None:
@@ -92,7 +98,11 @@ class HierarchyBuilder:
         if kind == "section":
             node = Node(code, code, 1, None, code, kind)
             if code in self.by_path:
-                return None, "duplicate-code"
+                if not keep_duplicate:
+                    return None, "duplicate-code"
+                node = self._renamed(node)
+                self.section = node
+                return node, "duplicate-code"
             self.section = node
         elif kind == "number":
             sec = self._current_section()
@@ -132,7 +142,60 @@ class HierarchyBuilder:
             node = Node(f"{parent.path}.{key}" if parent.path else key, code,
                         parent.level + 1, parent.path, parent.section, kind)
         if node.path in self.by_path:
-            return None, "duplicate-code"
+            if not keep_duplicate:
+                return None, "duplicate-code"
+            node = self._renamed(node)
+            self.prev = node
+            return node, "duplicate-code"
         self.by_path[node.path] = node
         self.prev = node
         return node, None
+
+    def _renamed(self, node: Node) -> Node:
+        """``node`` registered under a path not taken yet (``I.2.1#2``)."""
+        n = 2
+        while f"{node.path}#{n}" in self.by_path:
+            n += 1
+        path = f"{node.path}#{n}"
+        section = path if node.level == 1 else node.section
+        renamed = Node(path, node.code, node.level, node.parent, section, node.kind)
+        self.by_path[path] = renamed
+        return renamed
+
+
+def next_code(code: str) -> str | None:
+    """The code that usually follows ``code`` among siblings: II after I, 3 after 2, 2.3
+    after 2.2, c after b (None for a bullet)."""
+    kind = code_kind(code)
+    if kind == "number":
+        return str(int(code) + 1)
+    if kind == "dotted":
+        head, _, last = code.rpartition(".")
+        return f"{head}.{int(last) + 1}"
+    if kind == "section":
+        return _roman(_from_roman(code) + 1)
+    if kind == "sub" and code not in _BULLET and code < "z":
+        return "e" if code == "đ" else chr(ord(code) + 1)
+    return None
+
+
+_ROMAN_VALUES = (("C", 100), ("XC", 90), ("L", 50), ("XL", 40), ("X", 10), ("IX", 9),
+                 ("V", 5), ("IV", 4), ("I", 1))
+
+
+def _from_roman(s: str) -> int:
+    total, i = 0, 0
+    for sym, val in _ROMAN_VALUES:
+        while s.startswith(sym, i):
+            total += val
+            i += len(sym)
+    return total
+
+
+def _roman(n: int) -> str:
+    out = []
+    for sym, val in _ROMAN_VALUES:
+        while n >= val:
+            out.append(sym)
+            n -= val
+    return "".join(out)

@@ -16,7 +16,7 @@ from typing import Any
 from ..core.classify import parse_classification as _core_classification
 from ..core.classify import parse_discipline as _core_discipline
 from ..core.findings import Report
-from ..core.hierarchy import HierarchyBuilder, normalize_code
+from ..core.hierarchy import HierarchyBuilder, next_code, normalize_code
 from ..core.models import (
     CRITERION_TYPE_VARIANTS,
     Bloc,
@@ -29,7 +29,8 @@ from ..core.models import (
     Succession,
     Unit,
 )
-from ..core.scoring import shown_value
+from ..core.scoring import CELL_FIXES, shown_value, vn_number
+from ..core.suggest import nearest
 from ..core.text import clean, fold, unit_key
 from ..core.values import is_blank, parse_number, parse_yes_no
 from .grid import Grid, SheetGrid, a1, col_letter
@@ -314,11 +315,14 @@ def parse_grid(grid: Grid, *, file: str = "") -> tuple[Bloc | None, Report]:
     for role, name, ref in (("Khối trưởng", info.head, info.head_ref),
                             ("Khối phó", info.deputy, info.deputy_ref)):
         if name and unit_key(name) not in keys:
+            near = nearest(name, [u.name for u in bloc.units])
             report.error(
                 "head-not-a-unit",
-                f"{role} \"{name}\" không có trong danh sách đơn vị của khối.",
-                "Ghi đúng tên một đơn vị như trong sheet \"Đơn vị\" / hàng tên đơn vị của "
-                "sheet \"Chấm điểm\".",
+                f"{role} \"{name}\" không có trong danh sách đơn vị của khối"
+                + (f": có phải \"{near}\"?" if near else "."),
+                (f"Sửa thành \"{near}\" (đúng như tên trong danh sách đơn vị)." if near else
+                 "Ghi đúng tên một đơn vị như trong sheet \"Đơn vị\" / hàng tên đơn vị của "
+                 "sheet \"Chấm điểm\"."),
                 ref=ref,
             )
         elif name:
@@ -475,6 +479,46 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
     return units
 
 
+def _join_misnamed(by_key: dict[str, "_Group"], units: list[Unit], sheet: str, hr: int,
+                   report: Report) -> None:
+    """Join the unit groups of "Chấm điểm" with the list of "Đơn vị", naming each name
+    that does not match once. A group whose name is near the one listed unit left without
+    a group (a misspelling) is that unit: one error, and its scores are still read, so no
+    "no scores" follows from the typo."""
+    listed_keys = {u.key for u in units}
+    orphans = {u.key: u for u in units if u.key not in by_key}
+    for g in list(by_key.values()):
+        if g.key in listed_keys:
+            continue
+        near = nearest(g.name, [u.name for u in orphans.values()])
+        if near is not None:
+            u = orphans.pop(unit_key(near))
+            del by_key[g.key]
+            g.key = u.key
+            by_key[u.key] = g
+            report.error(
+                "unit-not-in-list",
+                f"Tên đơn vị \"{g.name}\" ở hàng tiêu đề của sheet \"{sheet}\" không có "
+                f"trong sheet \"Đơn vị\": có phải \"{u.name}\" (ô {u.ref})?",
+                f"Sửa tên ở ô {_cell_of(g.header_ref)} thành \"{u.name}\" cho khớp với sheet "
+                "\"Đơn vị\" (điểm của cột này đã được đọc là của đơn vị đó).",
+                ref=g.header_ref)
+            continue
+        report.error(
+            "unit-not-in-list",
+            f"Đơn vị \"{g.name}\" (ô {g.header_ref}) có cột điểm nhưng không có trong "
+            "sheet \"Đơn vị\".",
+            "Thêm đơn vị này vào sheet \"Đơn vị\" hoặc sửa tên cho khớp.",
+            ref=g.header_ref)
+    for u in orphans.values():
+        report.error(
+            "unit-without-scores",
+            f"Đơn vị \"{u.name}\" (ô {u.ref}) không có nhóm cột điểm trong sheet "
+            f"\"{sheet}\" (hàng tiêu đề {hr}).",
+            "Thêm cột điểm cho đơn vị này, hoặc sửa tên cho khớp với tên ở hàng tiêu "
+            "đề của bảng chấm điểm.", ref=u.ref)
+
+
 # -- Chấm điểm --------------------------------------------------------------------------
 def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
                   report: Report) -> bool:
@@ -575,23 +619,7 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
         by_key[g.key] = g
     if listed is not None:
         units = listed
-        listed_keys = {u.key for u in units}
-        for g in by_key.values():
-            if g.key not in listed_keys:
-                report.error(
-                    "unit-not-in-list",
-                    f"Đơn vị \"{g.name}\" (ô {g.header_ref}) có cột điểm nhưng không có trong "
-                    "sheet \"Đơn vị\".",
-                    "Thêm đơn vị này vào sheet \"Đơn vị\" hoặc sửa tên cho khớp.",
-                    ref=g.header_ref)
-        for u in units:
-            if u.key not in by_key:
-                report.error(
-                    "unit-without-scores",
-                    f"Đơn vị \"{u.name}\" (ô {u.ref}) không có nhóm cột điểm trong sheet "
-                    f"\"{sg.name}\" (hàng tiêu đề {hr}).",
-                    "Thêm cột điểm cho đơn vị này, hoặc sửa tên cho khớp với tên ở hàng tiêu "
-                    "đề của bảng chấm điểm.", ref=u.ref)
+        _join_misnamed(by_key, units, sg.name, hr, report)
     else:
         units = [Unit(name=g.name, key=g.key, ref=g.header_ref) for g in by_key.values()]
     for u in units:
@@ -609,6 +637,8 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
         if span and span[2] > hr:
             first_data = max(first_data, span[2] + 1)
     builder = HierarchyBuilder(sg.name)
+    siblings: dict[str | None, str] = {}  # parent path -> code of its last child so far
+    first_ref: dict[str, str] = {}  # path -> its code cell
     criteria: list[Criterion] = []
     raw_scores: dict[str, dict[str, RawCell]] = {}
     group_list = list(by_key.values())
@@ -642,11 +672,25 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
                 "Ghi mã tiêu chí ở cột \"Mã\" (I, II ... cho phần; 1, 2 hoặc 1.1 cho tiêu chí; "
                 "a, b hoặc - cho ý nhỏ).", ref=sh.ref(r, cols["code"]))
             continue
-        node, problem = builder.add(code_raw)
-        if problem:
+        node, problem = builder.add(code_raw, keep_duplicate=True)
+        if problem == "duplicate-code" and node is not None:
+            first = node.path.rsplit("#", 1)[0]
+            after = siblings.get(node.parent)
+            proposal = next_code(after) if after else None
+            if proposal and builder.by_path.get(_sibling_path(builder, node, proposal)) is not None:
+                proposal = None
+            report.error(
+                "duplicate-code",
+                f"Mã \"{code}\" ghi hai lần: ô {_cell_of(first_ref[first])} (tiêu chí "
+                f"{first}) và ô {a1(r, cols['code'])}.",
+                (f"Sửa mã ở ô {a1(r, cols['code'])} (có lẽ là \"{proposal}\", mã kế tiếp); "
+                 if proposal else f"Sửa mã ở ô {a1(r, cols['code'])} hoặc ô "
+                                  f"{_cell_of(first_ref[first])}; ")
+                + "mỗi mã chỉ ghi một lần trong một phần.",
+                ref=sh.ref(r, cols["code"]))
+        elif problem:
             msg = {
                 "bad-code": f"Mã tiêu chí \"{code}\" không đúng dạng.",
-                "duplicate-code": f"Mã tiêu chí \"{code}\" bị trùng trong cùng phần.",
                 "orphan-code": f"Mã \"{code}\" không có mục cha \"{code.rsplit('.', 1)[0]}\" ở "
                                "phía trên trong cùng phần.",
             }[problem]
@@ -654,7 +698,11 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
                          "Dùng số La Mã (I, II ...) cho phần, số (1, 2) hoặc số có dấu chấm "
                          "(1.1, 1.2) cho tiêu chí, chữ thường (a, b) hoặc dấu - cho ý nhỏ; "
                          "mỗi mã chỉ một lần trong một phần.", ref=sh.ref(r, cols["code"]))
+            bloc.incomplete_sections.add(builder.section.path if builder.section
+                                         else builder.implicit)
             continue
+        siblings[node.parent] = node.code
+        first_ref.setdefault(node.path, sh.ref(r, cols["code"]))
         crit = Criterion(path=node.path, code=node.code, text=text, level=node.level,
                          parent=node.parent, section=node.section,
                          ref=sh.ref(r, cols["code"]), max_ref=sh.ref(r, cols["max"]))
@@ -664,10 +712,16 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
             if not is_blank(traw):
                 t = _TYPE_BY_FOLD.get(fold(traw))
                 if t is None:
+                    crit.definition_error = True
+                    near = nearest(clean(traw), [v for vs in CRITERION_TYPE_VARIANTS.values()
+                                                 for v in vs if v])
                     report.error(
-                        "bad-type", f"Loại tiêu chí \"{clean(traw)}\" (mã {code}) không nhận ra.",
-                        "Ghi một trong: Chấm điểm, Định tính, Định lượng, Định lượng dẫn đầu, "
-                        "Chấm thẳng, Điểm thưởng, Điểm trừ (để trống = Chấm điểm).",
+                        "bad-type",
+                        f"Loại \"{clean(traw)}\" của tiêu chí {crit.path} không nhận ra"
+                        + (f": có phải \"{near}\"?" if near else "."),
+                        (f"Sửa thành \"{near}\", hoặc ghi một trong: " if near else
+                         "Ghi một trong: ") + "Chấm điểm, Định tính, Định lượng, Định lượng "
+                        "dẫn đầu, Chấm thẳng, Điểm thưởng, Điểm trừ (để trống = Chấm điểm).",
                         ref=sh.ref(r, cols["type"]))
                 else:
                     crit.type = t
@@ -680,29 +734,34 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
             c = cols[key]
             raw = sh.get(r, c)
             if sh.is_uncached(r, c):
+                crit.definition_error = True
                 report.error("uncached-formula",
-                             f"Ô {label} của tiêu chí {code} là công thức chưa có kết quả tính.",
-                             "Mở tệp trong Excel, nhấn Lưu (Ctrl+S) để Excel tính công thức, rồi "
-                             "chạy lại.", ref=sh.ref(r, c))
+                             f"Ô {label} của tiêu chí {crit.path} là công thức chưa có kết quả tính.",
+                             CELL_FIXES["uncached-formula"], ref=sh.ref(r, c))
                 continue
             p = parse_number(raw, percent_format=(r, c) in sg.percent and key == "target")
             if p.problem:
+                crit.definition_error = True
                 report.error("bad-number",
-                             f"{label} của tiêu chí {code} là \"{p.text}\": không phải là số.",
+                             f"{label} của tiêu chí {crit.path} là \"{p.text}\": không phải là số.",
                              f"Ghi {label.lower()} là một số (dùng dấu phẩy hoặc dấu chấm thập "
                              "phân, ví dụ 8,5).", ref=sh.ref(r, c))
                 continue
             if p.value is None:
                 continue
             if key == "weight" and p.value <= 0:
-                report.error("bad-weight", f"Hệ số của tiêu chí {code} là {p.value:g}: phải lớn "
+                crit.definition_error = True
+                report.error("bad-weight", f"Hệ số của tiêu chí {crit.path} là {vn_number(p.value)}: phải lớn "
                              "hơn 0.", "Ghi hệ số là số dương (để trống = 1).", ref=sh.ref(r, c))
                 continue
             if key in ("max", "per_time") and p.value < 0:
-                report.error("negative-max", f"{label} của tiêu chí {code} là số âm ({p.value:g}).",
+                crit.definition_error = True
+                report.error("negative-max", f"{label} của tiêu chí {crit.path} là số âm ({vn_number(p.value)}).",
                              f"Ghi {label.lower()} là số không âm.", ref=sh.ref(r, c))
                 continue
             setattr(crit, attr, p.value)
+        if "type" in cols:
+            crit.type_ref = sh.ref(r, cols["type"])
         if "target" in cols:
             crit.target_ref = sh.ref(r, cols["target"])
         if "per_time" in cols:
@@ -742,6 +801,20 @@ _TOTAL_RE = re.compile(r"^(tong cong|tong diem|cong|tong)\s*([(\[:].*)?$")
 def _is_total_label(text: str) -> bool:
     """"Tổng cộng", "TỔNG ĐIỂM:", "Tổng cộng (I+II+III)" ... (a totals row's label)."""
     return bool(_TOTAL_RE.match(fold(text)))
+
+
+def _cell_of(ref: str) -> str:
+    """``"Chấm điểm!A5"`` → ``"A5"``."""
+    return ref.rsplit("!", 1)[-1]
+
+
+def _sibling_path(builder: HierarchyBuilder, node, code: str) -> str:
+    """The path a sibling of ``node`` coded ``code`` would have."""
+    if node.level == 1:
+        return code
+    if node.kind in ("number", "dotted"):
+        return code if node.section == builder.implicit else f"{node.section}.{code}"
+    return f"{node.parent}.{code}"
 
 
 def _rc(ref: str) -> tuple[int, int]:
