@@ -179,3 +179,94 @@ def _both(*fns: Callable[[Spec], None]) -> Callable[[Spec], None]:
         for fn in fns:
             fn(spec)
     return apply
+
+
+def _units_row(row: int, name: str) -> Callable[[Spec], None]:
+    def edit(wb) -> None:
+        wb["Đơn vị"][f"B{row}"].value = name
+    return _edit(edit)
+
+
+# --------------------------------------------------------------------------------------
+# the mistakes
+# --------------------------------------------------------------------------------------
+S, INFO, UNITS_SHEET = SHEET, "Thông tin", "Đơn vị"
+
+MISTAKES: dict[str, Mistake] = {m.name: m for m in (
+    # a criterion code typed twice (2.1 for 2.2): one error naming both cells; the row is
+    # still read, so the parent's max (I.2 = 12 + 8) gives no follow-on error
+    Mistake("duplicate-code", _field("I.2.2", "code", "2.1"),
+            Expect("duplicate-code", S, "A6", fix=("A6", "\"2.2\""), message=("A5", "A6"))),
+    # a section code typed twice (I for II)
+    Mistake("duplicate-section", _field("II", "code", "I"),
+            Expect("duplicate-code", S, "A7", fix=("A7", "\"II\""), message=("A2", "A7"))),
+    # a unit's name misspelt in the score sheet's header: one error, its scores still read
+    Mistake("misspelt-unit-header", _rename_unit_header("Sở Tư pháp", "Sở Tư phá"),
+            Expect("unit-not-in-list", S, "H1", fix=("H1", "\"Sở Tư pháp\""),
+                   message=("có phải \"Sở Tư pháp\"",))),
+    # Khối trưởng misspelt in "Thông tin"
+    Mistake("misspelt-head", _info("Khối trưởng", "Sở Tư phá"),
+            Expect("head-not-a-unit", INFO, "B4", fix=("\"Sở Tư pháp\"",),
+                   message=("có phải \"Sở Tư pháp\"",))),
+    # "100%" typed in a plain criterion's cell formatted as a percentage (read as 100)
+    Mistake("percent-cell", _percent_cell("I.1", "Sở Y tế", 1),
+            Expect("score-above-max", S, "J3", fix=("phần trăm", "từ 0 đến 10"),
+                   message=("100%", "I.1"))),
+    # a score typed on the 100 scale: exactly max × 100
+    Mistake("score-times-100", _score("I.2.1", "Sở Tài chính", 1200),
+            Expect("score-above-max", S, "I5", fix=("100 lần", "từ 0 đến 12"),
+                   message=("1200", "I.2.1"))),
+    # "Đạt" in a criterion whose Loại is blank (it is qualitative)
+    Mistake("yes-no-in-score", _score("II.3", "Sở Y tế", "Đạt"),
+            Expect("yes-no-in-score", S, "J10", fix=("Định tính", "D10"),
+                   message=("Đạt", "II.3"))),
+    # a Định lượng result typed as a fraction (0.95 for 95 %) against a target of 100
+    Mistake("fraction-result", _score("II.2", "Sở Y tế", 0.95),
+            Expect("result-looks-like-fraction", S, "J9", severity="warning",
+                   fix=("nhập 95",), message=("0,95", "100", "II.2"))),
+    # formulas saved without their results (three cells, one cause): one grouped error
+    Mistake("uncached-formulas", _formulas(["H3", "I3", "H6"]),
+            Expect("uncached-formula", S, "H3", fix=("Excel", "Ctrl+S"),
+                   message=("3 ô", "H3, I3, H6"), cells=("H3", "I3", "H6"))),
+    # text in a score cell
+    Mistake("text-score", _score("II.3", "Sở Tư pháp", "tám"),
+            Expect("not-a-number", S, "H10", fix=("Nhập một số",), message=("tám", "II.3"))),
+    # a negative score
+    Mistake("negative-score", _score("II.3", "Sở Tài chính", -3),
+            Expect("score-negative", S, "I10", fix=("từ 0 trở lên",), message=("-3",))),
+    # a score left blank
+    Mistake("blank-score", _score("II.1", "Sở Tư pháp", None),
+            Expect("missing-score", S, "H8", fix=("nhập 0",), message=("Sở Tư pháp", "II.1"))),
+    # an Excel error in a score cell
+    Mistake("excel-error", _score("I.2.1", "Sở Y tế", "#DIV/0!"),
+            Expect("excel-error", S, "J5", fix=("công thức",), message=("#DIV/0!",))),
+    # a criterion type misspelt: one error, its cells are not judged against another type
+    Mistake("misspelt-type", _field("II.2", "type", "Định lượg"),
+            Expect("bad-type", S, "D9", fix=("\"Định lượng\"",), message=("II.2",))),
+    # a leaf's maximum left blank
+    Mistake("max-missing", _field("II.3", "max", None),
+            Expect("max-missing", S, "C10", fix=("Điểm tối đa",), message=("II.3",))),
+    # a parent's maximum that is not the sum of its children's
+    Mistake("parent-max-wrong", _field("I", "max", 31),
+            Expect("parent-max-mismatch", S, "C2", fix=("thành 30",), message=("31", "30"))),
+    # a Định lượng criterion without its target
+    Mistake("target-missing", _field("II.2", "target", None),
+            Expect("target-missing", S, "F9", fix=("Chỉ tiêu",), message=("II.2",))),
+    # the declared maximum total disagrees with the criteria
+    Mistake("declared-max-wrong", _info("Tổng điểm tối đa", 75),
+            Expect("declared-max-mismatch", INFO, "B6", fix=("thành 70",), message=("75",))),
+    # a year that is not a year
+    Mistake("bad-year", _info("Năm thi đua", "2024a"),
+            Expect("bad-year", INFO, "B3", fix=("2000", "2100"), message=("2024a",))),
+    # a unit listed twice in "Đơn vị" (case differs)
+    Mistake("duplicate-unit", _units_row(5, "Sở Y Tế"),
+            Expect("duplicate-unit", UNITS_SHEET, "B5", fix=("Xóa dòng trùng",),
+                   message=("B4",))),
+)}
+
+#: mistakes that touch different cells and do not hide each other: made all together,
+#: each still yields its one finding (not "max-missing": without every maximum there is no
+#: maximum total to compare with the declared one)
+COMBINABLE = ("duplicate-code", "misspelt-unit-header", "misspelt-head", "percent-cell",
+              "score-times-100", "yes-no-in-score", "fraction-result", "uncached-formulas",
+              "text-score", "negative-score", "blank-score", "excel-error", "parent-max-wrong", "declared-max-wrong", "bad-year", "duplicate-unit")

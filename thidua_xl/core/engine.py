@@ -337,8 +337,8 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
                     if not no_score_at_all:
                         report.error(
                             "missing-score",
-                            f"Chưa có điểm của đơn vị {unit.name} ở tiêu chí {_label(c)} "
-                            "(ô trống ở mọi cột điểm).",
+                            f"Chưa có điểm của đơn vị {unit.name} ở tiêu chí {_label(c)}: "
+                            "ô trống ở mọi cột điểm.",
                             "Nhập điểm (Tự chấm, Khối chấm hoặc Thống nhất); nhập 0 nếu đơn vị "
                             "không đạt điểm nào.",
                             ref=ref)
