@@ -79,7 +79,17 @@ def check_path(path: str | os.PathLike, *, reader: str = "auto"
         grid = read_grid(path, reader=reader)
     except UnreadableWorkbook as err:
         return None, unreadable_result(shown, err)
-    return analyze(grid, shown)
+    bloc, result = analyze(grid, shown)
+    if bloc is None and any(f.code == "missing-score-sheet" for f in result.findings):
+        # only the input sheets were read: read them all to say which sheets the workbook
+        # has and which came closest to a score table (the failure path only)
+        from .io.readers import read_grid as _read
+
+        try:
+            bloc, result = analyze(_read(Path(path), reader=reader), shown)
+        except UnreadableWorkbook:
+            pass
+    return bloc, result
 
 
 def check_file(path: str | os.PathLike, *, reader: str = "auto") -> "BlocResult":

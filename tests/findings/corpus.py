@@ -270,3 +270,18 @@ MISTAKES: dict[str, Mistake] = {m.name: m for m in (
 COMBINABLE = ("duplicate-code", "misspelt-unit-header", "misspelt-head", "percent-cell",
               "score-times-100", "yes-no-in-score", "fraction-result", "uncached-formulas",
               "text-score", "negative-score", "blank-score", "excel-error", "parent-max-wrong", "declared-max-wrong", "bad-year", "duplicate-unit")
+
+
+def without_score_sheet(tmp_path: Path, sheets: dict[str, list[list]], name="x.xlsx") -> Path:
+    """A workbook of the given sheets (rows of values) and no "Chấm điểm"."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    path = tmp_path / name
+    wb.save(path)
+    return path

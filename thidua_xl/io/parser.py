@@ -282,13 +282,9 @@ def parse_grid(grid: Grid, *, file: str = "") -> tuple[Bloc | None, Report]:
     file = file or grid.source
     score_sg = grid.find_sheet(*SHEET_SCORES)
     if score_sg is None:
-        report.error(
-            "missing-score-sheet",
-            "Sổ không có sheet \"Chấm điểm\" (bảng chấm điểm các tiêu chí). Các sheet hiện có: "
-            + ", ".join(f"\"{n}\"" for n in grid.sheet_names()) + ".",
-            "Đổi tên sheet chứa bảng chấm điểm thành \"Chấm điểm\", hoặc dùng lệnh "
-            "\"thidua-xl template\" để tạo sổ mẫu.",
-        )
+        from .diagnose import missing_score_sheet
+
+        report.error("missing-score-sheet", *missing_score_sheet(grid, grid.sheet_names()))
         return None, report
 
     bloc = Bloc(file=file, score_sheet=score_sg.name)
