@@ -23,8 +23,8 @@ from .scoring import (CELL_FIXES, EPS, CellCheck, check_value, leaf_score, secti
                       shown_value, vn_number)
 from .succession import next_head
 from .values import parse_number, parse_yes_no, round_half_up
+from .vocab import SHEET_RULES, SUB_PRIORITY
 
-_SCORE_COLUMN_PRIORITY = ("Thống nhất", "Khối chấm", "Tự chấm", "")
 _ROW = re.compile(r"(\d+)$")
 
 
@@ -193,7 +193,7 @@ def _derived_ref(bloc: Bloc, unit: Unit, c: Criterion) -> str | None:
     m = _ROW.search(c.ref)
     if not m:
         return unit.column_ref
-    for label in _SCORE_COLUMN_PRIORITY:
+    for label in SUB_PRIORITY:
         col = unit.score_columns.get(label)
         if col:
             sheet = c.ref.rsplit("!", 1)[0] if "!" in c.ref else bloc.score_sheet
@@ -486,7 +486,7 @@ def evaluate(bloc: Bloc, report: Report | None = None) -> BlocResult:
                 f"Không hiểu tiêu chí phân định đồng hạng “{label}” (không phải Điểm trừ, "
                 "Điểm thưởng hay mã một mục của sheet chấm điểm); bỏ qua.",
                 "Ghi các mục cách nhau bằng dấu chấm phẩy, ví dụ: Điểm trừ; I; II.",
-                sheet="Quy định")
+                sheet=SHEET_RULES[0])
         ordered = rank_units(results, keys)
         units_by_key = {u.key: u for u in bloc.units}
         for r in ordered:

@@ -111,10 +111,17 @@ def _types(raw: Any, n: int) -> list | None:
 
 
 def _discipline(raw: Any):
-    """Kỷ luật text → core Discipline (blank/"Không" → none)."""
-    from ..core.classify import parse_discipline
+    """Kỷ luật text → core Discipline (blank/"Không" → none), read with the workbook's words
+    (:func:`thidua_xl.core.vocab.discipline_name`): an unknown word is bad input, as it is
+    a ``bad-discipline`` error in a workbook."""
+    from ..core.models import Discipline
+    from ..core.vocab import discipline_name
 
-    return parse_discipline(raw)
+    name = discipline_name(raw)
+    if name is None:
+        raise UdfInputError(f"Hình thức kỷ luật \"{raw}\" không nhận ra: để trống hoặc ghi "
+                            "\"Không\", \"Khiển trách\", \"Cảnh cáo\", \"Cách chức\" ...")
+    return Discipline[name]
 
 
 def _column_total(diem, diem_toi_da, he_so, loai):

@@ -42,7 +42,7 @@ class Diagnosis:
 
 
 def _vocab() -> dict[str, Any]:
-    from . import parser as p  # the labels the parser accepts (import here: no cycle)
+    from ..core import vocab as p  # the labels the parser accepts
 
     return {"score": {k: {fold(x) for x in v} for k, v in p.SCORE_COLUMNS.items()},
             "units": {fold(x) for x in p.UNIT_COLUMNS["name"]},
