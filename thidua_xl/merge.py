@@ -19,6 +19,7 @@ from typing import Any
 
 from .core.findings import Finding, Report, Severity
 from .core.text import clean, fold, unit_key
+from .core.values import vn_number
 from .core.vocab import SELF_SCORE_COLUMNS, SELF_SCORE_UNIT_LABELS, SUB_SELF
 from .errors import ThiduaError, UnreadableWorkbook
 
@@ -279,7 +280,6 @@ def merge_into_grid(grid, self_scores: list[SelfScore], file: str = "") -> Merge
     unit's "Tự chấm" column at the criterion's row) and a report. The Excel ribbon button
     applies the writes to the live workbook; :func:`merge_files` to a copy of the file.
     """
-    from .core.models import CriterionType
     from .core.values import is_blank
     from .io.grid import parse_a1
     from .io.parser import parse_grid
@@ -298,10 +298,16 @@ def merge_into_grid(grid, self_scores: list[SelfScore], file: str = "") -> Merge
         return out
     score_sheet = grid.find_sheet(bloc.score_sheet) or next(
         (s for s in grid.sheets if s.name == bloc.score_sheet), None)
+    from .core.engine import effective_types
+    from .core.suggest import nearest
+
     units = {u.key: u for u in bloc.units}
     crits = {c.path: c for c in bloc.criteria}
+    #: bonus/penalty leaves: blank (or absent from a form) is 0, nothing to say
+    unscored = {p for p, t in effective_types(bloc).items() if not t.is_scored}
     leaves = [c for c in bloc.criteria if c.is_leaf]
     seen_units: dict[str, str] = {}
+    meant: set[str] = set()  # units a misspelt form's name is near
 
     for ss in self_scores:
         name = Path(ss.file).name if ss.file else "?"
@@ -312,10 +318,15 @@ def merge_into_grid(grid, self_scores: list[SelfScore], file: str = "") -> Merge
         key = unit_key(ss.unit)
         unit = units.get(key) or _fuzzy_unit(units, ss.unit)
         if unit is None:
+            near = nearest(ss.unit, [u.name for u in units.values()])
+            if near:  # the form is that unit's: no "no form" warning follows for it
+                meant.add(unit_key(near))
             rep.error("self-score-unknown-unit",
-                      f"Phiếu tự chấm '{name}': đơn vị '{ss.unit}' không có trong sổ khối.",
-                      "Sửa tên đơn vị trong phiếu cho trùng với tên trong sheet Đơn vị / "
-                      "Chấm điểm của sổ khối.", ref=ss.unit_ref)
+                      f"Phiếu tự chấm '{name}': đơn vị '{ss.unit}' không có trong sổ khối"
+                      + (f"; có phải '{near}'?" if near else "."),
+                      (f"Sửa tên đơn vị trong phiếu thành '{near}' (như trong sổ khối)." if near
+                       else "Sửa tên đơn vị trong phiếu cho trùng với tên trong sheet Đơn vị "
+                            "/ Chấm điểm của sổ khối."), ref=ss.unit_ref)
             continue
         if unit.key in seen_units:
             rep.error("self-score-duplicate-unit",
@@ -361,9 +372,11 @@ def merge_into_grid(grid, self_scores: list[SelfScore], file: str = "") -> Merge
                     and abs(float(crit.max) - float(row.max)) > 1e-9):
                 rep.warning("self-score-max-differs",
                             f"Phiếu tự chấm '{name}' ({unit.name}): tiêu chí {crit.path} có điểm "
-                            f"tối đa {row.max:g}, sổ khối ghi {crit.max:g}.",
+                            f"tối đa {vn_number(row.max)}, sổ khối ghi {vn_number(crit.max)}.",
                             "Kiểm tra lại phiếu theo giao ước thi đua của Khối.", ref=row.ref)
             raw = row.value
+            if is_blank(raw) and crit.path in unscored:
+                continue  # a blank bonus/penalty row counts 0
             if is_blank(raw):
                 rep.warning("self-score-blank",
                             f"Phiếu tự chấm '{name}' ({unit.name}): tiêu chí {crit.path} chưa có "
@@ -381,13 +394,13 @@ def merge_into_grid(grid, self_scores: list[SelfScore], file: str = "") -> Merge
                           f"ghi '{clean(raw)}'.", "Ghi Đạt hoặc Không đạt.", ref=row.ref)
             elif problem == "above-max":
                 rep.error("self-score-above-max",
-                          f"Phiếu tự chấm '{name}' ({unit.name}): điểm tự chấm {value:g} của tiêu "
-                          f"chí {crit.path} vượt điểm tối đa {crit.max:g}.",
+                          f"Phiếu tự chấm '{name}' ({unit.name}): điểm tự chấm {vn_number(value)} của "
+                          f"tiêu chí {crit.path} vượt điểm tối đa {vn_number(crit.max)}.",
                           "Sửa điểm tự chấm trong phạm vi từ 0 đến điểm tối đa.", ref=row.ref)
             elif problem == "negative":
                 rep.error("self-score-negative",
-                          f"Phiếu tự chấm '{name}' ({unit.name}): điểm tự chấm {value:g} của tiêu "
-                          f"chí {crit.path} là số âm.", "Sửa thành số không âm.", ref=row.ref)
+                          f"Phiếu tự chấm '{name}' ({unit.name}): điểm tự chấm {vn_number(value)} của "
+                          f"tiêu chí {crit.path} là số âm.", "Sửa thành số không âm.", ref=row.ref)
             existing = score_sheet.get(row_no, _col_index(col)) if score_sheet else None
             if not is_blank(existing) and existing != value:
                 rep.warning("self-score-overwritten",
@@ -396,17 +409,16 @@ def merge_into_grid(grid, self_scores: list[SelfScore], file: str = "") -> Merge
                             "Kiểm tra lại nếu giá trị cũ là điểm đúng.", ref=target_ref)
             out.writes.append((target_ref, value))
         for crit in leaves:
-            if crit.path in ss_paths:
-                continue
-            scored = CriterionType(crit.type).is_scored
-            (rep.error if scored else rep.warning)(
+            if crit.path in ss_paths or crit.path in unscored:
+                continue  # an absent bonus/penalty row counts 0
+            rep.error(
                 "self-score-missing-criterion",
                 f"Phiếu tự chấm '{name}' ({unit.name}) thiếu tiêu chí {crit.path}"
                 f"{' – ' + crit.text[:60] if crit.text else ''}.",
                 "Bổ sung tiêu chí vào phiếu, hoặc nhập điểm tự chấm trực tiếp vào sổ khối.",
                 ref=crit.ref)
     for u in bloc.units:
-        if u.key not in seen_units:
+        if u.key not in seen_units and u.key not in meant:
             rep.warning("unit-without-self-score",
                         f"Đơn vị '{u.name}' chưa có phiếu tự chấm trong lần gộp này.",
                         "Gộp thêm phiếu của đơn vị khi nhận được.", ref=u.ref)
@@ -718,8 +730,6 @@ def run_cli(args) -> int:
     """``thidua-xl merge BLOC_FILE UNIT_FILE... [-o OUT] [--json]``."""
     import json
 
-    from rich.console import Console
-
     as_json = bool(getattr(args, "json", False))
     try:
         outcome = merge_files(args.bloc, list(args.units or []), getattr(args, "output", None))
@@ -730,26 +740,29 @@ def run_cli(args) -> int:
                                             "code": e.code, "message": e.message,
                                             "fix": e.fix}]}, ensure_ascii=False))
         else:
-            Console(stderr=True).print(f"Lỗi: {e.message}", markup=False, highlight=False)
+            from .cli import console as make_console
+
+            err = make_console(stderr=True)
+            err.print(f"[red]Lỗi:[/red] {err.escape(e.message)}")
+            if e.fix:
+                err.print(f"Cách sửa: {err.escape(e.fix)}")
         return 2
     if as_json:
         print(json.dumps(outcome.to_json(), ensure_ascii=False))
         return outcome.exit_code
-    console = Console()
-    if outcome.report.findings:
-        from rich.table import Table
+    from .cli import console as make_console
 
-        table = Table(title="Kết quả gộp phiếu tự chấm", show_lines=False)
-        for h in ("Mức độ", "Ô", "Mã lỗi", "Nội dung"):
-            table.add_column(h)
-        for f in outcome.report:
-            table.add_row(f.severity.label, f.ref or "", f.code, f.message)
-        console.print(table)
+    con = make_console()
+    if outcome.report.findings:
+        con.print("[bold]Kết quả gộp phiếu tự chấm[/bold]")
+        rows = [("[red]Lỗi[/red]" if f.severity is Severity.ERROR else "[yellow]Cảnh báo[/yellow]",
+                 f.ref or "—", f.code, f.message, f.fix) for f in outcome.report]
+        con.table(("Mức độ", "Ô", "Mã lỗi", "Nội dung", "Cách sửa"), rows, aligned=3)
     n_err = len(outcome.report.errors)
     if outcome.out:
-        console.print(f"Đã gộp {len(outcome.matched)} phiếu ({len(outcome.writes)} ô) vào "
-                      f"[bold]{outcome.out}[/]; {n_err} lỗi, "
-                      f"{len(outcome.report.warnings)} cảnh báo.", highlight=False)
+        con.print(f"Đã gộp {len(outcome.matched)} phiếu ({len(outcome.writes)} ô) vào "
+                  f"[bold]{con.escape(str(outcome.out))}[/bold]; {n_err} lỗi, "
+                  f"{len(outcome.report.warnings)} cảnh báo.")
     else:
-        console.print("Không gộp được: sổ khối không đọc được.", highlight=False)
+        con.print("Không gộp được: sổ khối không đọc được.")
     return outcome.exit_code
