@@ -145,7 +145,14 @@ def analyze_book(book, grid=None):
     # percent-formatted cells (desktop Excel reads the formats, so this never fires there)
     from .read_xlwings import percent_format_warnings
 
-    result.findings.extend(percent_format_warnings(grid, bloc))
+    unknown = percent_format_warnings(grid, bloc)
+    if unknown:  # one warning a criterion says it: not one more a cell of the same rows
+        rows = {(f.sheet, (f.cell or "").lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ$")) for f in unknown}
+        result.findings = [f for f in result.findings
+                           if not (f.code == "result-looks-like-fraction" and (
+                               f.sheet, (f.cell or "").lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ$"))
+                               in rows)]
+    result.findings.extend(unknown)
     return bloc, result
 
 
