@@ -163,19 +163,12 @@ def parse_self_score_grid(grid, file: str = "") -> SelfScore:
             chosen = (sheet, h)
             break
     if chosen is None:
-        report.error("self-score-no-table",
-                     f"Phiếu tự chấm '{name}' không có bảng Mã | Nội dung tiêu chí | Điểm tối đa"
-                     " | Tự chấm.",
-                     "Thêm dòng tiêu đề bảng với các cột Mã, Nội dung tiêu chí, Điểm tối đa, "
-                     "Tự chấm.")
+        report.emit("self-score-no-table", name=name)
         return SelfScore(file=file, findings=report.findings)
     sheet, (hrow, cols, first) = chosen
     unit, unit_ref = _unit_name(sheet, hrow)
     if not unit:
-        report.error("self-score-unit-missing",
-                     f"Phiếu tự chấm '{name}' không ghi tên đơn vị.",
-                     "Ghi tên đơn vị ở một dòng 'Đơn vị' phía trên bảng, hoặc trong tiêu đề "
-                     "'… của <tên đơn vị>'.", sheet=sheet.name, cell="A1")
+        report.emit("self-score-unit-missing", name=name, sheet=sheet.name, cell='A1')
     raw_rows: list[tuple[int, str]] = []
     for r in range(first, sheet.max_row + 1):
         code = normalize_code(sheet.get(r, cols["code"]))
@@ -193,11 +186,9 @@ def parse_self_score_grid(grid, file: str = "") -> SelfScore:
         mx = parse_number(max_raw).value if not is_blank(max_raw) else None
         c_self = cols["self"]
         if node.problem:
-            report.error("self-score-bad-code",
-                         f"Phiếu tự chấm '{name}': mã tiêu chí '{code}' ở ô "
-                         f"{sheet.ref(r, cols['code'])} không đúng cấu trúc ({node.problem}).",
-                         "Dùng mã như trong sổ khối: I, II (mục), 1, 2, 1.1, a, b, -.",
-                         ref=sheet.ref(r, cols["code"]))
+            report.emit("self-score-bad-code", name=name, code_=code,
+                        cell_ref=sheet.ref(r, cols['code']),
+                        node_problem=node.problem, ref=sheet.ref(r, cols['code']))
             continue
         rows.append(SelfScoreRow(
             code=code, path=node.path,
@@ -207,13 +198,10 @@ def parse_self_score_grid(grid, file: str = "") -> SelfScore:
             note=clean(sheet.get(r, cols["note"])) if "note" in cols else "",
             is_leaf=node.path not in parents))
         if (r, c_self) in sheet.uncached:
-            report.error("self-score-uncached-formula",
-                         f"Phiếu tự chấm '{name}': ô {sheet.ref(r, c_self)} là công thức chưa "
-                         "có kết quả.", "Mở tệp trong Excel, lưu lại rồi gộp lại.",
-                         ref=sheet.ref(r, c_self))
+            report.emit("self-score-uncached-formula", name=name,
+                        cell_ref=sheet.ref(r, c_self), ref=sheet.ref(r, c_self))
     if not rows:
-        report.error("self-score-no-rows", f"Phiếu tự chấm '{name}' không có tiêu chí nào.",
-                     "Ghi mã tiêu chí ở cột Mã.", sheet=sheet.name)
+        report.emit("self-score-no-rows", name=name, sheet=sheet.name)
     return SelfScore(file=file, unit=unit, unit_ref=unit_ref, sheet=sheet.name, rows=rows,
                      findings=report.findings)
 
@@ -293,8 +281,7 @@ def merge_into_grid(grid, self_scores: list[SelfScore], file: str = "") -> Merge
             if f.severity is Severity.ERROR:
                 rep.append(f)
         if not rep.has_errors:
-            rep.error("bloc-unreadable", "Không đọc được bảng Chấm điểm của sổ khối.",
-                      "Kiểm tra sổ bằng lệnh thidua-xl check.")
+            rep.emit("bloc-unreadable")
         return out
     score_sheet = grid.find_sheet(bloc.score_sheet) or next(
         (s for s in grid.sheets if s.name == bloc.score_sheet), None)
@@ -321,47 +308,34 @@ def merge_into_grid(grid, self_scores: list[SelfScore], file: str = "") -> Merge
             near = nearest(ss.unit, [u.name for u in units.values()])
             if near:  # the form is that unit's: no "no form" warning follows for it
                 meant.add(unit_key(near))
-            rep.error("self-score-unknown-unit",
-                      f"Phiếu tự chấm '{name}': đơn vị '{ss.unit}' không có trong sổ khối"
-                      + (f"; có phải '{near}'?" if near else "."),
-                      (f"Sửa tên đơn vị trong phiếu thành '{near}' (như trong sổ khối)." if near
-                       else "Sửa tên đơn vị trong phiếu cho trùng với tên trong sheet Đơn vị "
-                            "/ Chấm điểm của sổ khối."), ref=ss.unit_ref)
+            rep.emit("self-score-unknown-unit", variant="near" if near else "", name=name,
+                     self_unit=ss.unit, near=near, ref=ss.unit_ref)
             continue
         if unit.key in seen_units:
-            rep.error("self-score-duplicate-unit",
-                      f"Đơn vị '{unit.name}' có hai phiếu tự chấm: '{seen_units[unit.key]}' và "
-                      f"'{name}'. Chỉ gộp phiếu thứ nhất.",
-                      "Bỏ phiếu thừa khỏi danh sách gộp.", ref=ss.unit_ref)
+            rep.emit("self-score-duplicate-unit", name=unit.name,
+                     first_file=seen_units[unit.key], name2=name, ref=ss.unit_ref)
             continue
         seen_units[unit.key] = name
         out.matched[ss.file] = unit.name
         col = unit.score_columns.get(SELF_SCORE_SUBCOL)
         if not col:
-            rep.error("no-self-score-column",
-                      f"Nhóm cột của đơn vị '{unit.name}' trong sheet {bloc.score_sheet} không có "
-                      "cột Tự chấm.",
-                      "Thêm các cột con Tự chấm / Khối chấm / Thống nhất dưới tên đơn vị "
-                      "(có thể tạo sổ mẫu bằng thidua-xl template).",
-                      ref=unit.column_ref)
+            rep.emit("no-self-score-column", name=unit.name, score_sheet=bloc.score_sheet,
+                     ref=unit.column_ref)
             continue
         ss_paths: dict[str, SelfScoreRow] = {}
         for row in ss.rows:
             if row.path in ss_paths:
-                rep.error("self-score-duplicate-criterion",
-                          f"Phiếu tự chấm '{name}': tiêu chí {row.path} ghi hai lần.",
-                          "Xóa dòng trùng.", ref=row.ref)
+                rep.emit("self-score-duplicate-criterion", name=name, row_path=row.path,
+                         ref=row.ref)
                 continue
             ss_paths[row.path] = row
         for row in ss.rows:
             crit = crits.get(row.path)
             if crit is None:
-                rep.error("self-score-unknown-criterion",
-                          f"Phiếu tự chấm '{name}' ({unit.name}): tiêu chí mã {row.code} "
-                          f"({row.path}{' – ' + row.text[:60] if row.text else ''}) không có "
-                          "trong sổ khối.",
-                          "Sửa mã tiêu chí trong phiếu cho trùng với bảng Chấm điểm của sổ khối.",
-                          ref=row.ref)
+                rep.emit("self-score-unknown-criterion", name=name, name2=unit.name,
+                         row_code=row.code, row_path=row.path,
+                         text=' – ' + row.text[:60] if row.text else '',
+                         ref=row.ref)
                 continue
             if not crit.is_leaf:
                 continue  # a parent's subtotal: computed, never written
@@ -370,58 +344,45 @@ def merge_into_grid(grid, self_scores: list[SelfScore], file: str = "") -> Merge
             target_ref = f"{bloc.score_sheet}!{target}"
             if (crit.max is not None and row.max is not None
                     and abs(float(crit.max) - float(row.max)) > 1e-9):
-                rep.warning("self-score-max-differs",
-                            f"Phiếu tự chấm '{name}' ({unit.name}): tiêu chí {crit.path} có điểm "
-                            f"tối đa {vn_number(row.max)}, sổ khối ghi {vn_number(crit.max)}.",
-                            "Kiểm tra lại phiếu theo giao ước thi đua của Khối.", ref=row.ref)
+                rep.emit("self-score-max-differs", name=name, name2=unit.name,
+                         crit_path=crit.path, row_max=vn_number(row.max),
+                         crit_max=vn_number(crit.max), ref=row.ref)
             raw = row.value
             if is_blank(raw) and crit.path in unscored:
                 continue  # a blank bonus/penalty row counts 0
             if is_blank(raw):
-                rep.warning("self-score-blank",
-                            f"Phiếu tự chấm '{name}' ({unit.name}): tiêu chí {crit.path} chưa có "
-                            "điểm tự chấm.", "Đề nghị đơn vị bổ sung điểm tự chấm.", ref=row.ref)
+                rep.emit("self-score-blank", name=name, name2=unit.name, crit_path=crit.path,
+                         ref=row.ref)
                 continue
             value, problem = _check_value(crit, raw, row.percent)
             if problem == "not-a-number":
-                rep.error("self-score-not-a-number",
-                          f"Phiếu tự chấm '{name}' ({unit.name}): điểm tự chấm '{clean(raw)}' "
-                          f"của tiêu chí {crit.path} không phải là số.",
-                          "Sửa thành một số (ví dụ 8,5).", ref=row.ref)
+                rep.emit("self-score-not-a-number", name=name, name2=unit.name,
+                         clean_raw=clean(raw), crit_path=crit.path, ref=row.ref)
             elif problem == "not-yes-no":
-                rep.error("self-score-not-yes-no",
-                          f"Phiếu tự chấm '{name}' ({unit.name}): tiêu chí định tính {crit.path} "
-                          f"ghi '{clean(raw)}'.", "Ghi Đạt hoặc Không đạt.", ref=row.ref)
+                rep.emit("self-score-not-yes-no", name=name, name2=unit.name,
+                         crit_path=crit.path, clean_raw=clean(raw), ref=row.ref)
             elif problem == "above-max":
-                rep.error("self-score-above-max",
-                          f"Phiếu tự chấm '{name}' ({unit.name}): điểm tự chấm {vn_number(value)} của "
-                          f"tiêu chí {crit.path} vượt điểm tối đa {vn_number(crit.max)}.",
-                          "Sửa điểm tự chấm trong phạm vi từ 0 đến điểm tối đa.", ref=row.ref)
+                rep.emit("self-score-above-max", name=name, name2=unit.name,
+                         value=vn_number(value), crit_path=crit.path,
+                         crit_max=vn_number(crit.max), ref=row.ref)
             elif problem == "negative":
-                rep.error("self-score-negative",
-                          f"Phiếu tự chấm '{name}' ({unit.name}): điểm tự chấm {vn_number(value)} của "
-                          f"tiêu chí {crit.path} là số âm.", "Sửa thành số không âm.", ref=row.ref)
+                rep.emit("self-score-negative", name=name, name2=unit.name,
+                         value=vn_number(value), crit_path=crit.path, ref=row.ref)
             existing = score_sheet.get(row_no, _col_index(col)) if score_sheet else None
             if not is_blank(existing) and existing != value:
-                rep.warning("self-score-overwritten",
-                            f"Ô {target_ref} ({unit.name}, tiêu chí {crit.path}) đã có giá trị "
-                            f"'{existing}', được thay bằng '{value}' từ phiếu '{name}'.",
-                            "Kiểm tra lại nếu giá trị cũ là điểm đúng.", ref=target_ref)
+                rep.emit("self-score-overwritten", target_ref=target_ref, name=unit.name,
+                         crit_path=crit.path, existing=existing, value=value, name2=name,
+                         ref=target_ref)
             out.writes.append((target_ref, value))
         for crit in leaves:
             if crit.path in ss_paths or crit.path in unscored:
                 continue  # an absent bonus/penalty row counts 0
-            rep.error(
-                "self-score-missing-criterion",
-                f"Phiếu tự chấm '{name}' ({unit.name}) thiếu tiêu chí {crit.path}"
-                f"{' – ' + crit.text[:60] if crit.text else ''}.",
-                "Bổ sung tiêu chí vào phiếu, hoặc nhập điểm tự chấm trực tiếp vào sổ khối.",
-                ref=crit.ref)
+            rep.emit("self-score-missing-criterion", name=name, name2=unit.name,
+                     crit_path=crit.path, text=f" – {crit.text[:60]}" if crit.text else "",
+                     ref=crit.ref)
     for u in bloc.units:
         if u.key not in seen_units and u.key not in meant:
-            rep.warning("unit-without-self-score",
-                        f"Đơn vị '{u.name}' chưa có phiếu tự chấm trong lần gộp này.",
-                        "Gộp thêm phiếu của đơn vị khi nhận được.", ref=u.ref)
+            rep.emit("unit-without-self-score", unit_name=u.name, ref=u.ref)
     return out
 
 
@@ -758,11 +719,11 @@ def run_cli(args) -> int:
         rows = [("[red]Lỗi[/red]" if f.severity is Severity.ERROR else "[yellow]Cảnh báo[/yellow]",
                  f.ref or "—", f.code, f.message, f.fix) for f in outcome.report]
         con.table(("Mức độ", "Ô", "Mã lỗi", "Nội dung", "Cách sửa"), rows, aligned=3)
-    n_err = len(outcome.report.errors)
+    n_err = outcome.report.error_count
     if outcome.out:
         con.print(f"Đã gộp {len(outcome.matched)} phiếu ({len(outcome.writes)} ô) vào "
                   f"[bold]{con.escape(str(outcome.out))}[/bold]; {n_err} lỗi, "
-                  f"{len(outcome.report.warnings)} cảnh báo.")
+                  f"{outcome.report.warning_count} cảnh báo.")
     else:
         con.print("Không gộp được: sổ khối không đọc được.")
     return outcome.exit_code

@@ -40,20 +40,6 @@ CELL_PROBLEMS = (
     "count-not-integer",
 )
 
-#: the fix of each cell problem (the engine's findings, and the parser's for the same
-#: problem in a criterion's own cells)
-CELL_FIXES = {
-    "not-a-number": "Nhập một số (ví dụ 8,5), hoặc để trống nếu chưa chấm.",
-    "ambiguous-number": "Nhập số không có dấu phân cách hàng nghìn, dùng dấu phẩy cho phần "
-                        "thập phân (ví dụ 1000 hoặc 1,5).",
-    "excel-error": "Sửa công thức hoặc nhập trực tiếp điểm để ô có một số.",
-    "uncached-formula": "Mở tệp bằng Excel, để Excel tính lại công thức rồi lưu (Ctrl+S), "
-                        "sau đó chạy lại.",
-    "score-negative": "Nhập số từ 0 trở lên (điểm trừ ghi số điểm bị trừ, ví dụ 2).",
-    "not-yes-no": "Nhập Đạt hoặc Không đạt (cũng nhận x, 1, 0, Có, Không).",
-    "count-not-integer": "Nhập số lần là số nguyên (0, 1, 2 …).",
-}
-
 _TYPE_BY_FOLD: dict[str, CriterionType] = {
     fold(label): ctype
     for ctype, labels in CRITERION_TYPE_VARIANTS.items()

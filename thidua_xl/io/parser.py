@@ -27,7 +27,7 @@ from ..core.models import (
     Succession,
     Unit,
 )
-from ..core.scoring import CELL_FIXES, criterion_type, shown_value
+from ..core.scoring import criterion_type, shown_value
 from ..core.suggest import nearest
 from ..core.text import clean, fold, unit_key
 from ..core.vocab import (
@@ -224,7 +224,8 @@ def parse_grid(grid: Grid, *, file: str = "") -> tuple[Bloc | None, Report]:
     if score_sg is None:
         from .diagnose import missing_score_sheet
 
-        report.error("missing-score-sheet", *missing_score_sheet(grid, grid.sheet_names()))
+        message, fix = missing_score_sheet(grid, grid.sheet_names())
+        report.emit("missing-score-sheet", message=message, fix=fix)
         return None, report
 
     bloc = Bloc(file=file, score_sheet=score_sg.name)
@@ -252,15 +253,8 @@ def parse_grid(grid: Grid, *, file: str = "") -> tuple[Bloc | None, Report]:
                             ("Khối phó", info.deputy, info.deputy_ref)):
         if name and unit_key(name) not in keys:
             near = nearest(name, [u.name for u in bloc.units])
-            report.error(
-                "head-not-a-unit",
-                f"{role} \"{name}\" không có trong danh sách đơn vị của khối"
-                + (f": có phải \"{near}\"?" if near else "."),
-                (f"Sửa thành \"{near}\" (đúng như tên trong danh sách đơn vị)." if near else
-                 "Ghi đúng tên một đơn vị như trong sheet \"Đơn vị\" / hàng tên đơn vị của "
-                 "sheet \"Chấm điểm\"."),
-                ref=ref,
-            )
+            report.emit("head-not-a-unit", variant="near" if near else "", role=role, name=name,
+                        near=near, ref=ref)
         elif name:
             canonical = next(u.name for u in bloc.units if u.key == unit_key(name))
             if role == "Khối trưởng":
@@ -272,14 +266,7 @@ def parse_grid(grid: Grid, *, file: str = "") -> tuple[Bloc | None, Report]:
     if rules_sg is not None:
         bloc.rules = _parse_rules(rules_sg, bloc, report)
     if bloc.rules.succession is Succession.ROTATION and not bloc.has_rotation:
-        report.error(
-            "rotation-missing",
-            "Quy định suy tôn Khối trưởng theo \"Luân phiên\" nhưng sheet \"Đơn vị\" không có "
-            "cột \"Thứ tự luân phiên\".",
-            "Thêm cột \"Thứ tự luân phiên\" vào sheet \"Đơn vị\", hoặc đổi quy định thành "
-            "\"Xếp hạng\".",
-            sheet=rules_sg.name if rules_sg else None,
-        )
+        report.emit("rotation-missing", sheet=rules_sg.name if rules_sg else None)
     return bloc, report
 
 
@@ -306,14 +293,11 @@ def _parse_info(sg: SheetGrid | None, file: str, report: Report) -> tuple[BlocIn
         raw, ref, _ = kv["year"]
         p = parse_number(raw)
         if p.value is None or not float(p.value).is_integer() or not 2000 <= p.value <= 2100:
-            report.error("bad-year", f"Năm thi đua \"{raw}\" không hợp lệ.",
-                         "Ghi năm thi đua là một số nguyên từ 2000 đến 2100, ví dụ 2024.", ref=ref)
+            report.emit("bad-year", raw=raw, ref=ref)
         else:
             info.year = int(p.value)
     else:
-        report.warning("year-missing", "Sheet \"Thông tin\" không ghi năm thi đua.",
-                       "Thêm dòng \"Năm thi đua\" với năm được chấm, ví dụ 2024.",
-                       sheet=sg.name)
+        report.emit("year-missing", sheet=sg.name)
     for key in ("head", "deputy"):
         if key in kv and not is_blank(kv[key][0]):
             setattr(info, key, clean(kv[key][0]))
@@ -322,8 +306,7 @@ def _parse_info(sg: SheetGrid | None, file: str, report: Report) -> tuple[BlocIn
         raw, ref, _ = kv["max"]
         p = parse_number(raw)
         if p.value is None:
-            report.error("bad-number", f"Tổng điểm tối đa \"{raw}\" không phải là số.",
-                         "Ghi tổng điểm tối đa là một số, ví dụ 100.", ref=ref)
+            report.emit("bad-number", raw=raw, ref=ref)
         else:
             info.declared_max = p.value
             info.declared_max_ref = ref
@@ -335,14 +318,8 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
     sh = _Sheet(sg)
     found = _find_header(sh, UNIT_COLUMNS, ("name",))
     if found is None:
-        report.error(
-            "units-header-missing",
-            f"Sheet \"{sg.name}\" không có hàng tiêu đề với cột \"Tên đơn vị\" trong "
-            f"{HEADER_SCAN_ROWS} hàng đầu.",
-            "Thêm hàng tiêu đề có cột \"Tên đơn vị\" (và tùy chọn \"Xếp loại năm trước\", "
-            "\"Kỷ luật\", \"Tập thể nữ\", \"Thứ tự luân phiên\").",
-            sheet=sg.name,
-        )
+        report.emit("units-header-missing", name=sg.name, rows=HEADER_SCAN_ROWS,
+                    sheet=sg.name)
         return None
     hr, cols = found
     bloc.has_last_year = "last_year" in cols
@@ -360,9 +337,7 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
         ref = sh.ref(r, cols["name"])
         key = unit_key(name)
         if key in seen:
-            report.error("duplicate-unit",
-                         f"Đơn vị \"{name}\" được ghi hai lần (đã có ở ô {seen[key]}).",
-                         "Xóa dòng trùng trong sheet \"Đơn vị\".", ref=ref)
+            report.emit("duplicate-unit", name=name, first_ref=seen[key], ref=ref)
             continue
         seen[key] = ref
         unit = Unit(name=name, key=key, ref=ref)
@@ -370,22 +345,15 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
             v = sh.get(r, cols["last_year"])
             c = parse_classification(v)
             if c == "bad":
-                report.error(
-                    "bad-classification",
-                    f"Xếp loại năm trước của \"{name}\" là \"{v}\": không phải một xếp loại.",
-                    "Ghi một trong: HTXS, HTT, HT, KHT hoặc cụm từ đầy đủ (\"Hoàn thành xuất "
-                    "sắc nhiệm vụ\" ...).", ref=sh.ref(r, cols["last_year"]))
+                report.emit("bad-classification", name=name, v=v,
+                            ref=sh.ref(r, cols['last_year']))
             else:
                 unit.last_year = c
         if "discipline" in cols:
             v = sh.get(r, cols["discipline"])
             d = parse_discipline(v)
             if d is None:
-                report.error(
-                    "bad-discipline",
-                    f"Hình thức kỷ luật của \"{name}\" là \"{v}\": không nhận ra.",
-                    "Để trống hoặc ghi \"Không\" khi không bị kỷ luật; nếu có ghi \"Khiển "
-                    "trách\", \"Cảnh cáo\", \"Cách chức\" ...", ref=sh.ref(r, cols["discipline"]))
+                report.emit("bad-discipline", name=name, v=v, ref=sh.ref(r, cols['discipline']))
             else:
                 unit.discipline = d
                 unit.discipline_text = clean(v)
@@ -393,9 +361,7 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
             v = sh.get(r, cols["women"])
             yn, problem = parse_yes_no(v)
             if problem:
-                report.error("bad-yes-no",
-                             f"Cột \"Tập thể nữ\" của \"{name}\" là \"{v}\": cần Có hoặc Không.",
-                             "Ghi \"Có\" hoặc \"Không\".", ref=sh.ref(r, cols["women"]))
+                report.emit("bad-yes-no", name=name, v=v, ref=sh.ref(r, cols['women']))
             unit.women = yn
         if "rotation" in cols:
             v = sh.get(r, cols["rotation"])
@@ -403,14 +369,10 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
             if p.value is not None and float(p.value).is_integer() and p.value >= 0:
                 unit.rotation = int(p.value)
             elif not is_blank(v):
-                report.error("bad-rotation",
-                             f"Thứ tự luân phiên của \"{name}\" là \"{v}\": cần một số nguyên.",
-                             "Ghi thứ tự luân phiên là số nguyên 1, 2, 3 ...",
-                             ref=sh.ref(r, cols["rotation"]))
+                report.emit("bad-rotation", name=name, v=v, ref=sh.ref(r, cols['rotation']))
         units.append(unit)
     if not units:
-        report.error("no-units", f"Sheet \"{sg.name}\" không có đơn vị nào.",
-                     "Ghi tên từng đơn vị dưới cột \"Tên đơn vị\".", sheet=sg.name)
+        report.emit("no-units", name=sg.name, sheet=sg.name)
     return units
 
 
@@ -431,27 +393,15 @@ def _join_misnamed(by_key: dict[str, "_Group"], units: list[Unit], sheet: str, h
             del by_key[g.key]
             g.key = u.key
             by_key[u.key] = g
-            report.error(
-                "unit-not-in-list",
-                f"Tên đơn vị \"{g.name}\" ở hàng tiêu đề của sheet \"{sheet}\" không có "
-                f"trong sheet \"Đơn vị\": có phải \"{u.name}\" (ô {u.ref})?",
-                f"Sửa tên ở ô {_cell_of(g.header_ref)} thành \"{u.name}\" cho khớp với sheet "
-                "\"Đơn vị\" (điểm của cột này đã được đọc là của đơn vị đó).",
-                ref=g.header_ref)
+            report.emit("unit-not-in-list", variant="near", name=g.name, sheet_name=sheet,
+                        near=u.name, near_ref=u.ref, at=_cell_of(g.header_ref),
+                        ref=g.header_ref, unit=u.name)
             continue
-        report.error(
-            "unit-not-in-list",
-            f"Đơn vị \"{g.name}\" (ô {g.header_ref}) có cột điểm nhưng không có trong "
-            "sheet \"Đơn vị\".",
-            "Thêm đơn vị này vào sheet \"Đơn vị\" hoặc sửa tên cho khớp.",
-            ref=g.header_ref)
+        report.emit("unit-not-in-list", name=g.name, header_ref=g.header_ref,
+                    ref=g.header_ref)
     for u in orphans.values():
-        report.error(
-            "unit-without-scores",
-            f"Đơn vị \"{u.name}\" (ô {u.ref}) không có nhóm cột điểm trong sheet "
-            f"\"{sheet}\" (hàng tiêu đề {hr}).",
-            "Thêm cột điểm cho đơn vị này, hoặc sửa tên cho khớp với tên ở hàng tiêu "
-            "đề của bảng chấm điểm.", ref=u.ref)
+        report.emit("unit-without-scores", unit_name=u.name, u_ref=u.ref, name=sheet,
+                    hr=hr, ref=u.ref, unit=u.name)
 
 
 # -- Chấm điểm --------------------------------------------------------------------------
@@ -460,15 +410,8 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
     sh = _Sheet(sg, merge_rows=None)
     found = _find_header(sh, SCORE_COLUMNS, REQUIRED_SCORE_COLUMNS)
     if found is None:
-        report.error(
-            "score-header-missing",
-            f"Không tìm thấy hàng tiêu đề của bảng chấm điểm trong {HEADER_SCAN_ROWS} hàng đầu "
-            f"của sheet \"{sg.name}\" (cần các cột \"Mã\", \"Nội dung tiêu chí\", "
-            "\"Điểm tối đa\").",
-            "Thêm hàng tiêu đề với các cột Mã | Nội dung tiêu chí | Điểm tối đa | (Loại | Hệ số "
-            "| Chỉ tiêu | Điểm mỗi lần) rồi một nhóm cột cho mỗi đơn vị.",
-            sheet=sg.name,
-        )
+        report.emit("score-header-missing", rows=HEADER_SCAN_ROWS, name=sg.name,
+                    sheet=sg.name)
         return False
     hr, cols = found
     bloc.header_row = hr
@@ -516,40 +459,26 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
         if role is None:
             role = ""
         if role == "?":
-            report.warning(
-                "unknown-sub-label",
-                f"Cột \"{sh.get(sub_row, c)}\" của đơn vị \"{current.name}\" không phải Tự chấm, "
-                "Khối chấm, Thống nhất hay Giải trình: cột này không được dùng.",
-                "Đổi nhãn cột thành \"Tự chấm\", \"Khối chấm\" hoặc \"Thống nhất\".",
-                ref=sh.ref(sub_row, c))
+            report.emit("unknown-sub-label", sub_label=sh.get(sub_row, c), name=current.name,
+                        ref=sh.ref(sub_row, c))
             continue
         if role in current.columns:
-            report.warning(
-                "duplicate-sub-label",
-                f"Đơn vị \"{current.name}\" có hai cột \"{role or 'điểm'}\": chỉ dùng cột đầu.",
-                "Xóa hoặc đổi nhãn cột trùng.", ref=sh.ref(sub_row if role else hr, c))
+            report.emit("duplicate-sub-label", name=current.name, role_or_điểm=role or 'điểm',
+                        ref=sh.ref(sub_row if role else hr, c))
             continue
         current.columns[role] = c
 
     groups = [g for g in groups if any(r != SUB_NOTE for r in g.columns)]
     if not groups:
-        report.error(
-            "no-unit-columns",
-            f"Sheet \"{sg.name}\" không có cột điểm của đơn vị nào bên phải các cột tiêu chí "
-            f"(hàng tiêu đề {hr}).",
-            "Thêm mỗi đơn vị một nhóm cột: tên đơn vị ở hàng tiêu đề, bên dưới là các cột "
-            "Tự chấm / Khối chấm / Thống nhất (hoặc một cột điểm).",
-            ref=sh.ref(hr, left_end + 1))
+        report.emit("no-unit-columns", name=sg.name, hr=hr, ref=sh.ref(hr, left_end + 1))
         return False
 
     # join groups with the unit list
     by_key: dict[str, _Group] = {}
     for g in groups:
         if g.key in by_key:
-            report.error("duplicate-unit-column",
-                         f"Đơn vị \"{g.name}\" có hai nhóm cột điểm (đã có ở ô "
-                         f"{by_key[g.key].header_ref}).",
-                         "Xóa nhóm cột trùng hoặc sửa tên đơn vị.", ref=g.header_ref)
+            report.emit("duplicate-unit-column", name=g.name,
+                        first_ref=by_key[g.key].header_ref, ref=g.header_ref)
             continue
         by_key[g.key] = g
     if listed is not None:
@@ -600,12 +529,9 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
             has_scores = any(not is_blank(sh.get(r, c)) for c in unit_cols)
             if is_blank(max_raw) and not has_scores:
                 continue  # a note or blank row inside the table
-            report.error(
-                "missing-code",
-                f"Dòng {r} có {'điểm tối đa' if not is_blank(max_raw) else 'điểm'} nhưng không "
-                "có mã tiêu chí.",
-                "Ghi mã tiêu chí ở cột \"Mã\" (I, II ... cho phần; 1, 2 hoặc 1.1 cho tiêu chí; "
-                "a, b hoặc - cho ý nhỏ).", ref=sh.ref(r, cols["code"]))
+            report.emit("missing-code", r=r,
+                        what="điểm tối đa" if not is_blank(max_raw) else "điểm",
+                        ref=sh.ref(r, cols["code"]))
             continue
         node, problem = builder.add(code_raw, keep_duplicate=True)
         if problem == "duplicate-code" and node is not None:
@@ -614,25 +540,13 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
             proposal = next_code(after) if after else None
             if proposal and builder.by_path.get(_sibling_path(builder, node, proposal)) is not None:
                 proposal = None
-            report.error(
-                "duplicate-code",
-                f"Mã \"{code}\" ghi hai lần: ô {_cell_of(first_ref[first])} (tiêu chí "
-                f"{first}) và ô {a1(r, cols['code'])}.",
-                (f"Sửa mã ở ô {a1(r, cols['code'])} (có lẽ là \"{proposal}\", mã kế tiếp); "
-                 if proposal else f"Sửa mã ở ô {a1(r, cols['code'])} hoặc ô "
-                                  f"{_cell_of(first_ref[first])}; ")
-                + "mỗi mã chỉ ghi một lần trong một phần.",
-                ref=sh.ref(r, cols["code"]))
+            report.emit("duplicate-code", variant="next" if proposal else "", code_=code,
+                        first=_cell_of(first_ref[first]), first_path=first,
+                        at=a1(r, cols["code"]), proposal=proposal,
+                        ref=sh.ref(r, cols["code"]), criterion=first)
         elif problem:
-            msg = {
-                "bad-code": f"Mã tiêu chí \"{code}\" không đúng dạng.",
-                "orphan-code": f"Mã \"{code}\" không có mục cha \"{code.rsplit('.', 1)[0]}\" ở "
-                               "phía trên trong cùng phần.",
-            }[problem]
-            report.error(problem, msg,
-                         "Dùng số La Mã (I, II ...) cho phần, số (1, 2) hoặc số có dấu chấm "
-                         "(1.1, 1.2) cho tiêu chí, chữ thường (a, b) hoặc dấu - cho ý nhỏ; "
-                         "mỗi mã chỉ một lần trong một phần.", ref=sh.ref(r, cols["code"]))
+            report.emit(problem, code_=code, parent=code.rsplit(".", 1)[0],
+                        ref=sh.ref(r, cols["code"]))
             bloc.incomplete_sections.add(builder.section.path if builder.section
                                          else builder.implicit)
             continue
@@ -650,14 +564,9 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
                     crit.definition_error = True
                     near = nearest(clean(traw), [v for vs in CRITERION_TYPE_WORDS.values()
                                                  for v in vs if v])
-                    report.error(
-                        "bad-type",
-                        f"Loại \"{clean(traw)}\" của tiêu chí {crit.path} không nhận ra"
-                        + (f": có phải \"{near}\"?" if near else "."),
-                        (f"Sửa thành \"{near}\", hoặc ghi một trong: " if near else
-                         "Ghi một trong: ") + "Chấm điểm, Định tính, Định lượng, Định lượng "
-                        "dẫn đầu, Chấm thẳng, Điểm thưởng, Điểm trừ (để trống = Chấm điểm).",
-                        ref=sh.ref(r, cols["type"]))
+                    report.emit("bad-type", variant="near" if near else "",
+                                type_text=clean(traw), path=crit.path, near=near,
+                                ref=sh.ref(r, cols["type"]), criterion=crit.path)
                 else:
                     crit.type = t
         # numbers of the left block
@@ -670,29 +579,28 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
             raw = sh.get(r, c)
             if sh.is_uncached(r, c):
                 crit.definition_error = True
-                report.error("uncached-formula",
-                             f"Ô {label} của tiêu chí {crit.path} là công thức chưa có kết quả tính.",
-                             CELL_FIXES["uncached-formula"], ref=sh.ref(r, c))
+                report.emit("uncached-formula", variant="criterion", label=label,
+                            code_=crit.path, ref=sh.ref(r, c), criterion=crit.path)
                 continue
             p = parse_number(raw, percent_format=(r, c) in sg.percent and key == "target")
             if p.problem:
                 crit.definition_error = True
-                report.error("bad-number",
-                             f"{label} của tiêu chí {crit.path} là \"{p.text}\": không phải là số.",
-                             f"Ghi {label.lower()} là một số (dùng dấu phẩy hoặc dấu chấm thập "
-                             "phân, ví dụ 8,5).", ref=sh.ref(r, c))
+                report.emit("bad-number", variant="criterion", label=label, code_=crit.path,
+                            text=p.text, label_lower=label.lower(), ref=sh.ref(r, c),
+                            criterion=crit.path)
                 continue
             if p.value is None:
                 continue
             if key == "weight" and p.value <= 0:
                 crit.definition_error = True
-                report.error("bad-weight", f"Hệ số của tiêu chí {crit.path} là {vn_number(p.value)}: phải lớn "
-                             "hơn 0.", "Ghi hệ số là số dương (để trống = 1).", ref=sh.ref(r, c))
+                report.emit("bad-weight", code_=crit.path, value=vn_number(p.value),
+                            ref=sh.ref(r, c), criterion=crit.path)
                 continue
             if key in ("max", "per_time") and p.value < 0:
                 crit.definition_error = True
-                report.error("negative-max", f"{label} của tiêu chí {crit.path} là số âm ({vn_number(p.value)}).",
-                             f"Ghi {label.lower()} là số không âm.", ref=sh.ref(r, c))
+                report.emit("negative-max", label=label, code_=crit.path,
+                            value=vn_number(p.value), label_lower=label.lower(),
+                            ref=sh.ref(r, c), criterion=crit.path)
                 continue
             setattr(crit, attr, p.value)
         if "type" in cols:
@@ -719,9 +627,7 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
         criteria.insert(0, Criterion(path=builder.implicit, code="", text=sg.name, level=1,
                                      section=builder.implicit, is_leaf=False))
     if not any(c.is_leaf for c in criteria):
-        report.error("no-criteria", f"Sheet \"{sg.name}\" không có tiêu chí nào để chấm.",
-                     "Ghi các tiêu chí dưới hàng tiêu đề, mỗi tiêu chí một dòng có mã và điểm "
-                     "tối đa.", sheet=sg.name)
+        report.emit("no-criteria", name=sg.name, sheet=sg.name)
         return False
     leaf_paths = {c.path for c in criteria if c.is_leaf}
     bloc.criteria = criteria
@@ -797,8 +703,8 @@ def _parse_rules(sg: SheetGrid, bloc: Bloc, report: Report) -> Rules:
             where[key] = (raw, ref)
             p = parse_number(raw, percent_format=False)
             if p.value is None:
-                report.error("bad-rule", f"{_THRESHOLD_LABELS[key]} \"{raw}\" không phải là số.",
-                             "Ghi ngưỡng là phần trăm từ 0 đến 100, ví dụ 95.", ref=ref)
+                report.emit("bad-rule", threshold=_THRESHOLD_LABELS[key], raw=raw,
+                            ref=ref)
             else:
                 values[key] = p.value * 100 if 0 < p.value <= 1 else p.value  # 0,95 = 95 %
     if "tiebreak" in kv and not is_blank(kv["tiebreak"][0]):
@@ -812,8 +718,7 @@ def _parse_rules(sg: SheetGrid, bloc: Bloc, report: Report) -> Rules:
         elif "xep hang" in f or "diem" in f:
             values["succession"] = Succession.RANK
         else:
-            report.error("bad-rule", f"Cách suy tôn Khối trưởng \"{raw}\" không nhận ra.",
-                         "Ghi \"Xếp hạng\" hoặc \"Luân phiên\".", ref=ref)
+            report.emit("bad-rule", variant="succession", raw=raw, ref=ref)
 
     forms, form_cells = _read_forms(sh, report)
     rules, problems = validate_rules(values, forms)
@@ -857,11 +762,7 @@ def _tiebreak_keys(raw: Any, ref: str, bloc: Bloc, report: Report) -> list[str]:
     for it in split_tiebreak(raw):
         found, unknown = resolve_tiebreak([it], sections)
         if unknown or not found:
-            report.error("bad-tiebreak",
-                         f"Thứ tự phân định đồng hạng có mục \"{it}\" không phải \"Điểm trừ\", "
-                         "\"Điểm thưởng\" hay mã một phần (I, II ...).",
-                         "Ghi các mục cách nhau bởi dấu chấm phẩy, ví dụ: Điểm trừ; I; II.",
-                         ref=ref)
+            report.emit("bad-tiebreak", it=it, ref=ref)
             continue
         key = found[0]
         keys.append({"penalty": TIEBREAK_PENALTY, "bonus": TIEBREAK_BONUS}.get(key.kind,
