@@ -30,6 +30,9 @@ class Entry:
     fix: str = ""
     #: variant name -> (message, fix): the same problem found somewhere else
     variants: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: the message of many findings of this code with one fix, as one grouped finding
+    #: (:mod:`thidua_xl.core.grouping`; fields ``n``, ``sheet``, ``cells``); "" = never grouped
+    group: str = ""
 
     def templates(self, variant: str = "") -> tuple[str, str]:
         if variant:
@@ -48,8 +51,8 @@ class _Fields(dict):
 
 
 def _e(code: str, severity: str, message: str, fix: str = "", *,
-       variants: dict[str, tuple[str, str]] | None = None) -> Entry:
-    return Entry(code, severity, message, fix, variants or {})
+       variants: dict[str, tuple[str, str]] | None = None, group: str = "") -> Entry:
+    return Entry(code, severity, message, fix, variants or {}, group)
 
 
 def render(code: str, variant: str = "", **fields: object) -> tuple[str, str, str]:
@@ -316,7 +319,9 @@ _ENTRIES = [
        variants={"criterion": (
            "Ô {label} của tiêu chí {code_} là công thức chưa có kết quả tính.",
            # the same fix as a unit's cell: one cause, so the two are one grouped finding
-           "Mở tệp bằng Excel, để Excel tính lại công thức rồi lưu (Ctrl+S), sau đó chạy lại.")}),
+           "Mở tệp bằng Excel, để Excel tính lại công thức rồi lưu (Ctrl+S), sau đó chạy lại.")},
+       # the file was saved by a program that does not compute: one save in Excel fixes all
+       group="{n} ô công thức chưa có kết quả tính (sheet \"{sheet}\"): {cells}."),
     _e("score-above-max", ERROR, "Điểm {shown} của {who} vượt điểm tối đa {max}.",
        "Sửa điểm về trong khoảng 0–{max}, hoặc sửa điểm tối đa của tiêu chí nếu nhập nhầm.",
        variants={
@@ -337,7 +342,10 @@ _ENTRIES = [
         "Ô điểm của {who} ghi “{shown}” nhưng tiêu chí chưa ghi Loại nên được chấm bằng số "
         "điểm.",
         "Nếu tiêu chí {path} chấm Đạt/Không đạt, thêm cột \"Loại\" vào bảng chấm điểm và ghi "
-        "\"Định tính\" ở dòng của tiêu chí; nếu không, nhập số điểm vào ô này.")}),
+        "\"Định tính\" ở dòng của tiêu chí; nếu không, nhập số điểm vào ô này.")},
+       # one "Loại" cell fixes the row
+       group="{n} ô ghi Đạt/Không đạt trong tiêu chí chấm bằng số điểm (sheet \"{sheet}\"): "
+             "{cells}."),
     # -- plausibility (the value is scored; it is probably in the wrong unit)
     _e("result-looks-like-fraction", WARNING,
        "Kết quả {shown} của {who} rất nhỏ so với chỉ tiêu {target}: có lẽ là {percent}% ghi "

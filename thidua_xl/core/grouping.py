@@ -12,26 +12,24 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from .catalogue import CATALOGUE
 from .findings import Finding
-
-#: code -> the head of a grouped message ("{n} ô ..."); codes not here are never grouped
-GROUP_HEADS: dict[str, str] = {
-    # the file was saved by a program that does not compute: one save in Excel fixes all
-    "uncached-formula": "ô công thức chưa có kết quả tính",
-    # "Đạt" typed in a criterion without "Loại": one "Loại" cell fixes the row
-    "yes-no-in-score": "ô ghi Đạt/Không đạt trong tiêu chí chấm bằng số điểm",
-}
 
 #: how many cells a grouped message names before "…" (all are in ``cells``)
 SHOWN_CELLS = 8
 
 
+def groupable(code: str) -> bool:
+    """Codes whose one fix mends every cell (their catalogue entry has a group message)."""
+    entry = CATALOGUE.get(code)
+    return bool(entry and entry.group)
+
+
 def _head(code: str, members: list[Finding]) -> str:
     cells = [m.cell for m in members if m.cell]
     listed = ", ".join(cells[:SHOWN_CELLS]) + (", …" if len(cells) > SHOWN_CELLS else "")
-    sheet = members[0].sheet
-    where = f" (sheet \"{sheet}\")" if sheet else ""
-    return f"{len(members)} {GROUP_HEADS[code]}{where}: {listed}."
+    return CATALOGUE[code].group.format(n=len(members), sheet=members[0].sheet or "",
+                                        cells=listed)
 
 
 def _position(f: Finding) -> tuple[int, int]:
@@ -52,13 +50,13 @@ def group_findings(findings: Iterable[Finding]) -> list[Finding]:
     items = list(findings)
     buckets: dict[tuple, list[Finding]] = {}
     for f in items:
-        if f.code in GROUP_HEADS and f.cell and not f.members:
+        if groupable(f.code) and f.cell and not f.members:
             buckets.setdefault((f.severity, f.code, f.sheet, f.fix), []).append(f)
     out: list[Finding] = []
     done: set[tuple] = set()
     for f in items:
         key = (f.severity, f.code, f.sheet, f.fix)
-        members = buckets.get(key) if f.code in GROUP_HEADS and f.cell else None
+        members = buckets.get(key) if groupable(f.code) and f.cell else None
         if not members or len(members) < 2:
             out.append(f)
             continue
