@@ -258,6 +258,9 @@ MISTAKES: dict[str, Mistake] = {m.name: m for m in (
     # a year that is not a year
     Mistake("bad-year", _info("Năm thi đua", "2024a"),
             Expect("bad-year", INFO, "B3", fix=("2000", "2100"), message=("2024a",))),
+    # a year typed with a decimal: shown the way the clerk sees it ("2024,5", not "2024.5")
+    Mistake("decimal-year", _info("Năm thi đua", 2024.5),
+            Expect("bad-year", INFO, "B3", fix=("số nguyên",), message=("\"2024,5\"",))),
     # a unit listed twice in "Đơn vị" (case differs)
     Mistake("duplicate-unit", _units_row(5, "Sở Y Tế"),
             Expect("duplicate-unit", UNITS_SHEET, "B5", fix=("Xóa dòng trùng",),

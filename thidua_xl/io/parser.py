@@ -293,7 +293,7 @@ def _parse_info(sg: SheetGrid | None, file: str, report: Report) -> tuple[BlocIn
         raw, ref, _ = kv["year"]
         p = parse_number(raw)
         if p.value is None or not float(p.value).is_integer() or not 2000 <= p.value <= 2100:
-            report.emit("bad-year", raw=raw, ref=ref)
+            report.emit("bad-year", raw=shown_value(raw), ref=ref)
         else:
             info.year = int(p.value)
     else:
@@ -306,7 +306,7 @@ def _parse_info(sg: SheetGrid | None, file: str, report: Report) -> tuple[BlocIn
         raw, ref, _ = kv["max"]
         p = parse_number(raw)
         if p.value is None:
-            report.emit("bad-number", raw=raw, ref=ref)
+            report.emit("bad-number", raw=shown_value(raw), ref=ref)
         else:
             info.declared_max = p.value
             info.declared_max_ref = ref
@@ -345,7 +345,7 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
             v = sh.get(r, cols["last_year"])
             c = parse_classification(v)
             if c == "bad":
-                report.emit("bad-classification", name=name, v=v,
+                report.emit("bad-classification", name=name, v=shown_value(v),
                             ref=sh.ref(r, cols['last_year']))
             else:
                 unit.last_year = c
@@ -353,7 +353,7 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
             v = sh.get(r, cols["discipline"])
             d = parse_discipline(v)
             if d is None:
-                report.emit("bad-discipline", name=name, v=v, ref=sh.ref(r, cols['discipline']))
+                report.emit("bad-discipline", name=name, v=shown_value(v), ref=sh.ref(r, cols['discipline']))
             else:
                 unit.discipline = d
                 unit.discipline_text = clean(v)
@@ -361,7 +361,7 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
             v = sh.get(r, cols["women"])
             yn, problem = parse_yes_no(v)
             if problem:
-                report.emit("bad-yes-no", name=name, v=v, ref=sh.ref(r, cols['women']))
+                report.emit("bad-yes-no", name=name, v=shown_value(v), ref=sh.ref(r, cols['women']))
             unit.women = yn
         if "rotation" in cols:
             v = sh.get(r, cols["rotation"])
@@ -369,7 +369,7 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
             if p.value is not None and float(p.value).is_integer() and p.value >= 0:
                 unit.rotation = int(p.value)
             elif not is_blank(v):
-                report.emit("bad-rotation", name=name, v=v, ref=sh.ref(r, cols['rotation']))
+                report.emit("bad-rotation", name=name, v=shown_value(v), ref=sh.ref(r, cols['rotation']))
         units.append(unit)
     if not units:
         report.emit("no-units", name=sg.name, sheet=sg.name)
@@ -703,7 +703,7 @@ def _parse_rules(sg: SheetGrid, bloc: Bloc, report: Report) -> Rules:
             where[key] = (raw, ref)
             p = parse_number(raw, percent_format=False)
             if p.value is None:
-                report.emit("bad-rule", threshold=_THRESHOLD_LABELS[key], raw=raw,
+                report.emit("bad-rule", threshold=_THRESHOLD_LABELS[key], raw=shown_value(raw),
                             ref=ref)
             else:
                 values[key] = p.value * 100 if 0 < p.value <= 1 else p.value  # 0,95 = 95 %
@@ -718,7 +718,7 @@ def _parse_rules(sg: SheetGrid, bloc: Bloc, report: Report) -> Rules:
         elif "xep hang" in f or "diem" in f:
             values["succession"] = Succession.RANK
         else:
-            report.emit("bad-rule", variant="succession", raw=raw, ref=ref)
+            report.emit("bad-rule", variant="succession", raw=shown_value(raw), ref=ref)
 
     forms, form_cells = _read_forms(sh, report)
     rules, problems = validate_rules(values, forms)
