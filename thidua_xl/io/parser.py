@@ -15,7 +15,7 @@ from typing import Any
 
 from ..core.classify import parse_classification as _core_classification
 from ..core.findings import Report
-from ..core.hierarchy import HierarchyBuilder, next_code, normalize_code
+from ..core.hierarchy import HierarchyBuilder, normalize_code
 from ..core.models import (
     Bloc,
     BlocInfo,
@@ -56,6 +56,7 @@ from ..core.vocab import (
 )
 from ..core.values import is_blank, parse_number, parse_yes_no, vn_number
 from .grid import Grid, SheetGrid, a1, col_letter
+from .root_causes import CodeRows, join_units
 
 def _folded(labels: tuple[str, ...]) -> set[str]:
     return {fold(x) for x in labels}
@@ -376,34 +377,6 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
     return units
 
 
-def _join_misnamed(by_key: dict[str, "_Group"], units: list[Unit], sheet: str, hr: int,
-                   report: Report) -> None:
-    """Join the unit groups of "Chấm điểm" with the list of "Đơn vị", naming each name
-    that does not match once. A group whose name is near the one listed unit left without
-    a group (a misspelling) is that unit: one error, and its scores are still read, so no
-    "no scores" follows from the typo."""
-    listed_keys = {u.key for u in units}
-    orphans = {u.key: u for u in units if u.key not in by_key}
-    for g in list(by_key.values()):
-        if g.key in listed_keys:
-            continue
-        near = nearest(g.name, [u.name for u in orphans.values()])
-        if near is not None:
-            u = orphans.pop(unit_key(near))
-            del by_key[g.key]
-            g.key = u.key
-            by_key[u.key] = g
-            report.emit("unit-not-in-list", variant="near", name=g.name, sheet_name=sheet,
-                        near=u.name, near_ref=u.ref, at=_cell_of(g.header_ref),
-                        ref=g.header_ref, unit=u.name)
-            continue
-        report.emit("unit-not-in-list", name=g.name, header_ref=g.header_ref,
-                    ref=g.header_ref)
-    for u in orphans.values():
-        report.emit("unit-without-scores", unit_name=u.name, u_ref=u.ref, name=sheet,
-                    hr=hr, ref=u.ref, unit=u.name)
-
-
 # -- Chấm điểm --------------------------------------------------------------------------
 def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
                   report: Report) -> bool:
@@ -483,7 +456,7 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
         by_key[g.key] = g
     if listed is not None:
         units = listed
-        _join_misnamed(by_key, units, sg.name, hr, report)
+        join_units(by_key, units, sg.name, hr, report)
     else:
         units = [Unit(name=g.name, key=g.key, ref=g.header_ref) for g in by_key.values()]
     for u in units:
@@ -501,8 +474,7 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
         if span and span[2] > hr:
             first_data = max(first_data, span[2] + 1)
     builder = HierarchyBuilder(sg.name)
-    siblings: dict[str | None, str] = {}  # parent path -> code of its last child so far
-    first_ref: dict[str, str] = {}  # path -> its code cell
+    rows = CodeRows(builder, bloc, report)
     criteria: list[Criterion] = []
     raw_scores: dict[str, dict[str, RawCell]] = {}
     group_list = list(by_key.values())
@@ -533,25 +505,9 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
                         what="điểm tối đa" if not is_blank(max_raw) else "điểm",
                         ref=sh.ref(r, cols["code"]))
             continue
-        node, problem = builder.add(code_raw, keep_duplicate=True)
-        if problem == "duplicate-code" and node is not None:
-            first = node.path.rsplit("#", 1)[0]
-            after = siblings.get(node.parent)
-            proposal = next_code(after) if after else None
-            if proposal and builder.by_path.get(_sibling_path(builder, node, proposal)) is not None:
-                proposal = None
-            report.emit("duplicate-code", variant="next" if proposal else "", code_=code,
-                        first=_cell_of(first_ref[first]), first_path=first,
-                        at=a1(r, cols["code"]), proposal=proposal,
-                        ref=sh.ref(r, cols["code"]), criterion=first)
-        elif problem:
-            report.emit(problem, code_=code, parent=code.rsplit(".", 1)[0],
-                        ref=sh.ref(r, cols["code"]))
-            bloc.incomplete_sections.add(builder.section.path if builder.section
-                                         else builder.implicit)
+        node = rows.add(code_raw, code, sh.ref(r, cols["code"]))
+        if node is None:
             continue
-        siblings[node.parent] = node.code
-        first_ref.setdefault(node.path, sh.ref(r, cols["code"]))
         crit = Criterion(path=node.path, code=node.code, text=text, level=node.level,
                          parent=node.parent, section=node.section,
                          ref=sh.ref(r, cols["code"]), max_ref=sh.ref(r, cols["max"]))
@@ -634,20 +590,6 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
     bloc.scores = {k: {p: v for p, v in d.items() if p in leaf_paths}
                    for k, d in raw_scores.items()}
     return True
-
-
-def _cell_of(ref: str) -> str:
-    """``"Chấm điểm!A5"`` → ``"A5"``."""
-    return ref.rsplit("!", 1)[-1]
-
-
-def _sibling_path(builder: HierarchyBuilder, node, code: str) -> str:
-    """The path a sibling of ``node`` coded ``code`` would have."""
-    if node.level == 1:
-        return code
-    if node.kind in ("number", "dotted"):
-        return code if node.section == builder.implicit else f"{node.section}.{code}"
-    return f"{node.parent}.{code}"
 
 
 def _rc(ref: str) -> tuple[int, int]:
