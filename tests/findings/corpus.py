@@ -204,6 +204,10 @@ MISTAKES: dict[str, Mistake] = {m.name: m for m in (
     Mistake("misspelt-unit-header", _rename_unit_header("Sở Tư pháp", "Sở Tư phá"),
             Expect("unit-not-in-list", S, "H1", fix=("H1", "\"Sở Tư pháp\""),
                    message=("có phải \"Sở Tư pháp\"",))),
+    # a unit's header renamed to another name entirely: one finding naming both cells
+    Mistake("renamed-unit-header", _rename_unit_header("Sở Y tế", "Sở Văn hóa"),
+            Expect("unit-not-in-list", S, "J1", fix=("Sở Văn hóa", "Sở Y tế"),
+                   message=("J1", "Đơn vị!B4"))),
     # Khối trưởng misspelt in "Thông tin"
     Mistake("misspelt-head", _info("Khối trưởng", "Sở Tư phá"),
             Expect("head-not-a-unit", INFO, "B4", fix=("\"Sở Tư pháp\"",),

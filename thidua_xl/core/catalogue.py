@@ -281,7 +281,12 @@ _ENTRIES = [
         "Tên đơn vị \"{name}\" ở hàng tiêu đề của sheet \"{sheet_name}\" không có trong "
         "sheet \"Đơn vị\": có phải \"{near}\" (ô {near_ref})?",
         "Sửa tên ở ô {at} thành \"{near}\" cho khớp với sheet \"Đơn vị\" (điểm của cột "
-        "này đã được đọc là của đơn vị đó).")}),
+        "này đã được đọc là của đơn vị đó)."),
+        "pair": (
+        "Đơn vị \"{name}\" (ô {header_ref}) có cột điểm nhưng không có trong sheet "
+        "\"Đơn vị\", còn \"{other}\" (ô {other_ref}) chưa có cột điểm.",
+        "Nếu là một đơn vị, sửa tên ở một trong hai ô cho giống nhau; nếu không, thêm "
+        "\"{name}\" vào sheet \"Đơn vị\" và thêm cột điểm cho \"{other}\".")}),
     _e("unit-without-scores", ERROR,
        "Đơn vị \"{unit_name}\" (ô {u_ref}) không có nhóm cột điểm trong sheet \"{name}\" "
         "(hàng tiêu đề {hr}).",

@@ -6,7 +6,8 @@ reading so that nothing follows from it.
   code cannot be placed marks its section, whose sums are then not compared;
 - :func:`join_units` — the unit groups of "Chấm điểm" joined with the list of "Đơn vị": a
   header near the one listed unit left without scores is that unit (one error, its scores
-  read), so no "no scores" follows from a typo.
+  read), so no "no scores" follows from a typo; one stray header and one unit without
+  scores are one finding naming both.
 """
 from __future__ import annotations
 
@@ -75,6 +76,7 @@ def join_units(by_key: dict, units: list["Unit"], sheet: str, hr: int, report: R
     ``units``, naming each name that does not match once."""
     listed_keys = {u.key for u in units}
     orphans = {u.key: u for u in units if u.key not in by_key}
+    strays = []  # groups whose name is in no list and near no listed name
     for g in list(by_key.values()):
         if g.key in listed_keys:
             continue
@@ -88,8 +90,18 @@ def join_units(by_key: dict, units: list["Unit"], sheet: str, hr: int, report: R
                         near=u.name, near_ref=u.ref, at=cell_of(g.header_ref),
                         ref=g.header_ref, unit=u.name)
             continue
-        report.emit("unit-not-in-list", name=g.name, header_ref=g.header_ref,
-                    ref=g.header_ref)
+        strays.append(g)
+    if len(strays) == 1 and len(orphans) == 1:
+        # one header not in the list and one listed unit without scores: most likely one
+        # unit under two names — one finding for both cells (its scores are not guessed)
+        g, u = strays[0], next(iter(orphans.values()))
+        orphans.clear()
+        report.emit("unit-not-in-list", variant="pair", name=g.name, header_ref=g.header_ref,
+                    other=u.name, other_ref=u.ref, ref=g.header_ref)
+    else:
+        for g in strays:
+            report.emit("unit-not-in-list", name=g.name, header_ref=g.header_ref,
+                        ref=g.header_ref)
     for u in orphans.values():
         report.emit("unit-without-scores", unit_name=u.name, u_ref=u.ref, name=sheet,
                     hr=hr, ref=u.ref, unit=u.name)
