@@ -21,7 +21,7 @@ from .core.findings import Finding, Report, Severity
 from .core.text import clean, fold, unit_key
 from .core.values import vn_number
 from .core.vocab import SELF_SCORE_COLUMNS, SELF_SCORE_UNIT_LABELS, SUB_SELF
-from .errors import ThiduaError, UnreadableWorkbook
+from .errors import ThiduaError
 
 SELF_SCORE_SUBCOL = SUB_SELF
 
@@ -213,35 +213,9 @@ def read_self_score(path: str | Path) -> SelfScore:
 
 
 def _read_grid(path: str | Path):
-    try:
-        from .io.readers import read_grid
-    except ImportError:  # pragma: no cover - before the readers exist
-        return _openpyxl_grid(path)
+    from .io.readers import read_grid
+
     return read_grid(path)
-
-
-def _openpyxl_grid(path: str | Path):  # pragma: no cover - fallback only
-    from openpyxl import load_workbook
-
-    from .io.grid import Grid, Merge, SheetGrid
-
-    try:
-        wb = load_workbook(path, data_only=True)
-    except Exception as e:  # noqa: BLE001
-        raise UnreadableWorkbook(f"Không đọc được tệp {Path(path).name}: {e}") from None
-    grid = Grid(source=str(path), reader="openpyxl")
-    for ws in wb.worksheets:
-        sg = SheetGrid(name=ws.title)
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.value is not None:
-                    sg.values[(cell.row, cell.column)] = cell.value
-                    if "%" in (cell.number_format or ""):
-                        sg.percent.add((cell.row, cell.column))
-        for m in ws.merged_cells.ranges:
-            sg.merges.append(Merge(m.min_row, m.min_col, m.max_row, m.max_col))
-        grid.sheets.append(sg)
-    return grid
 
 
 # --------------------------------------------------------------------------------------
@@ -504,16 +478,18 @@ def _write_copy(src: Path, dst: Path, writes: list[tuple[str, Any]]) -> None:
     """
     from .io.atomic import atomic_write
 
+    from .io.patch import Unpatchable, patch_cells
+
     try:
         with atomic_write(dst) as tmp:
-            _patch_package(src, tmp, writes)
+            patch_cells(src, tmp, writes)
         return
-    except _Unpatchable:
+    except Unpatchable:
         pass
     from openpyxl import load_workbook
 
     from .core.findings import split_ref
-    from .template import _save_atomic
+    from .io.atomic import save_workbook
 
     keep_vba = src.suffix.lower() == ".xlsm"
     wb = load_workbook(src, keep_vba=keep_vba)
@@ -523,162 +499,4 @@ def _write_copy(src: Path, dst: Path, writes: list[tuple[str, Any]]) -> None:
         c.value = value
         if isinstance(value, str) and value.startswith("="):
             c.data_type = "s"
-    _save_atomic(wb, dst)
-
-
-class _Unpatchable(Exception):
-    """The package cannot be patched in place: use openpyxl instead."""
-
-
-_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
-
-
-def _resolve_part(base_dir: str, target: str) -> str:
-    import posixpath
-
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join(base_dir, target))
-
-
-def _patch_package(src: Path, out: Path, writes: list[tuple[str, Any]]) -> None:
-    import posixpath
-    import zipfile
-
-    from .core.findings import split_ref
-    from .io.grid import col_index, parse_a1
-    from .io.package import parse_xml, serialize_xml
-
-    def q(tag: str) -> str:
-        return f"{{{_NS}}}{tag}"
-
-    try:
-        zin = zipfile.ZipFile(src)
-    except (zipfile.BadZipFile, OSError) as e:
-        raise _Unpatchable(str(e)) from None
-    with zin:
-        names = set(zin.namelist())
-        try:
-            root_rels = parse_xml(zin.read("_rels/.rels")).root
-            wb_part = next(_resolve_part("", r.get("Target", "")) for r in root_rels
-                           if r.get("Type", "").endswith("/officeDocument"))
-            wb_dir = posixpath.dirname(wb_part)
-            wb_doc = parse_xml(zin.read(wb_part))
-            rels = parse_xml(zin.read(posixpath.join(wb_dir, "_rels",
-                                                     posixpath.basename(wb_part) + ".rels"))).root
-        except Exception as e:  # noqa: BLE001 - anything odd: let openpyxl handle it
-            raise _Unpatchable(str(e)) from None
-        targets = {r.get("Id"): _resolve_part(wb_dir, r.get("Target", "")) for r in rels}
-        sheets_el = wb_doc.root.find(q("sheets"))
-        part_of = {sh.get("name"): targets.get(sh.get(f"{{{_NS_R}}}id"))
-                   for sh in (sheets_el if sheets_el is not None else [])}
-        by_part: dict[str, list[tuple[int, int, Any]]] = {}
-        for ref, value in writes:
-            sheet, cell = split_ref(ref)
-            part = part_of.get(sheet)
-            if not part or part not in names:
-                raise _Unpatchable(f"no part for sheet {sheet}")
-            r, c = parse_a1(cell)
-            by_part.setdefault(part, []).append((r, c, value))
-        patched: dict[str, bytes] = {}
-        for part, cells in by_part.items():
-            doc = parse_xml(zin.read(part))
-            data = doc.root.find(q("sheetData"))
-            if data is None:
-                raise _Unpatchable("no sheetData")
-            rows = {}
-            for row in data.findall(q("row")):
-                if row.get("r") is None:
-                    raise _Unpatchable("row without r")
-                rows[int(row.get("r"))] = row
-            for r, c, value in cells:
-                row = rows.get(r)
-                if row is None:
-                    row = _et_element(q("row"), {"r": str(r)})
-                    pos = sum(1 for k in rows if k < r)
-                    children = list(data)
-                    data.insert(children.index(rows[sorted(k for k in rows if k < r)[-1]]) + 1
-                                if pos else 0, row)
-                    rows[r] = row
-                row.attrib.pop("spans", None)
-                ref = _a1(r, c)
-                cell = None
-                index = 0
-                for i, el in enumerate(list(row)):
-                    if el.tag != q("c"):
-                        continue
-                    er = el.get("r")
-                    if er is None:
-                        raise _Unpatchable("cell without r")
-                    ec = col_index("".join(ch for ch in er if ch.isalpha()))
-                    if ec == c:
-                        cell = el
-                        break
-                    if ec < c:
-                        index = i + 1
-                if cell is None:
-                    cell = _et_element(q("c"), {"r": ref})
-                    row.insert(index, cell)
-                if cell.find(q("f")) is not None:
-                    raise _Unpatchable("formula in a target cell")
-                for child in list(cell):
-                    cell.remove(child)
-                cell.attrib.pop("t", None)
-                cell.text = None
-                if isinstance(value, bool):
-                    cell.set("t", "b")
-                    _et_sub(cell, q("v")).text = "1" if value else "0"
-                elif isinstance(value, (int, float)):
-                    _et_sub(cell, q("v")).text = repr(float(value)) if isinstance(value, float) \
-                        and not value.is_integer() else str(int(value))
-                elif value is None:
-                    pass
-                else:
-                    cell.set("t", "inlineStr")
-                    t = _et_sub(_et_sub(cell, q("is")), q("t"))
-                    t.text = str(value)
-                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-            patched[part] = serialize_xml(doc)
-        # Excel recalculates formulas (totals of the self-scores) when the file is opened
-        calc = wb_doc.root.find(q("calcPr"))
-        if calc is None:
-            calc = _et_element(q("calcPr"), {})
-            order = ("fileVersion", "fileSharing", "workbookPr", "workbookProtection",
-                     "bookViews", "sheets", "functionGroups", "externalReferences",
-                     "definedNames")
-            idx = 0
-            for i, el in enumerate(list(wb_doc.root)):
-                if el.tag.rpartition("}")[2] in order:
-                    idx = i + 1
-            wb_doc.root.insert(idx, calc)
-        calc.set("fullCalcOnLoad", "1")
-        patched[wb_part] = serialize_xml(wb_doc)
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-            for info in zin.infolist():
-                data = patched.get(info.filename)
-                if data is None:
-                    data = zin.read(info.filename)
-                zi = zipfile.ZipInfo(info.filename, info.date_time)
-                zi.compress_type = zipfile.ZIP_DEFLATED
-                zi.external_attr = info.external_attr
-                zout.writestr(zi, data)
-
-
-def _et_element(tag: str, attrib: dict):
-    import xml.etree.ElementTree as ET
-
-    return ET.Element(tag, attrib)
-
-
-def _et_sub(parent, tag: str):
-    import xml.etree.ElementTree as ET
-
-    return ET.SubElement(parent, tag)
-
-
-def _a1(row: int, col: int) -> str:
-    from .io.grid import a1
-
-    return a1(row, col)
+    save_workbook(wb, dst)

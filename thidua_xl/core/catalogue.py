@@ -123,7 +123,7 @@ _ENTRIES = [
        "Sửa tổng điểm tối đa thành {max_total}, hoặc sửa điểm tối đa các "
         "tiêu chí."),
     _e("duplicate-sub-label", WARNING,
-       "Đơn vị \"{name}\" có hai cột \"{role_or_điểm}\": chỉ dùng cột đầu.",
+       "Đơn vị \"{name}\" có hai cột \"{what}\": chỉ dùng cột đầu.",
        "Xóa hoặc đổi nhãn cột trùng."),
     _e("duplicate-unit", ERROR,
        "Đơn vị \"{name}\" được ghi hai lần (đã có ở ô {first_ref}).",
