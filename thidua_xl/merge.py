@@ -56,7 +56,7 @@ def code_paths(codes: list[Any], implicit_section: str = "") -> list[CodeNode]:
     for raw in codes:
         code = normalize_code(raw)
         node, problem = builder.add(raw)
-        if node is None:
+        if node is None or problem:
             out.append(CodeNode(code, code, 0, None, "", problem))
         else:
             out.append(CodeNode(code, node.path, node.level, node.parent, node.section))

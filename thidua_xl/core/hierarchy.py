@@ -65,6 +65,8 @@ class HierarchyBuilder:
 
     def __init__(self, implicit_section: str) -> None:
         self.implicit = implicit_section
+        #: rows whose code repeats one above: path -> how many times seen
+        self._dups: dict[str, int] = {}
         self.section: Node | None = None
         self.prev: Node | None = None
         self.by_path: dict[str, Node] = {}
@@ -82,15 +84,10 @@ class HierarchyBuilder:
             self.implicit_used = True
         return self.section
 
-    def add(self, raw_code: object, *, keep_duplicate: bool = False
-            ) -> tuple[Node | None, str | None]:
+    def add(self, raw_code: object) -> tuple[Node | None, str | None]:
         """Return ``(node, None)`` or ``(None, problem)`` with problem in
-        {"bad-code", "duplicate-code", "orphan-code"}.
-
-        ``keep_duplicate``: a code typed twice still gives a node, ``(node,
-        "duplicate-code")``, whose path is the first one's with ``#2`` (``#3`` ...) added,
-        so that the row is read and its parent's maximum stays right (bloc-workbook.md v2:
-        one error naming both cells, nothing that follows from it)."""
+        {"bad-code", "duplicate-code", "orphan-code"}; a duplicate gives ``(node,
+        "duplicate-code")`` (see :meth:`_duplicate`)."""
         code = normalize_code(raw_code)
         kind = code_kind(code)
         if kind is None:
@@ -98,11 +95,7 @@ class HierarchyBuilder:
         if kind == "section":
             node = Node(code, code, 1, None, code, kind)
             if code in self.by_path:
-                if not keep_duplicate:
-                    return None, "duplicate-code"
-                node = self._renamed(node)
-                self.section = node
-                return node, "duplicate-code"
+                return self._duplicate(node), "duplicate-code"
             self.section = node
         elif kind == "number":
             sec = self._current_section()
@@ -142,25 +135,28 @@ class HierarchyBuilder:
             node = Node(f"{parent.path}.{key}" if parent.path else key, code,
                         parent.level + 1, parent.path, parent.section, kind)
         if node.path in self.by_path:
-            if not keep_duplicate:
-                return None, "duplicate-code"
-            node = self._renamed(node)
-            self.prev = node
-            return node, "duplicate-code"
+            return self._duplicate(node), "duplicate-code"
         self.by_path[node.path] = node
         self.prev = node
         return node, None
 
-    def _renamed(self, node: Node) -> Node:
-        """``node`` registered under a path not taken yet (``I.2.1#2``)."""
-        n = 2
-        while f"{node.path}#{n}" in self.by_path:
-            n += 1
-        path = f"{node.path}#{n}"
-        section = path if node.level == 1 else node.section
-        renamed = Node(path, node.code, node.level, node.parent, section, node.kind)
-        self.by_path[path] = renamed
-        return renamed
+    def _duplicate(self, node: Node) -> Node:
+        """A code typed twice: the row still gets a node of its own (path "1.2#2"), so
+        that it is read as a criterion and its parent's max adds up; the caller reports
+        the duplicate once. Its children, if any, nest under it."""
+        n = self._dups.get(node.path, 1) + 1
+        self._dups[node.path] = n
+        dup = Node(f"{node.path}#{n}", node.code, node.level, node.parent,
+                   node.section if node.level > 1 else f"{node.path}#{n}", node.kind)
+        self.by_path[dup.path] = dup
+        self.prev = dup
+        if dup.level == 1:
+            self.section = dup
+        return dup
+
+    def first(self, path: str) -> Node | None:
+        """The first row with this path (for a duplicate "1.2#2": the row "1.2")."""
+        return self.by_path.get(path.split("#", 1)[0])
 
 
 def next_code(code: str) -> str | None:

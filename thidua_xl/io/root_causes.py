@@ -40,7 +40,7 @@ class CodeRows:
     def add(self, code_raw: object, code: str, ref: str) -> Node | None:
         """The node of the row whose code cell is ``ref`` (None: the row cannot be placed,
         reported)."""
-        node, problem = self.builder.add(code_raw, keep_duplicate=True)
+        node, problem = self.builder.add(code_raw)
         if problem == "duplicate-code" and node is not None:
             self._duplicate(node, code, ref)
         elif problem:
@@ -53,7 +53,7 @@ class CodeRows:
         return node
 
     def _duplicate(self, node: Node, code: str, ref: str) -> None:
-        first = node.path.rsplit("#", 1)[0]
+        first = self.builder.first(node.path).path
         after = self._last_child.get(node.parent)
         proposal = next_code(after) if after else None
         if proposal and self._sibling_path(node, proposal) in self.builder.by_path:
