@@ -26,6 +26,7 @@ from .core.vocab import (
 )
 from .errors import UsageError
 from .io.atomic import save_workbook
+from .io.openpyxl_style import fonts, style_cell, thin_border
 from .template_inputs import TemplateCriterion, load_criteria, parse_units_arg
 
 __all__ = ["TemplateCriterion", "load_criteria", "parse_units_arg", "sample_criteria",
@@ -172,13 +173,10 @@ def build_template(units: list[str] | None = None,
     types = _effective_types(criteria)
     maxes, max_total = computed_max(criteria)
 
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    f_body = Font(name=FONT_NAME, size=12)
-    f_bold = Font(name=FONT_NAME, size=12, bold=True)
-    f_head = Font(name=FONT_NAME, size=12, bold=True, color="1F3864")
-    f_title = Font(name=FONT_NAME, size=14, bold=True)
-    f_note = Font(name=FONT_NAME, size=11, italic=True, color="595959")
+    border = thin_border()
+    f = fonts(FONT_NAME, head_color="1F3864", note_color="595959")
+    f_body, f_bold, f_head, f_title, f_note = (f[k] for k in ("body", "bold", "head", "title",
+                                                              "note"))
     fill_head = PatternFill("solid", fgColor="DDEBF7")
     fill_parent = PatternFill("solid", fgColor="F2F2F2")
     fill_input = PatternFill("solid", fgColor="FFFFFF")
@@ -186,26 +184,23 @@ def build_template(units: list[str] | None = None,
     left_wrap = Alignment(horizontal="left", vertical="center", wrap_text=True)
 
     def put(ws, row, col, value, font=f_body, fill=None, align=None, bdr=True, fmt=None):
-        cell = ws.cell(row=row, column=col)
-        cell.value = value
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"  # user text is text, never a formula
-        cell.font = font
-        if fill is not None:
-            cell.fill = fill
-        if align is not None:
-            cell.alignment = align
-        if bdr:
-            cell.border = border
-        if fmt:
-            cell.number_format = fmt
-        return cell
+        return style_cell(ws.cell(row=row, column=col), value, font=font, fill=fill,
+                          align=align, border=border if bdr else None, fmt=fmt)
 
     def dv_list(items: Iterable[str], title: str, msg: str) -> DataValidation:
         dv = DataValidation(type="list", formula1='"' + ",".join(items) + '"',
                             allow_blank=True, showErrorMessage=True,
                             errorTitle=title, error=msg)
         return dv
+
+    def dv_whole(minimum: int, title: str, msg: str) -> DataValidation:
+        return DataValidation(type="whole", operator="greaterThanOrEqual", formula1=str(minimum),
+                              allow_blank=True, showErrorMessage=True, errorTitle=title,
+                              error=msg)
+
+    def validate(ws, ref: str, dv: DataValidation) -> None:
+        dv.add(ref)
+        ws.add_data_validation(dv)
 
     wb = Workbook()
     # ---------------------------------------------------------------- Thông tin
@@ -230,16 +225,14 @@ def build_template(units: list[str] | None = None,
                         allow_blank=True, showErrorMessage=True, errorTitle="Năm không hợp lệ",
                         error="Năm thi đua là số nguyên từ 2000 đến 2100.",
                         showInputMessage=True, promptTitle="Năm thi đua", prompt=info_rows[1][1])
-    dv.add("B3")
-    ws.add_data_validation(dv)
+    validate(ws, "B3", dv)
     dv = DataValidation(type="list", formula1=unit_range, allow_blank=True,
                         showErrorMessage=True, errorStyle="warning",
                         errorTitle="Đơn vị không có trong danh sách",
                         error="Tên đơn vị nên chọn trong sheet Đơn vị.",
                         showInputMessage=True, promptTitle="Khối trưởng, Khối phó",
                         prompt="Đơn vị năm nay (chọn trong danh sách của sheet Đơn vị).")
-    dv.add("B5:B6")
-    ws.add_data_validation(dv)
+    validate(ws, "B5:B6", dv)
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 48
 
@@ -259,20 +252,13 @@ def build_template(units: list[str] | None = None,
     last = UNIT_ROWS + 1
     dv = dv_list(CLASS_CHOICES, "Xếp loại không hợp lệ",
                  "Chọn HTXS, HTT, HT, KHT hoặc ghi đầy đủ cụm từ xếp loại.")
-    dv.add(f"C2:C{last}")
-    ws.add_data_validation(dv)
+    validate(ws, f"C2:C{last}", dv)
     dv = dv_list(DISCIPLINE_CHOICES, "Kỷ luật", "Chọn hình thức kỷ luật trong danh sách.")
     dv.errorStyle = "warning"
-    dv.add(f"D2:D{last}")
-    ws.add_data_validation(dv)
-    dv = dv_list(YES_NO, "Tập thể nữ", "Chọn Có hoặc Không.")
-    dv.add(f"E2:E{last}")
-    ws.add_data_validation(dv)
-    dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1",
-                        allow_blank=True, showErrorMessage=True, errorTitle="Thứ tự luân phiên",
-                        error="Thứ tự luân phiên là số nguyên từ 1 trở lên.")
-    dv.add(f"F2:F{last}")
-    ws.add_data_validation(dv)
+    validate(ws, f"D2:D{last}", dv)
+    validate(ws, f"E2:E{last}", dv_list(YES_NO, "Tập thể nữ", "Chọn Có hoặc Không."))
+    validate(ws, f"F2:F{last}", dv_whole(1, "Thứ tự luân phiên",
+                                         "Thứ tự luân phiên là số nguyên từ 1 trở lên."))
     for col, w in zip("ABCDEFG", (6, 44, 20, 16, 12, 12, 24)):
         ws.column_dimensions[col].width = w
     ws.freeze_panes = "C2"
@@ -350,8 +336,7 @@ def build_template(units: list[str] | None = None,
                     type="decimal", operator="between", formula1="0", formula2=f"$C${r}",
                     allow_blank=True, showErrorMessage=True, errorTitle="Điểm không hợp lệ",
                     error="Điểm phải từ 0 đến Điểm tối đa của tiêu chí (cột C).")
-                dv.add(rng)
-                ws.add_data_validation(dv)
+                validate(ws, rng, dv)
         r += 1
     last_crit = r - 1
     put(ws, r, 1, None, f_bold, fill_head)
@@ -386,12 +371,10 @@ def build_template(units: list[str] | None = None,
     dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="100",
                         allow_blank=True, showErrorMessage=True, errorTitle="Ngưỡng",
                         error="Ngưỡng là tỷ lệ phần trăm từ 0 đến 100.")
-    dv.add("B1:B3")
-    ws.add_data_validation(dv)
+    validate(ws, "B1:B3", dv)
     dv = dv_list(("Xếp hạng", "Luân phiên"), "Suy tôn Khối trưởng",
                  "Chọn Xếp hạng hoặc Luân phiên.")
-    dv.add("B5")
-    ws.add_data_validation(dv)
+    validate(ws, "B5", dv)
     from .core.models import default_forms
 
     form_head = ["Hình thức khen thưởng", "Số lượng tối đa", "Tỷ lệ tối đa (%)",
@@ -413,16 +396,10 @@ def build_template(units: list[str] | None = None,
     dv = dv_list(("Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ",
                   "Hoàn thành nhiệm vụ", "HTXS", "HTT", "HT"), "Xếp loại tối thiểu",
                  "Chọn xếp loại trong danh sách.")
-    dv.add(f"D{lo}:D{hi}")
-    ws.add_data_validation(dv)
-    dv = dv_list(YES_NO, "Có/Không", "Chọn Có hoặc Không.")
-    dv.add(f"E{lo}:F{hi}")
-    ws.add_data_validation(dv)
-    dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
-                        allow_blank=True, showErrorMessage=True, errorTitle="Số lượng",
-                        error="Số lượng là số nguyên không âm (0 = không đề nghị hình thức này).")
-    dv.add(f"B{lo}:B{hi}")
-    ws.add_data_validation(dv)
+    validate(ws, f"D{lo}:D{hi}", dv)
+    validate(ws, f"E{lo}:F{hi}", dv_list(YES_NO, "Có/Không", "Chọn Có hoặc Không."))
+    validate(ws, f"B{lo}:B{hi}", dv_whole(
+        0, "Số lượng", "Số lượng là số nguyên không âm (0 = không đề nghị hình thức này)."))
     for col, w in zip("ABCDEF", (36, 22, 16, 30, 16, 16)):
         ws.column_dimensions[col].width = w
 
