@@ -63,3 +63,16 @@ def test_a_workbook_without_worksheets():
     [f] = report.findings
     assert bloc is None and f.code == "missing-score-sheet"
     assert "không có sheet nào đọc được" in f.message and "Các sheet hiện có" not in f.message
+
+
+def test_a_summary_table_with_its_sections_lacks_only_the_unit_names(tmp_path):
+    f = _one(without_score_sheet(tmp_path, {
+        "Tổng hợp": [["STT", "Cơ quan", "I (40 điểm)", "II (60 điểm)", "Điểm thưởng", "Điểm trừ"],
+                     [1, "Sở A", 38, 55, 2, 0]]}))
+    assert "sheet \"Tổng hợp\" (dạng bảng tổng hợp" in f.message
+    assert "nhưng không có cột \"Tên đơn vị\"." in f.message
+
+
+def test_one_roman_looking_word_is_not_a_summary_table(tmp_path):
+    f = _one(without_score_sheet(tmp_path, {"Data": [["x", "y"], [1, 2]]}))
+    assert "không sheet nào có các cột của bảng chấm điểm" in f.message

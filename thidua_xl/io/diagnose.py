@@ -25,7 +25,9 @@ LAYOUT_NAMES = {
     "per-unit": "phiếu chấm của từng đơn vị, mỗi đơn vị một sheet",
     "summary": "bảng tổng hợp, mỗi đơn vị một dòng",
 }
-_SECTION = re.compile(r"^(phan |muc )?[ivx]+\b")
+#: a section's column in a summary table: "I", "II (40 điểm)", "Phần III", "IV. Điểm thưởng"
+#: (the numeral in capitals, as typed: "v", "i" are not sections)
+_SECTION = re.compile(r"^(?:(?:Phần|PHẦN|Mục|MỤC)\s+)?([IVX]{1,4})(?:[ .:(-].*)?$", re.S)
 
 
 @dataclass
@@ -61,7 +63,7 @@ def _rows(sg: SheetGrid, scan: int) -> dict[int, dict[int, str]]:
     return rows
 
 
-def _matrix(name: str, rows, v) -> Diagnosis:
+def _matrix(name: str, rows, raw, v) -> Diagnosis:
     best = Diagnosis(name, "matrix", lacks=["cột \"Mã\"", "cột \"Nội dung tiêu chí\"",
                                             "cột \"Điểm tối đa\"", "cột điểm của các đơn vị"])
     for r, cells in rows.items():
@@ -81,7 +83,7 @@ def _matrix(name: str, rows, v) -> Diagnosis:
     return best
 
 
-def _per_unit(name: str, rows, v) -> Diagnosis:
+def _per_unit(name: str, rows, raw, v) -> Diagnosis:
     best = Diagnosis(name, "per-unit", lacks=["cột \"Mã\"", "cột \"Điểm tối đa\"",
                                               "cột \"Tự chấm\"", "dòng \"Đơn vị\""])
     # "Đơn vị: Sở A" is a row of its own (a label and a value), not a table's header
@@ -101,15 +103,15 @@ def _per_unit(name: str, rows, v) -> Diagnosis:
     return best
 
 
-def _summary(name: str, rows, v) -> Diagnosis:
+def _summary(name: str, rows, raw, v) -> Diagnosis:
     best = Diagnosis(name, "summary", lacks=["cột \"Tên đơn vị\"", "cột điểm theo mục (I, "
                                              "II …)", "cột \"Điểm thưởng\"", "cột \"Điểm trừ\""])
     for r, cells in rows.items():
         folded = list(cells.values())
         d = Diagnosis(name, "summary")
         (d.has if set(folded) & v["units"] else d.lacks).append("cột \"Tên đơn vị\"")
-        (d.has if any(_SECTION.match(f) for f in folded) else d.lacks).append(
-            "cột điểm theo mục (I, II …)")
+        sections = {m.group(1) for t in raw.get(r, {}).values() if (m := _SECTION.match(t))}
+        (d.has if len(sections) >= 2 else d.lacks).append("cột điểm theo mục (I, II …)")
         for word, label in (("diem thuong", "cột \"Điểm thưởng\""),
                             ("diem tru", "cột \"Điểm trừ\"")):
             (d.has if any(f.startswith(word) for f in folded) else d.lacks).append(label)
@@ -127,8 +129,9 @@ def closest_layout(grid: Grid) -> Diagnosis | None:
         if fold(sg.name) in v["known"]:
             continue
         rows = _rows(sg, v["scan"])
+        raw = {r: {c: str(sg.values[(r, c)]).strip() for c in cells} for r, cells in rows.items()}
         for measure in (_matrix, _per_unit, _summary):
-            d = measure(sg.name, rows, v)
+            d = measure(sg.name, rows, raw, v)
             if d.has and (best is None or d.score > best.score):
                 best = d
     return best
