@@ -56,3 +56,11 @@ def test_codes_without_a_group_message_are_never_grouped():
     same = [Finding(severity=Severity.ERROR, code="score-above-max", message=f"m{i}", fix="f",
                     sheet="Chấm điểm", cell=f"H{i}") for i in range(2, 6)]
     assert not groupable("score-above-max") and group_findings(same) == same
+
+
+def test_a_group_keeps_what_its_members_share():
+    row = [Finding(severity=Severity.ERROR, code="yes-no-in-score", message="m", fix="ô D8",
+                   sheet="Chấm điểm", cell=c, unit=u, criterion="II.1")
+           for c, u in (("H8", "Sở A"), ("I8", "Sở B"))]
+    [g] = group_findings(row)
+    assert g.criterion == "II.1" and g.unit is None

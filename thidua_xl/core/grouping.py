@@ -64,8 +64,12 @@ def group_findings(findings: Iterable[Finding]) -> list[Finding]:
             continue
         done.add(key)
         members = sorted(members, key=_position)
+        units = {m.unit for m in members}
+        crits = {m.criterion for m in members}
         out.append(Finding(severity=f.severity, code=f.code, message=_head(f.code, members),
                            fix=f.fix, sheet=f.sheet, cell=members[0].cell,
+                           unit=units.pop() if len(units) == 1 else None,
+                           criterion=crits.pop() if len(crits) == 1 else None,
                            members=tuple(members)))
     return out
 
