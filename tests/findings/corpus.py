@@ -224,6 +224,12 @@ MISTAKES: dict[str, Mistake] = {m.name: m for m in (
     Mistake("yes-no-in-score", _score("II.3", "Sở Y tế", "Đạt"),
             Expect("yes-no-in-score", S, "J10", fix=("Định tính", "D10"),
                    message=("Đạt", "II.3"))),
+    # a whole row typed Đạt / Không đạt without its Loại: one grouped error, the fix at D10
+    Mistake("qualitative-row-without-type",
+            _both(_score("II.3", "Sở Tư pháp", "Đạt"), _score("II.3", "Sở Tài chính", "Đạt"),
+                  _score("II.3", "Sở Y tế", "Không đạt")),
+            Expect("yes-no-in-score", S, "H10", fix=("Định tính", "D10"),
+                   message=("3 ô", "H10, I10, J10"), cells=("H10", "I10", "J10"))),
     # a Định lượng result typed as a fraction (0.95 for 95 %) against a target of 100
     Mistake("fraction-result", _score("II.2", "Sở Y tế", 0.95),
             Expect("result-looks-like-fraction", S, "J9", severity="warning",
