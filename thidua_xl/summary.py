@@ -160,7 +160,7 @@ def build_summary(results: list["BlocResult"], cross: list[Finding] | None = Non
     not saved yet). ``outputs`` maps result.file → the written result workbook."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, PatternFill
     from openpyxl.utils import get_column_letter
 
     if cross is None:

@@ -163,7 +163,7 @@ def build_template(units: list[str] | None = None,
                    criteria: list[TemplateCriterion] | None = None):
     """The template as an openpyxl Workbook (not saved)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
