@@ -71,3 +71,16 @@ def test_redirected_output_is_aligned_lines_with_the_fix(tmp_path, capsys):
     starts = {line.index(" self-score-unknown-unit") if "unknown-unit" in line
               else line.index(" unit-without-self-score") for line in rows}
     assert len(starts) == 1
+
+
+def test_an_unreadable_bloc_says_its_fix(tmp_path, capsys):
+    from thidua_xl.cli import main
+
+    bad = tmp_path / "khoi.xlsx"
+    bad.write_text("STT;Tên đơn vị\n1;Sở A\n", encoding="utf-8")  # a CSV named .xlsx
+    form = _form(tmp_path, "Sở Y tế")
+    assert main(["merge", str(bad), str(form)]) == 2
+    out = capsys.readouterr().out
+    assert "Không đọc được sổ khối \"khoi.xlsx\": nội dung không phải sổ tính Excel" in out
+    assert "Cách sửa" in out and "Save As" in out  # the fix column, once
+    assert out.count("Không đọc được") == 1  # said once, not "… sổ khối: Không đọc được tệp …"

@@ -15,16 +15,12 @@ def run(args) -> int:
     try:
         outcome = merge_files(args.bloc, list(args.units or []), getattr(args, "output", None))
     except ThiduaError as e:
-        if as_json:
-            print(json.dumps({"file": str(args.bloc), "out": None, "status": "unreadable",
-                              "findings": [{"severity": "error", "sheet": None, "cell": None,
-                                            "code": e.code, "message": e.message,
-                                            "fix": e.fix}]}, ensure_ascii=False))
-        else:
-            con = console(stderr=True)
-            con.print(f"[red]Lỗi:[/red] {con.escape(e.message)}")
-            if e.fix:
-                con.print(f"Cách sửa: {con.escape(e.fix)}")
+        if not as_json:
+            raise  # main() says it as for every command: the message, then its fix
+        print(json.dumps({"file": str(args.bloc), "out": None, "status": "unreadable",
+                          "findings": [{"severity": "error", "sheet": None, "cell": None,
+                                        "code": e.code, "message": e.message,
+                                        "fix": e.fix}]}, ensure_ascii=False))
         return EXIT_UNREADABLE
     if as_json:
         print(json.dumps(outcome.to_json(), ensure_ascii=False))
