@@ -430,7 +430,7 @@ def default_out(bloc_path: str | Path) -> Path:
     return p.with_name(f"{p.stem}_gop{ext}")
 
 
-def _whose(message: str, what: str) -> str:
+def unreadable_message(message: str, what: str) -> str:
     """The reader's "Không đọc được tệp "x.xlsx": …" said of the bloc or a unit's form (not
     "Không đọc được sổ khối 'x': Không đọc được tệp "x": …")."""
     head = "Không đọc được tệp "
@@ -450,7 +450,7 @@ def merge_files(bloc_path: str | Path, unit_paths: list[str | Path],
         grid = read_input_sheets(bloc_path)
     except ThiduaError as e:
         report.error(getattr(e, "code", "unreadable-workbook"),
-                     _whose(e.message, "sổ khối"), e.fix)
+                     unreadable_message(e.message, "sổ khối"), e.fix)
         return MergeOutcome(None, report, status="unreadable", file=str(bloc_path))
     scores: list[SelfScore] = []
     for up in unit_paths:
@@ -458,7 +458,7 @@ def merge_files(bloc_path: str | Path, unit_paths: list[str | Path],
             scores.append(read_self_score(up))
         except ThiduaError as e:
             unreadable = True
-            report.error("unreadable-self-score", _whose(e.message, "phiếu tự chấm"), e.fix)
+            report.error("unreadable-self-score", unreadable_message(e.message, "phiếu tự chấm"), e.fix)
     result = merge_into_grid(grid, scores, file=str(bloc_path))
     report.extend(result.report)
     if result.bloc is None:

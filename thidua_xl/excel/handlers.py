@@ -286,7 +286,7 @@ def gop_phieu_tu_cham(book=None, files: Iterable[str] | None = None):
                 scores.append(merge.read_self_score(p))
             except ThiduaError as e:
                 report.error("unreadable-self-score",
-                             f"Không đọc được phiếu tự chấm '{Path(p).name}': {e.message}",
+                             merge.unreadable_message(e.message, "phiếu tự chấm"),
                              getattr(e, "fix", ""))
         grid = read_book(book, sheets=input_sheet_names(book), source=book_file(book))
         result = merge.merge_into_grid(grid, scores, file=grid.source)
