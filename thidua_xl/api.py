@@ -77,7 +77,10 @@ def analyze(grid: "Grid", file: str = "", *, last_year: str | os.PathLike | None
                                   score_sheet=layout.score_sheet, report=layout.report,
                                   units_sheet=layout.units_sheet)
     if bloc is None:
-        result = BlocResult(file=file or grid.source, findings=report.findings, status="errors")
+        from .core.grouping import group_findings
+
+        result = BlocResult(file=file or grid.source, findings=group_findings(report.findings),
+                            status="errors")
         result.bloc = Path(file).stem if file else ""
     else:
         if layout is not None:
@@ -124,7 +127,17 @@ def check_path(path: str | os.PathLike, *, reader: str = "auto",
         grid = read_grid(path, reader=reader)
     except UnreadableWorkbook as err:
         return None, unreadable_result(shown, err)
-    return analyze(grid, shown, last_year=last_year)
+    bloc, result = analyze(grid, shown, last_year=last_year)
+    if bloc is None and any(f.code == "missing-score-sheet" for f in result.findings):
+        # only the input sheets were read: read them all to say which sheets the workbook
+        # has and which came closest to a score table (the failure path only)
+        from .io.readers import read_grid as _read
+
+        try:
+            bloc, result = analyze(_read(Path(path), reader=reader), shown)
+        except UnreadableWorkbook:
+            pass
+    return bloc, result
 
 
 def check_file(path: str | os.PathLike, *, reader: str = "auto") -> "BlocResult":

@@ -11,7 +11,7 @@ print — and by integrators::
 """
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
@@ -21,6 +21,9 @@ from .core.models import Classification
 ClassificationText = Literal[tuple(c.value for c in Classification)]  # type: ignore[valid-type]
 
 
+_CELL = r"^\$?[A-Z]{1,3}\$?[0-9]{1,7}(:\$?[A-Z]{1,3}\$?[0-9]{1,7})?$"
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -28,10 +31,14 @@ class _Strict(BaseModel):
 class FindingJSON(_Strict):
     severity: Literal["error", "warning"]
     sheet: Optional[str]
-    cell: Optional[str] = Field(pattern=r"^\$?[A-Z]{1,3}\$?[0-9]{1,7}(:\$?[A-Z]{1,3}\$?[0-9]{1,7})?$")
+    cell: Optional[str] = Field(pattern=_CELL)
     code: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     message: str = Field(min_length=1)
     fix: str
+    #: a grouped finding (many cells, one cause) lists every cell it stands for, in
+    #: ``sheet``; ``cell`` is the first of them. Absent on a finding of one cell.
+    cells: Optional[list[Annotated[str, Field(pattern=_CELL)]]] = Field(default=None,
+                                                                       min_length=2)
 
 
 class UnitJSON(_Strict):

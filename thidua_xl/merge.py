@@ -19,6 +19,7 @@ from typing import Any
 
 from .core.findings import Finding, Report, Severity
 from .core.text import clean, fold, unit_key
+from .core.values import vn_number
 from .core.vocab import SELF_SCORE_COLUMNS, SELF_SCORE_UNIT_LABELS, SUB_SELF
 from .errors import ThiduaError
 
@@ -241,7 +242,6 @@ def merge_into_grid(grid, self_scores: list[SelfScore], file: str = "") -> Merge
     unit's "Tự chấm" column at the criterion's row) and a report. The Excel ribbon button
     applies the writes to the live workbook; :func:`merge_files` to a copy of the file.
     """
-    from .core.models import CriterionType
     from .core.values import is_blank
     from .io.grid import parse_a1
     from .io.parser import parse_grid
@@ -259,10 +259,16 @@ def merge_into_grid(grid, self_scores: list[SelfScore], file: str = "") -> Merge
         return out
     score_sheet = grid.find_sheet(bloc.score_sheet) or next(
         (s for s in grid.sheets if s.name == bloc.score_sheet), None)
+    from .core.engine import effective_types
+    from .core.suggest import nearest
+
     units = {u.key: u for u in bloc.units}
     crits = {c.path: c for c in bloc.criteria}
+    #: bonus/penalty leaves: blank (or absent from a form) is 0, nothing to say
+    unscored = {p for p, t in effective_types(bloc).items() if not t.is_scored}
     leaves = [c for c in bloc.criteria if c.is_leaf]
     seen_units: dict[str, str] = {}
+    meant: set[str] = set()  # units a misspelt form's name is near
 
     for ss in self_scores:
         name = Path(ss.file).name if ss.file else "?"
@@ -273,7 +279,11 @@ def merge_into_grid(grid, self_scores: list[SelfScore], file: str = "") -> Merge
         key = unit_key(ss.unit)
         unit = units.get(key) or _fuzzy_unit(units, ss.unit)
         if unit is None:
-            rep.emit("self-score-unknown-unit", name=name, self_unit=ss.unit, ref=ss.unit_ref)
+            near = nearest(ss.unit, [u.name for u in units.values()])
+            if near:  # the form is that unit's: no "no form" warning follows for it
+                meant.add(unit_key(near))
+            rep.emit("self-score-unknown-unit", variant="near" if near else "", name=name,
+                     self_unit=ss.unit, near=near, ref=ss.unit_ref)
             continue
         if unit.key in seen_units:
             rep.emit("self-score-duplicate-unit", name=unit.name,
@@ -309,8 +319,11 @@ def merge_into_grid(grid, self_scores: list[SelfScore], file: str = "") -> Merge
             if (crit.max is not None and row.max is not None
                     and abs(float(crit.max) - float(row.max)) > 1e-9):
                 rep.emit("self-score-max-differs", name=name, name2=unit.name,
-                         crit_path=crit.path, row_max=row.max, crit_max=crit.max, ref=row.ref)
+                         crit_path=crit.path, row_max=vn_number(row.max),
+                         crit_max=vn_number(crit.max), ref=row.ref)
             raw = row.value
+            if is_blank(raw) and crit.path in unscored:
+                continue  # a blank bonus/penalty row counts 0
             if is_blank(raw):
                 rep.emit("self-score-blank", name=name, name2=unit.name, crit_path=crit.path,
                          ref=row.ref)
@@ -323,11 +336,12 @@ def merge_into_grid(grid, self_scores: list[SelfScore], file: str = "") -> Merge
                 rep.emit("self-score-not-yes-no", name=name, name2=unit.name,
                          crit_path=crit.path, clean_raw=clean(raw), ref=row.ref)
             elif problem == "above-max":
-                rep.emit("self-score-above-max", name=name, name2=unit.name, value=value,
-                         crit_path=crit.path, crit_max=crit.max, ref=row.ref)
+                rep.emit("self-score-above-max", name=name, name2=unit.name,
+                         value=vn_number(value), crit_path=crit.path,
+                         crit_max=vn_number(crit.max), ref=row.ref)
             elif problem == "negative":
-                rep.emit("self-score-negative", name=name, name2=unit.name, value=value,
-                         crit_path=crit.path, ref=row.ref)
+                rep.emit("self-score-negative", name=name, name2=unit.name,
+                         value=vn_number(value), crit_path=crit.path, ref=row.ref)
             existing = score_sheet.get(row_no, _col_index(col)) if score_sheet else None
             if not is_blank(existing) and existing != value:
                 rep.emit("self-score-overwritten", target_ref=target_ref, name=unit.name,
@@ -335,17 +349,13 @@ def merge_into_grid(grid, self_scores: list[SelfScore], file: str = "") -> Merge
                          ref=target_ref)
             out.writes.append((target_ref, value))
         for crit in leaves:
-            if crit.path in ss_paths:
-                continue
-            scored = CriterionType(crit.type).is_scored
-            (rep.error if scored else rep.warning)(
-                "self-score-missing-criterion",
-                f"Phiếu tự chấm '{name}' ({unit.name}) thiếu tiêu chí {crit.path}"
-                f"{' – ' + crit.text[:60] if crit.text else ''}.",
-                "Bổ sung tiêu chí vào phiếu, hoặc nhập điểm tự chấm trực tiếp vào sổ khối.",
-                ref=crit.ref)
+            if crit.path in ss_paths or crit.path in unscored:
+                continue  # an absent bonus/penalty row counts 0
+            rep.emit("self-score-missing-criterion", name=name, name2=unit.name,
+                     crit_path=crit.path, text=f" – {crit.text[:60]}" if crit.text else "",
+                     ref=crit.ref)
     for u in bloc.units:
-        if u.key not in seen_units:
+        if u.key not in seen_units and u.key not in meant:
             rep.emit("unit-without-self-score", unit_name=u.name, ref=u.ref)
     return out
 
@@ -420,6 +430,14 @@ def default_out(bloc_path: str | Path) -> Path:
     return p.with_name(f"{p.stem}_gop{ext}")
 
 
+def unreadable_message(message: str, what: str) -> str:
+    """The reader's "Không đọc được tệp "x.xlsx": …" said of the bloc or a unit's form (not
+    "Không đọc được sổ khối 'x': Không đọc được tệp "x": …")."""
+    head = "Không đọc được tệp "
+    return (f"Không đọc được {what} " + message[len(head):] if message.startswith(head)
+            else f"Không đọc được {what}: {message}")
+
+
 def merge_files(bloc_path: str | Path, unit_paths: list[str | Path],
                 out: str | Path | None = None) -> MergeOutcome:
     """Merge the units' self-score workbooks into a NEW copy of the bloc workbook."""
@@ -432,7 +450,7 @@ def merge_files(bloc_path: str | Path, unit_paths: list[str | Path],
         grid = read_input_sheets(bloc_path)
     except ThiduaError as e:
         report.error(getattr(e, "code", "unreadable-workbook"),
-                     f"Không đọc được sổ khối '{bloc_path.name}': {e.message}", e.fix)
+                     unreadable_message(e.message, "sổ khối"), e.fix)
         return MergeOutcome(None, report, status="unreadable", file=str(bloc_path))
     scores: list[SelfScore] = []
     for up in unit_paths:
@@ -440,8 +458,7 @@ def merge_files(bloc_path: str | Path, unit_paths: list[str | Path],
             scores.append(read_self_score(up))
         except ThiduaError as e:
             unreadable = True
-            report.error("unreadable-self-score",
-                         f"Không đọc được phiếu tự chấm '{Path(up).name}': {e.message}", e.fix)
+            report.error("unreadable-self-score", unreadable_message(e.message, "phiếu tự chấm"), e.fix)
     result = merge_into_grid(grid, scores, file=str(bloc_path))
     report.extend(result.report)
     if result.bloc is None:

@@ -119,6 +119,8 @@ def test_remote_engine_warns_about_unknown_percent_formats(tmp_path, remote):
     warn = [f for f in live.findings if f.code == "percent-format-unknown"]
     assert len(warn) == 1 and warn[0].severity.value == "warning"
     assert warn[0].sheet == "Chấm điểm" and "%" in warn[0].message and warn[0].fix
+    # the same cause is not said again cell by cell (issue #12: root causes only)
+    assert not [f for f in live.findings if f.code == "result-looks-like-fraction"]
 
 
 def test_percent_format_detection():

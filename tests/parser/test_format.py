@@ -226,10 +226,19 @@ def test_name_in_one_sheet_missing_from_the_other(tmp_path):
                    criteria=basic_criteria(), group_order=["Sở A", "Sở B", "Sở C"])
     r = check_file(p)
     got = {(f.code, f.sheet, f.cell) for f in r.findings}
+    # one header not listed, one listed unit without scores: one finding naming both cells
     assert ("unit-not-in-list", "Chấm điểm", "J1") in got
-    assert ("unit-without-scores", "Đơn vị", "B4") in got
+    assert not any(code == "unit-without-scores" for code, _, _ in got)
     msg = next(f.message for f in r.findings if f.code == "unit-not-in-list")
-    assert "Sở C" in msg
+    assert "Sở C" in msg and "Sở D" in msg and "Đơn vị!B4" in msg
+
+
+def test_names_missing_on_both_sides_are_named_each(tmp_path):
+    p = write_bloc(tmp_path / "k.xlsx", units=["Sở A", "Sở D", "Sở E"],
+                   criteria=basic_criteria(), group_order=["Sở A", "Sở B", "Sở C"])
+    got = sorted((f.code, f.cell) for f in check_file(p).findings if f.code.startswith("unit-"))
+    assert got == [("unit-not-in-list", "I1"), ("unit-not-in-list", "J1"),
+                   ("unit-without-scores", "B3"), ("unit-without-scores", "B4")]
 
 
 def test_hierarchy_parent_max_and_leaves(tmp_path):

@@ -28,7 +28,7 @@ _USAGE_VI = "Cách dùng: "
 _TITLES_VI = {"positional arguments": "tham số", "options": "tùy chọn",
               "optional arguments": "tùy chọn"}
 _HELP_VI = "hiện hướng dẫn này rồi thoát"
-_VERSION_HELP_VI = "hiện phiên bản rồi thoát"
+_VERSION_HELP_VI = "hiện số phiên bản rồi thoát"
 
 
 _FIELD = re.compile(r"%(?:\((\w+)\))?[sr]")
@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="thidua-xl",
         description="Chấm điểm thi đua khối: kiểm tra sổ chấm điểm, tính tổng điểm, xếp hạng, "
-                    "xếp loại, đề nghị khen thưởng và viết các sheet kết quả.",
+                    "xếp loại, đề nghị khen thưởng và ghi các trang kết quả vào sổ.",
         epilog="Mã thoát: 0 = không có lỗi, 1 = có lỗi trong sổ, 2 = không đọc được tệp hoặc "
                "sai cú pháp lệnh.",
     )
@@ -94,14 +94,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="kiểm tra sổ, in mọi lỗi và cảnh báo",
                        description="Kiểm tra từng sổ chấm điểm và in mọi lỗi, cảnh báo.")
-    c.add_argument("files", nargs="+", metavar="TỆP", help="sổ chấm điểm (.xlsx, .xlsm)")
+    c.add_argument("files", nargs="+", metavar="TỆP",
+                   help="một hay nhiều sổ chấm điểm (.xlsx, .xlsm)")
     c.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
     s = sub.add_parser("score", help="tính điểm, xếp hạng, đề nghị khen thưởng, ghi tệp kết quả",
                        description="Kiểm tra, tính điểm, xếp hạng, xếp loại, đề nghị khen thưởng, "
-                                   "suy tôn Khối trưởng; ghi tệp kết quả (sổ gốc + các sheet "
+                                   "suy tôn Khối trưởng; ghi tệp kết quả (sổ gốc thêm các trang "
                                    "kết quả). Sổ gốc không bao giờ bị sửa.")
-    s.add_argument("file", metavar="TỆP")
+    s.add_argument("file", metavar="TỆP", help="sổ chấm điểm (.xlsx, .xlsm)")
     s.add_argument("-o", "--output", metavar="TỆP_RA",
                    help="tệp kết quả (mặc định: <tên>_ketqua.xlsx cạnh tệp gốc)")
     s.add_argument("--pdf", action="store_true",
@@ -114,10 +115,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("batch", help="chấm nhiều sổ (cả thư mục), lập bảng tổng hợp toàn tỉnh",
                        description="Chấm mọi sổ trong các thư mục/tệp đã cho (song song), ghi kết "
-                                   "quả từng sổ và OUTDIR/tong-hop.xlsx.")
-    b.add_argument("inputs", nargs="+", metavar="THƯ_MỤC_HOẶC_TỆP")
-    b.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="thư mục kết quả")
-    b.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                                   "quả từng sổ vào THƯ_MỤC_RA và bảng tổng hợp "
+                                   "THƯ_MỤC_RA/tong-hop.xlsx.")
+    b.add_argument("inputs", nargs="+", metavar="THƯ_MỤC_HOẶC_TỆP",
+                   help="thư mục chứa các sổ (đọc cả thư mục con) hoặc từng sổ chấm điểm")
+    b.add_argument("-o", "--output", required=True, metavar="THƯ_MỤC_RA",
+                   help="thư mục ghi kết quả từng sổ và bảng tổng hợp")
+    b.add_argument("-j", "--jobs", type=int, default=None, metavar="SỐ",
                    help="số tiến trình song song (mặc định: số lõi CPU)")
     b.add_argument("--timeout", type=float, default=120.0, metavar="GIÂY",
                    help="thời gian tối đa cho một sổ (mặc định 120 giây)")
@@ -135,15 +139,18 @@ def build_parser() -> argparse.ArgumentParser:
     m = sub.add_parser("merge", help="gộp phiếu tự chấm của các đơn vị vào sổ của khối",
                        description="Điền cột Tự chấm của sổ khối từ phiếu tự chấm của các đơn vị "
                                    "(ghi ra tệp mới; sổ gốc không bị sửa).")
-    m.add_argument("bloc", metavar="SỔ_KHỐI")
-    m.add_argument("units", nargs="+", metavar="PHIẾU_TỰ_CHẤM")
-    m.add_argument("-o", "--output", metavar="TỆP_RA")
+    m.add_argument("bloc", metavar="SỔ_KHỐI", help="sổ chấm điểm của khối (.xlsx, .xlsm)")
+    m.add_argument("units", nargs="+", metavar="PHIẾU_TỰ_CHẤM",
+                   help="phiếu tự chấm của từng đơn vị (mỗi đơn vị một tệp)")
+    m.add_argument("-o", "--output", metavar="TỆP_RA",
+                   help="tệp ghi kết quả (mặc định: <tên>_gop.xlsx cạnh sổ khối)")
     m.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
     t = sub.add_parser("template", help="tạo sổ chấm điểm mẫu (trống)",
                        description="Tạo sổ chấm điểm mẫu theo định dạng chuẩn, có danh sách chọn "
                                    "và kiểm tra dữ liệu nhập.")
-    t.add_argument("-o", "--output", required=True, metavar="TỆP")
+    t.add_argument("-o", "--output", required=True, metavar="TỆP_RA",
+                   help="tệp sổ mẫu sẽ tạo (.xlsx)")
     t.add_argument("--units", metavar="TỆP_HOẶC_DANH_SÁCH",
                    help="danh sách đơn vị: tệp (mỗi dòng một đơn vị, hoặc .xlsx) hoặc "
                         "\"Sở A; Sở B\"")
@@ -156,20 +163,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="thư mục ghi kết quả (mặc định ./thidua-demo)")
     d.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
-    a = sub.add_parser("addin", help="tạo / cài / gỡ add-in Excel (tab \"Thi đua\")",
-                       description="Tạo add-in Excel thidua_xl.xlam từ mã nguồn, cài vào thư "
+    a = sub.add_parser("addin", help="tạo, cài hoặc gỡ phần bổ trợ Excel (thẻ \"Thi đua\")",
+                       description="Tạo phần bổ trợ Excel thidua_xl.xlam từ mã nguồn, cài vào thư "
                                    "mục khởi động của Excel, hoặc gỡ ra.")
-    a.add_argument("action", choices=["install", "remove", "build"], metavar="install|remove|build")
+    a.add_argument("action", choices=["install", "remove", "build"], metavar="install|remove|build",
+                   help="install: tạo rồi cài vào Excel; remove: gỡ khỏi Excel; build: chỉ tạo "
+                        "tệp .xlam")
     a.add_argument("-o", "--output", metavar="THƯ_MỤC",
                    help="thư mục ghi .xlam (build; install trên máy không có Excel, mặc định "
                         "thư mục dữ liệu của người dùng)")
     return p
-
-
-def _version() -> str:
-    from . import __version__
-
-    return f"thidua-xl {__version__}"
 
 
 def _version() -> str:

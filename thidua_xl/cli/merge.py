@@ -15,14 +15,12 @@ def run(args) -> int:
     try:
         outcome = merge_files(args.bloc, list(args.units or []), getattr(args, "output", None))
     except ThiduaError as e:
-        if as_json:
-            print(json.dumps({"file": str(args.bloc), "out": None, "status": "unreadable",
-                              "findings": [{"severity": "error", "sheet": None, "cell": None,
-                                            "code": e.code, "message": e.message,
-                                            "fix": e.fix}]}, ensure_ascii=False))
-        else:
-            con = console(stderr=True)
-            con.print(con.escape(f"Lỗi: {e.message}"))
+        if not as_json:
+            raise  # main() says it as for every command: the message, then its fix
+        print(json.dumps({"file": str(args.bloc), "out": None, "status": "unreadable",
+                          "findings": [{"severity": "error", "sheet": None, "cell": None,
+                                        "code": e.code, "message": e.message,
+                                        "fix": e.fix}]}, ensure_ascii=False))
         return EXIT_UNREADABLE
     if as_json:
         print(json.dumps(outcome.to_json(), ensure_ascii=False))
@@ -30,9 +28,10 @@ def run(args) -> int:
     con = console()
     if outcome.report.findings:
         con.print("[bold]Kết quả gộp phiếu tự chấm[/bold]")
-        con.table(("Mức độ", "Ô", "Mã lỗi", "Nội dung"),
-                  [(f.severity.label, f.ref or "", f.code, f.message) for f in outcome.report],
-                  aligned=3)
+        # the fix column always: a finding without its fix is half a finding
+        con.table(("Mức độ", "Ô", "Mã lỗi", "Nội dung", "Cách sửa"),
+                  [(f.severity.label, f.ref or "—", f.code, f.message, f.fix)
+                   for f in outcome.report], aligned=3)
     if outcome.out:
         con.print(f"Đã gộp {len(outcome.matched)} phiếu ({len(outcome.writes)} ô) vào "
                   f"[bold]{con.escape(str(outcome.out))}[/bold]; "

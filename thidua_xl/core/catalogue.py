@@ -30,6 +30,9 @@ class Entry:
     fix: str = ""
     #: variant name -> (message, fix): the same problem found somewhere else
     variants: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: the message of many findings of this code with one fix, as one grouped finding
+    #: (:mod:`thidua_xl.core.grouping`; fields ``n``, ``sheet``, ``cells``); "" = never grouped
+    group: str = ""
 
     def templates(self, variant: str = "") -> tuple[str, str]:
         if variant:
@@ -48,8 +51,8 @@ class _Fields(dict):
 
 
 def _e(code: str, severity: str, message: str, fix: str = "", *,
-       variants: dict[str, tuple[str, str]] | None = None) -> Entry:
-    return Entry(code, severity, message, fix, variants or {})
+       variants: dict[str, tuple[str, str]] | None = None, group: str = "") -> Entry:
+    return Entry(code, severity, message, fix, variants or {}, group)
 
 
 def render(code: str, variant: str = "", **fields: object) -> tuple[str, str, str]:
@@ -62,9 +65,13 @@ def render(code: str, variant: str = "", **fields: object) -> tuple[str, str, st
 
 _CODE_FIX = ("Dùng số La Mã (I, II ...) cho phần, số (1, 2) hoặc số có dấu chấm (1.1, 1.2) cho "
              "tiêu chí, chữ thường (a, b) hoặc dấu - cho ý nhỏ; mỗi mã chỉ một lần trong một phần.")
-_SAVE_IN_EXCEL = "Mở tệp trong Excel, nhấn Lưu (Ctrl+S) để Excel tính công thức, rồi chạy lại."
+#: one fix for every formula without a cached result (a unit's cell, a criterion's cell, a
+#: unit's own target): one cause, so they group into one finding (#12)
+_SAVE_IN_EXCEL = "Mở tệp bằng Excel, để Excel tính lại công thức rồi lưu (Ctrl+S), sau đó chạy lại."
 _OWN_TARGET_FIX = ("Ghi chỉ tiêu giao cho đơn vị là một số lớn hơn 0 (hoặc để trống để dùng "
                    "chỉ tiêu chung của dòng).")
+_TYPES = ("Chấm điểm, Định tính, Định lượng, Định lượng dẫn đầu, Chấm thẳng, Điểm thưởng, "
+          "Điểm trừ (để trống = Chấm điểm)")
 _UNREADABLE = "{message}"  # the reader's own sentence (io.sniff.unreadable_message)
 
 _ENTRIES = [
@@ -106,11 +113,13 @@ _ENTRIES = [
         "thưởng\" hay mã một phần (I, II ...).",
        "Ghi các mục cách nhau bởi dấu chấm phẩy, ví dụ: Điểm trừ; I; II."),
     _e("bad-type", ERROR,
-       "Loại tiêu chí \"{type_text}\" (mã {code_}) không nhận ra.",
-       "Ghi một trong: Chấm điểm, Định tính, Định lượng, Định lượng dẫn đầu, Chấm "
-        "thẳng, Điểm thưởng, Điểm trừ (để trống = Chấm điểm)."),
+       "Loại \"{type_text}\" của tiêu chí {path} không nhận ra.",
+       "Ghi một trong: " + _TYPES + ".",
+       variants={"near": (
+        "Loại \"{type_text}\" của tiêu chí {path} không nhận ra: có phải \"{near}\"?",
+        "Sửa thành \"{near}\", hoặc ghi một trong: " + _TYPES + ".")}),
     _e("bad-weight", ERROR,
-       "Hệ số của tiêu chí {code_} là {value:g}: phải lớn hơn 0.",
+       "Hệ số của tiêu chí {code_} là {value}: phải lớn hơn 0.",
        "Ghi hệ số là số dương (để trống = 1)."),
     _e("bad-year", ERROR,
        "Năm thi đua \"{raw}\" không hợp lệ.",
@@ -154,7 +163,10 @@ _ENTRIES = [
     _e("head-not-a-unit", ERROR,
        "{role} \"{name}\" không có trong danh sách đơn vị của khối.",
        "Ghi đúng tên một đơn vị như trong sheet \"Đơn vị\" / hàng tên đơn vị của "
-        "sheet \"Chấm điểm\"."),
+        "sheet \"Chấm điểm\".",
+       variants={"near": (
+        "{role} \"{name}\" không có trong danh sách đơn vị của khối: có phải \"{near}\"?",
+        "Sửa thành \"{near}\" (đúng như tên trong danh sách đơn vị).")}),
     _e("max-missing", ERROR,
        "Tiêu chí {crit} chưa có điểm tối đa.",
        "Nhập điểm tối đa (điểm chuẩn) của tiêu chí ở cột \"Điểm tối đa\"."),
@@ -167,11 +179,11 @@ _ENTRIES = [
        "Nhập điểm của đơn vị (Tự chấm, Khối chấm hoặc Thống nhất), hoặc gộp phiếu "
         "tự chấm của đơn vị vào sổ.",
        variants={"cell": (
-        "Chưa có điểm của đơn vị {name} ở tiêu chí {crit} (ô trống ở mọi cột điểm).",
+        "Chưa có điểm của đơn vị {name} ở tiêu chí {crit}: ô trống ở mọi cột điểm.",
         "Nhập điểm (Tự chấm, Khối chấm hoặc Thống nhất); nhập 0 nếu đơn vị không "
         "đạt điểm nào."),}),
     _e("negative-max", ERROR,
-       "{label} của tiêu chí {code_} là số âm ({value:g}).",
+       "{label} của tiêu chí {code_} là số âm ({value}).",
        "Ghi {label_lower} là số không âm."),
     _e("no-criteria", ERROR,
        "Sheet \"{name}\" không có tiêu chí nào để chấm.",
@@ -213,8 +225,8 @@ _ENTRIES = [
        "Thêm hàng tiêu đề với các cột Mã | Nội dung tiêu chí | Điểm tối đa | (Loại "
         "| Hệ số | Chỉ tiêu | Điểm mỗi lần) rồi một nhóm cột cho mỗi đơn vị."),
     _e("self-score-above-max", ERROR,
-       "Phiếu tự chấm '{name}' ({name2}): điểm tự chấm {value:g} của tiêu chí "
-        "{crit_path} vượt điểm tối đa {crit_max:g}.",
+       "Phiếu tự chấm '{name}' ({name2}): điểm tự chấm {value} của tiêu chí "
+        "{crit_path} vượt điểm tối đa {crit_max}.",
        "Sửa điểm tự chấm trong phạm vi từ 0 đến điểm tối đa."),
     _e("self-score-bad-code", ERROR,
        "Phiếu tự chấm '{name}': mã tiêu chí '{code_}' ở ô {cell_ref} "
@@ -232,10 +244,10 @@ _ENTRIES = [
        "Bỏ phiếu thừa khỏi danh sách gộp."),
     _e("self-score-max-differs", WARNING,
        "Phiếu tự chấm '{name}' ({name2}): tiêu chí {crit_path} có điểm tối đa "
-        "{row_max:g}, sổ khối ghi {crit_max:g}.",
+        "{row_max}, sổ khối ghi {crit_max}.",
        "Kiểm tra lại phiếu theo giao ước thi đua của Khối."),
     _e("self-score-negative", ERROR,
-       "Phiếu tự chấm '{name}' ({name2}): điểm tự chấm {value:g} của tiêu chí "
+       "Phiếu tự chấm '{name}' ({name2}): điểm tự chấm {value} của tiêu chí "
         "{crit_path} là số âm.",
        "Sửa thành số không âm."),
     _e("self-score-no-rows", ERROR,
@@ -272,7 +284,14 @@ _ENTRIES = [
     _e("self-score-unknown-unit", ERROR,
        "Phiếu tự chấm '{name}': đơn vị '{self_unit}' không có trong sổ khối.",
        "Sửa tên đơn vị trong phiếu cho trùng với tên trong sheet Đơn vị / Chấm "
-        "điểm của sổ khối."),
+        "điểm của sổ khối.",
+       variants={"near": (
+        "Phiếu tự chấm '{name}': đơn vị '{self_unit}' không có trong sổ khối; có phải "
+        "'{near}'?",
+        "Sửa tên đơn vị trong phiếu thành '{near}' (như trong sổ khối).")}),
+    _e("self-score-missing-criterion", ERROR,
+       "Phiếu tự chấm '{name}' ({name2}) thiếu tiêu chí {crit_path}{text}.",
+       "Bổ sung tiêu chí vào phiếu, hoặc nhập điểm tự chấm trực tiếp vào sổ khối."),
     _e("stated-total-mismatch", WARNING,
        "Tổng điểm ghi trong sổ của đơn vị {name} là {stated}, khác tổng "
         "tính lại từ các tiêu chí là {total}.",
@@ -293,7 +312,17 @@ _ENTRIES = [
     _e("unit-not-in-list", ERROR,
        "Đơn vị \"{name}\" (ô {header_ref}) có cột điểm nhưng không có trong sheet "
         "\"Đơn vị\".",
-       "Thêm đơn vị này vào sheet \"Đơn vị\" hoặc sửa tên cho khớp."),
+       "Thêm đơn vị này vào sheet \"Đơn vị\" hoặc sửa tên cho khớp.",
+       variants={"near": (
+        "Tên đơn vị \"{name}\" ở hàng tiêu đề của sheet \"{sheet_name}\" không có trong "
+        "sheet \"Đơn vị\": có phải \"{near}\" (ô {near_ref})?",
+        "Sửa tên ở ô {at} thành \"{near}\" cho khớp với sheet \"Đơn vị\" (điểm của cột "
+        "này đã được đọc là của đơn vị đó)."),
+        "pair": (
+        "Đơn vị \"{name}\" (ô {header_ref}) có cột điểm nhưng không có trong sheet "
+        "\"Đơn vị\", còn \"{other}\" (ô {other_ref}) chưa có cột điểm.",
+        "Nếu là một đơn vị, sửa tên ở một trong hai ô cho giống nhau; nếu không, thêm "
+        "\"{name}\" vào sheet \"Đơn vị\" và thêm cột điểm cho \"{other}\".")}),
     _e("unit-without-scores", ERROR,
        "Đơn vị \"{unit_name}\" (ô {u_ref}) không có nhóm cột điểm trong sheet \"{name}\" "
         "(hàng tiêu đề {hr}).",
@@ -327,14 +356,44 @@ _ENTRIES = [
     _e("uncached-formula", ERROR,
        "Ô điểm của {who} là công thức chưa được tính (tệp được lưu bởi chương trình không "
        "tính công thức).",
-       "Mở tệp bằng Excel, để Excel tính lại công thức rồi lưu (Ctrl+S), sau đó chạy lại.",
+       _SAVE_IN_EXCEL,
        variants={"criterion": (
            "Ô {label} của tiêu chí {code_} là công thức chưa có kết quả tính.",
            _SAVE_IN_EXCEL), "own-target": (
            "Ô chỉ tiêu của đơn vị {name}, tiêu chí {code_} là công thức chưa có kết quả tính.",
-           _SAVE_IN_EXCEL)}),
+           _SAVE_IN_EXCEL)},
+       # the file was saved by a program that does not compute: one save in Excel fixes all
+       group="{n} ô công thức chưa có kết quả tính (sheet \"{sheet}\"): {cells}."),
     _e("score-above-max", ERROR, "Điểm {shown} của {who} vượt điểm tối đa {max}.",
-       "Sửa điểm về trong khoảng 0–{max}, hoặc sửa điểm tối đa của tiêu chí nếu nhập nhầm."),
+       "Sửa điểm về trong khoảng 0–{max}, hoặc sửa điểm tối đa của tiêu chí nếu nhập nhầm.",
+       variants={
+        # a cell formatted as a percentage: "100%" is read as 100 points
+        "percent": ("Điểm {shown} của {who} vượt điểm tối đa {max}.",
+                    "Ô có định dạng phần trăm nên “{shown}” được đọc là {value} điểm: đổi định "
+                    "dạng ô thành số (General / Number) rồi nhập số điểm từ 0 đến {max}."),
+        # exactly max × 100: typed on the 100 scale
+        "hundredfold": ("Điểm {shown} của {who} vượt điểm tối đa {max}.",
+                      "{shown} đúng bằng 100 lần điểm tối đa {max}: có lẽ đã nhập theo phần "
+                      "trăm; nhập số điểm từ 0 đến {max} (điểm đầy đủ là {max}).")}),
+    _e("yes-no-in-score", ERROR,
+       "Ô điểm của {who} ghi “{shown}” nhưng tiêu chí chưa ghi Loại nên được chấm bằng số "
+       "điểm.",
+       "Nếu tiêu chí {path} chấm Đạt/Không đạt, ghi Loại = \"Định tính\" ở ô {type_cell}; "
+       "nếu không, nhập số điểm vào ô này.",
+       variants={"no-column": (
+        "Ô điểm của {who} ghi “{shown}” nhưng tiêu chí chưa ghi Loại nên được chấm bằng số "
+        "điểm.",
+        "Nếu tiêu chí {path} chấm Đạt/Không đạt, thêm cột \"Loại\" vào bảng chấm điểm và ghi "
+        "\"Định tính\" ở dòng của tiêu chí; nếu không, nhập số điểm vào ô này.")},
+       # one "Loại" cell fixes the row
+       group="{n} ô ghi Đạt/Không đạt trong tiêu chí chấm bằng số điểm (sheet \"{sheet}\"): "
+             "{cells}."),
+    # -- plausibility (the value is scored; it is probably in the wrong unit)
+    _e("result-looks-like-fraction", WARNING,
+       "Kết quả {shown} của {who} rất nhỏ so với chỉ tiêu {target}: có lẽ là {percent}% ghi "
+       "dạng số thập phân.",
+       "Nếu là tỷ lệ, nhập {percent} (hoặc định dạng ô là phần trăm); nếu kết quả đúng là "
+       "{shown} thì giữ nguyên."),
     _e("score-negative", ERROR, "Giá trị {what} {shown} của {who} là số âm.",
        "Nhập số từ 0 trở lên (điểm trừ ghi số điểm bị trừ, ví dụ 2)."),
     _e("not-yes-no", ERROR,
@@ -345,8 +404,14 @@ _ENTRIES = [
        "Nhập số lần là số nguyên (0, 1, 2 …)."),
     # -- criterion codes (core.hierarchy), worded by the parser
     _e("bad-code", ERROR, "Mã tiêu chí \"{code_}\" không đúng dạng.", _CODE_FIX),
+    # a code typed twice: one error naming both cells (the second row is still read)
     _e("duplicate-code", ERROR,
-       "Mã tiêu chí \"{code_}\" bị trùng trong cùng phần (đã có ở ô {first}).", _CODE_FIX),
+       "Mã \"{code_}\" ghi hai lần: ô {first} (tiêu chí {first_path}) và ô {at}.",
+       "Sửa mã ở ô {at} hoặc ô {first}; mỗi mã chỉ ghi một lần trong một phần.",
+       variants={"next": (
+        "Mã \"{code_}\" ghi hai lần: ô {first} (tiêu chí {first_path}) và ô {at}.",
+        "Sửa mã ở ô {at} (có lẽ là \"{proposal}\", mã kế tiếp); mỗi mã chỉ ghi một lần "
+        "trong một phần.")}),
     _e("orphan-code", ERROR,
        "Mã \"{code_}\" không có mục cha \"{parent}\" ở phía trên trong cùng phần.", _CODE_FIX),
     # -- layouts (io.layouts) and formats (io.foreign), bloc-workbook.md v2

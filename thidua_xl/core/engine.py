@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from .caps import capped_totals, has_caps
 from .decisions import decide
 from .findings import Report
+from .grouping import group_findings
 from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, Unit, UnitResult
-from .scoring import EPS, CellCheck, check_value, leaf_score, section_type_from_text, vn_number
-from .values import parse_number, round_half_up
+from .scoring import (EPS, CellCheck, check_value, leaf_score, section_type_from_text,
+                      shown_value, vn_number)
+from .values import parse_number, parse_yes_no, round_half_up
 from .verification import report_verifications
 from .vocab import SUB_PRIORITY
 
@@ -39,10 +41,12 @@ class Tree:
     types: dict[str, CriterionType] = field(default_factory=dict)  # effective type
     #: scored sections (path, text) in order
     sections: list[tuple[str, str]] = field(default_factory=list)
+    #: sections with a row that could not be placed (their sums are not checked)
+    incomplete: set[str] = field(default_factory=set)
 
     @classmethod
     def build(cls, bloc: Bloc) -> "Tree":
-        t = cls(criteria=list(bloc.criteria))
+        t = cls(criteria=list(bloc.criteria), incomplete=set(bloc.incomplete_sections))
         for c in t.criteria:
             t.by_path.setdefault(c.path, c)
         for c in t.criteria:
@@ -76,6 +80,11 @@ class Tree:
 
     def leaves(self) -> list[Criterion]:
         return [c for c in self.criteria if c.is_leaf]
+
+    def has_bad_descendant(self, c: Criterion) -> bool:
+        """A row below ``c`` has an error in its own cells (its max or weight is unknown)."""
+        return any(ch.definition_error or self.has_bad_descendant(ch)
+                   for ch in self.children.get(c.path, []))
 
     def scored_leaves(self) -> list[Criterion]:
         return [c for c in self.leaves() if self.types[c.path].is_scored]
@@ -126,11 +135,11 @@ def _check_criteria(tree: Tree, report: Report,
 
     ``own_targets``: criterion path → how many units have their own target there (a row
     whose every unit has one needs no shared Chỉ tiêu)."""
-    unscorable: set[str] = set()
+    unscorable: set[str] = {c.path for c in tree.leaves() if c.definition_error}
     own_targets = own_targets or {}
     for c in tree.leaves():
         ctype = tree.types[c.path]
-        if not ctype.is_scored:
+        if not ctype.is_scored or c.definition_error:
             continue
         if c.max is None:
             report.emit("max-missing", crit=_label(c), ref=c.max_ref or c.ref)
@@ -151,6 +160,8 @@ def _check_criteria(tree: Tree, report: Report,
             continue
         if not tree.types[c.path].is_scored:
             continue  # a bonus/penalty group's max is a ceiling, not a sum
+        if c.definition_error or c.section in tree.incomplete or tree.has_bad_descendant(c):
+            continue  # the root finding is reported already
         computed = tree.computed_max(c)
         if computed is None:
             continue
@@ -180,14 +191,47 @@ def _derived_ref(bloc: Bloc, unit: Unit, c: Criterion) -> str | None:
 
 
 def _cell_finding(report: Report, code: str, unit: Unit, c: Criterion, ctype: CriterionType,
-                  shown: str, ref: str | None) -> None:
-    """The finding of a cell :func:`check_value` refused (worded by the catalogue)."""
+                  shown: str, ref: str | None, value: float | None = None,
+                  percent: bool = False) -> None:
+    """The finding of a cell :func:`check_value` refused (worded by the catalogue), with
+    the fix that fits its cause."""
     what = "kết quả thực hiện" if ctype in (CriterionType.QUANTITATIVE,
                                              CriterionType.LEADING) else "điểm"
     if ctype is CriterionType.COUNT:
         what = "số lần"
-    report.emit(code, who=f"đơn vị {unit.name}, tiêu chí {_label(c)}", shown=shown,
-                max=vn_number(c.max), what=what, ref=ref, unit=unit.name, criterion=c.path)
+    variant = ""
+    if code == "not-a-number" and ctype is CriterionType.SCORE:
+        yes, problem = parse_yes_no(shown)
+        if problem is None and yes is not None:
+            # "Đạt" in a criterion without Loại: the criterion is qualitative
+            code = "yes-no-in-score"
+            variant = "" if c.type_ref else "no-column"
+    elif code == "score-above-max":
+        if percent:
+            variant = "percent"
+        elif value is not None and c.max and abs(value - c.max * 100) <= EPS:
+            variant = "hundredfold"
+    report.emit(code, variant=variant, who=f"đơn vị {unit.name}, tiêu chí {_label(c)}",
+                shown=shown, max=vn_number(c.max), what=what, path=c.path,
+                type_cell=_cell(c.type_ref), value=vn_number(value), ref=ref, unit=unit.name,
+                criterion=c.path)
+
+
+def _cell(ref: str | None) -> str:
+    """``"Chấm điểm!D8"`` → ``"D8"``."""
+    return (ref or "").rsplit("!", 1)[-1]
+
+
+def _plausibility(report: Report, unit: Unit, c: Criterion, ctype: CriterionType,
+                  value: float, cell: RawCell | None, ref: str | None) -> None:
+    """Warnings for a number that is probably in the wrong unit (it is still scored)."""
+    if ctype not in (CriterionType.QUANTITATIVE, CriterionType.LEADING) or cell is None:
+        return
+    if cell.percent or c.target is None or c.target <= 1 or not 0 < value <= 1:
+        return
+    report.emit("result-looks-like-fraction", shown=vn_number(value), who=f"đơn vị {unit.name}, "
+                f"tiêu chí {_label(c)}", target=vn_number(c.target),
+                percent=vn_number(value * 100), ref=ref, unit=unit.name, criterion=c.path)
 
 
 @dataclass
@@ -198,7 +242,7 @@ class _UnitValues:
 
 def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues]:
     out: dict[str, _UnitValues] = {}
-    leaves = [(c, tree.types[c.path]) for c in tree.leaves()]
+    leaves = [(c, tree.types[c.path]) for c in tree.leaves() if not c.definition_error]
     n_scored = sum(1 for _, ctype in leaves if ctype.is_scored)
     for unit in bloc.units:
         uv = _UnitValues()
@@ -219,6 +263,10 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
         no_score_at_all = n_scored >= 2 and all(
             check.value is None and check.problem is None
             for c, ctype, check, _ in checks if ctype.is_scored)
+        if unit.column_ref is None and not cells:
+            # no column group at all: "unit-without-scores" (the parser) says it once
+            uv.ok = False
+            continue
         if no_score_at_all:
             uv.ok = False
             report.emit("missing-score", name=unit.name, score_sheet=bloc.score_sheet,
@@ -226,7 +274,12 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
         for c, ctype, check, ref in checks:
             if check.problem:
                 uv.ok = False
-                _cell_finding(report, check.problem, unit, c, ctype, check.text, ref)
+                cell = cells.get(c.path)
+                percent = cell is not None and cell.percent
+                shown = (shown_value(cell.value, True) if percent and not check.shown
+                         else check.text)
+                value = check.value if isinstance(check.value, float) else None
+                _cell_finding(report, check.problem, unit, c, ctype, shown, ref, value, percent)
                 continue
             if check.value is None:
                 if not ctype.is_scored or (c.max is not None and c.max == 0):
@@ -235,9 +288,11 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
                     uv.ok = False
                     if not no_score_at_all:
                         report.emit("missing-score", variant="cell", name=unit.name,
-                                    crit=_label(c), ref=ref)
+                                    crit=_label(c), ref=ref, unit=unit.name, criterion=c.path)
                 continue
             uv.values[c.path] = check.value
+            if ctype in (CriterionType.QUANTITATIVE, CriterionType.LEADING):
+                _plausibility(report, unit, c, ctype, float(check.value), cells.get(c.path), ref)
     return out
 
 
@@ -380,7 +435,8 @@ def evaluate(bloc: Bloc, report: Report | None = None) -> BlocResult:
     unscorable = _check_criteria(tree, report, own_counts, len(bloc.units))
     max_total = _max_total(tree)
     info = bloc.info
-    if info.declared_max is not None and max_total is not None:
+    if (info.declared_max is not None and max_total is not None and not tree.incomplete
+            and not any(c.definition_error for c in tree.criteria)):
         if round_half_up(info.declared_max, 2) != max_total:
             report.emit("declared-max-mismatch",
                         declared=vn_number(info.declared_max),
@@ -417,5 +473,5 @@ def evaluate(bloc: Bloc, report: Report | None = None) -> BlocResult:
         result.units = results
 
     result.status = "errors" if report.has_errors else "ok"
-    result.findings = report.findings
+    result.findings = group_findings(report.findings)
     return result

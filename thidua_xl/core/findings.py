@@ -48,6 +48,16 @@ class Finding:
     def column(self) -> int | None:
         """The 1-based column of :attr:`cell` (None without a cell)."""
         return _split_a1(self.cell)[1]
+    #: a grouped finding (many cells, one cause): the findings it stands for, each at its
+    #: own cell; ``cell`` is the first of them (:mod:`thidua_xl.core.grouping`)
+    members: tuple["Finding", ...] = ()
+
+    @property
+    def cells(self) -> list[str]:
+        """Every cell this finding names: its members' cells, or its own."""
+        if self.members:
+            return [m.cell for m in self.members if m.cell]
+        return [self.cell] if self.cell else []
 
     @property
     def ref(self) -> str:
@@ -57,7 +67,7 @@ class Finding:
         return self.sheet or (self.cell or "")
 
     def to_json(self) -> dict:
-        return {
+        doc = {
             "severity": self.severity.value,
             "sheet": self.sheet,
             "cell": self.cell,
@@ -65,6 +75,9 @@ class Finding:
             "message": self.message,
             "fix": self.fix,
         }
+        if self.members:  # additive: only grouped findings carry the list of their cells
+            doc["cells"] = self.cells
+        return doc
 
 
 def _split_a1(cell: str | None) -> tuple[int | None, int | None]:

@@ -144,7 +144,8 @@ class HierarchyBuilder:
 
     def add(self, raw_code: object) -> tuple[Node | None, str | None]:
         """Return ``(node, None)`` or ``(None, problem)`` with problem in
-        {"bad-code", "duplicate-code", "orphan-code"}."""
+        {"bad-code", "duplicate-code", "orphan-code"}; a duplicate gives ``(node,
+        "duplicate-code")`` (see :meth:`_duplicate`)."""
         code = normalize_code(raw_code)
         kind = code_kind(code, letters=self.letters)
         if kind is None:
@@ -216,3 +217,41 @@ class HierarchyBuilder:
     def first(self, path: str) -> Node | None:
         """The first row with this path (for a duplicate "1.2#2": the row "1.2")."""
         return self.by_path.get(path.split("#", 1)[0])
+
+
+def next_code(code: str) -> str | None:
+    """The code that usually follows ``code`` among siblings: II after I, 3 after 2, 2.3
+    after 2.2, c after b (None for a bullet)."""
+    kind = code_kind(code)
+    if kind == "number":
+        return str(int(code) + 1)
+    if kind == "dotted":
+        head, _, last = code.rpartition(".")
+        return f"{head}.{int(last) + 1}"
+    if kind == "section":
+        return _roman(_from_roman(code) + 1)
+    if kind == "sub" and code not in _BULLET and code < "z":
+        return "e" if code == "đ" else chr(ord(code) + 1)
+    return None
+
+
+_ROMAN_VALUES = (("C", 100), ("XC", 90), ("L", 50), ("XL", 40), ("X", 10), ("IX", 9),
+                 ("V", 5), ("IV", 4), ("I", 1))
+
+
+def _from_roman(s: str) -> int:
+    total, i = 0, 0
+    for sym, val in _ROMAN_VALUES:
+        while s.startswith(sym, i):
+            total += val
+            i += len(sym)
+    return total
+
+
+def _roman(n: int) -> str:
+    out = []
+    for sym, val in _ROMAN_VALUES:
+        while n >= val:
+            out.append(sym)
+            n -= val
+    return "".join(out)

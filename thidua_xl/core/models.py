@@ -115,6 +115,11 @@ class Criterion:
     max_ref: str | None = None  # the max cell
     target_ref: str | None = None
     per_time_ref: str | None = None
+    type_ref: str | None = None  # the "Loại" cell (None: the sheet has no such column)
+    #: the row's own cells (Mã, Loại, Điểm tối đa ...) hold an error already reported: its
+    #: unit cells are not checked and its parent's maximum is not compared with its
+    #: children's (nothing that follows from that error is reported again)
+    definition_error: bool = False
 
 
 @_model
@@ -292,6 +297,9 @@ class Bloc:
     per_criterion: bool = True
     score_sheet: str = SHEET_SCORES[0]  # the actual sheet name in the workbook
     header_row: int | None = None  # 1-based row of the unit names in the score sheet
+    #: sections where a row could not be placed (a bad code): their maxima are not summed
+    #: against the parents' (the missing row would make every sum wrong)
+    incomplete_sections: set[str] = field(default_factory=set)
 
     def sections(self) -> list[Criterion]:
         return [c for c in self.criteria if c.level == 1]

@@ -53,8 +53,9 @@ for _label, _canonical in CRITERION_TYPE_EXTRA.items():
 # --------------------------------------------------------------------------------------
 # formatting
 # --------------------------------------------------------------------------------------
-def shown_value(raw: Any) -> str:
-    """A raw cell value as the user sees it, for messages."""
+def shown_value(raw: Any, percent: bool = False) -> str:
+    """A raw cell value as the user sees it, for messages (``percent``: the cell has a
+    percent format, so 1 shows as "100%")."""
     if raw is None:
         return "(trống)"
     if isinstance(raw, bool):
@@ -63,7 +64,7 @@ def shown_value(raw: Any) -> str:
         f = float(raw)
         if math.isnan(f) or math.isinf(f):
             return str(raw)
-        return vn_number(f)
+        return vn_number(f * 100) + "%" if percent else vn_number(f)
     return str(raw).strip()
 
 

@@ -152,7 +152,14 @@ def analyze_book(book, grid=None):
     # percent-formatted cells (desktop Excel reads the formats, so this never fires there)
     from .read_xlwings import percent_format_warnings
 
-    result.findings.extend(percent_format_warnings(grid, bloc))
+    unknown = percent_format_warnings(grid, bloc)
+    if unknown:  # one warning a criterion says it: not one more a cell of the same rows
+        rows = {(f.sheet, (f.cell or "").lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ$")) for f in unknown}
+        result.findings = [f for f in result.findings
+                           if not (f.code == "result-looks-like-fraction" and (
+                               f.sheet, (f.cell or "").lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ$"))
+                               in rows)]
+    result.findings.extend(unknown)
     return bloc, result
 
 
@@ -286,7 +293,7 @@ def gop_phieu_tu_cham(book=None, files: Iterable[str] | None = None):
                 scores.append(merge.read_self_score(p))
             except ThiduaError as e:
                 report.error("unreadable-self-score",
-                             f"Không đọc được phiếu tự chấm '{Path(p).name}': {e.message}",
+                             merge.unreadable_message(e.message, "phiếu tự chấm"),
                              getattr(e, "fix", ""))
         grid = read_book(book, sheets=input_sheet_names(book), source=book_file(book))
         result = merge.merge_into_grid(grid, scores, file=grid.source)

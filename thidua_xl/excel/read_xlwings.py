@@ -200,7 +200,7 @@ def percent_format_warnings(grid: Grid, bloc, *, file_format: str | None = None)
         return []
     from ..core.findings import Finding, Severity, split_ref
     from ..core.models import CriterionType
-    from ..core.values import parse_number
+    from ..core.values import parse_number, vn_number
 
     try:
         from ..core.engine import effective_types
@@ -227,8 +227,8 @@ def percent_format_warnings(grid: Grid, bloc, *, file_format: str | None = None)
             out.append(Finding(
                 severity=Severity.WARNING, code="percent-format-unknown", sheet=sheet,
                 cell=cell,
-                message=(f"Tiêu chí {c.code} \"{c.text}\": chỉ tiêu là {c.target:g} nhưng kết "
-                         f"quả các đơn vị chỉ từ 0 đến 1 (ví dụ {vals[0]:g}). "
+                message=(f"Tiêu chí {c.path} \"{c.text}\": chỉ tiêu là {vn_number(c.target)} "
+                         f"nhưng kết quả các đơn vị chỉ từ 0 đến 1 (ví dụ {vn_number(vals[0])}). "
                          + (f"Với tệp {file_format} chương trình không đọc được định dạng %"
                             if file_format else "Trên Excel cho web không đọc được định dạng %")
                          + ", nên nếu ô được định dạng phần trăm thì điểm tính ra sẽ sai."),

@@ -179,7 +179,12 @@ def findings_sheet(ctx: OutputContext) -> SheetPlan:
     s.row += 1
     text_c = st(11, border=True, v="top")
     link_c = st(11, border=True, v="top", h="center", underline=True, color=LINK_COLOR)
-    for f in findings:
+    # a grouped finding (many cells, one cause) is its row, then a row for each cell
+    rows = []
+    for g in findings:
+        rows.append((g, g.fix))
+        rows.extend((m, "(như trên)") for m in g.members)
+    for f, fix in rows:
         row = s.row
         is_err = f.severity is Severity.ERROR
         sev = st(11, bold=True, border=True, v="top", h="center",
@@ -192,7 +197,7 @@ def findings_sheet(ctx: OutputContext) -> SheetPlan:
               link_c if target else text_c, link=target)
         s.put(row, 4, f.code, text_c)
         s.put(row, 5, f.message, text_c)
-        s.put(row, 6, f.fix, text_c)
+        s.put(row, 6, fix, text_c)
         s.row += 1
     if not findings:
         s.put(s.row, 1, "Không có lỗi hay cảnh báo nào.",

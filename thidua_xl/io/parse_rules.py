@@ -64,7 +64,7 @@ def _parse_rules(sg: SheetGrid, bloc: Bloc, report: Report) -> Rules:
             where[key] = (raw, ref)
             p = parse_number(raw, percent_format=False)
             if p.value is None:
-                report.emit("bad-rule", threshold=_THRESHOLD_LABELS[key], raw=raw,
+                report.emit("bad-rule", threshold=_THRESHOLD_LABELS[key], raw=shown_value(raw),
                             ref=ref)
             else:
                 values[key] = p.value * 100 if 0 < p.value <= 1 else p.value  # 0,95 = 95 %
@@ -81,7 +81,7 @@ def _parse_rules(sg: SheetGrid, bloc: Bloc, report: Report) -> Rules:
         elif any(fold(w) in f for w in SUCCESSION_RANK_WORDS):
             values["succession"] = Succession.RANK
         else:
-            report.emit("bad-rule", variant="succession", raw=raw, ref=ref)
+            report.emit("bad-rule", variant="succession", raw=shown_value(raw), ref=ref)
     if "zero_forbids" in kv and not is_blank(kv["zero_forbids"][0]):
         raw, ref, _ = kv["zero_forbids"]
         zero = _zero_forbids(raw, ref, report)

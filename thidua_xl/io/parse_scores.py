@@ -12,6 +12,7 @@ from ..core.models import Bloc, Criterion, CriterionType, RawCell, Unit
 from ..core.scoring import criterion_type
 from ..core.text import clean, fold, unit_key
 from ..core.vocab import (
+    CRITERION_TYPE_WORDS,
     HEADER_SCAN_ROWS,
     NON_UNIT_HEADERS,
     REQUIRED_SCORE_COLUMNS,
@@ -23,9 +24,11 @@ from ..core.vocab import (
     SUB_SELF,
     is_total_label,
 )
-from ..core.values import is_blank, parse_number
+from ..core.suggest import nearest
+from ..core.values import is_blank, parse_number, vn_number
 from .grid import SheetGrid, col_letter
 from .parse_v2 import own_target
+from .root_causes import CodeRows, join_units
 from .sheet_index import _Sheet, _find_header, _folded
 
 
@@ -144,15 +147,7 @@ def _join_units(sh: _Sheet, bloc: Bloc, hr: int, groups: list[_Group], listed: l
         by_key[g.key] = g
     if listed is not None:
         units = listed
-        listed_keys = {u.key for u in units}
-        for g in by_key.values():
-            if g.key not in listed_keys:
-                report.emit("unit-not-in-list", name=g.name, header_ref=g.header_ref,
-                            ref=g.header_ref)
-        for u in units:
-            if u.key not in by_key:
-                report.emit("unit-without-scores", unit_name=u.name, u_ref=u.ref, name=sg.name,
-                            hr=hr, ref=u.ref)
+        join_units(by_key, units, sg.name, hr, report)
     else:
         units = [Unit(name=g.name, key=g.key, ref=g.header_ref) for g in by_key.values()]
     for u in units:
@@ -170,7 +165,7 @@ def _criteria_rows(sh: _Sheet, bloc: Bloc, cols: dict[str, int], first_data: int
     sg = sh.sg
     builder = HierarchyBuilder(sg.name, letters=not has_roman(
         sh.get(r, cols["code"]) for r in range(first_data, sh.max_row + 1)))
-    code_refs: dict[str, str] = {}  # path -> its code cell (names both cells of a duplicate)
+    rows = CodeRows(builder, bloc, report)
     criteria: list[Criterion] = []
     raw_scores: dict[str, dict[str, RawCell]] = {}
     unit_cols = {c for g in group_list for c in g.columns.values()}
@@ -200,16 +195,9 @@ def _criteria_rows(sh: _Sheet, bloc: Bloc, cols: dict[str, int], first_data: int
                         what="điểm tối đa" if not is_blank(max_raw) else "điểm",
                         ref=sh.ref(r, cols["code"]))
             continue
-        node, problem = builder.add(code_raw)
-        if node is not None:
-            code_refs[node.path] = sh.ref(r, cols["code"])
-        if problem:
-            first = builder.first(node.path) if node is not None else None
-            report.emit(problem, code_=code, parent=code.rsplit(".", 1)[0],
-                        first=code_refs.get(first.path, "?") if first else "?",
-                        ref=sh.ref(r, cols["code"]))
-            if node is None:
-                continue  # a duplicate is still read: its parent's max adds up
+        node = rows.add(code_raw, code, sh.ref(r, cols["code"]))
+        if node is None:
+            continue
         crit = Criterion(path=node.path, code=node.code, text=text, level=node.level,
                          parent=node.parent, section=node.section,
                          ref=sh.ref(r, cols["code"]), max_ref=sh.ref(r, cols["max"]))
@@ -219,11 +207,17 @@ def _criteria_rows(sh: _Sheet, bloc: Bloc, cols: dict[str, int], first_data: int
             if not is_blank(traw):
                 t = criterion_type(traw)
                 if t is None:
-                    report.emit("bad-type", type_text=clean(traw), code_=code,
-                                ref=sh.ref(r, cols['type']))
+                    crit.definition_error = True
+                    near = nearest(clean(traw), [v for vs in CRITERION_TYPE_WORDS.values()
+                                                 for v in vs if v])
+                    report.emit("bad-type", variant="near" if near else "",
+                                type_text=clean(traw), path=crit.path, near=near,
+                                ref=sh.ref(r, cols["type"]), criterion=crit.path)
                 else:
                     crit.type = t
-        _left_numbers(sh, r, cols, crit, code, report)
+        _left_numbers(sh, r, cols, crit, report)
+        if "type" in cols:
+            crit.type_ref = sh.ref(r, cols["type"])
         if "target" in cols:
             crit.target_ref = sh.ref(r, cols["target"])
         if "per_time" in cols:
@@ -240,9 +234,11 @@ def _criteria_rows(sh: _Sheet, bloc: Bloc, cols: dict[str, int], first_data: int
     return criteria, raw_scores, builder
 
 
-def _left_numbers(sh: _Sheet, r: int, cols: dict[str, int], crit: Criterion, code: str,
+def _left_numbers(sh: _Sheet, r: int, cols: dict[str, int], crit: Criterion,
                   report: Report) -> None:
-    """The numbers of a criterion row's left block (max, weight, target, per time)."""
+    """The numbers of a criterion row's left block (max, weight, target, per time). A cell
+    that cannot be read marks the row (``definition_error``): nothing follows from it."""
+    code = crit.path  # messages name the criterion by its full path ("II.1")
     for key, attr, label in (("max", "max", "Điểm tối đa"), ("weight", "weight", "Hệ số"),
                              ("target", "target", "Chỉ tiêu"),
                              ("per_time", "per_time", "Điểm mỗi lần")):
@@ -251,22 +247,27 @@ def _left_numbers(sh: _Sheet, r: int, cols: dict[str, int], crit: Criterion, cod
         c = cols[key]
         raw = sh.get(r, c)
         if sh.is_uncached(r, c):
+            crit.definition_error = True
             report.emit("uncached-formula", variant="criterion", label=label, code_=code,
-                        ref=sh.ref(r, c))
+                        ref=sh.ref(r, c), criterion=code)
             continue
         p = parse_number(raw, percent_format=(r, c) in sh.sg.percent and key == "target")
         if p.problem:
+            crit.definition_error = True
             report.emit("bad-number", variant="criterion", label=label, code_=code, text=p.text,
-                        label_lower=label.lower(), ref=sh.ref(r, c))
+                        label_lower=label.lower(), ref=sh.ref(r, c), criterion=code)
             continue
         if p.value is None:
             continue
         if key == "weight" and p.value <= 0:
-            report.emit("bad-weight", code_=code, value=p.value, ref=sh.ref(r, c))
+            crit.definition_error = True
+            report.emit("bad-weight", code_=code, value=vn_number(p.value), ref=sh.ref(r, c),
+                        criterion=code)
             continue
         if key in ("max", "per_time") and p.value < 0:
-            report.emit("negative-max", label=label, code_=code, value=p.value,
-                        label_lower=label.lower(), ref=sh.ref(r, c))
+            crit.definition_error = True
+            report.emit("negative-max", label=label, code_=code, value=vn_number(p.value),
+                        label_lower=label.lower(), ref=sh.ref(r, c), criterion=code)
             continue
         setattr(crit, attr, p.value)
 

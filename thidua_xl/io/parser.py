@@ -13,6 +13,8 @@ from typing import Any
 
 from ..core.findings import Report
 from ..core.models import Bloc, BlocInfo, Discipline, Succession, Unit
+from ..core.scoring import shown_value
+from ..core.suggest import nearest
 from ..core.text import clean, fold, unit_key
 from ..core.vocab import (
     HEADER_SCAN_ROWS,
@@ -55,13 +57,10 @@ def parse_grid(grid: Grid, *, file: str = "", score_sheet: SheetGrid | None = No
     file = file or grid.source
     score_sg = score_sheet or grid.find_sheet(*SHEET_SCORES)
     if score_sg is None:
-        report.error(
-            "missing-score-sheet",
-            "Sổ không có sheet \"Chấm điểm\" (bảng chấm điểm các tiêu chí). Các sheet hiện có: "
-            + ", ".join(f"\"{n}\"" for n in grid.sheet_names()) + ".",
-            "Đổi tên sheet chứa bảng chấm điểm thành \"Chấm điểm\", hoặc dùng lệnh "
-            "\"thidua-xl template\" để tạo sổ mẫu.",
-        )
+        from .diagnose import missing_score_sheet
+
+        message, fix = missing_score_sheet(grid, grid.sheet_names())
+        report.emit("missing-score-sheet", message=message, fix=fix)
         return None, report
 
     bloc = Bloc(file=file, score_sheet=score_sg.name)
@@ -88,7 +87,9 @@ def parse_grid(grid: Grid, *, file: str = "", score_sheet: SheetGrid | None = No
     for role, name, ref in (("Khối trưởng", info.head, info.head_ref),
                             ("Khối phó", info.deputy, info.deputy_ref)):
         if name and unit_key(name) not in keys:
-            report.emit("head-not-a-unit", role=role, name=name, ref=ref)
+            near = nearest(name, [u.name for u in bloc.units])
+            report.emit("head-not-a-unit", variant="near" if near else "", role=role, name=name,
+                        near=near, ref=ref)
         elif name:
             canonical = next(u.name for u in bloc.units if u.key == unit_key(name))
             if role == "Khối trưởng":
@@ -127,7 +128,7 @@ def _parse_info(sg: SheetGrid | None, file: str, report: Report) -> BlocInfo:
         raw, ref, _ = kv["year"]
         p = parse_number(raw)
         if p.value is None or not float(p.value).is_integer() or not 2000 <= p.value <= 2100:
-            report.emit("bad-year", raw=raw, ref=ref)
+            report.emit("bad-year", raw=shown_value(raw), ref=ref)
         else:
             info.year = int(p.value)
     else:
@@ -143,7 +144,7 @@ def _parse_info(sg: SheetGrid | None, file: str, report: Report) -> BlocInfo:
         raw, ref, _ = kv["max"]
         p = parse_number(raw)
         if p.value is None:
-            report.emit("bad-number", raw=raw, ref=ref)
+            report.emit("bad-number", raw=shown_value(raw), ref=ref)
         else:
             info.declared_max = p.value
             info.declared_max_ref = ref
@@ -184,7 +185,7 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
             v = sh.get(r, cols["last_year"])
             c = parse_classification(v)
             if c == "bad":
-                report.emit("bad-classification", name=name, v=v,
+                report.emit("bad-classification", name=name, v=shown_value(v),
                             ref=sh.ref(r, cols['last_year']))
             else:
                 unit.last_year = c
@@ -192,7 +193,7 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
             v = sh.get(r, cols["discipline"])
             d = parse_discipline(v)
             if d is None:
-                report.emit("bad-discipline", name=name, v=v, ref=sh.ref(r, cols['discipline']))
+                report.emit("bad-discipline", name=name, v=shown_value(v), ref=sh.ref(r, cols['discipline']))
             else:
                 unit.discipline = d
                 unit.discipline_text = clean(v)
@@ -200,7 +201,7 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
             v = sh.get(r, cols["women"])
             yn, problem = parse_yes_no(v)
             if problem:
-                report.emit("bad-yes-no", name=name, v=v, ref=sh.ref(r, cols['women']))
+                report.emit("bad-yes-no", name=name, v=shown_value(v), ref=sh.ref(r, cols['women']))
             unit.women = yn
         unit_v2_columns(sh, r, cols, unit, report)
         if "rotation" in cols:
@@ -209,7 +210,7 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
             if p.value is not None and float(p.value).is_integer() and p.value >= 0:
                 unit.rotation = int(p.value)
             elif not is_blank(v):
-                report.emit("bad-rotation", name=name, v=v, ref=sh.ref(r, cols['rotation']))
+                report.emit("bad-rotation", name=name, v=shown_value(v), ref=sh.ref(r, cols['rotation']))
         units.append(unit)
     if not units:
         report.emit("no-units", name=sg.name, sheet=sg.name)

@@ -70,7 +70,8 @@ def _q(path: Path | str) -> str:
 
 
 def _err(code: str, path: Path | str, what: str, fix: str) -> UnreadableWorkbook:
-    return UnreadableWorkbook(f"Không đọc được tệp {_q(path)}: {what} {fix}".strip(),
+    # the fix is its own field (shown in its own column): the message says what is wrong
+    return UnreadableWorkbook(f"Không đọc được tệp {_q(path)}: {what}".strip(),
                               code=code, fix=fix)
 
 
