@@ -3,8 +3,8 @@
 This is the donor that ``io.package.graft_sheets`` grafts into a copy of the user's
 workbook. It renders exactly what ``io.render_openpyxl`` renders (values, fonts, fills,
 borders, alignment, number formats, quote prefixes, merges, widths, heights, frozen panes,
-gridlines, tab colours, internal hyperlinks, conditional fills, page setup, print area and
-titles, page breaks, bar charts) without importing openpyxl: on the command line, importing
+gridlines, tab colours, internal hyperlinks, conditional fills, data validation, autofilter,
+page setup, print area and titles, page breaks, bar charts) without importing openpyxl: on the command line, importing
 openpyxl alone costs more than scoring a bloc. ``io.writer`` falls back to the openpyxl
 renderer if anything here fails; tests compare the two renderers through openpyxl.
 """
@@ -17,7 +17,8 @@ from typing import Any
 
 from .grid import a1, col_letter, parse_a1, parse_range
 from .plan import (FORMULA_PREFIXES, MM_PER_INCH, PAPER_SIZES, ChartSpec, PrintSetup,
-                   SheetPlan, Style, WritePlan, argb, internal_location, quote_sheet)
+                   SheetPlan, Style, Validation, WritePlan, argb, internal_location,
+                   quote_sheet)
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -115,7 +116,8 @@ class _Styles:
                                      f'<bgColor rgb="{c}"/></patternFill></fill>', self.fills)
         border = 0
         if st.border:
-            side = '<{0} style="thin"><color rgb="FF000000"/></{0}>'
+            side = ('<{0} style="thin"><color rgb="' + argb(st.border_color or "000000")
+                    + '"/></{0}>')
             border = self._add("border", "<border>" + "".join(
                 side.format(s) for s in ("left", "right", "top", "bottom")) + "<diagonal/></border>",
                 self.borders)
@@ -139,6 +141,8 @@ class _Styles:
             align.append(f'vertical="{st.v_align}"')
         if st.wrap:
             align.append('wrapText="1"')
+        if st.indent:
+            align.append(f'indent="{int(st.indent)}"')
         if key[0] is not None:
             attrs.append('applyAlignment="1"')
         body = f"<alignment {' '.join(align)}/>" if align else ""
@@ -240,6 +244,8 @@ def _sheet_xml(sp: SheetPlan, styles: _Styles, selected: bool, has_drawing: bool
                                  f'display={_attr(str(v or ""))}/>')
         out.append("</row>")
     out.append("</sheetData>")
+    if sp.autofilter:
+        out.append(f'<autoFilter ref="{sp.autofilter}"/>')
     if sp.merges:
         out.append(f'<mergeCells count="{len(sp.merges)}">' + "".join(
             f'<mergeCell ref="{m}"/>' for m in sp.merges) + "</mergeCells>")
@@ -251,6 +257,9 @@ def _sheet_xml(sp: SheetPlan, styles: _Styles, selected: bool, has_drawing: bool
                    f'dxfId="{dxf}" priority="{prio}"><formula>'
                    f'{_text(f"EXACT({a1(r1, c1)},{chr(34)}{text}{chr(34)})")}</formula>'
                    "</cfRule></conditionalFormatting>")
+    if sp.validations:
+        out.append(f'<dataValidations count="{len(sp.validations)}">' + "".join(
+            _validation_xml(v) for v in sp.validations) + "</dataValidations>")
     if links:
         out.append("<hyperlinks>" + "".join(links) + "</hyperlinks>")
     out.append(_print_xml(sp.print_setup))
@@ -262,6 +271,25 @@ def _sheet_xml(sp: SheetPlan, styles: _Styles, selected: bool, has_drawing: bool
         out.append('<drawing r:id="rId1"/>')
     out.append("</worksheet>")
     return "".join(out)
+
+
+def _validation_xml(v: Validation) -> str:
+    attrs = [] if v.kind == "any" else [f'type="{v.kind}"']
+    if v.error_style != "stop":
+        attrs.append(f'errorStyle="{v.error_style}"')
+    if v.operator:
+        attrs.append(f'operator="{v.operator}"')
+    flags = (("allowBlank", v.allow_blank), ("showInputMessage", v.show_prompt),
+             ("showErrorMessage", v.show_error))
+    attrs += [f'{name}="1"' for name, on in flags if on]
+    for name, text in (("errorTitle", v.error_title), ("error", v.error),
+                       ("promptTitle", v.prompt_title), ("prompt", v.prompt)):
+        if text is not None:
+            attrs.append(f"{name}={_attr(text)}")
+    attrs.append(f'sqref="{v.sqref}"')
+    body = "".join(f"<{tag}>{_text(f)}</{tag}>" for tag, f in
+                   (("formula1", v.list_formula or v.formula1), ("formula2", v.formula2)) if f)
+    return f"<dataValidation {' '.join(attrs)}>{body}</dataValidation>"
 
 
 def _print_xml(ps: PrintSetup | None) -> str:
@@ -404,11 +432,11 @@ def write_donor(plan: WritePlan, path: str | Path) -> Path:
                 chart_rels.append((f"rId{k}", f"{REL_DOC}/chart", f"../charts/chart{chart_no}.xml"))
             parts[f"xl/drawings/_rels/drawing{i}.xml.rels"] = _rels(chart_rels)
         ps = sp.print_setup
-        if ps is not None and ps.print_area:
-            r1, c1, r2, c2 = parse_range(ps.print_area)
-            defined.append(f'<definedName name="_xlnm.Print_Area" localSheetId="{i - 1}">'
-                           f"{_text(quote_sheet(sp.name))}!${col_letter(c1)}${r1}:"
-                           f"${col_letter(c2)}${r2}</definedName>")
+        for name, ref, hidden in (("Print_Area", ps.print_area if ps else None, ""),
+                                  ("_FilterDatabase", sp.autofilter, ' hidden="1"')):
+            if ref:
+                defined.append(f'<definedName name="_xlnm.{name}" localSheetId="{i - 1}"'
+                               f"{hidden}>{_text(_abs_range(sp.name, ref))}</definedName>")
         if ps is not None and ps.title_rows:
             a, _, b = ps.title_rows.partition(":")
             defined.append(f'<definedName name="_xlnm.Print_Titles" localSheetId="{i - 1}">'
