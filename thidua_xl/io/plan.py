@@ -10,7 +10,7 @@ Excel character units, row heights in points, margins in millimetres.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 #: text starting with these would be a formula: it is always written as text
@@ -229,3 +229,25 @@ def internal_location(link: str) -> str | None:
         return None
     cell = cell.replace("$", "").strip() or "A1"
     return f"{quote_sheet(sheet)}!{cell}"
+
+
+#: alignments of the cells the builders style: (horizontal, vertical, wrap)
+Align = tuple[str | None, str | None, bool]
+
+
+def fonts(name: str, *, head_color: str, note_color: str | None = None) -> dict[str, Style]:
+    """body, bold, head, title and note fonts of one family (the template and the summary)."""
+    return {"body": Style(font_name=name, font_size=12),
+            "bold": Style(font_name=name, font_size=12, bold=True),
+            "head": Style(font_name=name, font_size=12, bold=True, color=head_color),
+            "title": Style(font_name=name, font_size=14, bold=True),
+            "note": Style(font_name=name, font_size=11, italic=True, color=note_color)}
+
+
+def styled(font: Style, *, fill: str | None = None, align: Align | None = None,
+           border: str | None = None, fmt: str | None = None, indent: int = 0) -> Style:
+    """A font style with a fill, an alignment, a thin border of colour ``border`` (None: no
+    border) and a number format."""
+    h, v, wrap = align or (None, None, False)
+    return replace(font, fill=fill, h_align=h, v_align=v, wrap=wrap, border=border is not None,
+                   border_color=border, number_format=fmt, indent=indent)

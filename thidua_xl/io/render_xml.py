@@ -257,9 +257,10 @@ def _sheet_xml(sp: SheetPlan, styles: _Styles, selected: bool, has_drawing: bool
                    f'dxfId="{dxf}" priority="{prio}"><formula>'
                    f'{_text(f"EXACT({a1(r1, c1)},{chr(34)}{text}{chr(34)})")}</formula>'
                    "</cfRule></conditionalFormatting>")
-    if sp.validations:
-        out.append(f'<dataValidations count="{len(sp.validations)}">' + "".join(
-            _validation_xml(v) for v in sp.validations) + "</dataValidations>")
+    rules = [v for v in sp.validations if v.ranges]  # a rule on no cell is dropped (openpyxl too)
+    if rules:
+        out.append(f'<dataValidations count="{len(rules)}">' + "".join(
+            _validation_xml(v) for v in rules) + "</dataValidations>")
     if links:
         out.append("<hyperlinks>" + "".join(links) + "</hyperlinks>")
     out.append(_print_xml(sp.print_setup))
