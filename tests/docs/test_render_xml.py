@@ -46,9 +46,12 @@ def validation_plan() -> WritePlan:
 
 
 def _plans():
+    from thidua_xl.summary import build_summary
     from thidua_xl.template import build_template
 
     plans = [("validation", validation_plan()), ("template", build_template()),
+             ("summary", build_summary([realistic_result(), error_result(),
+                                        injection_result()])),
              ("sample", build_plan(realistic_result())), ("errors", build_plan(error_result())),
              ("injection", build_plan(injection_result())), ("long", build_plan(long_result()))]
     for p in example_workbooks():
