@@ -11,6 +11,7 @@ Excel character units, row heights in points, margins in millimetres.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 #: text starting with these would be a formula: it is always written as text
@@ -45,7 +46,7 @@ class Style:
     indent: int = 0  # left indent of the text, in Excel indent levels
 
 
-@dataclass
+@dataclass(slots=True)
 class CellSpec:
     row: int
     col: int
@@ -244,10 +245,12 @@ def fonts(name: str, *, head_color: str, note_color: str | None = None) -> dict[
             "note": Style(font_name=name, font_size=11, italic=True, color=note_color)}
 
 
+@lru_cache(maxsize=256)
 def styled(font: Style, *, fill: str | None = None, align: Align | None = None,
            border: str | None = None, fmt: str | None = None, indent: int = 0) -> Style:
     """A font style with a fill, an alignment, a thin border of colour ``border`` (None: no
-    border) and a number format."""
+    border) and a number format. Cached: the cells of a table share a few styles (and the
+    renderers' caches are keyed by them)."""
     h, v, wrap = align or (None, None, False)
     return replace(font, fill=fill, h_align=h, v_align=v, wrap=wrap, border=border is not None,
                    border_color=border, number_format=fmt, indent=indent)
