@@ -372,3 +372,22 @@ def test_render_plan_data_validation(tmp_path, remote):
         (1, 3, {"type": "whole_number", "operator": "greater_than_or_equal",
                 "formula1": "=1", "formula2": None})]
     assert actions(book, "freezePaneAtRange")
+
+
+def test_the_blank_template_plan_through_the_ribbon_renderer(tmp_path, remote):
+    """The template's plan rendered into a live book: the Loại drop-down and each scored
+    leaf's limit (0 … its own Điểm tối đa cell) are there."""
+    from thidua_xl.template import LEFT_LABELS, TYPE_LABELS, build_template
+
+    plan = build_template(["Sở A", "Sở B"])
+    book = remote(standard_bloc(tmp_path / "khoi.xlsx"))
+    render_plan(WritePlan(sheets=[plan.sheet("Chấm điểm")], replace=()), book)
+    pos = sheet_names_after(book).index("Chấm điểm")
+    lists = [a["args"][0]["values"] for a in actions(book, "setDataValidationList")
+             if a["sheet_position"] == pos and a["args"][0]["type"] == "literal"]
+    assert list(TYPE_LABELS) in lists and ["Đạt", "Không đạt"] in lists
+    limits = {(a["start_row"] + 1, a["args"][0]["formula2"]) for a in
+              actions(book, "setDataValidationRule") if a["sheet_position"] == pos
+              and a["args"][0]["operator"] == "between"}
+    assert limits and all(f == f"=$C${r}" for r, f in limits)
+    assert written_cells(book, "Chấm điểm")[(3, len(LEFT_LABELS) + 1)] == "Sở A"
