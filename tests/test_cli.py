@@ -159,9 +159,18 @@ def test_output_through_a_legacy_code_page_is_utf8(tmp_path, json_flag):
 
 
 def test_reader_leaving_the_pipe_is_not_an_error(tmp_path):
-    """"thidua-xl check ... | head -1": the reader closes the pipe; no message, no traceback."""
-    paths = [str(good(tmp_path, f"k{i}.xlsx")) for i in range(3)] * 30
-    p = subprocess.Popen([sys.executable, "-m", "thidua_xl", "check", *paths],
+    """"thidua-xl check ... | head -1": the reader closes the pipe; no message, no traceback.
+
+    The output must be far larger than any pipe buffer (64 KiB by default, 1 MiB at most
+    on Linux), else the child may finish writing into the buffer before the reader closes
+    and exit 0: one workbook with 4,000 non-numeric scores, checked twice, prints ~1.8 MB.
+    """
+    units = [f"Sở {i}" for i in range(40)]
+    crits = [crit("I", "Chung")] + [crit(str(k), f"Tiêu chí {k}", 10,
+                                         scores={u: "abc" for u in units})
+                                    for k in range(1, 101)]
+    path = str(write_bloc(tmp_path / "loi.xlsx", units=units, criteria=crits))
+    p = subprocess.Popen([sys.executable, "-m", "thidua_xl", "check", path, path],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     p.stdout.read(20)
     p.stdout.close()

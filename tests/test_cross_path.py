@@ -110,7 +110,9 @@ def test_template_writes_the_maxima_the_engine_computes(tmp_path):
                                            c.weight, c.target, c.per_time) for c in criteria]
     maxes, max_total = template.computed_max(criteria)
     path = tmp_path / "mau.xlsx"
-    template.build_template(criteria=criteria).save(path)
+    from thidua_xl.io.writer import write_plan_only
+
+    write_plan_only(template.build_template(criteria=criteria), path)
     bloc, report = parse_grid(read_grid(path))
     assert bloc is not None
     result = evaluate(bloc, report)

@@ -4,8 +4,9 @@
   together (Government flag proposals above 20% of the leading units — every Cờ tỉnh or Cờ CP
   proposal —, a unit in
   two blocs, two workbooks of the same bloc and year, mixed years).
-- :func:`build_summary` makes the workbook (openpyxl), :func:`write_summary` saves it
-  atomically. Sheets: "Tổng hợp khối", "Đề nghị", "Thống kê", "Kiểm tra chéo".
+- :func:`build_summary` describes the workbook as a :class:`~thidua_xl.io.plan.WritePlan`
+  (frozen header rows, autofilters, print titles), :func:`write_summary` renders it
+  atomically like every file the product writes (``io.writer.write_plan_only``). Sheets: "Tổng hợp khối", "Đề nghị", "Thống kê", "Kiểm tra chéo".
 """
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 from .core.findings import Finding, Report, Severity
 from .core.models import FORM_GOV_FLAG, FORM_MERIT, FORM_PROV_FLAG, current_form_name
 from .core.text import clean, fold, unit_key
+from .io.grid import col_letter
+from .io.plan import Align, PrintSetup, SheetPlan, Style, WritePlan, fonts, styled
 
 if TYPE_CHECKING:  # pragma: no cover
     from .core.models import BlocResult
@@ -153,79 +156,71 @@ def form_order(results: list["BlocResult"]) -> list[str]:
     return forms
 
 
-def build_summary(results: list["BlocResult"], cross: list[Finding] | None = None,
-                  outputs: dict[str, str] | None = None):
-    """The summary workbook (openpyxl, write-only: memory does not grow with the cells;
-    not saved yet). ``outputs`` maps result.file → the written result workbook."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, PatternFill
-    from openpyxl.utils import get_column_letter
+HEAD_FILL = "1F4E78"
+ROW_FILLS = {"ok": None, "errors": "FCE4D6", "unreadable": "F8CBAD"}
+GREY = "808080"  # the cells' thin border
+F = fonts(FONT, head_color="FFFFFF")
+WRAP: Align = (None, "top", True)
+CENTER: Align = ("center", "top", True)
+PLAIN: Align = (None, "center", False)
 
+
+def _style(font: Style = F["body"], fill: str | None = None, align: Align = WRAP,
+           fmt: str | None = None, bdr: bool = True) -> Style:
+    return styled(font, fill=fill, align=align, border=GREY if bdr else None, fmt=fmt)
+
+
+def _value(value: Any) -> Any:
+    return "; ".join(str(x) for x in value) if isinstance(value, (list, tuple)) else value
+
+
+def _table(name: str, title: str, headers: list[tuple[str, float]], rows: list[list[Any]],
+           row_fills: list[str | None] | None = None,
+           numeric: set[int] = frozenset()) -> SheetPlan:
+    """A titled table: title in row 1, headers in row 3 (frozen, filtered, repeated on
+    every printed page), one row per item from row 4."""
+    sp = SheetPlan(name=name, freeze="A4",
+                   col_widths={j: w for j, (_h, w) in enumerate(headers, 1)},
+                   autofilter=f"A3:{col_letter(len(headers))}{3 + len(rows)}" if rows else None,
+                   print_setup=PrintSetup(orientation="landscape", margin_top_mm=25.4,
+                                          margin_bottom_mm=25.4, margin_left_mm=19.05,
+                                          margin_right_mm=19.05, title_rows="3:3"))
+    sp.put(1, 1, title, _style(F["title"], align=PLAIN, bdr=False))
+    for j, (h, _w) in enumerate(headers, 1):
+        sp.put(3, j, h, _style(F["head"], HEAD_FILL, CENTER))
+    for i, row in enumerate(rows):
+        fill = row_fills[i] if row_fills else None
+        for j, v in enumerate(row, 1):
+            sp.put(4 + i, j, _value(v), _style(
+                fill=fill, align=CENTER if j in numeric or j == 1 else WRAP,
+                fmt="0.00" if isinstance(v, float) else None))
+    return sp
+
+
+def build_summary(results: list["BlocResult"], cross: list[Finding] | None = None,
+                  outputs: dict[str, str] | None = None) -> WritePlan:
+    """The summary workbook as a write plan (not written yet). ``outputs`` maps
+    result.file → the written result workbook."""
     if cross is None:
         cross = cross_checks(results)
     outputs = outputs or {}
-    from .io.openpyxl_style import fonts, thin_border
-
-    border = thin_border()
-    f = fonts(FONT, head_color="FFFFFF")
-    f_body, f_bold, f_head, f_title, f_note = (f[k] for k in ("body", "bold", "head", "title",
-                                                              "note"))
-    fill_head = PatternFill("solid", fgColor="1F4E78")
-    fills = {"ok": None, "errors": PatternFill("solid", fgColor="FCE4D6"),
-             "unreadable": PatternFill("solid", fgColor="F8CBAD")}
-    wrap = Alignment(wrap_text=True, vertical="top")
-    center = Alignment(horizontal="center", vertical="top", wrap_text=True)
-    plain = Alignment(vertical="center")
-
-    def cell(ws, value, font=f_body, fill=None, align=wrap, fmt=None, bdr=True):
-        if isinstance(value, (list, tuple)):
-            value = "; ".join(str(x) for x in value)
-        from .io.openpyxl_style import style_cell
-
-        return style_cell(WriteOnlyCell(ws), value, font=font, fill=fill, align=align,
-                          border=border if bdr else None, fmt=fmt)
-
-    def table(ws, title: str, headers: list[tuple[str, float]], rows: list[list[Any]],
-              row_fills: list[Any] | None = None, numeric: set[int] = frozenset()) -> None:
-        for j, (_h, w) in enumerate(headers, 1):
-            ws.column_dimensions[get_column_letter(j)].width = w
-        ws.freeze_panes = "A4"
-        if rows:
-            ws.auto_filter.ref = f"A3:{get_column_letter(len(headers))}{3 + len(rows)}"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = "9"  # A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_title_rows = "3:3"
-        ws.append([cell(ws, title, f_title, align=plain, bdr=False)])
-        ws.append([])
-        ws.append([cell(ws, h, f_head, fill_head, center) for h, _ in headers])
-        for i, row in enumerate(rows):
-            fill = row_fills[i] if row_fills else None
-            ws.append([cell(ws, v, fill=fill, align=center if j in numeric or j == 1 else wrap,
-                            fmt="0.00" if isinstance(v, float) else None)
-                       for j, v in enumerate(row, 1)])
-
-    wb = Workbook(write_only=True)
+    sheets = []
     # ---------------------------------------------------------------- Tổng hợp khối
-    ws = wb.create_sheet(SHEET_BLOCS)
     rows, rfills = [], []
     for i, r in enumerate(results, 1):
         e, w = r.error_count, r.warning_count
         rows.append([i, _name(r), r.bloc, r.year, len(r.units) or None, r.head, r.next_head,
                      r.next_deputy, e, w, STATUS_LABELS.get(r.status, r.status),
                      outputs.get(r.file)])
-        rfills.append(fills.get(r.status))
-    table(ws, "TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA CÁC KHỐI",
-          [("STT", 6), ("Tệp", 30), ("Khối thi đua", 40), ("Năm", 8), ("Số đơn vị", 10),
-           ("Khối trưởng", 28), ("Đề xuất Khối trưởng", 28), ("Đề xuất Khối phó", 28),
-           ("Số lỗi", 8), ("Số cảnh báo", 10), ("Trạng thái", 16), ("Tệp kết quả", 36)],
-          rows, rfills, numeric={4, 5, 9, 10})
+        rfills.append(ROW_FILLS.get(r.status))
+    sheets.append(_table(
+        SHEET_BLOCS, "TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA CÁC KHỐI",
+        [("STT", 6), ("Tệp", 30), ("Khối thi đua", 40), ("Năm", 8), ("Số đơn vị", 10),
+         ("Khối trưởng", 28), ("Đề xuất Khối trưởng", 28), ("Đề xuất Khối phó", 28),
+         ("Số lỗi", 8), ("Số cảnh báo", 10), ("Trạng thái", 16), ("Tệp kết quả", 36)],
+        rows, rfills, numeric={4, 5, 9, 10}))
 
     # ---------------------------------------------------------------- Đề nghị
-    ws = wb.create_sheet(SHEET_PROPOSALS)
     rows = []
     order = {f: k for k, f in enumerate(form_order(results))}
     n = 0
@@ -242,13 +237,13 @@ def build_summary(results: list["BlocResult"], cross: list[Finding] | None = Non
             n += 1
             rows.append([n, r.bloc or _name(r), "; ".join(g.units), g.form, None, None, None,
                          [f"{g.note} ({g.seats} suất)"]])
-    table(ws, "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG CỦA CÁC KHỐI",
-          [("STT", 6), ("Khối thi đua", 36), ("Đơn vị", 36), ("Hình thức đề nghị", 32),
-           ("Tổng điểm", 10), ("Xếp hạng", 9), ("Xếp loại", 28), ("Ghi chú", 50)],
-          rows, numeric={5, 6})
+    sheets.append(_table(
+        SHEET_PROPOSALS, "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG CỦA CÁC KHỐI",
+        [("STT", 6), ("Khối thi đua", 36), ("Đơn vị", 36), ("Hình thức đề nghị", 32),
+         ("Tổng điểm", 10), ("Xếp hạng", 9), ("Xếp loại", 28), ("Ghi chú", 50)],
+        rows, numeric={5, 6}))
 
     # ---------------------------------------------------------------- Thống kê
-    ws = wb.create_sheet(SHEET_STATS)
     rows = []
     for form in form_order(results):
         props = [(r.file, p.form) for r in results for p in r.proposals
@@ -256,10 +251,10 @@ def build_summary(results: list["BlocResult"], cross: list[Finding] | None = Non
         blocs = {f for f, _ in props}
         ties = sum(1 for r in results for g in r.tie_groups if fold(g.form) == fold(form))
         rows.append([len(rows) + 1, form, len(props), len(blocs), ties])
-    table(ws, "THỐNG KÊ ĐỀ NGHỊ KHEN THƯỞNG TOÀN TỈNH",
-          [("STT", 6), ("Hình thức khen thưởng", 40), ("Số đề nghị", 12),
-           ("Số khối có đề nghị", 14), ("Nhóm đồng hạng chờ bỏ phiếu", 16)],
-          rows, numeric={3, 4, 5})
+    sp = _table(SHEET_STATS, "THỐNG KÊ ĐỀ NGHỊ KHEN THƯỞNG TOÀN TỈNH",
+                [("STT", 6), ("Hình thức khen thưởng", 40), ("Số đề nghị", 12),
+                 ("Số khối có đề nghị", 14), ("Nhóm đồng hạng chờ bỏ phiếu", 16)],
+                rows, numeric={3, 4, 5})
     classes: Counter = Counter()
     n_units = 0
     for r in results:
@@ -273,41 +268,34 @@ def build_summary(results: list["BlocResult"], cross: list[Finding] | None = Non
         ("Số sổ có lỗi", sum(1 for r in results if r.status == "errors")),
         ("Số tệp không đọc được", sum(1 for r in results if r.status == "unreadable")),
         ("Số đơn vị được chấm", n_units),
-        ("Hoàn thành xuất sắc nhiệm vụ", classes.get("Hoàn thành xuất sắc nhiệm vụ", 0)),
-        ("Hoàn thành tốt nhiệm vụ", classes.get("Hoàn thành tốt nhiệm vụ", 0)),
-        ("Hoàn thành nhiệm vụ", classes.get("Hoàn thành nhiệm vụ", 0)),
-        ("Không hoàn thành nhiệm vụ", classes.get("Không hoàn thành nhiệm vụ", 0)),
-    ]
-    ws.append([])
-    ws.append([None, cell(ws, "Tổng quát", f_bold, bdr=False)])
-    for label, v in facts:
-        ws.append([None, cell(ws, label), cell(ws, v, align=center)])
+    ] + [(c, classes.get(c, 0)) for c in ("Hoàn thành xuất sắc nhiệm vụ",
+                                          "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ",
+                                          "Không hoàn thành nhiệm vụ")]
+    row = 3 + len(rows) + 2  # a blank row below the table
+    sp.put(row, 2, "Tổng quát", _style(F["bold"], bdr=False))
+    for k, (label, v) in enumerate(facts, row + 1):
+        sp.put(k, 2, label, _style())
+        sp.put(k, 3, v, _style(align=CENTER))
+    sheets.append(sp)
 
     # ---------------------------------------------------------------- Kiểm tra chéo
-    ws = wb.create_sheet(SHEET_CROSS)
     rows, rfills = [], []
     for i, f in enumerate(cross, 1):
         rows.append([i, f.severity.label, f.code, f.message, f.fix])
-        rfills.append(fills["errors"] if f.severity is Severity.ERROR else None)
-    table(ws, "KIỂM TRA CHÉO GIỮA CÁC KHỐI",
-          [("STT", 6), ("Mức độ", 10), ("Mã lỗi", 26), ("Nội dung", 80),
-           ("Cách sửa", 60)], rows, rfills)
+        rfills.append(ROW_FILLS["errors"] if f.severity is Severity.ERROR else None)
+    sp = _table(SHEET_CROSS, "KIỂM TRA CHÉO GIỮA CÁC KHỐI",
+                [("STT", 6), ("Mức độ", 10), ("Mã lỗi", 26), ("Nội dung", 80),
+                 ("Cách sửa", 60)], rows, rfills)
     if not cross:
-        ws.append([cell(ws, "Không phát hiện vấn đề nào giữa các khối.", f_note, bdr=False)])
-    return wb
+        sp.put(4, 1, "Không phát hiện vấn đề nào giữa các khối.", _style(F["note"], bdr=False))
+    sheets.append(sp)
+    return WritePlan(sheets=sheets, replace=(), select=SHEET_BLOCS)
 
 
 def write_summary(results: list["BlocResult"], path: str | Path,
                   cross: list[Finding] | None = None,
                   outputs: dict[str, str] | None = None) -> Path:
     """Write the summary workbook atomically and return its path."""
-    from .io.atomic import atomic_write, output_error
+    from .io.writer import write_plan_only
 
-    path = Path(path)
-    wb = build_summary(results, cross, outputs)
-    with atomic_write(path) as tmp:
-        try:
-            wb.save(tmp)
-        except OSError as exc:
-            raise output_error(path, exc) from exc
-    return path
+    return write_plan_only(build_summary(results, cross, outputs), path)

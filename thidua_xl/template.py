@@ -5,10 +5,14 @@ Quy định) plus a short "Hướng dẫn" sheet, so a workbook made from it and
 hand is read by ``check``/``score`` without complaint. Input cells carry Excel data
 validation: drop-downs for Loại, Xếp loại năm trước, Kỷ luật, Có/Không, and numeric limits
 on every score cell (0 … the row's "Điểm tối đa" cell, by a formula, so a changed max
-moves the limit with it).
+moves the limit with it); the v2 columns of Đơn vị (Tỷ lệ nữ, Xếp loại năm nay, Đang xem
+xét kỷ luật/thanh tra, Danh hiệu năm trước) have theirs.
 
-No cell holds a formula: a file written by openpyxl has no cached results, and the reader
-would (rightly) report uncached formulas.
+:func:`build_template` describes the workbook as a :class:`~thidua_xl.io.plan.WritePlan`
+(cells, styles, merges, widths, frozen panes, print titles, data validation);
+:func:`write_template` renders it like every other file the product writes
+(``io.writer.write_plan_only``). No cell holds a formula: a written file has no cached
+results, and the reader would (rightly) report uncached formulas.
 """
 from __future__ import annotations
 
@@ -26,8 +30,9 @@ from .core.vocab import (
     UNIT_COLUMNS,
 )
 from .errors import UsageError
-from .io.atomic import save_workbook
-from .io.openpyxl_style import fonts, style_cell, thin_border
+from .io.grid import col_letter
+from .io.plan import (Align, PrintSetup, SheetPlan, Style, Validation, WritePlan, fonts,
+                      styled)
 from .template_inputs import TemplateCriterion, load_criteria, parse_units_arg
 
 __all__ = ["TemplateCriterion", "load_criteria", "parse_units_arg", "sample_criteria",
@@ -158,182 +163,147 @@ def computed_max(criteria: list[TemplateCriterion]) -> tuple[list[float | None],
 
 
 # --------------------------------------------------------------------------------------
-# the workbook
+# the workbook, as a write plan
 # --------------------------------------------------------------------------------------
-def build_template(units: list[str] | None = None,
-                   criteria: list[TemplateCriterion] | None = None):
-    """The template as an openpyxl Workbook (not saved)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
+GREY = "808080"  # the cells' thin border
+F = fonts(FONT_NAME, head_color="1F3864", note_color="595959")
+FILL_HEAD, FILL_PARENT, FILL_INPUT = "DDEBF7", "F2F2F2", "FFFFFF"
+CENTER: Align = ("center", "center", True)
+LEFT_WRAP: Align = ("left", "center", True)
 
-    units = list(units) if units else [f"Đơn vị {i}" for i in range(1, DEFAULT_UNIT_COUNT + 1)]
-    criteria = list(criteria) if criteria else sample_criteria()
-    paths, parents, leaves, levels = _tree(criteria)
-    types = _effective_types(criteria)
-    maxes, max_total = computed_max(criteria)
 
-    border = thin_border()
-    f = fonts(FONT_NAME, head_color="1F3864", note_color="595959")
-    f_body, f_bold, f_head, f_title, f_note = (f[k] for k in ("body", "bold", "head", "title",
-                                                              "note"))
-    fill_head = PatternFill("solid", fgColor="DDEBF7")
-    fill_parent = PatternFill("solid", fgColor="F2F2F2")
-    fill_input = PatternFill("solid", fgColor="FFFFFF")
-    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    left_wrap = Alignment(horizontal="left", vertical="center", wrap_text=True)
+def _put(sp: SheetPlan, row: int, col: int, value, font: Style = F["body"],
+         fill: str | None = None, align: Align | None = None, bdr: bool = True,
+         fmt: str | None = None, indent: int = 0) -> None:
+    sp.put(row, col, value, styled(font, fill=fill, align=align, border=GREY if bdr else None,
+                                   fmt=fmt, indent=indent))
 
-    def put(ws, row, col, value, font=f_body, fill=None, align=None, bdr=True, fmt=None):
-        return style_cell(ws.cell(row=row, column=col), value, font=font, fill=fill,
-                          align=align, border=border if bdr else None, fmt=fmt)
 
-    def dv_list(items: Iterable[str], title: str, msg: str) -> DataValidation:
-        dv = DataValidation(type="list", formula1='"' + ",".join(items) + '"',
-                            allow_blank=True, showErrorMessage=True,
-                            errorTitle=title, error=msg)
-        return dv
+def _list(sp: SheetPlan, items: Iterable[str], title: str, msg: str, *ranges: str,
+          **kw) -> Validation:
+    return sp.validate("list", *ranges, choices=tuple(items), error_title=title, error=msg, **kw)
 
-    def dv_whole(minimum: int, title: str, msg: str) -> DataValidation:
-        return DataValidation(type="whole", operator="greaterThanOrEqual", formula1=str(minimum),
-                              allow_blank=True, showErrorMessage=True, errorTitle=title,
-                              error=msg)
 
-    def validate(ws, ref: str, dv: DataValidation) -> None:
-        dv.add(ref)
-        ws.add_data_validation(dv)
+def _at_least(sp: SheetPlan, kind: str, minimum: int, title: str, msg: str, *ranges: str,
+              operator: str = "greaterThanOrEqual") -> Validation:
+    return sp.validate(kind, *ranges, operator=operator, formula1=str(minimum),
+                       error_title=title, error=msg)
 
-    wb = Workbook()
-    # ---------------------------------------------------------------- Thông tin
-    ws = wb.active
-    ws.title = "Thông tin"
-    put(ws, 1, 1, "THÔNG TIN KHỐI THI ĐUA", f_title, bdr=False)
+
+def _between(sp: SheetPlan, kind: str, lo: str, hi: str, title: str, msg: str, *ranges: str,
+             **kw) -> Validation:
+    return sp.validate(kind, *ranges, operator="between", formula1=lo, formula2=hi,
+                       error_title=title, error=msg, **kw)
+
+
+def _info_sheet() -> SheetPlan:
+    sp = SheetPlan(name="Thông tin", col_widths={1: 22, 2: 48})
+    _put(sp, 1, 1, "THÔNG TIN KHỐI THI ĐUA", F["title"], bdr=False)
     info_rows = [("Tên khối thi đua", "Ví dụ: Khối thi đua các cơ quan Tổng hợp."),
                  ("Năm thi đua", "Năm chấm điểm, số nguyên, ví dụ 2025."),
                  ("Tỉnh/Thành phố", "Tên tỉnh hoặc thành phố."),
                  ("Khối trưởng", "Đơn vị làm Khối trưởng năm nay (chọn trong danh sách)."),
                  ("Khối phó", "Đơn vị làm Khối phó năm nay (chọn trong danh sách).")]
     for i, (label, hint) in enumerate(info_rows, 2):
-        put(ws, i, 1, label, f_bold, align=left_wrap)
-        put(ws, i, 2, None, fill=fill_input, align=left_wrap)
+        _put(sp, i, 1, label, F["bold"], align=LEFT_WRAP)
+        _put(sp, i, 2, None, fill=FILL_INPUT, align=LEFT_WRAP)
         if i in (2, 4):  # rows 3, 5, 6 carry their validation (with the same tip) below
-            tip = DataValidation(type=None, allow_blank=True, showInputMessage=True,
-                                 promptTitle=label[:32], prompt=hint)
-            tip.add(f"B{i}")
-            ws.add_data_validation(tip)
-    unit_range = f"'Đơn vị'!$B$2:$B${UNIT_ROWS + 1}"
-    dv = DataValidation(type="whole", operator="between", formula1="2000", formula2="2100",
-                        allow_blank=True, showErrorMessage=True, errorTitle="Năm không hợp lệ",
-                        error="Năm thi đua là số nguyên từ 2000 đến 2100.",
-                        showInputMessage=True, promptTitle="Năm thi đua", prompt=info_rows[1][1])
-    validate(ws, "B3", dv)
-    dv = DataValidation(type="list", formula1=unit_range, allow_blank=True,
-                        showErrorMessage=True, errorStyle="warning",
-                        errorTitle="Đơn vị không có trong danh sách",
-                        error="Tên đơn vị nên chọn trong sheet Đơn vị.",
-                        showInputMessage=True, promptTitle="Khối trưởng, Khối phó",
-                        prompt="Đơn vị năm nay (chọn trong danh sách của sheet Đơn vị).")
-    validate(ws, "B5:B6", dv)
-    ws.column_dimensions["A"].width = 22
-    ws.column_dimensions["B"].width = 48
+            sp.validate("any", f"B{i}", prompt_title=label[:32], prompt=hint)
+    _between(sp, "whole", "2000", "2100", "Năm không hợp lệ",
+             "Năm thi đua là số nguyên từ 2000 đến 2100.", "B3", prompt_title="Năm thi đua",
+             prompt=info_rows[1][1])
+    sp.validate("list", "B5:B6", source=f"'Đơn vị'!$B$2:$B${UNIT_ROWS + 1}",
+                error_style="warning", error_title="Đơn vị không có trong danh sách",
+                error="Tên đơn vị nên chọn trong sheet Đơn vị.",
+                prompt_title="Khối trưởng, Khối phó",
+                prompt="Đơn vị năm nay (chọn trong danh sách của sheet Đơn vị).")
+    return sp
 
-    # ---------------------------------------------------------------- Đơn vị
-    ws = wb.create_sheet("Đơn vị")
+
+def _units_sheet(units: list[str]) -> SheetPlan:
+    sp = SheetPlan(name="Đơn vị", freeze="C2", col_widths=dict(enumerate(
+        (6, 44, 20, 16, 12, 12, 12, 20, 20, 30, 24), 1)))
     heads = ["STT", "Tên đơn vị", "Xếp loại năm trước", "Kỷ luật", "Tập thể nữ",
              "Thứ tự luân phiên", UNIT_COLUMNS["women_ratio"][0], UNIT_COLUMNS["official"][0],
              UNIT_COLUMNS["review"][0], UNIT_COLUMNS["last_title"][0], "Ghi chú"]
     for j, h in enumerate(heads, 1):
-        put(ws, 1, j, h, f_head, fill_head, center)
+        _put(sp, 1, j, h, F["head"], FILL_HEAD, CENTER)
     for i in range(UNIT_ROWS):
         r = i + 2
         name = units[i] if i < len(units) else None
-        put(ws, r, 1, i + 1 if name else None, align=center)
-        put(ws, r, 2, name, align=left_wrap)
+        _put(sp, r, 1, i + 1 if name else None, align=CENTER)
+        _put(sp, r, 2, name, align=LEFT_WRAP)
         for j in range(3, len(heads) + 1):
-            put(ws, r, j, None, align=center if j < 10 else left_wrap)
+            _put(sp, r, j, None, align=CENTER if j < 10 else LEFT_WRAP)
     last = UNIT_ROWS + 1
-    dv = dv_list(CLASS_CHOICES, "Xếp loại không hợp lệ",
-                 "Chọn HTXS, HTT, HT, KHT hoặc ghi đầy đủ cụm từ xếp loại.")
-    validate(ws, f"C2:C{last}", dv)
-    dv = dv_list(DISCIPLINE_CHOICES, "Kỷ luật", "Chọn hình thức kỷ luật trong danh sách.")
-    dv.errorStyle = "warning"
-    validate(ws, f"D2:D{last}", dv)
-    validate(ws, f"E2:E{last}", dv_list(YES_NO, "Tập thể nữ", "Chọn Có hoặc Không."))
-    validate(ws, f"F2:F{last}", dv_whole(1, "Thứ tự luân phiên",
-                                         "Thứ tự luân phiên là số nguyên từ 1 trở lên."))
+    _list(sp, CLASS_CHOICES, "Xếp loại không hợp lệ",
+          "Chọn HTXS, HTT, HT, KHT hoặc ghi đầy đủ cụm từ xếp loại.", f"C2:C{last}")
+    _list(sp, DISCIPLINE_CHOICES, "Kỷ luật", "Chọn hình thức kỷ luật trong danh sách.",
+          f"D2:D{last}", error_style="warning")
+    _list(sp, YES_NO, "Tập thể nữ", "Chọn Có hoặc Không.", f"E2:E{last}")
+    _at_least(sp, "whole", 1, "Thứ tự luân phiên",
+              "Thứ tự luân phiên là số nguyên từ 1 trở lên.", f"F2:F{last}")
     # v2: Tỷ lệ nữ (%), Xếp loại năm nay, Đang xem xét kỷ luật/thanh tra, Danh hiệu năm trước
-    validate(ws, f"G2:G{last}", DataValidation(
-        type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True,
-        showErrorMessage=True, errorTitle="Tỷ lệ nữ",
-        error="Tỷ lệ nữ là phần trăm từ 0 đến 100 (từ 70 là tập thể nữ)."))
-    validate(ws, f"H2:H{last}", dv_list(
-        CLASS_CHOICES, "Xếp loại năm nay không hợp lệ",
-        "Chọn HTXS, HTT, HT, KHT (xếp loại của cấp có thẩm quyền) hoặc để trống."))
-    validate(ws, f"I2:I{last}", dv_list(YES_NO, "Đang xem xét kỷ luật, thanh tra",
-                                        "Chọn Có hoặc Không."))
-    for col, w in zip("ABCDEFGHIJK", (6, 44, 20, 16, 12, 12, 12, 20, 20, 30, 24)):
-        ws.column_dimensions[col].width = w
-    ws.freeze_panes = "C2"
+    _between(sp, "decimal", "0", "100", "Tỷ lệ nữ",
+             "Tỷ lệ nữ là phần trăm từ 0 đến 100 (từ 70 là tập thể nữ).", f"G2:G{last}")
+    _list(sp, CLASS_CHOICES, "Xếp loại năm nay không hợp lệ",
+          "Chọn HTXS, HTT, HT, KHT (xếp loại của cấp có thẩm quyền) hoặc để trống.",
+          f"H2:H{last}")
+    _list(sp, YES_NO, "Đang xem xét kỷ luật, thanh tra", "Chọn Có hoặc Không.", f"I2:I{last}")
+    return sp
 
-    # ---------------------------------------------------------------- Chấm điểm
-    ws = wb.create_sheet("Chấm điểm")
+
+def _score_sheet(units: list[str], criteria: list[TemplateCriterion]) -> SheetPlan:
+    paths, parents, leaves, levels = _tree(criteria)
+    types = _effective_types(criteria)
+    maxes, max_total = computed_max(criteria)
     n_left = len(LEFT_LABELS)
     first_unit_col = n_left + 1
     last_col = n_left + len(units) * len(SUBCOLS)
-    put(ws, SCORE_TITLE_ROW, 1, "BẢNG CHẤM ĐIỂM THI ĐUA NĂM ......", f_title, bdr=False,
-        align=Alignment(horizontal="center"))
-    ws.merge_cells(start_row=SCORE_TITLE_ROW, start_column=1, end_row=SCORE_TITLE_ROW,
-                   end_column=min(last_col, n_left + 3))
-    put(ws, SCORE_NOTE_ROW, 1,
-        f"(Tổng điểm tối đa: {_fmt(max_total)} điểm. Nhập điểm vào các ô trắng; "
-        "ô xám là tiêu chí mẹ, không nhập.)", f_note, bdr=False)
+    first_score, last_score = col_letter(first_unit_col), col_letter(last_col)
+    sp = SheetPlan(name="Chấm điểm", freeze=f"{first_score}{SCORE_FIRST_ROW}",
+                   col_widths=dict(enumerate((7, 58, 9, 14, 7, 9, 9), 1)),
+                   row_heights={SCORE_HEADER_ROW: 36},
+                   print_setup=_print_setup(f"{SCORE_HEADER_ROW}:{SCORE_SUB_ROW}", fit=False))
+    sp.col_widths.update({col: 9.5 for col in range(first_unit_col, last_col + 1)})
+    _put(sp, SCORE_TITLE_ROW, 1, "BẢNG CHẤM ĐIỂM THI ĐUA NĂM ......", F["title"], bdr=False,
+         align=("center", None, False))
+    sp.merges.append(f"A{SCORE_TITLE_ROW}:{col_letter(min(last_col, n_left + 3))}"
+                     f"{SCORE_TITLE_ROW}")
+    _put(sp, SCORE_NOTE_ROW, 1,
+         f"(Tổng điểm tối đa: {_fmt(max_total)} điểm. Nhập điểm vào các ô trắng; "
+         "ô xám là tiêu chí mẹ, không nhập.)", F["note"], bdr=False)
     for j, lab in enumerate(LEFT_LABELS, 1):
-        put(ws, SCORE_HEADER_ROW, j, lab, f_head, fill_head, center)
-        put(ws, SCORE_SUB_ROW, j, None, f_head, fill_head, center)
-        ws.merge_cells(start_row=SCORE_HEADER_ROW, start_column=j, end_row=SCORE_SUB_ROW,
-                       end_column=j)
+        _put(sp, SCORE_HEADER_ROW, j, lab, F["head"], FILL_HEAD, CENTER)
+        _put(sp, SCORE_SUB_ROW, j, None, F["head"], FILL_HEAD, CENTER)
+        sp.merges.append(f"{col_letter(j)}{SCORE_HEADER_ROW}:{col_letter(j)}{SCORE_SUB_ROW}")
     for u, name in enumerate(units):
         c0 = first_unit_col + u * len(SUBCOLS)
         for k, sl in enumerate(SUBCOLS):
-            put(ws, SCORE_HEADER_ROW, c0 + k, name if k == 0 else None, f_head, fill_head,
-                center)
-            put(ws, SCORE_SUB_ROW, c0 + k, sl, f_bold, fill_head, center)
-        ws.merge_cells(start_row=SCORE_HEADER_ROW, start_column=c0, end_row=SCORE_HEADER_ROW,
-                       end_column=c0 + len(SUBCOLS) - 1)
-    dv_type = dv_list(TYPE_LABELS, "Loại tiêu chí không hợp lệ",
-                      "Chọn một trong bảy loại tiêu chí trong danh sách.")
-    ws.add_data_validation(dv_type)
-    dv_num = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
-                            allow_blank=True, showErrorMessage=True,
-                            errorTitle="Giá trị không hợp lệ", error="Nhập một số không âm.")
-    ws.add_data_validation(dv_num)
-    dv_weight = DataValidation(type="decimal", operator="greaterThan", formula1="0",
-                               allow_blank=True, showErrorMessage=True,
-                               errorTitle="Hệ số không hợp lệ", error="Hệ số là số lớn hơn 0.")
-    ws.add_data_validation(dv_weight)
-    dv_yes = dv_list(("Đạt", "Không đạt"), "Tiêu chí định tính", "Chọn Đạt hoặc Không đạt.")
-    ws.add_data_validation(dv_yes)
-    dv_count = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
-                              allow_blank=True, showErrorMessage=True, errorTitle="Số lần",
-                              error="Nhập số lần là số nguyên không âm.")
-    ws.add_data_validation(dv_count)
-    first_score = f"{get_column_letter(first_unit_col)}"
-    last_score = f"{get_column_letter(last_col)}"
+            _put(sp, SCORE_HEADER_ROW, c0 + k, name if k == 0 else None, F["head"], FILL_HEAD,
+                 CENTER)
+            _put(sp, SCORE_SUB_ROW, c0 + k, sl, F["bold"], FILL_HEAD, CENTER)
+        sp.merges.append(f"{col_letter(c0)}{SCORE_HEADER_ROW}:"
+                         f"{col_letter(c0 + len(SUBCOLS) - 1)}{SCORE_HEADER_ROW}")
+    dv_type = _list(sp, TYPE_LABELS, "Loại tiêu chí không hợp lệ",
+                    "Chọn một trong bảy loại tiêu chí trong danh sách.")
+    dv_num = _at_least(sp, "decimal", 0, "Giá trị không hợp lệ", "Nhập một số không âm.")
+    dv_weight = _at_least(sp, "decimal", 0, "Hệ số không hợp lệ", "Hệ số là số lớn hơn 0.",
+                          operator="greaterThan")
+    dv_yes = _list(sp, ("Đạt", "Không đạt"), "Tiêu chí định tính", "Chọn Đạt hoặc Không đạt.")
+    dv_count = _at_least(sp, "whole", 0, "Số lần", "Nhập số lần là số nguyên không âm.")
     r = SCORE_FIRST_ROW
     for i, c in enumerate(criteria):
         leaf = leaves[i]
-        font = f_body if leaf else f_bold
-        fill = None if leaf else fill_parent
-        put(ws, r, 1, c.code, font, fill, center)
-        put(ws, r, 2, c.text, font, fill, Alignment(horizontal="left", vertical="center",
-                                                     wrap_text=True, indent=max(0, levels[i] - 1)))
-        put(ws, r, 3, maxes[i], font, fill, center, fmt="0.##")
-        put(ws, r, 4, c.type or None, font, fill, center)
-        put(ws, r, 5, c.weight, font, fill, center)
-        put(ws, r, 6, c.target, font, fill, center)
-        put(ws, r, 7, c.per_time, font, fill, center)
+        font = F["body"] if leaf else F["bold"]
+        fill = None if leaf else FILL_PARENT
+        _put(sp, r, 1, c.code, font, fill, CENTER)
+        _put(sp, r, 2, c.text, font, fill, LEFT_WRAP, indent=max(0, levels[i] - 1))
+        _put(sp, r, 3, maxes[i], font, fill, CENTER, fmt="0.##")
+        for col, v in enumerate((c.type or None, c.weight, c.target, c.per_time), 4):
+            _put(sp, r, col, v, font, fill, CENTER)
         for col in range(first_unit_col, last_col + 1):
-            put(ws, r, col, None, font, fill_input if leaf else fill_parent, center)
+            _put(sp, r, col, None, font, FILL_INPUT if leaf else FILL_PARENT, CENTER)
         rng = f"{first_score}{r}:{last_score}{r}"
         t = types[i] or "Chấm điểm"
         if leaf:
@@ -344,33 +314,27 @@ def build_template(units: list[str] | None = None,
             elif t == "Chấm thẳng":
                 dv_count.add(rng)
             else:
-                dv = DataValidation(
-                    type="decimal", operator="between", formula1="0", formula2=f"$C${r}",
-                    allow_blank=True, showErrorMessage=True, errorTitle="Điểm không hợp lệ",
-                    error="Điểm phải từ 0 đến Điểm tối đa của tiêu chí (cột C).")
-                validate(ws, rng, dv)
+                _between(sp, "decimal", "0", f"$C${r}", "Điểm không hợp lệ",
+                         "Điểm phải từ 0 đến Điểm tối đa của tiêu chí (cột C).", rng)
         r += 1
     last_crit = r - 1
-    put(ws, r, 1, None, f_bold, fill_head)
-    put(ws, r, 2, "Tổng cộng", f_bold, fill_head, center)
+    _put(sp, r, 1, None, F["bold"], FILL_HEAD)
+    _put(sp, r, 2, "Tổng cộng", F["bold"], FILL_HEAD, CENTER)
     for col in range(3, last_col + 1):
-        put(ws, r, col, None, f_bold, fill_head, center)
+        _put(sp, r, col, None, F["bold"], FILL_HEAD, CENTER)
     dv_type.add(f"D{SCORE_FIRST_ROW}:D{last_crit}")
     dv_num.add(f"C{SCORE_FIRST_ROW}:C{last_crit}")
     dv_num.add(f"F{SCORE_FIRST_ROW}:G{last_crit}")
     dv_weight.add(f"E{SCORE_FIRST_ROW}:E{last_crit}")
-    for col, w in zip("ABCDEFG", (7, 58, 9, 14, 7, 9, 9)):
-        ws.column_dimensions[col].width = w
-    for col in range(first_unit_col, last_col + 1):
-        ws.column_dimensions[get_column_letter(col)].width = 9.5
-    ws.row_dimensions[SCORE_HEADER_ROW].height = 36
-    ws.freeze_panes = f"{first_score}{SCORE_FIRST_ROW}"
-    ws.print_title_rows = f"{SCORE_HEADER_ROW}:{SCORE_SUB_ROW}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    return sp
 
-    # ---------------------------------------------------------------- Quy định
-    ws = wb.create_sheet("Quy định")
+
+def _rules_sheet(criteria: list[TemplateCriterion]) -> SheetPlan:
+    from .core.models import default_forms
+
+    _, _, _, levels = _tree(criteria)
+    types = _effective_types(criteria)
+    sp = SheetPlan(name="Quy định", col_widths=dict(enumerate((36, 22, 16, 30, 16, 16), 1)))
     sections = [c.code for c, lv, t in zip(criteria, levels, types)
                 if lv == 1 and t not in ("Điểm thưởng", "Điểm trừ")]
     rules = [(RULE_LABELS[k][0], int(DEFAULT_THRESHOLDS[k]))
@@ -379,83 +343,89 @@ def build_template(units: list[str] | None = None,
               (RULE_LABELS["succession"][0], "Xếp hạng"),
               (RULE_LABELS["zero_forbids"][0], "HTXS; HTT")]
     for i, (k, v) in enumerate(rules, 1):
-        put(ws, i, 1, k, f_bold, align=left_wrap)
-        put(ws, i, 2, v, align=left_wrap)
-    dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="100",
-                        allow_blank=True, showErrorMessage=True, errorTitle="Ngưỡng",
-                        error="Ngưỡng là tỷ lệ phần trăm từ 0 đến 100.")
-    validate(ws, "B1:B3", dv)
-    dv = dv_list(("Xếp hạng", "Luân phiên", "Khối phó kế nhiệm"), "Suy tôn Khối trưởng",
-                 "Chọn Xếp hạng, Luân phiên hoặc Khối phó kế nhiệm.")
-    validate(ws, "B5", dv)
-    from .core.models import default_forms
-
+        _put(sp, i, 1, k, F["bold"], align=LEFT_WRAP)
+        _put(sp, i, 2, v, align=LEFT_WRAP)
+    _between(sp, "decimal", "0", "100", "Ngưỡng", "Ngưỡng là tỷ lệ phần trăm từ 0 đến 100.",
+             "B1:B3")
+    _list(sp, ("Xếp hạng", "Luân phiên", "Khối phó kế nhiệm"), "Suy tôn Khối trưởng",
+          "Chọn Xếp hạng, Luân phiên hoặc Khối phó kế nhiệm.", "B5")
     form_head = ["Hình thức khen thưởng", "Số lượng tối đa", "Tỷ lệ tối đa (%)",
                  "Xếp loại tối thiểu", "Không bị kỷ luật", "Năm trước HTXS"]
     hr = len(rules) + 2
     for j, h in enumerate(form_head, 1):
-        put(ws, hr, j, h, f_head, fill_head, center)
+        _put(sp, hr, j, h, F["head"], FILL_HEAD, CENTER)
     forms = default_forms()
     for i, f in enumerate(forms, hr + 1):
         vals = [f.name, f.max_count, f.max_percent,
                 f.min_class.value if f.min_class else None,
                 "Có" if f.no_discipline else "Không", "Có" if f.last_year_htxs else "Không"]
         for j, v in enumerate(vals, 1):
-            put(ws, i, j, v, align=left_wrap if j in (1, 4) else center)
+            _put(sp, i, j, v, align=LEFT_WRAP if j in (1, 4) else CENTER)
     lo, hi = hr + 1, hr + len(forms) + 3
     for i in range(hr + len(forms) + 1, hi + 1):  # two spare rows for another form
         for j in range(1, len(form_head) + 1):
-            put(ws, i, j, None)
-    dv = dv_list(("Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ",
-                  "Hoàn thành nhiệm vụ", "HTXS", "HTT", "HT"), "Xếp loại tối thiểu",
-                 "Chọn xếp loại trong danh sách.")
-    validate(ws, f"D{lo}:D{hi}", dv)
-    validate(ws, f"E{lo}:F{hi}", dv_list(YES_NO, "Có/Không", "Chọn Có hoặc Không."))
-    validate(ws, f"B{lo}:B{hi}", dv_whole(
-        0, "Số lượng", "Số lượng là số nguyên không âm (0 = không đề nghị hình thức này)."))
-    for col, w in zip("ABCDEF", (36, 22, 16, 30, 16, 16)):
-        ws.column_dimensions[col].width = w
+            _put(sp, i, j, None)
+    _list(sp, ("Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ",
+               "Hoàn thành nhiệm vụ", "HTXS", "HTT", "HT"), "Xếp loại tối thiểu",
+          "Chọn xếp loại trong danh sách.", f"D{lo}:D{hi}")
+    _list(sp, YES_NO, "Có/Không", "Chọn Có hoặc Không.", f"E{lo}:F{hi}")
+    _at_least(sp, "whole", 0, "Số lượng",
+              "Số lượng là số nguyên không âm (0 = không đề nghị hình thức này).", f"B{lo}:B{hi}")
+    return sp
 
-    # ---------------------------------------------------------------- Hướng dẫn
-    ws = wb.create_sheet("Hướng dẫn")
-    lines = [
-        ("HƯỚNG DẪN SỬ DỤNG SỔ CHẤM ĐIỂM THI ĐUA", f_title),
-        ("1. Sheet \"Thông tin\": ghi tên khối, năm thi đua, tỉnh, Khối trưởng và Khối phó "
-         "năm nay.", f_body),
-        ("2. Sheet \"Đơn vị\": mỗi dòng một đơn vị. Xếp loại năm trước chọn HTXS, HTT, HT, KHT; "
-         "Kỷ luật để trống hoặc \"Không\" nếu không có; Tập thể nữ chọn Có/Không (hoặc ghi "
-         "Tỷ lệ nữ: từ 70% là tập thể nữ); Xếp loại năm nay (nếu có) là xếp loại của cấp có "
-         "thẩm quyền, dùng để xét khen thưởng; đơn vị đang xem xét kỷ luật, thanh tra không "
-         "được đề nghị khen thưởng.", f_body),
-        ("3. Sheet \"Chấm điểm\": mỗi đơn vị có ba cột Tự chấm, Khối chấm, Thống nhất. "
-         "Điểm dùng để xếp hạng là cột Thống nhất, nếu trống thì Khối chấm, rồi Tự chấm.", f_body),
-        ("   Mã tiêu chí: I, II, III là mục lớn; 1, 2 là tiêu chí; 1.1, 1.2 là tiêu chí con; "
-         "a, b hoặc -, + là ý nhỏ của dòng trên.", f_body),
-        ("   Loại tiêu chí: Chấm điểm (nhập điểm 0 đến điểm tối đa), Định tính (Đạt/Không đạt), "
-         "Định lượng (nhập kết quả thực hiện, so với Chỉ tiêu), Định lượng dẫn đầu, "
-         "Chấm thẳng (nhập số lần, nhân Điểm mỗi lần), Điểm thưởng, Điểm trừ.", f_body),
-        ("   Ô màu xám là tiêu chí mẹ: không nhập điểm. Điểm tối đa của tiêu chí mẹ bằng tổng "
-         "điểm các tiêu chí con.", f_body),
-        ("4. Sheet \"Quy định\": ngưỡng xếp loại (mặc định, theo QĐ 2579/QĐ-UBND tỉnh Cần "
-         "Thơ), thứ tự phân định đồng hạng, cách suy tôn Khối trưởng, các xếp loại mà đơn vị "
-         "có tiêu chí 0 điểm không được xếp, và các hình thức khen thưởng. Số lượng tối đa 0 "
-         "là không đề nghị.", f_body),
-        ("5. Kiểm tra sổ: thidua-xl check <tệp>; tính điểm và lập danh sách đề nghị: "
-         "thidua-xl score <tệp> (hoặc các nút trên tab \"Thi đua\" trong Excel).", f_body),
-        ("6. Gộp phiếu tự chấm của các đơn vị: thidua-xl merge <sổ khối> <phiếu 1> <phiếu 2> ...",
-         f_body),
-        ("Không đổi tên các sheet và các tiêu đề cột. Có thể thêm sheet riêng: "
-         "chương trình không sửa các sheet đó.", f_note),
-    ]
-    for i, (text, font) in enumerate(lines, 1):
-        cell = put(ws, i, 1, text, font, bdr=False,
-                   align=Alignment(wrap_text=True, vertical="top"))
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.column_dimensions["A"].width = 110
-    wb.active = wb.sheetnames.index("Chấm điểm")
-    for s in wb.worksheets:
-        s.sheet_view.tabSelected = s.title == "Chấm điểm"
-    return wb
+
+GUIDE = [
+    "HƯỚNG DẪN SỬ DỤNG SỔ CHẤM ĐIỂM THI ĐUA",
+    "1. Sheet \"Thông tin\": ghi tên khối, năm thi đua, tỉnh, Khối trưởng và Khối phó năm nay.",
+    "2. Sheet \"Đơn vị\": mỗi dòng một đơn vị. Xếp loại năm trước chọn HTXS, HTT, HT, KHT; "
+    "Kỷ luật để trống hoặc \"Không\" nếu không có; Tập thể nữ chọn Có/Không (hoặc ghi "
+    "Tỷ lệ nữ: từ 70% là tập thể nữ); Xếp loại năm nay (nếu có) là xếp loại của cấp có "
+    "thẩm quyền, dùng để xét khen thưởng; đơn vị đang xem xét kỷ luật, thanh tra không "
+    "được đề nghị khen thưởng.",
+    "3. Sheet \"Chấm điểm\": mỗi đơn vị có ba cột Tự chấm, Khối chấm, Thống nhất. "
+    "Điểm dùng để xếp hạng là cột Thống nhất, nếu trống thì Khối chấm, rồi Tự chấm.",
+    "   Mã tiêu chí: I, II, III là mục lớn; 1, 2 là tiêu chí; 1.1, 1.2 là tiêu chí con; "
+    "a, b hoặc -, + là ý nhỏ của dòng trên.",
+    "   Loại tiêu chí: Chấm điểm (nhập điểm 0 đến điểm tối đa), Định tính (Đạt/Không đạt), "
+    "Định lượng (nhập kết quả thực hiện, so với Chỉ tiêu), Định lượng dẫn đầu, "
+    "Chấm thẳng (nhập số lần, nhân Điểm mỗi lần), Điểm thưởng, Điểm trừ.",
+    "   Ô màu xám là tiêu chí mẹ: không nhập điểm. Điểm tối đa của tiêu chí mẹ bằng tổng "
+    "điểm các tiêu chí con.",
+    "4. Sheet \"Quy định\": ngưỡng xếp loại (mặc định, theo QĐ 2579/QĐ-UBND tỉnh Cần "
+    "Thơ), thứ tự phân định đồng hạng, cách suy tôn Khối trưởng, các xếp loại mà đơn vị "
+    "có tiêu chí 0 điểm không được xếp, và các hình thức khen thưởng. Số lượng tối đa 0 "
+    "là không đề nghị.",
+    "5. Kiểm tra sổ: thidua-xl check <tệp>; tính điểm và lập danh sách đề nghị: "
+    "thidua-xl score <tệp> (hoặc các nút trên tab \"Thi đua\" trong Excel).",
+    "6. Gộp phiếu tự chấm của các đơn vị: thidua-xl merge <sổ khối> <phiếu 1> <phiếu 2> ...",
+    "Không đổi tên các sheet và các tiêu đề cột. Có thể thêm sheet riêng: "
+    "chương trình không sửa các sheet đó.",
+]
+
+
+def _guide_sheet() -> SheetPlan:
+    sp = SheetPlan(name="Hướng dẫn", col_widths={1: 110})
+    for i, text in enumerate(GUIDE, 1):
+        font = F["title"] if i == 1 else F["note"] if i == len(GUIDE) else F["body"]
+        _put(sp, i, 1, text, font, bdr=False, align=(None, "top", True))
+    return sp
+
+
+def _print_setup(title_rows: str, *, fit: bool) -> PrintSetup:
+    """A4 landscape with Excel's default margins (0.75" sides, 1" top and bottom)."""
+    return PrintSetup(orientation="landscape", margin_top_mm=25.4, margin_bottom_mm=25.4,
+                      margin_left_mm=19.05, margin_right_mm=19.05, fit_width=fit,
+                      title_rows=title_rows)
+
+
+def build_template(units: list[str] | None = None,
+                   criteria: list[TemplateCriterion] | None = None) -> WritePlan:
+    """The template as a write plan (rendered by :func:`thidua_xl.io.writer.write_plan_only`)."""
+    units = list(units) if units else [f"Đơn vị {i}" for i in range(1, DEFAULT_UNIT_COUNT + 1)]
+    criteria = list(criteria) if criteria else sample_criteria()
+    sheets = [_info_sheet(), _units_sheet(units), _score_sheet(units, criteria),
+              _rules_sheet(criteria), _guide_sheet()]
+    return WritePlan(sheets=sheets, replace=(), select="Chấm điểm")
 
 
 def _fmt(x: float) -> str:
@@ -470,7 +440,7 @@ def write_template(out: str | Path, units: list[str] | None = None,
     if out.suffix.lower() != ".xlsx":  # no macros to put in an .xlsm
         raise UsageError(f"Tệp mẫu phải có đuôi .xlsx: {out.name}",
                          fix="Đặt tên tệp kết thúc bằng .xlsx, ví dụ so-cham-diem.xlsx.")
+    from .io.writer import write_plan_only
+
     criteria = load_criteria(criteria_path) if criteria_path else None
-    wb = build_template(units, criteria)
-    save_workbook(wb, out)
-    return out
+    return write_plan_only(build_template(units, criteria), out)

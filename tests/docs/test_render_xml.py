@@ -3,7 +3,7 @@
 Both renderings of the same plans are read back with openpyxl and compared cell by cell
 (value, type, font, fill, border, alignment, number format, quote prefix, link), plus
 merges, widths, heights, panes, gridlines, print settings, print titles, page breaks,
-conditional formats and charts. The plans are the bundled examples' and the documents'
+conditional formats, charts, data validations and autofilters. The plans are the bundled examples' and the documents'
 sample results (proposals, tie groups, "Cần xác minh", formula-like names, findings).
 """
 from __future__ import annotations
@@ -18,13 +18,41 @@ from openpyxl import load_workbook
 from thidua_xl.api import check_path, score_file
 from thidua_xl.cli import example_workbooks
 from thidua_xl.io.outputs import build_plan
+from thidua_xl.io.plan import SheetPlan, Style, WritePlan
 from thidua_xl.io.render_openpyxl import render_to_file
 from thidua_xl.io.render_xml import write_donor
+from tests.sheet_facts import sheet_facts as _sheet
 from tests.docs.samples import error_result, injection_result, long_result, realistic_result
 
 
+def validation_plan() -> WritePlan:
+    """Every kind of data validation, an autofilter, a grey border and an indent."""
+    sp = SheetPlan(name="Nhập liệu", freeze="B2", autofilter="A1:D4")
+    st = Style(border=True, border_color="808080", indent=2, h_align="left")
+    for r in range(1, 5):
+        for c in range(1, 5):
+            sp.put(r, c, f"ô {r}.{c}" if r == 1 else None, st)
+    sp.validate("list", "A2:A4", choices=("HTXS", "HTT", "Hoàn thành nhiệm vụ"),
+                error_title="Xếp loại không hợp lệ", error="Chọn trong danh sách.")
+    sp.validate("list", "B2:B4", source="'Đơn vị'!$B$2:$B$61", error_style="warning",
+                error_title="Đơn vị", error="Chọn tên đơn vị.", prompt_title="Khối trưởng",
+                prompt="Đơn vị năm nay <và> \"khối\" & cộng.")
+    sp.validate("decimal", "C2", "C4", operator="between", formula1="0", formula2="$C$1",
+                error_title="Điểm", error="Điểm từ 0 đến điểm tối đa.")
+    sp.validate("whole", "D2:D4", operator="greaterThanOrEqual", formula1="1",
+                allow_blank=False, error="Số nguyên từ 1.")
+    sp.validate("any", "E1", prompt_title="Gợi ý", prompt="Ghi tên khối.")
+    return WritePlan(sheets=[sp], replace=())
+
+
 def _plans():
-    plans = [("sample", build_plan(realistic_result())), ("errors", build_plan(error_result())),
+    from thidua_xl.summary import build_summary
+    from thidua_xl.template import build_template
+
+    plans = [("validation", validation_plan()), ("template", build_template()),
+             ("summary", build_summary([realistic_result(), error_result(),
+                                        injection_result()])),
+             ("sample", build_plan(realistic_result())), ("errors", build_plan(error_result())),
              ("injection", build_plan(injection_result())), ("long", build_plan(long_result()))]
     for p in example_workbooks():
         bloc, res = check_path(p)
@@ -33,48 +61,6 @@ def _plans():
 
 
 PLANS = _plans()
-
-
-def _font(c):
-    f = c.font
-    return (f.name, f.sz, bool(f.b), bool(f.i), f.u, f.color.rgb if f.color is not None else None)
-
-
-def _cell(c):
-    fill = c.fill.fgColor.rgb if c.fill is not None and c.fill.fill_type == "solid" else None
-    b = c.border
-    border = tuple(getattr(b, s).style for s in ("left", "right", "top", "bottom"))
-    a = c.alignment
-    link = c.hyperlink.location if c.hyperlink is not None else None
-    return (c.value, c.data_type if c.value is not None else None, _font(c) if c.has_style else None, fill, border,
-            (a.horizontal, a.vertical, bool(a.wrap_text)), c.number_format,
-            bool(c.quotePrefix), link)
-
-
-def _sheet(ws):
-    cells = {(c.row, c.column): _cell(c) for row in ws.iter_rows() for c in row
-             if c.__class__.__name__ != "MergedCell" and (c.value is not None or c.has_style)}
-    ps = ws.page_setup
-    m = ws.page_margins
-    return dict(
-        cells=cells,
-        merges=sorted(str(r) for r in ws.merged_cells.ranges),
-        widths={k: round(v.width, 2) for k, v in ws.column_dimensions.items() if v.customWidth},
-        heights={k: round(v.height, 2) for k, v in ws.row_dimensions.items()
-                 if v.height is not None},
-        freeze=ws.freeze_panes, grid=ws.sheet_view.showGridLines is not False,
-        tab=ws.sheet_properties.tabColor.rgb if ws.sheet_properties.tabColor else None,
-        page=(str(ps.paperSize), ps.orientation, ps.fitToWidth, ps.fitToHeight,
-              bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage),
-              round(m.left, 4), round(m.right, 4), round(m.top, 4), round(m.bottom, 4),
-              bool(ws.print_options.horizontalCentered)),
-        area=ws.print_area, titles=ws.print_title_rows,
-        breaks=[b.id for b in ws.row_breaks.brk],
-        cf=sorted((str(rng.sqref), r.formula, r.dxf.fill.fgColor.rgb if r.dxf and r.dxf.fill else None)
-                  for rng in ws.conditional_formatting for r in rng.rules),
-        charts=len(ws._charts),
-        autofilter=ws.auto_filter.ref,
-    )
 
 
 @pytest.mark.parametrize("name,plan", PLANS, ids=[n for n, _ in PLANS])

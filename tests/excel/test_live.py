@@ -348,3 +348,51 @@ def test_examples_through_the_ribbon(path, remote):
     assert [a["args"][1] for a in actions(book, "addSheet")] == [s.name for s in plan.sheets]
     for sp in plan.sheets:
         assert written_cells(book, sp.name) == expected_cells(sp), sp.name
+
+
+def test_render_plan_data_validation(tmp_path, remote):
+    """Drop-downs and number limits reach the live book through xlwings' data_validation
+    (the remote engine has no setter for the prompt and error texts: desktop only)."""
+    from tests.docs.test_render_xml import validation_plan
+
+    book = remote(standard_bloc(tmp_path / "khoi.xlsx"))
+    plan = validation_plan()
+    render_plan(plan, book)
+    pos = sheet_names_after(book).index("Nhập liệu")
+    lists = [a for a in actions(book, "setDataValidationList") if a["sheet_position"] == pos]
+    rules = [a for a in actions(book, "setDataValidationRule") if a["sheet_position"] == pos]
+    assert [(a["start_row"], a["start_column"], a["row_count"]) for a in lists] == [
+        (1, 0, 3), (1, 1, 3)]
+    assert lists[0]["args"][0] == {"type": "literal",
+                                   "values": ["HTXS", "HTT", "Hoàn thành nhiệm vụ"]}
+    src = lists[1]["args"][0]
+    assert src["type"] == "range" and (src["start_row"], src["start_column"],
+                                       src["row_count"]) == (1, 1, 60)
+    assert src["sheet_position"] == sheet_names_after(book).index("Đơn vị")
+    assert [(a["start_row"], a["start_column"], a["args"][0]) for a in rules] == [
+        (1, 2, {"type": "decimal", "operator": "between", "formula1": "=0",
+                "formula2": "=$C$1"}),
+        (3, 2, {"type": "decimal", "operator": "between", "formula1": "=0",
+                "formula2": "=$C$1"}),
+        (1, 3, {"type": "whole_number", "operator": "greater_than_or_equal",
+                "formula1": "=1", "formula2": None})]
+    assert actions(book, "freezePaneAtRange")
+
+
+def test_the_blank_template_plan_through_the_ribbon_renderer(tmp_path, remote):
+    """The template's plan rendered into a live book: the Loại drop-down and each scored
+    leaf's limit (0 … its own Điểm tối đa cell) are there."""
+    from thidua_xl.template import LEFT_LABELS, TYPE_LABELS, build_template
+
+    plan = build_template(["Sở A", "Sở B"])
+    book = remote(standard_bloc(tmp_path / "khoi.xlsx"))
+    render_plan(WritePlan(sheets=[plan.sheet("Chấm điểm")], replace=()), book)
+    pos = sheet_names_after(book).index("Chấm điểm")
+    lists = [a["args"][0]["values"] for a in actions(book, "setDataValidationList")
+             if a["sheet_position"] == pos and a["args"][0]["type"] == "literal"]
+    assert list(TYPE_LABELS) in lists and ["Đạt", "Không đạt"] in lists
+    limits = {(a["start_row"] + 1, a["args"][0]["formula2"]) for a in
+              actions(book, "setDataValidationRule") if a["sheet_position"] == pos
+              and a["args"][0]["operator"] == "between"}
+    assert limits and all(f == f"=$C${r}" for r, f in limits)
+    assert written_cells(book, "Chấm điểm")[(3, len(LEFT_LABELS) + 1)] == "Sở A"

@@ -208,6 +208,32 @@ def test_write_plan_only(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["chi_ket_qua.xlsx"]
 
 
+def test_write_plan_only_renders_xml_and_falls_back_to_openpyxl(tmp_path, monkeypatch, caplog):
+    """A new book (the summary, the template) is written by the SpreadsheetML renderer; if
+    it fails, by openpyxl's, with the same sheets; never a half-written file."""
+    import thidua_xl.io.render_xml as rx
+
+    a = write_plan_only(small_plan(), tmp_path / "a.xlsx")
+    with zipfile.ZipFile(a) as zf:  # render_xml's package: no docProps (openpyxl writes them)
+        assert "docProps/app.xml" not in zf.namelist()
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(rx, "write_donor", boom)
+    with caplog.at_level(logging.WARNING, logger="thidua_xl"):
+        b = write_plan_only(small_plan(), tmp_path / "b.xlsx")
+    assert any("không được" in r.getMessage() for r in caplog.records)
+    with zipfile.ZipFile(b) as zf:
+        assert "docProps/app.xml" in zf.namelist()
+    wa, wb = _load(a), _load(b)
+    assert wa.sheetnames == wb.sheetnames == [OUTPUT_RESULTS, OUTPUT_FINDINGS]
+    for name in wa.sheetnames:
+        assert [[c.value for c in r] for r in wa[name].iter_rows()] == \
+               [[c.value for c in r] for r in wb[name].iter_rows()]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx", "b.xlsx"]
+
+
 @pytest.mark.libreoffice
 def test_libreoffice_converts_write_output(base, tmp_path):
     import subprocess

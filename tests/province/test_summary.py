@@ -114,6 +114,8 @@ def test_summary_workbook(tmp_path):
     assert ws["C5"].value == "=Khối 2" and ws["C5"].data_type == "s"  # text, not a formula
     assert ws["K6"].value == "Có lỗi" and ws["K7"].value == "Không đọc được"
     assert ws.freeze_panes == "A4" and ws["A3"].font.name == "Times New Roman"
+    assert ws.auto_filter.ref == "A3:L7" and ws.print_title_rows == "$3:$3"
+    assert ws.page_setup.orientation == "landscape" and ws.column_dimensions["C"].width == 40
     p = wb[SHEET_PROPOSALS]
     rows = [[c.value for c in r] for r in p.iter_rows(min_row=4)]
     assert [r[2:4] for r in rows] == [["Sở A", FORM_PROV_FLAG], ["Sở B", FORM_MERIT],

@@ -2,7 +2,8 @@
 
 The counterpart of ``io.render_openpyxl`` for the ribbon: the same plan gives the same
 sheets. Values go in bulk (one 2D block per sheet), styles per rectangle of equal style,
-then merges, widths, heights, links, freeze panes, print setup and charts. Everything
+then merges, widths, heights, links, freeze panes, autofilter, data validation, print setup
+and charts. Everything
 that an engine may lack (the remote engine of xlwings Server/Lite has no charts, no page
 setup beyond the print area, no tab colours) is guarded: a missing feature is skipped,
 never an error.
@@ -20,7 +21,7 @@ from typing import Any
 
 from ..io.grid import col_letter, parse_range
 from ..io.plan import (FORMULA_PREFIXES, CellSpec, ChartSpec, PrintSetup, SheetPlan, Style,
-                       WritePlan)
+                       Validation, WritePlan)
 
 log = logging.getLogger("thidua_xl")
 
@@ -166,16 +167,17 @@ def _apply_style(rng, st: Style) -> None:
     if st.number_format:
         _try("number format", setattr, rng, "number_format", st.number_format)
     if st.border:
-        _try("borders", _borders, rng)
+        _try("borders", _borders, rng, st.border_color)
+    if st.indent:  # no indent in xlwings' API: the desktop object model only
+        _try("indent", lambda: setattr(rng.api, "IndentLevel", int(st.indent)))
 
 
-def _borders(rng) -> None:
+def _borders(rng, color: str | None = None) -> None:
     borders = rng.borders
     borders.line_style = "continuous"
-    try:
-        borders.weight = "thin"
-    except Exception:  # noqa: BLE001
-        pass
+    for attr, value in (("weight", "thin"), ("color", _hex(color) if color else None)):
+        if value is not None:
+            _try("border " + attr, setattr, borders, attr, value)
 
 
 def _write_styles(sheet, cells: dict[tuple[int, int], CellSpec]) -> None:
@@ -250,6 +252,65 @@ def _layout(sheet, sp: SheetPlan) -> None:
                 sheet.api.Tab, "Color", _bgr(sp.tab_color)))
     if sp.freeze:
         _try("freeze panes", lambda: sheet.freeze_panes.freeze_at(sp.freeze))
+    if sp.autofilter:
+        # xlwings' AutoFilter applies criteria but has no call that only shows the filter
+        # buttons; the desktop object model's Range.AutoFilter() does (remote: skipped)
+        _try("autofilter", lambda: sheet.range(sp.autofilter).api.AutoFilter())
+
+
+#: plan operator → xlwings' DataValidation operator
+_DV_OPERATORS = {"between": "between", "notBetween": "not_between", "equal": "equal_to",
+                 "notEqual": "not_equal_to", "greaterThan": "greater_than",
+                 "lessThan": "less_than", "greaterThanOrEqual": "greater_than_or_equal",
+                 "lessThanOrEqual": "less_than_or_equal"}
+#: Excel's XlDVType / XlDVAlertStyle (the desktop object model)
+_XL_DV_TYPES = {"any": 0, "whole": 1, "decimal": 2, "list": 3}
+_XL_ALERT = {"stop": 1, "warning": 2, "information": 3}
+
+
+def _validations(sheet, validations: list[Validation], engine: str) -> None:
+    """The rules through xlwings' ``Range.data_validation`` (desktop and Office.js); the
+    prompt, error texts, error style and blank handling through the desktop object model
+    only — xlwings sets rules but has no setter for them, so on the remote engine (xlwings
+    Server/Lite) the drop-downs and limits are there without the Vietnamese messages; an
+    "any" rule (a prompt only) needs the object model too."""
+    for v in validations:
+        for ref in v.ranges:
+            rng = sheet.range(ref)
+            if v.kind != "any":
+                _try("data validation " + ref, _rule, sheet, rng, v)
+            if engine == "excel":
+                _try("data validation texts " + ref, _validation_texts, rng, v)
+
+
+def _rule(sheet, rng, v: Validation) -> None:
+    dv = rng.data_validation
+    if v.kind == "list":
+        if v.source:
+            where, _, cells = v.source.rpartition("!")
+            src = sheet.book.sheets[where.strip("'").replace("''", "'")].range(
+                cells.replace("$", "")) if where else sheet.range(cells.replace("$", ""))
+            dv.set_list(src)
+        else:
+            dv.set_list(list(v.choices))
+        return
+    setter = dv.set_whole_number if v.kind == "whole" else dv.set_decimal
+    setter(_DV_OPERATORS[v.operator or "between"], v.formula1, v.formula2)
+
+
+def _validation_texts(rng, v: Validation) -> None:
+    api = rng.api.Validation
+    if v.kind == "any":
+        api.Delete()
+        api.Add(Type=_XL_DV_TYPES["any"])
+    api.AlertStyle = _XL_ALERT.get(v.error_style, 1)
+    api.IgnoreBlank = bool(v.allow_blank)
+    api.ShowError = v.show_error
+    api.ShowInput = v.show_prompt
+    api.ErrorTitle = v.error_title or ""
+    api.ErrorMessage = v.error or ""
+    api.InputTitle = v.prompt_title or ""
+    api.InputMessage = v.prompt or ""
 
 
 def _bgr(color: str) -> int:
@@ -338,6 +399,7 @@ def render_sheet(book, sp: SheetPlan, engine: str | None = None):
     _write_styles(sheet, cells)
     _conditional(sheet, sp, cells)
     _layout(sheet, sp)
+    _validations(sheet, sp.validations, engine)
     _write_links(sheet, cells, engine)
     _print_setup(sheet, sp.print_setup, engine)
     _page_breaks(sheet, getattr(sp, "page_breaks", []), engine)

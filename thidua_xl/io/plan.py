@@ -10,7 +10,8 @@ Excel character units, row heights in points, margins in millimetres.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 #: text starting with these would be a formula: it is always written as text
@@ -50,9 +51,11 @@ class Style:
     wrap: bool = False
     border: bool = False  # thin border on all four sides
     number_format: str | None = None  # e.g. "0.00"
+    border_color: str | None = None  # the thin border's colour (None: black)
+    indent: int = 0  # left indent of the text, in Excel indent levels
 
 
-@dataclass
+@dataclass(slots=True)
 class CellSpec:
     row: int
     col: int
@@ -89,6 +92,64 @@ class ConditionalFill:
     color: str | None = None
 
 
+#: Validation.kind values (SpreadsheetML's ``type``; "any" = no rule, the input prompt only)
+VALIDATION_KINDS = ("list", "whole", "decimal", "any")
+#: Validation.operator values (SpreadsheetML's names)
+VALIDATION_OPERATORS = ("between", "notBetween", "equal", "notEqual", "greaterThan",
+                        "lessThan", "greaterThanOrEqual", "lessThanOrEqual")
+
+
+@dataclass
+class Validation:
+    """Excel data validation on the cells of ``ranges`` (A1 ranges of this sheet).
+
+    ``kind`` "list": a drop-down of ``choices`` (literal words, none holding a comma) or of
+    the cells of ``source`` (an absolute range, e.g. "'Đơn vị'!$B$2:$B$61"); "whole" /
+    "decimal": ``formula1`` [and ``formula2`` for between] compared by ``operator`` — a
+    number as text ("0") or a reference ("$C$5"); "any": no rule, only the input prompt.
+    The prompt shows while a cell is selected (``prompt_title``/``prompt``), the error on a
+    wrong entry (``error_title``/``error``; ``error_style`` "stop" refuses it, "warning" and
+    "information" ask). Texts are the user's words: Vietnamese.
+    """
+
+    kind: str
+    ranges: list[str] = field(default_factory=list)
+    choices: tuple[str, ...] = ()
+    source: str | None = None
+    operator: str | None = None
+    formula1: str | None = None
+    formula2: str | None = None
+    allow_blank: bool = True
+    error_style: str = "stop"  # | "warning" | "information"
+    error_title: str | None = None
+    error: str | None = None
+    prompt_title: str | None = None
+    prompt: str | None = None
+
+    def add(self, ref: str) -> "Validation":
+        self.ranges.append(ref)
+        return self
+
+    @property
+    def sqref(self) -> str:
+        return " ".join(self.ranges)
+
+    @property
+    def list_formula(self) -> str | None:
+        """formula1 of a list rule: '"a,b,c"' or the source range."""
+        if self.kind != "list":
+            return None
+        return self.source if self.source else '"' + ",".join(self.choices) + '"'
+
+    @property
+    def show_error(self) -> bool:
+        return bool(self.error or self.error_title)
+
+    @property
+    def show_prompt(self) -> bool:
+        return bool(self.prompt or self.prompt_title)
+
+
 @dataclass
 class PrintSetup:
     paper: str = "A4"
@@ -118,8 +179,14 @@ class SheetPlan:
     show_gridlines: bool = True
     #: manual page breaks: a new printed page starts after each of these rows
     page_breaks: list[int] = field(default_factory=list)
-    #: an autofilter over this range (header row first), e.g. "A3:J200"
-    autofilter: str | None = None
+    #: data validation (drop-downs, number limits, input prompts), in this order
+    validations: list[Validation] = field(default_factory=list)
+    autofilter: str | None = None  # filter buttons on the header row of this A1 range
+
+    def validate(self, kind: str, *ranges: str, **kw: Any) -> Validation:
+        v = Validation(kind, list(ranges), **kw)
+        self.validations.append(v)
+        return v
 
     def put(self, row: int, col: int, value: Any, style: Style | None = None,
             link: str | None = None) -> CellSpec:
@@ -175,3 +242,27 @@ def internal_location(link: str) -> str | None:
         return None
     cell = cell.replace("$", "").strip() or "A1"
     return f"{quote_sheet(sheet)}!{cell}"
+
+
+#: alignments of the cells the builders style: (horizontal, vertical, wrap)
+Align = tuple[str | None, str | None, bool]
+
+
+def fonts(name: str, *, head_color: str, note_color: str | None = None) -> dict[str, Style]:
+    """body, bold, head, title and note fonts of one family (the template and the summary)."""
+    return {"body": Style(font_name=name, font_size=12),
+            "bold": Style(font_name=name, font_size=12, bold=True),
+            "head": Style(font_name=name, font_size=12, bold=True, color=head_color),
+            "title": Style(font_name=name, font_size=14, bold=True),
+            "note": Style(font_name=name, font_size=11, italic=True, color=note_color)}
+
+
+@lru_cache(maxsize=256)
+def styled(font: Style, *, fill: str | None = None, align: Align | None = None,
+           border: str | None = None, fmt: str | None = None, indent: int = 0) -> Style:
+    """A font style with a fill, an alignment, a thin border of colour ``border`` (None: no
+    border) and a number format. Cached: the cells of a table share a few styles (and the
+    renderers' caches are keyed by them)."""
+    h, v, wrap = align or (None, None, False)
+    return replace(font, fill=fill, h_align=h, v_align=v, wrap=wrap, border=border is not None,
+                   border_color=border, number_format=fmt, indent=indent)

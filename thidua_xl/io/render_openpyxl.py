@@ -34,8 +34,8 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from .grid import a1, parse_range
 from .plan import (FORMULA_PREFIXES, MM_PER_INCH, PAPER_SIZES, ChartSpec, ConditionalFill,
-                   PrintSetup, SheetPlan, Style, WritePlan, argb as _argb, internal_location,
-                   quote_sheet)
+                   PrintSetup, SheetPlan, Style, Validation, WritePlan, argb as _argb,
+                   internal_location, quote_sheet)
 
 _MM_PER_INCH = MM_PER_INCH
 _PAPER = PAPER_SIZES
@@ -61,8 +61,8 @@ class _StyleCache:
             fill = (PatternFill(fill_type="solid", start_color=_argb(style.fill),
                                 end_color=_argb(style.fill)) if style.fill else None)
             align = Alignment(horizontal=style.h_align, vertical=style.v_align,
-                              wrap_text=style.wrap or None)
-            side = Side(style="thin", color="FF000000")
+                              wrap_text=style.wrap or None, indent=style.indent or 0)
+            side = Side(style="thin", color=_argb(style.border_color or "000000"))
             border = Border(left=side, right=side, top=side, bottom=side) if style.border else None
             hit = (font, fill, align, border)
             self._cache[style] = hit
@@ -167,8 +167,12 @@ def _render_sheet(ws, sp: SheetPlan, styles: _StyleCache) -> None:
     ws.sheet_view.showGridLines = bool(sp.show_gridlines)
     if sp.tab_color:
         ws.sheet_properties.tabColor = _argb(sp.tab_color)
+    if sp.autofilter:
+        ws.auto_filter.ref = sp.autofilter
     for cf in sp.conditional:
         _conditional(ws, cf)
+    for v in sp.validations:
+        ws.add_data_validation(_validation(v))
     for chart in sp.charts:
         _chart(ws, chart)
     for row in sorted(set(sp.page_breaks)):
@@ -218,6 +222,20 @@ def _line_chart(ws, spec: ChartSpec) -> None:
     chart.width = spec.width_cm
     chart.height = spec.height_cm
     ws.add_chart(chart, spec.anchor)
+
+
+def _validation(v: Validation):
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    dv = DataValidation(
+        type=None if v.kind == "any" else v.kind, operator=v.operator,
+        formula1=v.list_formula or v.formula1, formula2=v.formula2,
+        allow_blank=v.allow_blank, errorStyle=None if v.error_style == "stop" else v.error_style,
+        showErrorMessage=v.show_error, errorTitle=v.error_title, error=v.error,
+        showInputMessage=v.show_prompt, promptTitle=v.prompt_title, prompt=v.prompt)
+    for ref in v.ranges:
+        dv.add(ref)
+    return dv
 
 
 def _chart(ws, spec: ChartSpec) -> None:

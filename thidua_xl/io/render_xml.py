@@ -3,9 +3,11 @@
 This is the donor that ``io.package.graft_sheets`` grafts into a copy of the user's
 workbook. It renders exactly what ``io.render_openpyxl`` renders (values, fonts, fills,
 borders, alignment, number formats, quote prefixes, merges, widths, heights, frozen panes,
-gridlines, tab colours, internal hyperlinks, conditional fills, page setup, print area and
-titles, page breaks, bar charts) without importing openpyxl: on the command line, importing
-openpyxl alone costs more than scoring a bloc. ``io.writer`` falls back to the openpyxl
+gridlines, tab colours, internal hyperlinks, conditional fills, data validation, autofilter,
+page setup, print area and titles, page breaks, bar charts) without importing openpyxl:
+on the command line, importing openpyxl alone costs more than scoring a bloc. Sheets are
+streamed into the zip, so a big table (the province summary) never sits in memory as
+one string. ``io.writer`` falls back to the openpyxl
 renderer if anything here fails; tests compare the two renderers through openpyxl.
 """
 from __future__ import annotations
@@ -18,7 +20,8 @@ from typing import Any
 
 from .grid import a1, col_letter, parse_a1, parse_range
 from .plan import (FORMULA_PREFIXES, MM_PER_INCH, PAPER_SIZES, ChartSpec, PrintSetup,
-                   SheetPlan, Style, WritePlan, argb, internal_location, quote_sheet)
+                   SheetPlan, Style, Validation, WritePlan, argb, internal_location,
+                   quote_sheet)
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -118,7 +121,8 @@ class _Styles:
                                      f'<bgColor rgb="{c}"/></patternFill></fill>', self.fills)
         border = 0
         if st.border:
-            side = '<{0} style="thin"><color rgb="FF000000"/></{0}>'
+            side = ('<{0} style="thin"><color rgb="' + argb(st.border_color or "000000")
+                    + '"/></{0}>')
             border = self._add("border", "<border>" + "".join(
                 side.format(s) for s in ("left", "right", "top", "bottom")) + "<diagonal/></border>",
                 self.borders)
@@ -142,6 +146,8 @@ class _Styles:
             align.append(f'vertical="{st.v_align}"')
         if st.wrap:
             align.append('wrapText="1"')
+        if st.indent:
+            align.append(f'indent="{int(st.indent)}"')
         if key[0] is not None:
             attrs.append('applyAlignment="1"')
         body = f"<alignment {' '.join(align)}/>" if align else ""
@@ -178,18 +184,20 @@ class _Styles:
 # --------------------------------------------------------------------------------------
 # one sheet
 # --------------------------------------------------------------------------------------
-def _sheet_xml(sp: SheetPlan, styles: _Styles, selected: bool, has_drawing: bool) -> str:
+def _sheet_chunks(sp: SheetPlan, styles: _Styles, selected: bool, has_drawing: bool):
+    """The sheet's XML in pieces (written to the zip as they come: a big table is never one
+    string in memory). Registers the cells' styles in ``styles`` on the way."""
     cells: dict[tuple[int, int], Any] = {}
     for spec in sp.cells:  # the last write to a cell wins, as in openpyxl
         cells[(spec.row, spec.col)] = spec
-    out = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-           f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_R}">']
+    yield (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_R}">')
     pr = []
     if sp.tab_color:
         pr.append(f'<tabColor rgb="{argb(sp.tab_color)}"/>')
     if sp.print_setup is not None and sp.print_setup.fit_width:
         pr.append('<pageSetUpPr fitToPage="1"/>')
-    out.append("<sheetPr>" + "".join(pr) + "</sheetPr>" if pr else "")
+    yield ("<sheetPr>" + "".join(pr) + "</sheetPr>" if pr else "")
     view = ['workbookViewId="0"']
     if not sp.show_gridlines:
         view.append('showGridLines="0"')
@@ -204,10 +212,10 @@ def _sheet_xml(sp: SheetPlan, styles: _Styles, selected: bool, has_drawing: bool
         pane = (f'<pane{split} topLeftCell="{sp.freeze.upper()}" activePane="{active}" '
                 f'state="frozen"/><selection pane="{active}" activeCell="{sp.freeze.upper()}" '
                 f'sqref="{sp.freeze.upper()}"/>')
-    out.append(f"<sheetViews><sheetView {' '.join(view)}>{pane}</sheetView></sheetViews>")
-    out.append('<sheetFormatPr defaultRowHeight="15"/>')
+    yield (f"<sheetViews><sheetView {' '.join(view)}>{pane}</sheetView></sheetViews>")
+    yield ('<sheetFormatPr defaultRowHeight="15"/>')
     if sp.col_widths:
-        out.append("<cols>" + "".join(
+        yield ("<cols>" + "".join(
             f'<col min="{c}" max="{c}" width="{_num(w)}" customWidth="1"/>'
             for c, w in sorted(sp.col_widths.items())) + "</cols>")
     rows: dict[int, list[tuple[int, Any]]] = {}
@@ -215,13 +223,13 @@ def _sheet_xml(sp: SheetPlan, styles: _Styles, selected: bool, has_drawing: bool
         rows.setdefault(r, []).append((c, spec))
     for r in sp.row_heights:
         rows.setdefault(r, [])
-    out.append("<sheetData>")
+    yield ("<sheetData>")
     links = []
     xf_seen: dict[tuple[int, bool], int] = {}  # id(style) → xf, while sp holds the styles
     for r in sorted(rows):
         ht = sp.row_heights.get(r)
         attrs = f' ht="{_num(ht)}" customHeight="1"' if ht is not None else ""
-        out.append(f'<row r="{r}"{attrs}>')
+        yield (f'<row r="{r}"{attrs}>')
         for c, spec in sorted(rows[r], key=lambda x: x[0]):
             ref = a1(r, c)
             v = spec.value
@@ -235,45 +243,67 @@ def _sheet_xml(sp: SheetPlan, styles: _Styles, selected: bool, has_drawing: bool
                     s = xf_seen[(id(st), quote)] = styles.xf(st, quote)
             sattr = f' s="{s}"' if s else ""
             if v is None or (isinstance(v, str) and v == ""):
-                out.append(f'<c r="{ref}"{sattr}/>')
+                yield (f'<c r="{ref}"{sattr}/>')
             elif isinstance(v, bool):
-                out.append(f'<c r="{ref}"{sattr} t="b"><v>{int(v)}</v></c>')
+                yield (f'<c r="{ref}"{sattr} t="b"><v>{int(v)}</v></c>')
             elif isinstance(v, (int, float)):
-                out.append(f'<c r="{ref}"{sattr}><v>{_num(v)}</v></c>')
+                yield (f'<c r="{ref}"{sattr}><v>{_num(v)}</v></c>')
             else:
-                out.append(f'<c r="{ref}"{sattr} t="inlineStr"><is><t xml:space="preserve">'
+                yield (f'<c r="{ref}"{sattr} t="inlineStr"><is><t xml:space="preserve">'
                            f"{_text(str(v))}</t></is></c>")
             if spec.link:
                 loc = internal_location(spec.link)
                 if loc is not None:
                     links.append(f'<hyperlink ref="{ref}" location={_attr(loc)} '
                                  f'display={_attr(str(v or ""))}/>')
-        out.append("</row>")
-    out.append("</sheetData>")
+        yield ("</row>")
+    yield ("</sheetData>")
     if sp.autofilter:
-        out.append(f'<autoFilter ref="{sp.autofilter.upper()}"/>')
+        yield (f'<autoFilter ref="{sp.autofilter.upper()}"/>')
     if sp.merges:
-        out.append(f'<mergeCells count="{len(sp.merges)}">' + "".join(
+        yield (f'<mergeCells count="{len(sp.merges)}">' + "".join(
             f'<mergeCell ref="{m}"/>' for m in sp.merges) + "</mergeCells>")
     for prio, cf in enumerate(sp.conditional, 1):
         r1, c1, _, _ = parse_range(cf.range)
         dxf = styles.dxf(cf.fill, cf.color)
         text = cf.equals.replace('"', '""')
-        out.append(f'<conditionalFormatting sqref="{cf.range}"><cfRule type="expression" '
+        yield (f'<conditionalFormatting sqref="{cf.range}"><cfRule type="expression" '
                    f'dxfId="{dxf}" priority="{prio}"><formula>'
                    f'{_text(f"EXACT({a1(r1, c1)},{chr(34)}{text}{chr(34)})")}</formula>'
                    "</cfRule></conditionalFormatting>")
+    rules = [v for v in sp.validations if v.ranges]  # a rule on no cell is dropped (openpyxl too)
+    if rules:
+        yield (f'<dataValidations count="{len(rules)}">' + "".join(
+            _validation_xml(v) for v in rules) + "</dataValidations>")
     if links:
-        out.append("<hyperlinks>" + "".join(links) + "</hyperlinks>")
-    out.append(_print_xml(sp.print_setup))
+        yield ("<hyperlinks>" + "".join(links) + "</hyperlinks>")
+    yield (_print_xml(sp.print_setup))
     if sp.page_breaks:
         brks = sorted(set(sp.page_breaks))
-        out.append(f'<rowBreaks count="{len(brks)}" manualBreakCount="{len(brks)}">' + "".join(
+        yield (f'<rowBreaks count="{len(brks)}" manualBreakCount="{len(brks)}">' + "".join(
             f'<brk id="{b}" max="16383" man="1"/>' for b in brks) + "</rowBreaks>")
     if has_drawing:
-        out.append('<drawing r:id="rId1"/>')
-    out.append("</worksheet>")
-    return "".join(out)
+        yield ('<drawing r:id="rId1"/>')
+    yield ("</worksheet>")
+
+
+def _validation_xml(v: Validation) -> str:
+    attrs = [] if v.kind == "any" else [f'type="{v.kind}"']
+    if v.error_style != "stop":
+        attrs.append(f'errorStyle="{v.error_style}"')
+    if v.operator:
+        attrs.append(f'operator="{v.operator}"')
+    flags = (("allowBlank", v.allow_blank), ("showInputMessage", v.show_prompt),
+             ("showErrorMessage", v.show_error))
+    attrs += [f'{name}="1"' for name, on in flags if on]
+    for name, text in (("errorTitle", v.error_title), ("error", v.error),
+                       ("promptTitle", v.prompt_title), ("prompt", v.prompt)):
+        if text is not None:
+            attrs.append(f"{name}={_attr(text)}")
+    attrs.append(f'sqref="{v.sqref}"')
+    body = "".join(f"<{tag}>{_text(f)}</{tag}>" for tag, f in
+                   (("formula1", v.list_formula or v.formula1), ("formula2", v.formula2)) if f)
+    return f"<dataValidation {' '.join(attrs)}>{body}</dataValidation>"
 
 
 def _print_xml(ps: PrintSetup | None) -> str:
@@ -395,10 +425,10 @@ def write_donor(plan: WritePlan, path: str | Path) -> Path:
     wb_rels = []
     defined = []
     chart_no = 0
+    sheet_parts: list[tuple[str, SheetPlan, bool, bool]] = []
     for i, sp in enumerate(sheets, 1):
         has_drawing = bool(sp.charts)
-        parts[f"xl/worksheets/sheet{i}.xml"] = _sheet_xml(sp, styles, i - 1 == select,
-                                                          has_drawing)
+        sheet_parts.append((f"xl/worksheets/sheet{i}.xml", sp, i - 1 == select, has_drawing))
         ct.append(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{CT_SHEET}"/>')
         wb_rels.append((f"rId{i}", f"{REL_DOC}/worksheet", f"worksheets/sheet{i}.xml"))
         if has_drawing:
@@ -416,17 +446,16 @@ def write_donor(plan: WritePlan, path: str | Path) -> Path:
                 chart_rels.append((f"rId{k}", f"{REL_DOC}/chart", f"../charts/chart{chart_no}.xml"))
             parts[f"xl/drawings/_rels/drawing{i}.xml.rels"] = _rels(chart_rels)
         ps = sp.print_setup
-        if ps is not None and ps.print_area:
-            r1, c1, r2, c2 = parse_range(ps.print_area)
-            defined.append(f'<definedName name="_xlnm.Print_Area" localSheetId="{i - 1}">'
-                           f"{_text(quote_sheet(sp.name))}!${col_letter(c1)}${r1}:"
-                           f"${col_letter(c2)}${r2}</definedName>")
+        for name, ref, hidden in (("Print_Area", ps.print_area if ps else None, ""),
+                                  ("_FilterDatabase", sp.autofilter, ' hidden="1"')):
+            if ref:
+                defined.append(f'<definedName name="_xlnm.{name}" localSheetId="{i - 1}"'
+                               f"{hidden}>{_text(_abs_range(sp.name, ref))}</definedName>")
         if ps is not None and ps.title_rows:
             a, _, b = ps.title_rows.partition(":")
             defined.append(f'<definedName name="_xlnm.Print_Titles" localSheetId="{i - 1}">'
                            f"{_text(quote_sheet(sp.name))}!${a}:${b or a}</definedName>")
     wb_rels.append((f"rId{len(sheets) + 1}", f"{REL_DOC}/styles", "styles.xml"))
-    parts["xl/styles.xml"] = styles.xml()
     sheet_entries = "".join(f"<sheet name={_attr(n)} sheetId=\"{i}\" r:id=\"rId{i}\"/>"
                             for i, n in enumerate(names, 1))
     parts["xl/workbook.xml"] = (
@@ -440,9 +469,28 @@ def write_donor(plan: WritePlan, path: str | Path) -> Path:
     parts["[Content_Types].xml"] = (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.'
         'openxmlformats.org/package/2006/content-types">' + "".join(ct) + "</Types>")
-    order = ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
-             "xl/styles.xml"]
+    order = ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels"]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-        for name in order + sorted(n for n in parts if n not in order):
+        for name in order:
+            z.writestr(name, parts[name].encode("utf-8"))
+        for name, sp, selected, has_drawing in sheet_parts:
+            with z.open(name, "w") as f:
+                _stream(f, _sheet_chunks(sp, styles, selected, has_drawing))
+        z.writestr("xl/styles.xml", styles.xml().encode("utf-8"))  # every cell's style known now
+        for name in sorted(n for n in parts if n not in order):
             z.writestr(name, parts[name].encode("utf-8"))
     return path
+
+
+def _stream(f, chunks, size: int = 1 << 16) -> None:
+    """Write text chunks to a binary file in pieces of about ``size`` characters."""
+    buf: list[str] = []
+    n = 0
+    for chunk in chunks:
+        buf.append(chunk)
+        n += len(chunk)
+        if n >= size:
+            f.write("".join(buf).encode("utf-8"))
+            buf.clear()
+            n = 0
+    f.write("".join(buf).encode("utf-8"))
