@@ -129,9 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     h = sub.add_parser("lich-su", help="lịch sử kết quả qua các năm (nhiều sổ, nhiều năm)",
                        description="Đọc sổ chấm điểm (hoặc tệp _ketqua) của nhiều năm, một khối "
-                                   "hoặc cả tỉnh, và ghi sổ lịch sử: sheet \"Lịch sử\" và "
+                                   "hoặc cả tỉnh, và ghi sổ lịch sử: trang \"Lịch sử\" và "
                                    "\"Theo đơn vị\" (xếp hạng, xếp loại từng năm, biểu đồ).")
-    h.add_argument("inputs", nargs="+", metavar="TỆP_HOẶC_THƯ_MỤC")
+    h.add_argument("inputs", nargs="+", metavar="TỆP_HOẶC_THƯ_MỤC",
+                   help="sổ chấm điểm hoặc tệp _ketqua của các năm, hoặc thư mục chứa chúng")
     h.add_argument("-o", "--output", required=True, metavar="TỆP_RA",
                    help="sổ lịch sử (.xlsx)")
     h.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
