@@ -194,6 +194,8 @@ _CELL_FIX = {
     "not-a-number": "Nhập một số (ví dụ 8,5), hoặc để trống nếu chưa chấm.",
     "ambiguous-number": "Nhập số không có dấu phân cách hàng nghìn, dùng dấu phẩy cho phần "
                         "thập phân (ví dụ 1000 hoặc 1,5).",
+    "number-too-large": "Nhập đúng điểm (một số nhỏ hơn 10^15), hoặc để trống nếu chưa "
+                        "chấm.",
     "excel-error": "Sửa công thức hoặc nhập trực tiếp điểm để ô có một số.",
     "uncached-formula": "Mở tệp bằng Excel, để Excel tính lại công thức rồi lưu (Ctrl+S), "
                         "sau đó chạy lại.",
@@ -211,6 +213,8 @@ def _cell_finding(report: Report, code: str, unit: Unit, c: Criterion, ctype: Cr
     elif code == "ambiguous-number":
         msg = (f"Giá trị “{shown}” của {who} không rõ là số có dấu phân cách hàng nghìn "
                "hay số thập phân.")
+    elif code == "number-too-large":
+        msg = f"Ô điểm của {who} có số quá lớn: “{shown}”."
     elif code == "excel-error":
         msg = f"Ô điểm của {who} có lỗi Excel {shown}."
     elif code == "uncached-formula":

@@ -687,8 +687,10 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
                 continue
             p = parse_number(raw, percent_format=(r, c) in sg.percent and key == "target")
             if p.problem:
+                what = ("số quá lớn (phải nhỏ hơn 10^15)" if p.problem == "number-too-large"
+                        else "không phải là số")
                 report.error("bad-number",
-                             f"{label} của tiêu chí {code} là \"{p.text}\": không phải là số.",
+                             f"{label} của tiêu chí {code} là \"{p.text}\": {what}.",
                              f"Ghi {label.lower()} là một số (dùng dấu phẩy hoặc dấu chấm thập "
                              "phân, ví dụ 8,5).", ref=sh.ref(r, c))
                 continue
