@@ -124,8 +124,12 @@ def score_file(path: str | os.PathLike, out: str | os.PathLike | None = None, *,
         from .io.pdf import export_pdf
         from .io.plan import OUTPUT_MINUTES, OUTPUT_PROPOSALS
 
+        from .io.atomic import ensure_not_input, ensure_regular_target
+
         try:
             pdf_path = target.with_suffix(".pdf")
+            ensure_not_input(pdf_path, [src])  # "score book.pdf -o book.xlsx --pdf"
+            ensure_regular_target(pdf_path)
             export_pdf(target, pdf_path, sheets=[OUTPUT_PROPOSALS, OUTPUT_MINUTES])
             outcome.pdfs.append(pdf_path)
         except ThiduaError as err:

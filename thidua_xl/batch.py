@@ -90,25 +90,17 @@ def discover(inputs: list[str | Path], outdir: Path | None = None) -> list[Job]:
     """Every file to process, in a stable order: folders are walked recursively (workbooks
     and spreadsheet-like files); a file named explicitly is always included, whatever it
     is, so that it is reported. Files inside ``outdir`` are skipped (our own results)."""
-    jobs: list[Job] = []
-    taken: set[Path] = set()
-    seen_src: set[Path] = set()
+    from .io.atomic import InputFiles
+
+    entries: list[tuple[Path, str, Path]] = []
+    sources = InputFiles()
     multi = len(inputs) > 1
 
     def add(src: Path, display: str, rel: Path) -> None:
-        key = src.resolve() if src.exists() else src.absolute()
-        if key in seen_src:
+        if src in sources:  # the same file named twice (or through a link)
             return
-        seen_src.add(key)
-        out = None
-        if outdir is not None:
-            out = outdir / result_name(rel)
-            k = 2
-            while out in taken:
-                out = outdir / result_name(rel.with_name(f"{rel.stem}_{k}{rel.suffix}"))
-                k += 1
-            taken.add(out)
-        jobs.append(Job(src, display, out, len(jobs)))
+        sources.add(src)
+        entries.append((src, display, rel))
 
     for raw in inputs:
         p = Path(raw)
@@ -126,7 +118,35 @@ def discover(inputs: list[str | Path], outdir: Path | None = None) -> list[Job]:
                 add(f, str(Path(raw) / f.relative_to(p)), rel)
         else:
             add(p, str(raw), Path(p.name))
+    # results named after their inputs, never one of the inputs (an input may be called
+    # X_ketqua.xlsx) nor the province summary
+    jobs: list[Job] = []
+    taken: set[str] = set()
+    reserved = {summary_name(outdir, sources)} if outdir is not None else set()
+    for src, display, rel in entries:
+        out = None
+        if outdir is not None:
+            out = outdir / result_name(rel)
+            k = 2
+            while os.path.normcase(str(out)) in taken or out in sources or out in reserved:
+                out = outdir / result_name(rel.with_name(f"{rel.stem}_{k}{rel.suffix}"))
+                k += 1
+            taken.add(os.path.normcase(str(out)))
+        jobs.append(Job(src, display, out, len(jobs)))
     return jobs
+
+
+def summary_name(outdir: Path, sources) -> Path:
+    """``OUTDIR/tong-hop.xlsx``, or ``tong-hop_2.xlsx`` ... when an input has that name."""
+    from .summary import SUMMARY_NAME
+
+    out = outdir / SUMMARY_NAME
+    k = 2
+    while out in sources:
+        stem, dot, ext = SUMMARY_NAME.rpartition(".")
+        out = outdir / f"{stem}_{k}{dot}{ext}"
+        k += 1
+    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -458,6 +478,9 @@ def run_batch(inputs: list[str | Path], outdir: str | Path, *, jobs: int | None 
     except OSError as exc:
         raise output_error(outdir / SUMMARY_NAME, exc) from exc
     work = discover(inputs, outdir)
+    from .io.atomic import InputFiles
+
+    summary_path = summary_name(outdir, InputFiles(j.src for j in work))
     if not work:
         raise UsageError("Không tìm thấy sổ chấm điểm nào (.xlsx, .xlsm) trong: "
                          + ", ".join(str(x) for x in inputs),
@@ -491,7 +514,7 @@ def run_batch(inputs: list[str | Path], outdir: str | Path, *, jobs: int | None 
             outputs[j.display] = str(j.out.relative_to(outdir))
     results = Packed(blobs, _load_result)
     cross = cross_checks(results)
-    summary = write_summary(results, outdir / SUMMARY_NAME, cross, outputs)
+    summary = write_summary(results, summary_path, cross, outputs)
     return BatchOutcome(results, outputs, summary, cross, Packed(doc_blobs, _load_doc))
 
 

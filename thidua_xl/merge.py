@@ -520,11 +520,10 @@ def merge_files(bloc_path: str | Path, unit_paths: list[str | Path],
     if result.bloc is None:
         return MergeOutcome(None, report, status="unreadable", file=str(bloc_path))
     target = Path(out) if out else default_out(bloc_path)
-    if target.resolve() == bloc_path.resolve():
-        from .errors import UsageError
+    from .io.atomic import ensure_not_input
 
-        raise UsageError("Tệp kết quả gộp không được trùng với sổ khối đầu vào.",
-                         fix="Chọn tên khác với -o.")
+    # neither the bloc's workbook nor a unit's own form is ever replaced
+    ensure_not_input(target, [bloc_path, *map(Path, unit_paths)])
     _write_copy(bloc_path, target, result.writes)
     status = "unreadable" if unreadable else ("mismatches" if report.has_errors else "ok")
     return MergeOutcome(target, report, result.writes, status, result.matched,
