@@ -20,14 +20,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from .core.models import Bloc, BlocResult
     from .io.grid import Grid
 
-#: the sheets the parser reads (folded names); the readers skip every other sheet
-_INPUT_SHEETS = ("thong tin", "don vi", "cham diem", "quy dinh")
-
-
 def _wanted_sheet(name: str) -> bool:
+    """The sheets the parser reads; the readers skip every other sheet."""
     from .core.text import fold
+    from .core.vocab import INPUT_SHEETS
 
-    return fold(name) in _INPUT_SHEETS
+    return fold(name) in INPUT_SHEETS
 
 
 def read_grid(path: str | os.PathLike, *, reader: str = "auto") -> "Grid":
@@ -86,9 +84,11 @@ def check_file(path: str | os.PathLike, *, reader: str = "auto") -> "BlocResult"
 
 def default_output(path: str | os.PathLike) -> Path:
     """``<stem>_ketqua.xlsx`` beside the input (``.xlsm`` for an ``.xlsm``)."""
+    from .core.vocab import OUTPUT_SUFFIX
+
     p = Path(path)
     ext = ".xlsm" if p.suffix.lower() == ".xlsm" else ".xlsx"
-    return p.with_name(f"{p.stem}_ketqua{ext}")
+    return p.with_name(f"{p.stem}{OUTPUT_SUFFIX}{ext}")
 
 
 @dataclass

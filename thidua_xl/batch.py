@@ -82,8 +82,9 @@ def _inside(p: Path, folder: Path | None) -> bool:
 
 
 def result_name(rel: Path) -> Path:
-    ext = ".xlsm" if rel.suffix.lower() == ".xlsm" else ".xlsx"
-    return rel.with_name(f"{rel.stem}_ketqua{ext}")
+    from .api import default_output
+
+    return default_output(rel)
 
 
 def discover(inputs: list[str | Path], outdir: Path | None = None) -> list[Job]:

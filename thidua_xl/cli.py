@@ -299,7 +299,7 @@ def cmd_score(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    from .api import score_file
+    from .api import default_output, score_file
 
     files = example_workbooks()
     if not files:
@@ -309,7 +309,7 @@ def cmd_demo(args) -> int:
     outdir.mkdir(parents=True, exist_ok=True)
     outcomes = []
     for f in files:
-        out = outdir / f"{f.stem}_ketqua{f.suffix}"
+        out = outdir / default_output(f).name
         outcomes.append(score_file(f, out))
     if args.json:
         _print_json([o.result.to_json() | {"output": str(o.out) if o.out else None}

@@ -19,9 +19,10 @@ from typing import Any
 
 from .core.findings import Finding, Report, Severity
 from .core.text import clean, fold, unit_key
+from .core.vocab import SELF_SCORE_COLUMNS, SELF_SCORE_UNIT_LABELS, SUB_SELF
 from .errors import ThiduaError, UnreadableWorkbook
 
-SELF_SCORE_SUBCOL = "Tự chấm"
+SELF_SCORE_SUBCOL = SUB_SELF
 
 # --------------------------------------------------------------------------------------
 # criterion codes → paths (bloc-workbook.md "Criterion hierarchy")
@@ -64,17 +65,8 @@ def code_paths(codes: list[Any], implicit_section: str = "") -> list[CodeNode]:
 # --------------------------------------------------------------------------------------
 # the self-score workbook
 # --------------------------------------------------------------------------------------
-_LABELS = {
-    "code": ("Mã", "STT", "TT", "Mã tiêu chí", "Số TT", "Mã số"),
-    "text": ("Nội dung tiêu chí", "Tiêu chí", "Nội dung", "Tên tiêu chí"),
-    "max": ("Điểm tối đa", "Điểm chuẩn", "Thang điểm", "Điểm tối đa (điểm)"),
-    "self": ("Tự chấm", "Điểm tự chấm", "ĐTC", "Đơn vị tự chấm", "Tự chấm điểm"),
-    "note": ("Giải trình", "Ghi chú", "Minh chứng"),
-}
-_FOLDED = {k: {fold(x) for x in v} for k, v in _LABELS.items()}
-_UNIT_LABELS = {fold(x) for x in ("Đơn vị", "Tên đơn vị", "Cơ quan", "Tên cơ quan",
-                                  "Đơn vị tự chấm")}
-_TOTAL_TEXTS = {"tong cong", "tong diem", "cong", "tong"}
+_FOLDED = {k: {fold(x) for x in v} for k, v in SELF_SCORE_COLUMNS.items()}
+_UNIT_LABELS = {fold(x) for x in SELF_SCORE_UNIT_LABELS}
 _OF = re.compile(r"\s(?:của|cua)\s+(.+)$", re.IGNORECASE)
 _TRAILING_YEAR = re.compile(r"\s*[-–(,]?\s*năm\s+\d{4}\)?\s*$", re.IGNORECASE)
 
@@ -187,9 +179,7 @@ def parse_self_score_grid(grid, file: str = "") -> SelfScore:
     for r in range(first, sheet.max_row + 1):
         code = normalize_code(sheet.get(r, cols["code"]))
         text = clean(sheet.get(r, cols["text"])) if "text" in cols else ""
-        if not code:
-            if fold(text) in _TOTAL_TEXTS:
-                continue
+        if not code:  # a totals row, a note or a blank row
             continue
         raw_rows.append((r, code))
     nodes = code_paths([c for _, c in raw_rows], sheet.name)

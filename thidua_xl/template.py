@@ -17,20 +17,30 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+from .core.vocab import (
+    CRITERION_TYPE_LABELS,
+    DEFAULT_THRESHOLDS,
+    DISCIPLINE_CHOICES,
+    RULE_LABELS,
+    SCORE_COLUMNS,
+    SCORE_SUBCOLUMNS,
+    TIEBREAK_PENALTY,
+    criterion_type_label,
+    is_total_label,
+)
 from .errors import ThiduaError, UnreadableWorkbook, UsageError
 
 FONT_NAME = "Times New Roman"
 
 #: the seven criterion types, canonical labels (core.models.CriterionType values)
-TYPE_LABELS = ("Chấm điểm", "Định tính", "Định lượng", "Định lượng dẫn đầu", "Chấm thẳng",
-               "Điểm thưởng", "Điểm trừ")
+TYPE_LABELS = CRITERION_TYPE_LABELS
 CLASS_CHOICES = ("HTXS", "HTT", "HT", "KHT", "Hoàn thành xuất sắc nhiệm vụ",
                  "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ", "Không hoàn thành nhiệm vụ")
-DISCIPLINE_CHOICES = ("Không", "Khiển trách", "Cảnh cáo", "Cách chức", "Giáng chức", "Bãi nhiệm")
 YES_NO = ("Có", "Không")
-SUBCOLS = ("Tự chấm", "Khối chấm", "Thống nhất")
-LEFT_LABELS = ("Mã", "Nội dung tiêu chí", "Điểm tối đa", "Loại", "Hệ số", "Chỉ tiêu",
-               "Điểm mỗi lần")
+SUBCOLS = SCORE_SUBCOLUMNS
+#: the left block of the score sheet: the first (written) label of each column
+LEFT_LABELS = tuple(SCORE_COLUMNS[k][0] for k in ("code", "text", "max", "type", "weight",
+                                                   "target", "per_time"))
 DEFAULT_UNIT_COUNT = 6
 #: rows of the score sheet above the criteria: title, note, header, sub-labels
 SCORE_TITLE_ROW, SCORE_NOTE_ROW, SCORE_HEADER_ROW, SCORE_SUB_ROW = 1, 2, 3, 4
@@ -158,7 +168,7 @@ def _read_xlsx_rows(path: Path) -> list[list[Any]]:
 
 
 # the criteria file uses the left-block labels of the score sheet, read the same way
-from .io.parser import SCORE_COLUMNS as _CRIT_LABELS  # noqa: E402
+_CRIT_LABELS = SCORE_COLUMNS
 
 
 def load_criteria(path: str | Path) -> list[TemplateCriterion]:
@@ -217,26 +227,20 @@ def load_criteria(path: str | Path) -> list[TemplateCriterion]:
         return parsed.value
 
     out: list[TemplateCriterion] = []
-    type_folds = {}
-    from .core.models import CRITERION_TYPE_VARIANTS
-
-    for t, variants in CRITERION_TYPE_VARIANTS.items():
-        for v in variants:
-            type_folds[fold(v)] = t.value
     for i, row in enumerate(rows[start:], start + 1):
         code = clean(cell(row, "code")).rstrip(".")
         text = clean(cell(row, "text"))
         if not code:
-            if text and fold(text) in {"tong cong", "tong diem", "cong", "tong"}:
+            if text and is_total_label(text):
                 continue
             if text:
                 raise UsageError(f"Tệp tiêu chí {p.name}, dòng {i}: tiêu chí '{text}' chưa có Mã.")
             continue
         t_raw = clean(cell(row, "type"))
-        if fold(t_raw) not in type_folds:
+        t = criterion_type_label(t_raw)
+        if t is None:
             raise UsageError(f"Tệp tiêu chí {p.name}, dòng {i}: Loại '{t_raw}' không hợp lệ.",
                              fix="Loại là một trong: " + ", ".join(TYPE_LABELS) + ".")
-        t = type_folds[fold(t_raw)]
         out.append(TemplateCriterion(
             code=code, text=text, max=num(row, "max", i),
             type="" if t == "Chấm điểm" and not t_raw else t,
@@ -269,52 +273,49 @@ def _tree(criteria: list[TemplateCriterion]):
     return paths, parents, leaves, levels
 
 
-def _effective_types(criteria, paths, parents) -> list[str]:
-    """A child without a Loại inherits its section's Điểm thưởng / Điểm trừ."""
-    by_path = {}
-    out = []
-    for c, p, par in zip(criteria, paths, parents):
-        t = c.type or ""
-        if not t and par is not None and by_path.get(par) in ("Điểm thưởng", "Điểm trừ"):
-            t = by_path[par]
-        by_path[p] = t
-        out.append(t)
-    return out
+def _core_tree(criteria: list[TemplateCriterion]):
+    """The criteria as the engine sees them (:class:`thidua_xl.core.engine.Tree`): the same
+    effective types and computed maxima as scoring the written workbook gives. A leaf without
+    a max counts 0 (the template writes it blank, to be filled in)."""
+    from .core.engine import Tree
+    from .core.models import Bloc, Criterion, CriterionType
+    from .merge import code_paths
+
+    _tree(criteria)  # raises on a code that cannot be placed
+    nodes = code_paths([c.code for c in criteria])
+    has_child = {n.parent for n in nodes if n.parent is not None}
+    crits = [Criterion(path=n.path, code=n.code, text=c.text, level=n.level, parent=n.parent,
+                       section=n.section,
+                       type=CriterionType(c.type or CriterionType.SCORE.value),
+                       max=c.max if c.max is not None or n.path in has_child else 0.0,
+                       weight=c.weight, is_leaf=n.path not in has_child)
+             for c, n in zip(criteria, nodes)]
+    return Tree.build(Bloc(file="", criteria=crits)), crits
+
+
+def _effective_types(criteria: list[TemplateCriterion]) -> list[str]:
+    """Each row's effective type label (the engine's: a row under a Điểm thưởng / Điểm trừ
+    section takes the section's type)."""
+    tree, crits = _core_tree(criteria)
+    return [tree.types[c.path].value for c in crits]
 
 
 def computed_max(criteria: list[TemplateCriterion]) -> tuple[list[float | None], float]:
-    """Each row's max (parents blank in the input are summed from their children, weighted)
-    and the maximum total (scored leaves only)."""
-    paths, parents, leaves, _ = _tree(criteria)
-    types = _effective_types(criteria, paths, parents)
-    maxes: dict[str, float | None] = {}
-    for c, p, leaf in zip(criteria, paths, leaves):
-        maxes[p] = c.max if leaf else None
-    # parents from the bottom up
-    children: dict[str, list[int]] = {}
-    for i, par in enumerate(parents):
-        if par is not None:
-            children.setdefault(par, []).append(i)
+    """Each row's max (a parent blank in the input gets the engine's computed max: its
+    scored children, weighted) and the maximum total (scored leaves only) — the numbers
+    the engine computes for the written workbook."""
+    from .core.engine import _max_total
 
-    def value(i: int) -> float:
-        c, p = criteria[i], paths[i]
-        if leaves[i]:
-            return float(c.max or 0)
-        if c.max is not None:
-            return float(c.max)
-        total = 0.0
-        for j in children.get(p, []):
-            w = criteria[j].weight if (leaves[j] and criteria[j].weight) else 1.0
-            total += w * value(j)
-        return total
-
-    out = [value(i) if (not leaves[i] or criteria[i].max is not None) else None
-           for i in range(len(criteria))]
-    total = 0.0
-    for i, c in enumerate(criteria):
-        if leaves[i] and types[i] not in ("Điểm thưởng", "Điểm trừ"):
-            total += float(c.max or 0) * float(c.weight or 1.0)
-    return out, total
+    tree, crits = _core_tree(criteria)
+    out: list[float | None] = []
+    for c, crit in zip(criteria, crits):
+        if crit.is_leaf or c.max is not None:
+            out.append(c.max)
+        elif tree.types[crit.path].is_scored:
+            out.append(tree.computed_max(crit))
+        else:  # a Điểm thưởng / Điểm trừ group: its ceiling, the sum of its rows
+            out.append(sum(float(ch.max or 0) for ch in tree.children.get(crit.path, [])))
+    return out, _max_total(tree) or 0.0
 
 
 # --------------------------------------------------------------------------------------
@@ -331,7 +332,7 @@ def build_template(units: list[str] | None = None,
     units = list(units) if units else [f"Đơn vị {i}" for i in range(1, DEFAULT_UNIT_COUNT + 1)]
     criteria = list(criteria) if criteria else sample_criteria()
     paths, parents, leaves, levels = _tree(criteria)
-    types = _effective_types(criteria, paths, parents)
+    types = _effective_types(criteria)
     maxes, max_total = computed_max(criteria)
 
     thin = Side(style="thin", color="808080")
@@ -538,10 +539,10 @@ def build_template(units: list[str] | None = None,
     ws = wb.create_sheet("Quy định")
     sections = [c.code for c, lv, t in zip(criteria, levels, types)
                 if lv == 1 and t not in ("Điểm thưởng", "Điểm trừ")]
-    rules = [("Ngưỡng Hoàn thành xuất sắc (%)", 95), ("Ngưỡng Hoàn thành tốt (%)", 85),
-             ("Ngưỡng Hoàn thành (%)", 75),
-             ("Thứ tự phân định đồng hạng", "; ".join(["Điểm trừ", *sections])),
-             ("Suy tôn Khối trưởng", "Xếp hạng")]
+    rules = [(RULE_LABELS[k][0], int(DEFAULT_THRESHOLDS[k]))
+             for k in ("htxs_percent", "htt_percent", "ht_percent")]
+    rules += [(RULE_LABELS["tiebreak"][0], "; ".join([TIEBREAK_PENALTY, *sections])),
+              (RULE_LABELS["succession"][0], "Xếp hạng")]
     for i, (k, v) in enumerate(rules, 1):
         put(ws, i, 1, k, f_bold, align=left_wrap)
         put(ws, i, 2, v, align=left_wrap)

@@ -8,7 +8,7 @@ from thidua_xl.core.models import (FORM_GOV_FLAG, FORM_MERIT, FORM_PROV_FLAG, Cl
                                    Discipline as D, Rules)
 from tests.core.factory import forms, totals_bloc, unit
 
-ALL = dict(has_discipline=True, has_last_year=True, has_women=True)
+ALL = dict(has_discipline=True, has_last_year=True)
 
 
 def awarded(r):

@@ -71,7 +71,7 @@ def blocs(draw):
                   ht_percent=40,
                   succession=draw(st.sampled_from([Succession.RANK, Succession.ROTATION])))
     flags = dict(has_discipline=draw(st.booleans()), has_last_year=draw(st.booleans()),
-                 has_women=True, has_rotation=True)
+                 has_rotation=True)
     head = draw(st.sampled_from([None, *names]))
     return make_bloc(specs, scores, units=units, rules=rules, head=head, **flags)
 

@@ -1,9 +1,10 @@
 """The engine: ``evaluate(bloc, report) -> BlocResult``.
 
-Runs, in order: criterion checks (max, target, per-time, parent max, declared max), the
-validation of every unit's cell, leaf scores, section subtotals and totals, the comparison
-with the workbook's own totals row; then — only when the report holds no error — ranking,
-classification, award proposals and the next head/deputy.
+The scoring stage lives here: criterion checks (max, target, per-time, parent max, declared
+max), the validation of every unit's cell, leaf scores (:mod:`.scoring`), section subtotals
+and totals, the comparison with the workbook's own totals row. Then — only when the report
+holds no error — :func:`thidua_xl.core.decisions.decide` ranks, classifies, proposes awards
+and names the next head/deputy.
 
 Pure: no I/O. Findings go to the given :class:`Report` (the parser's findings are already
 there); ``BlocResult.findings`` is the whole report.
@@ -13,16 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .awards import allocate_awards
-from .classify import classify_with_note
+from .decisions import decide
 from .findings import Report
 from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, Unit, UnitResult
-from .ranking import rank_units, resolve_tiebreak
 from .scoring import EPS, CellCheck, check_value, leaf_score, section_type_from_text, vn_number
-from .succession import next_head
 from .values import parse_number, round_half_up
+from .vocab import SUB_PRIORITY
 
-_SCORE_COLUMN_PRIORITY = ("Thống nhất", "Khối chấm", "Tự chấm", "")
 _ROW = re.compile(r"(\d+)$")
 
 
@@ -182,7 +180,7 @@ def _derived_ref(bloc: Bloc, unit: Unit, c: Criterion) -> str | None:
     m = _ROW.search(c.ref)
     if not m:
         return unit.column_ref
-    for label in _SCORE_COLUMN_PRIORITY:
+    for label in SUB_PRIORITY:
         col = unit.score_columns.get(label)
         if col:
             sheet = c.ref.rsplit("!", 1)[0] if "!" in c.ref else bloc.score_sheet
@@ -431,37 +429,16 @@ def evaluate(bloc: Bloc, report: Report | None = None) -> BlocResult:
         sections=list(tree.sections))
 
     if not report.has_errors:
-        keys, unknown = resolve_tiebreak(bloc.rules.tiebreak, tree.sections)
-        for label in unknown:
-            report.warning(
-                "tiebreak-unknown",
-                f"Không hiểu tiêu chí phân định đồng hạng “{label}” (không phải Điểm trừ, "
-                "Điểm thưởng hay mã một mục của sheet chấm điểm); bỏ qua.",
-                "Ghi các mục cách nhau bằng dấu chấm phẩy, ví dụ: Điểm trừ; I; II.",
-                sheet="Quy định")
-        ordered = rank_units(results, keys)
-        units_by_key = {u.key: u for u in bloc.units}
-        for r in ordered:
-            u = units_by_key[r.key]
-            exact = r.total / max_total * 100.0 if r.total is not None and max_total else None
-            cls, notes = classify_with_note(exact, r.has_zero_leaf, u.discipline,
-                                            bloc.rules, discipline_text=u.discipline_text)
-            r.classification = cls
-            for note in notes:
-                if note not in r.notes:
-                    r.notes.append(note)
-        proposals, ties = allocate_awards(
-            ordered, bloc.rules.forms, units=units_by_key,
-            has_last_year=bloc.has_last_year, has_discipline=bloc.has_discipline,
-            max_total=max_total, n_units=len(bloc.units))
-        succ = next_head(bloc.rules.succession, ordered, bloc.units, info.head,
-                         report=report, head_ref=info.head_ref)
-        result.units = ordered
-        result.proposals = proposals
-        result.tie_groups = ties
-        result.next_head = succ.head
-        result.next_deputy = succ.deputy
-        result.succession_note = succ.note
+        d = decide(results, bloc.units, bloc.rules, sections=tree.sections,
+                   max_total=max_total, has_last_year=bloc.has_last_year,
+                   has_discipline=bloc.has_discipline, head=info.head,
+                   head_ref=info.head_ref, report=report)
+        result.units = d.units
+        result.proposals = d.proposals
+        result.tie_groups = d.tie_groups
+        result.next_head = d.next_head
+        result.next_deputy = d.next_deputy
+        result.succession_note = d.succession_note
     else:
         result.units = results
 

@@ -18,6 +18,7 @@ from enum import Enum
 from typing import Any
 
 from .findings import Finding
+from .vocab import CRITERION_TYPE_WORDS, DEFAULT_THRESHOLDS, SHEET_SCORES, TIE_GROUP_NOTE
 
 
 # --------------------------------------------------------------------------------------
@@ -40,15 +41,9 @@ class CriterionType(str, Enum):
         return self not in (CriterionType.BONUS, CriterionType.PENALTY)
 
 
+#: the words of each type (:data:`thidua_xl.core.vocab.CRITERION_TYPE_WORDS`)
 CRITERION_TYPE_VARIANTS: dict[CriterionType, tuple[str, ...]] = {
-    CriterionType.SCORE: ("Chấm điểm", "Điểm", ""),
-    CriterionType.QUALITATIVE: ("Định tính", "Đạt/Không đạt"),
-    CriterionType.QUANTITATIVE: ("Định lượng", "Tỷ lệ"),
-    CriterionType.LEADING: ("Định lượng dẫn đầu", "Dẫn đầu"),
-    CriterionType.COUNT: ("Chấm thẳng", "Số lần"),
-    CriterionType.BONUS: ("Điểm thưởng", "Cộng điểm", "Thưởng"),
-    CriterionType.PENALTY: ("Điểm trừ", "Trừ điểm", "Trừ"),
-}
+    CriterionType(label): words for label, words in CRITERION_TYPE_WORDS.items()}
 
 
 class Classification(str, Enum):
@@ -207,9 +202,9 @@ def default_forms() -> list[AwardForm]:
 class Rules:
     """The bloc's rules ("Quy định" sheet), defaults from shared/spec/domain.md."""
 
-    htxs_percent: float = 95.0
-    htt_percent: float = 85.0
-    ht_percent: float = 75.0
+    htxs_percent: float = DEFAULT_THRESHOLDS["htxs_percent"]
+    htt_percent: float = DEFAULT_THRESHOLDS["htt_percent"]
+    ht_percent: float = DEFAULT_THRESHOLDS["ht_percent"]
     #: tie-break keys in order: "Điểm trừ", "Điểm thưởng" or a section path ("I", "II");
     #: None = default (Điểm trừ, then every section in order)
     tiebreak: list[str] | None = None
@@ -234,9 +229,8 @@ class Bloc:
     #: which optional data the workbook has (for "Cần xác minh" notes)
     has_last_year: bool = False
     has_discipline: bool = False
-    has_women: bool = False
     has_rotation: bool = False
-    score_sheet: str = "Chấm điểm"  # the actual sheet name in the workbook
+    score_sheet: str = SHEET_SCORES[0]  # the actual sheet name in the workbook
     header_row: int | None = None  # 1-based row of the unit names in the score sheet
 
     def sections(self) -> list[Criterion]:
@@ -296,7 +290,7 @@ class Proposal:
     notes: list[str] = field(default_factory=list)  # "Cần xác minh: ...", women priority ...
 
 
-TIE_NOTE = "Đồng hạng – Hội nghị bình xét, bỏ phiếu"
+TIE_NOTE = TIE_GROUP_NOTE  # the tie group's note (core.vocab)
 
 
 @_model

@@ -14,13 +14,12 @@ from .models import UnitResult
 from .text import fold
 from .values import round_half_up
 
-TIE_NOTE = "Đồng hạng"
+from .vocab import (TIE_NOTE, TIEBREAK_BONUS_WORDS, TIEBREAK_PENALTY, TIEBREAK_PENALTY_WORDS,
+                    TIEBREAK_SECTION_PREFIXES)
 
-_PENALTY_LABELS = {fold(s) for s in ("Điểm trừ", "Trừ điểm", "Trừ", "Ít điểm trừ hơn",
-                                     "Điểm trừ ít hơn")}
-_BONUS_LABELS = {fold(s) for s in ("Điểm thưởng", "Cộng điểm", "Thưởng", "Điểm cộng",
-                                   "Điểm thưởng cao hơn")}
-_SECTION_PREFIXES = tuple(fold(s) + " " for s in ("Mục", "Phần", "Nhóm", "Tiêu chí"))
+_PENALTY_LABELS = {fold(s) for s in TIEBREAK_PENALTY_WORDS}
+_BONUS_LABELS = {fold(s) for s in TIEBREAK_BONUS_WORDS}
+_SECTION_PREFIXES = tuple(fold(s) + " " for s in TIEBREAK_SECTION_PREFIXES)
 
 
 @dataclass(frozen=True)
@@ -85,7 +84,7 @@ def resolve_tiebreak(
     ("Mục II" and "Phần II" are accepted too).
     """
     if tiebreak is None:
-        keys = [TieKey("penalty", label="Điểm trừ")]
+        keys = [TieKey("penalty", label=TIEBREAK_PENALTY)]
         keys += [TieKey("section", section=path, label=path) for path, _ in sections]
         return keys, []
     keys: list[TieKey] = []

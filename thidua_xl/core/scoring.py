@@ -22,7 +22,9 @@ from typing import Any, Sequence
 
 from .models import CRITERION_TYPE_VARIANTS, CriterionType
 from .text import fold
-from .values import is_blank, is_finite_number, parse_number, parse_yes_no, round_half_up
+from .vocab import CRITERION_TYPE_EXTRA
+from .values import (is_blank, is_finite_number, parse_number, parse_yes_no, round_half_up,
+                     vn_number)
 
 #: tolerance for comparing a score with its maximum (binary noise, not user precision)
 EPS = 1e-9
@@ -46,40 +48,13 @@ _TYPE_BY_FOLD: dict[str, CriterionType] = {
     for label in (*labels, ctype.value)
 }
 # a few spellings seen in real workbooks (still compared folded)
-for _label, _ctype in (
-    ("Điểm cộng", CriterionType.BONUS),
-    ("Cộng", CriterionType.BONUS),
-    ("Đạt / Không đạt", CriterionType.QUALITATIVE),
-    ("Đạt-Không đạt", CriterionType.QUALITATIVE),
-    ("Định lượng (dẫn đầu)", CriterionType.LEADING),
-):
-    _TYPE_BY_FOLD.setdefault(fold(_label), _ctype)
+for _label, _canonical in CRITERION_TYPE_EXTRA.items():
+    _TYPE_BY_FOLD.setdefault(fold(_label), CriterionType(_canonical))
 
 
 # --------------------------------------------------------------------------------------
 # formatting
 # --------------------------------------------------------------------------------------
-def vn_number(x: float | None, decimals: int | None = None) -> str:
-    """A number as Vietnamese users write it: decimal comma, no thousands separator.
-
-    ``decimals=None`` trims: 12 → "12", 8.5 → "8,5", 2.675 → "2,675" (up to 4 decimals);
-    ``decimals=2`` → "98,50" (half-up).
-    """
-    if x is None:
-        return ""
-    if isinstance(x, bool):
-        x = float(x)
-    if decimals is None:
-        v = round_half_up(float(x), 4) + 0.0  # + 0.0: no "-0"
-        if v == int(v):
-            return str(int(v))
-        s = f"{v:.4f}".rstrip("0").rstrip(".")
-    else:
-        v = round_half_up(float(x), decimals) + 0.0
-        s = f"{v:.{decimals}f}"
-    return s.replace(".", ",")
-
-
 def shown_value(raw: Any) -> str:
     """A raw cell value as the user sees it, for messages."""
     if raw is None:

@@ -159,3 +159,24 @@ def round_half_up(x: float, ndigits: int = 2) -> float:
     d = Decimal(repr(round(float(x), 9)))
     q = Decimal(1).scaleb(-ndigits)
     return float(d.quantize(q, rounding=ROUND_HALF_UP))
+
+
+def vn_number(x: float | None, decimals: int | None = None) -> str:
+    """A number as Vietnamese users write it: decimal comma, no thousands separator.
+
+    ``decimals=None`` trims: 12 → "12", 8.5 → "8,5", 2.675 → "2,675" (up to 4 decimals);
+    ``decimals=2`` → "98,50" (half-up).
+    """
+    if x is None:
+        return ""
+    if isinstance(x, bool):
+        x = float(x)
+    if decimals is None:
+        v = round_half_up(float(x), 4) + 0.0  # + 0.0: no "-0"
+        if v == int(v):
+            return str(int(v))
+        s = f"{v:.4f}".rstrip("0").rstrip(".")
+    else:
+        v = round_half_up(float(x), decimals) + 0.0
+        s = f"{v:.{decimals}f}"
+    return s.replace(".", ",")

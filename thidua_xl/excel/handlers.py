@@ -393,7 +393,7 @@ def _pdf_from_saved_copy(book, target: Path, sheets: list[str]) -> None:
     if not src.is_file():
         raise UsageError("Hãy lưu sổ vào máy trước khi xuất PDF.", code="not-saved")
     with tempfile.TemporaryDirectory(prefix="thidua-pdf-") as tmp:
-        copy = Path(tmp) / f"{src.stem}_ketqua{'.xlsm' if src.suffix.lower() == '.xlsm' else '.xlsx'}"
+        copy = Path(tmp) / api.default_output(src).name
         outcome = api.score_file(src, copy)
         if outcome.result.has_errors:
             raise UsageError("Sổ đã lưu còn lỗi: hãy sửa, lưu rồi xuất PDF lại.",

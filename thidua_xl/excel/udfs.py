@@ -4,7 +4,7 @@ TD_XEPLOAI, TD_KIEMTRA, TD_KHENTHUONG.
 They are plain Python functions (``thidua_xl.udfs`` re-exports them) decorated for
 xlwings: ranges arrive as lists (``ndim=1`` flattens a column or a row), blank cells as
 None. Every number comes from the core (``core.values``, ``core.scoring``,
-``core.ranking``, ``core.classify``, ``core.engine``), so a UDF gives the same number as
+``core.ranking``, ``core.classify``, ``core.decisions``), so a UDF gives the same number as
 the command line for the same data.
 
 Bad input: a UDF never raises into Excel (through xlwings' VBA a Python exception would
@@ -117,10 +117,17 @@ def _types(raw: Any, n: int) -> list | None:
 
 
 def _discipline(raw: Any):
-    """Kỷ luật text → core Discipline (blank/"Không" → none)."""
-    from ..core.classify import parse_discipline
+    """Kỷ luật text → core Discipline (blank/"Không" → none), read with the workbook's words
+    (:func:`thidua_xl.core.vocab.discipline_name`): an unknown word is bad input, as it is
+    a ``bad-discipline`` error in a workbook."""
+    from ..core.models import Discipline
+    from ..core.vocab import discipline_name
 
-    return parse_discipline(raw)
+    name = discipline_name(raw)
+    if name is None:
+        raise UdfInputError(f"Hình thức kỷ luật \"{raw}\" không nhận ra: để trống hoặc ghi "
+                            "\"Không\", \"Khiển trách\", \"Cảnh cáo\", \"Cách chức\" ...")
+    return Discipline[name]
 
 
 def _column_total(diem, diem_toi_da, he_so, loai):
@@ -253,8 +260,8 @@ def TD_KHENTHUONG(cac_don_vi, cac_tong_diem, diem_toi_da=100, ky_luat=None,
                   nam_truoc=None):
     """Bảng 2 cột (đơn vị, hình thức đề nghị khen thưởng) theo quy định mặc định.
 
-    The units are scored by the engine itself (a one-criterion bloc whose score is the
-    given total), so ranks, classifications and award allocation are the CLI's.
+    The decisions are the core's own (:func:`thidua_xl.core.decisions.decide_totals`, what
+    the engine calls after scoring), so ranks, classifications and awards are the CLI's.
     """
     names = [None if is_blank(n) else str(n).strip() for n in _flat(cac_don_vi)]
     totals = _same_length(names, _nums(cac_tong_diem, "Tổng điểm"), "tổng điểm")
@@ -268,6 +275,8 @@ def TD_KHENTHUONG(cac_don_vi, cac_tong_diem, diem_toi_da=100, ky_luat=None,
     for i, n in rows:
         if totals[i] is None:
             raise UdfInputError(f"Thiếu tổng điểm của \"{n}\".")
+        if totals[i] < 0:
+            raise UdfInputError(f"Tổng điểm của \"{n}\" là số âm.")
     result = evaluate_totals(
         [(n, totals[i], disc[i] if disc else None, last[i] if last else None)
          for i, n in rows], mx,
@@ -278,39 +287,15 @@ def TD_KHENTHUONG(cac_don_vi, cac_tong_diem, diem_toi_da=100, ky_luat=None,
 
 def evaluate_totals(units: Iterable[tuple], max_total: float, *, has_discipline: bool = False,
                     has_last_year: bool = False):
-    """Run the engine on a bloc whose only data are the units' totals.
+    """The core's decisions on units known by their totals
+    (:func:`thidua_xl.core.decisions.decide_totals`): ranks, classifications, awards.
 
     ``units``: (name, total, discipline text or None, last year's classification or None).
-    The bloc has one scored criterion (max = ``max_total``) holding min(total, max) and a
-    Điểm thưởng criterion holding the excess, so totals above the maximum stay exact.
     """
-    from ..core import engine
-    from ..core.findings import Report
     from ..core.classify import parse_classification
-    from ..core.models import Bloc, Criterion, CriterionType, RawCell, Unit
-    from ..core.text import unit_key
+    from ..core.decisions import decide_totals
 
-    crit = [
-        Criterion(path="I", code="I", text="Tổng điểm", level=1, section="I",
-                  is_leaf=False, max=max_total),
-        Criterion(path="I.1", code="1", text="Tổng điểm", level=2, parent="I", section="I",
-                  max=max_total),
-        Criterion(path="II", code="II", text="Điểm thưởng", level=1, section="II",
-                  type=CriterionType.BONUS, is_leaf=False),
-        Criterion(path="II.1", code="1", text="Điểm thưởng", level=2, parent="II",
-                  section="II", type=CriterionType.BONUS, max=1e9),
-    ]
-    bloc_units, scores = [], {}
-    for name, total, disc, last in units:
-        key = unit_key(name)
-        last_c = parse_classification(last)
-        d = _discipline(disc)
-        bloc_units.append(Unit(name=name, key=key, discipline=d,
-                               discipline_text="" if is_blank(disc) else str(disc),
-                               last_year=last_c))
-        scores[key] = {"I.1": RawCell(value=min(total, max_total)),
-                       "II.1": RawCell(value=max(0.0, total - max_total))}
-    bloc = Bloc(file="", units=bloc_units, criteria=crit, scores=scores,
-                has_discipline=has_discipline, has_last_year=has_last_year)
-    report = Report()
-    return engine.evaluate(bloc, report)
+    return decide_totals(
+        [(name, total, _discipline(disc), parse_classification(last),
+          "" if is_blank(disc) else str(disc)) for name, total, disc, last in units],
+        max_total, has_discipline=has_discipline, has_last_year=has_last_year)

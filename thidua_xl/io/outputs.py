@@ -26,6 +26,8 @@ from functools import lru_cache
 from ..core.findings import Finding, Severity
 from ..core.models import Bloc, BlocResult, Classification, Proposal, UnitResult
 from ..core.text import fold
+from ..core.values import vn_number as _vn_number
+from ..core.vocab import TIE_GROUP_NOTE as TIE_NOTE
 from .grid import a1, col_letter
 from .plan import (
     OUTPUT_FINDINGS,
@@ -73,10 +75,8 @@ def st(size: float = 13, *, bold: bool = False, italic: bool = False,
 
 
 def vn_number(x: float | None, digits: int = 2) -> str:
-    """98.5 → "98,50" (Vietnamese decimal comma)."""
-    if x is None:
-        return BLANK
-    return f"{x:.{digits}f}".replace(".", ",")
+    """98.5 → "98,50" (the core's :func:`~thidua_xl.core.values.vn_number`; blank → BLANK)."""
+    return BLANK if x is None else _vn_number(x, digits)
 
 
 def vn_date(d: date | None) -> str:
@@ -469,7 +469,6 @@ def _keep_together(s: _Sheet, build, *, title_height: float = 0.0,
 _DOC_WIDTHS = {1: 5, 2: 20, 3: 7, 4: 6, 5: 12, 6: 14, 7: 25}
 
 
-TIE_NOTE = "Đồng hạng – Hội nghị bình xét, bỏ phiếu"
 RULE = "__________"  # the short rule under the issuing body
 
 

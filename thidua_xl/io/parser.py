@@ -14,11 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core.classify import parse_classification as _core_classification
-from ..core.classify import parse_discipline as _core_discipline
 from ..core.findings import Report
 from ..core.hierarchy import HierarchyBuilder, normalize_code
 from ..core.models import (
-    CRITERION_TYPE_VARIANTS,
     Bloc,
     BlocInfo,
     Classification,
@@ -29,96 +27,38 @@ from ..core.models import (
     Succession,
     Unit,
 )
-from ..core.scoring import shown_value
+from ..core.scoring import criterion_type, shown_value
 from ..core.text import clean, fold, unit_key
+from ..core.vocab import (
+    FORM_COLUMNS,
+    HEADER_SCAN_ROWS,
+    INFO_LABELS,
+    NON_UNIT_HEADERS,
+    REQUIRED_SCORE_COLUMNS,
+    RULE_LABELS,
+    SCORE_COLUMNS,
+    SHEET_INFO,
+    SHEET_RULES,
+    SHEET_SCORES,
+    SHEET_UNITS,
+    SUB_LABELS,
+    SUB_NOTE,
+    SUB_PRIORITY,
+    TIEBREAK_BONUS,
+    TIEBREAK_PENALTY,
+    TOTAL_LABELS,
+    UNIT_COLUMNS,
+    discipline_name,
+    is_total_label,
+    split_tiebreak,
+)
 from ..core.values import is_blank, parse_number, parse_yes_no
 from .grid import Grid, SheetGrid, a1, col_letter
-
-# --------------------------------------------------------------------------------------
-# vocabulary (labels and their variants, compared with fold())
-# --------------------------------------------------------------------------------------
-SHEET_INFO = ("Thông tin",)
-SHEET_UNITS = ("Đơn vị",)
-SHEET_SCORES = ("Chấm điểm",)
-SHEET_RULES = ("Quy định",)
-
-INFO_LABELS = {
-    "name": ("Tên khối thi đua", "Tên khối", "Khối thi đua", "Tên cụm thi đua", "Cụm thi đua"),
-    "year": ("Năm thi đua", "Năm"),
-    "province": ("Tỉnh/Thành phố", "Tỉnh", "Thành phố", "Tỉnh / Thành phố"),
-    "head": ("Khối trưởng", "Cụm trưởng", "Trưởng khối", "Trưởng cụm"),
-    "deputy": ("Khối phó", "Cụm phó", "Phó trưởng khối", "Phó trưởng cụm", "Khối phó khối"),
-    "max": ("Tổng điểm tối đa", "Điểm tối đa"),
-}
-
-UNIT_COLUMNS = {
-    "stt": ("STT", "TT"),
-    "name": ("Tên đơn vị", "Đơn vị", "Tên cơ quan"),
-    "last_year": ("Xếp loại năm trước", "Xếp loại năm"),
-    "discipline": ("Kỷ luật", "Hình thức kỷ luật"),
-    "women": ("Tập thể nữ", "Nữ"),
-    "rotation": ("Thứ tự luân phiên", "Luân phiên"),
-    "note": ("Ghi chú",),
-}
-
-SCORE_COLUMNS = {
-    "code": ("Mã", "STT", "TT", "Mã tiêu chí", "Số TT"),
-    "text": ("Nội dung tiêu chí", "Tiêu chí", "Nội dung", "Tên tiêu chí"),
-    "max": ("Điểm tối đa", "Điểm chuẩn", "Thang điểm", "Điểm tối đa (điểm)"),
-    "type": ("Loại", "Loại tiêu chí", "Cách chấm"),
-    "weight": ("Hệ số", "Trọng số"),
-    "target": ("Chỉ tiêu", "Chỉ tiêu giao"),
-    "per_time": ("Điểm mỗi lần", "Điểm/lần", "Điểm / lần"),
-}
-REQUIRED_SCORE_COLUMNS = ("code", "text", "max")
-
-SUB_SELF = "Tự chấm"
-SUB_BLOC = "Khối chấm"
-SUB_AGREED = "Thống nhất"
-SUB_NOTE = "Giải trình"
-SUB_LABELS = {
-    SUB_SELF: ("Tự chấm", "Điểm tự chấm", "ĐTC"),
-    SUB_BLOC: ("Khối chấm", "Thẩm định", "Điểm thẩm định", "Khối thẩm định", "Điểm Khối chấm",
-               "Chấm chéo"),
-    SUB_AGREED: ("Thống nhất", "Điểm thống nhất", "Kết quả", "Điểm cuối cùng"),
-    SUB_NOTE: ("Giải trình", "Ghi chú", "Minh chứng"),
-}
-#: value priority inside a unit group (first non-blank wins)
-SUB_PRIORITY = (SUB_AGREED, SUB_BLOC, SUB_SELF, "")
-
-TOTAL_LABELS = ("Tổng cộng", "Tổng điểm", "Cộng", "Tổng")
-#: header texts right of the left block that are not units
-NON_UNIT_HEADERS = ("Ghi chú", "Giải trình", "Minh chứng", "Tổng", "Tổng cộng", "Tổng điểm",
-                    "Xếp hạng", "Xếp loại")
-
-RULE_LABELS = {
-    "htxs_percent": ("Ngưỡng Hoàn thành xuất sắc (%)", "Ngưỡng Hoàn thành xuất sắc",
-                     "Ngưỡng HTXS (%)", "Ngưỡng HTXS"),
-    "htt_percent": ("Ngưỡng Hoàn thành tốt (%)", "Ngưỡng Hoàn thành tốt", "Ngưỡng HTT (%)",
-                    "Ngưỡng HTT"),
-    "ht_percent": ("Ngưỡng Hoàn thành (%)", "Ngưỡng Hoàn thành", "Ngưỡng HT (%)", "Ngưỡng HT"),
-    "tiebreak": ("Thứ tự phân định đồng hạng", "Phân định đồng hạng", "Thứ tự ưu tiên đồng hạng"),
-    "succession": ("Suy tôn Khối trưởng", "Suy tôn Cụm trưởng", "Cách suy tôn Khối trưởng"),
-}
-FORM_COLUMNS = {
-    "name": ("Hình thức khen thưởng", "Hình thức"),
-    "max_count": ("Số lượng tối đa", "Số lượng"),
-    "max_percent": ("Tỷ lệ tối đa (%)", "Tỷ lệ tối đa", "Tỷ lệ (%)", "Tỷ lệ"),
-    "min_class": ("Xếp loại tối thiểu",),
-    "no_discipline": ("Không bị kỷ luật",),
-    "last_year_htxs": ("Năm trước HTXS", "Năm trước Hoàn thành xuất sắc nhiệm vụ"),
-}
-
-HEADER_SCAN_ROWS = 15
-_HEAVY_DISCIPLINE = ("cach chuc", "giang chuc", "bai nhiem", "buoc thoi viec", "ha bac luong",
-                     "giai tan")
-
 
 def _folded(labels: tuple[str, ...]) -> set[str]:
     return {fold(x) for x in labels}
 
 
-_TYPE_BY_FOLD = {fold(v): t for t, vs in CRITERION_TYPE_VARIANTS.items() for v in vs}
 
 
 def parse_classification(raw: Any) -> Classification | None | str:
@@ -130,11 +70,10 @@ def parse_classification(raw: Any) -> Classification | None | str:
 
 def parse_discipline(raw: Any) -> Discipline | None:
     """Blank/"Không" → NONE; Khiển trách; Cảnh cáo; known heavier forms; unknown → None
-    (an unknown word must not silently cap a unit's classification)."""
-    d = _core_discipline(raw)
-    if d is Discipline.HEAVIER and not any(w in fold(raw) for w in _HEAVY_DISCIPLINE):
-        return None
-    return d
+    (an unknown word must not silently cap a unit's classification). The words are
+    :mod:`thidua_xl.core.vocab`'s, as for the worksheet functions."""
+    name = discipline_name(raw)
+    return None if name is None else Discipline[name]
 
 
 # --------------------------------------------------------------------------------------
@@ -407,7 +346,6 @@ def _parse_units(sg: SheetGrid, bloc: Bloc, report: Report) -> list[Unit] | None
     hr, cols = found
     bloc.has_last_year = "last_year" in cols
     bloc.has_discipline = "discipline" in cols
-    bloc.has_women = "women" in cols
     bloc.has_rotation = "rotation" in cols
     units: list[Unit] = []
     seen: dict[str, str] = {}
@@ -622,11 +560,11 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
         text = clean(sh.get(r, cols["text"]))
         max_raw = sh.get(r, cols["max"])
         code = normalize_code(code_raw)
-        if code and _is_total_label(code) and not text:
+        if code and is_total_label(code) and not text:
             # "Tổng cộng" written in the code column (often merged over Mã and Nội dung)
             code, text = "", code
         if not code:
-            if text and _is_total_label(text):
+            if text and is_total_label(text):
                 for g in group_list:
                     cell = _pick(sh, r, g)
                     if cell is not None:
@@ -662,7 +600,7 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
         if "type" in cols:
             traw = sh.get(r, cols["type"])
             if not is_blank(traw):
-                t = _TYPE_BY_FOLD.get(fold(traw))
+                t = criterion_type(traw)
                 if t is None:
                     report.error(
                         "bad-type", f"Loại tiêu chí \"{clean(traw)}\" (mã {code}) không nhận ra.",
@@ -736,14 +674,6 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
     bloc.scores = {k: {p: v for p, v in d.items() if p in leaf_paths}
                    for k, d in raw_scores.items()}
     return True
-
-
-_TOTAL_RE = re.compile(r"^(tong cong|tong diem|cong|tong)\s*([(\[:].*)?$")
-
-
-def _is_total_label(text: str) -> bool:
-    """"Tổng cộng", "TỔNG ĐIỂM:", "Tổng cộng (I+II+III)" ... (a totals row's label)."""
-    return bool(_TOTAL_RE.match(fold(text)))
 
 
 def _rc(ref: str) -> tuple[int, int]:
@@ -849,26 +779,25 @@ def _parse_rules(sg: SheetGrid, bloc: Bloc, report: Report) -> Rules:
 
 
 def _tiebreak_keys(raw: Any, ref: str, bloc: Bloc, report: Report) -> list[str]:
-    items = [clean(x) for x in str(raw).replace("\n", ";").replace(",", ";").split(";")]
-    items = [x.rstrip(".") for x in items if x]
-    sections = {fold(c.path): c.path for c in bloc.criteria if c.level == 1}
+    """The tie-break items as keys ("Điểm trừ", "Điểm thưởng" or a section path), read with
+    the engine's own resolver (:func:`thidua_xl.core.ranking.resolve_tiebreak`) so that
+    every word the engine accepts is accepted here and nothing else."""
+    from ..core.ranking import resolve_tiebreak
+
+    sections = [(c.path, c.text) for c in bloc.criteria if c.level == 1]
     keys: list[str] = []
-    for it in items:
-        f = fold(it)
-        if f in ("diem tru", "tru diem"):
-            keys.append("Điểm trừ")
-        elif f in ("diem thuong", "diem cong", "cong diem"):
-            keys.append("Điểm thưởng")
-        elif f.upper() in {p.upper() for p in sections} or f in sections:
-            keys.append(sections.get(f, it.upper()))
-        elif f in ("...", "…"):
-            continue
-        else:
+    for it in split_tiebreak(raw):
+        found, unknown = resolve_tiebreak([it], sections)
+        if unknown or not found:
             report.error("bad-tiebreak",
                          f"Thứ tự phân định đồng hạng có mục \"{it}\" không phải \"Điểm trừ\", "
                          "\"Điểm thưởng\" hay mã một phần (I, II ...).",
                          "Ghi các mục cách nhau bởi dấu chấm phẩy, ví dụ: Điểm trừ; I; II.",
                          ref=ref)
+            continue
+        key = found[0]
+        keys.append({"penalty": TIEBREAK_PENALTY, "bonus": TIEBREAK_BONUS}.get(key.kind,
+                                                                            key.section))
     return keys
 
 
