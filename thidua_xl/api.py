@@ -62,14 +62,19 @@ def unreadable_result(path: str, err: ThiduaError) -> "BlocResult":
 
     finding = Finding(severity=Severity.ERROR, code=err.code, message=err.message,
                       fix=getattr(err, "fix", ""), sheet=None, cell=None)
-    return BlocResult(file=str(path), bloc=Path(path).stem, findings=[finding],
+    from .core.text import display_path
+
+    return BlocResult(file=display_path(path), bloc=display_path(Path(path).stem),
+                      findings=[finding],
                       status="unreadable")
 
 
 def check_path(path: str | os.PathLike, *, reader: str = "auto"
                ) -> tuple["Bloc | None", "BlocResult"]:
     """Read and analyse one file; unreadable files give a result, not an exception."""
-    shown = str(path)
+    from .core.text import display_path
+
+    shown = display_path(path)  # a file name that is not UTF-8 still prints and saves
     try:
         grid = read_grid(path, reader=reader)
     except UnreadableWorkbook as err:

@@ -91,6 +91,7 @@ def discover(inputs: list[str | Path], outdir: Path | None = None) -> list[Job]:
     """Every file to process, in a stable order: folders are walked recursively (workbooks
     and spreadsheet-like files); a file named explicitly is always included, whatever it
     is, so that it is reported. Files inside ``outdir`` are skipped (our own results)."""
+    from .core.text import display_path
     from .io.atomic import InputFiles
 
     entries: list[tuple[Path, str, Path]] = []
@@ -101,7 +102,8 @@ def discover(inputs: list[str | Path], outdir: Path | None = None) -> list[Job]:
         if src in sources:  # the same file named twice (or through a link)
             return
         sources.add(src)
-        entries.append((src, display, rel))
+        # shown and written as text: a name that is not UTF-8, or holds ESC, is made safe
+        entries.append((src, display_path(display), Path(display_path(rel))))
 
     for raw in inputs:
         p = Path(raw)

@@ -32,7 +32,9 @@ _REPLACE_RETRIES = 5 if _WINDOWS else 1
 
 def output_error(path: Path | str, exc: BaseException, *, action: str = "ghi") -> OutputError:
     """An :class:`OutputError` with a Vietnamese message for ``exc`` raised on ``path``."""
-    path = Path(path)
+    from thidua_xl.core.text import display_path
+
+    path = Path(display_path(path))  # the message must print, whatever the name
     folder = path.parent
     err = getattr(exc, "errno", None)
     if isinstance(exc, FileNotFoundError) or err == errno.ENOENT:

@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from ..core.findings import Finding, Severity
 from ..core.models import Bloc, BlocResult, Classification, Proposal, UnitResult
-from ..core.text import fold
+from ..core.text import MAX_CELL_TEXT, cap_text, fold
 from ..core.values import vn_number as _vn_number
 from ..core.vocab import TIE_GROUP_NOTE as TIE_NOTE
 from .grid import a1, col_letter
@@ -260,12 +260,26 @@ def build_plan(result: BlocResult, *, bloc: Bloc | None = None,
     """
     ctx = _Context.make(result, bloc, today)
     if result.has_errors:
-        return WritePlan(sheets=[_findings_sheet(ctx)], replace=OUTPUT_SHEETS,
-                         select=OUTPUT_FINDINGS)
+        return _capped(WritePlan(sheets=[_findings_sheet(ctx)], replace=OUTPUT_SHEETS,
+                                 select=OUTPUT_FINDINGS))
     sheets = [_results_sheet(ctx), _proposals_sheet(ctx), _findings_sheet(ctx),
               _minutes_sheet(ctx)]
     select = OUTPUT_FINDINGS if result.findings else OUTPUT_RESULTS
-    return WritePlan(sheets=sheets, replace=OUTPUT_SHEETS, select=select)
+    return _capped(WritePlan(sheets=sheets, replace=OUTPUT_SHEETS, select=select))
+
+
+#: ends a generated text cut at Excel's cell limit (a 3,000-unit tie note ...)
+CUT_NOTE = " (đã cắt bớt: một ô Excel chứa tối đa 32.767 ký tự)"
+
+
+def _capped(plan: WritePlan) -> WritePlan:
+    """Every text cell of ``plan`` within Excel's 32,767 characters (cut with a note)."""
+    for sheet in plan.sheets:
+        for cell in sheet.cells:
+            v = cell.value
+            if type(v) is str and len(v) > MAX_CELL_TEXT:
+                cell.value = cap_text(v, note=CUT_NOTE)
+    return plan
 
 
 @dataclass

@@ -28,7 +28,7 @@ from ..core.models import (
     Unit,
 )
 from ..core.scoring import criterion_type, shown_value
-from ..core.text import clean, fold, unit_key
+from ..core.text import MAX_CELL_TEXT, clean, fold, unit_key
 from ..core.vocab import (
     FORM_COLUMNS,
     HEADER_SCAN_ROWS,
@@ -213,11 +213,24 @@ class _Group:
     order: list[tuple[str, int]] | None = None
 
 
+def _note_truncated(grid: Grid, report: Report, most: int = 10) -> None:
+    """A warning per text cell the reader cut at Excel's limit (the first ``most``)."""
+    cells = [(sg, rc) for sg in grid.sheets for rc in sorted(sg.truncated)]
+    limit = f"{MAX_CELL_TEXT:,}".replace(",", ".")
+    for sg, (r, c) in cells[:most]:
+        report.warning("text-truncated",
+                       f"Ô {sg.ref(r, c)} có văn bản dài hơn {limit} ký tự (giới hạn của "
+                       "Excel) nên chỉ đọc phần đầu (kết thúc bằng \"…\").",
+                       "Rút gọn nội dung ô này (đặt ghi chú dài ở tệp khác).",
+                       ref=sg.ref(r, c))
+
+
 def parse_grid(grid: Grid, *, file: str = "") -> tuple[Bloc | None, Report]:
     """Parse a grid into a Bloc. Returns ``(None, report)`` when there is nothing to score
     (no "Chấm điểm" sheet or no recognisable table); the report says why."""
     report = Report()
     file = file or grid.source
+    _note_truncated(grid, report)
     score_sg = grid.find_sheet(*SHEET_SCORES)
     if score_sg is None:
         report.error(

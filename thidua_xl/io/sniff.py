@@ -69,7 +69,9 @@ _FIX_SAVE_XLSX = ("Mở tệp bằng Excel, chọn File > Save As (Lưu thành) 
 
 # --------------------------------------------------------------------------- helpers
 def _q(path: Path | str) -> str:
-    return f"\"{Path(path).name}\""
+    from ..core.text import display_path
+
+    return f"\"{display_path(Path(path).name)}\""
 
 
 def _err(code: str, path: Path | str, what: str, fix: str) -> UnreadableWorkbook:
