@@ -155,11 +155,17 @@ def summary_name(outdir: Path, sources) -> Path:
 # --------------------------------------------------------------------------------------
 # worker side (runs in the spawned processes)
 # --------------------------------------------------------------------------------------
-def _init_worker() -> None:
-    """Worker start: keep stdout clean (JSON lives there), import the heavy modules once."""
+def _init_worker(parent: int | None = None) -> None:
+    """Worker start: die with the batch, keep stdout clean (JSON lives there), import the
+    heavy modules once."""
     import sys
 
     from .cli import utf8_streams
+
+    if parent is not None:
+        from .lifecycle import die_with_parent
+
+        die_with_parent(parent)
 
     try:
         os.dup2(2, 1)
@@ -287,8 +293,12 @@ class _Lane:
     def __init__(self, ctx) -> None:
         from concurrent.futures import ProcessPoolExecutor
 
-        self.ex = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker)
-        self.fut = self.ex.submit(_warm)
+        self.ex = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker,
+                                      initargs=(os.getpid(),))
+        from .lifecycle import sigint_ignored
+
+        with sigint_ignored():  # the worker starts (here) with Ctrl-C ignored
+            self.fut = self.ex.submit(_warm)
         self.state = "warming"  # | "idle" | "busy"
         self.job: Job | None = None
         self.deadline = 0.0
@@ -321,13 +331,21 @@ def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float = DE
     ``worker`` must be an importable module-level function (spawned processes).
     A job over ``timeout`` seconds is a "timeout" result; its process is replaced.
     ``keep`` transforms each result as it arrives (what the caller keeps in memory).
+    Workers die with the batch and ignore Ctrl-C (:mod:`thidua_xl.lifecycle`).
     """
+    if not jobs:
+        return []
+    from .lifecycle import terminate_as_exit
+
+    with terminate_as_exit():
+        return _run_jobs(jobs, workers, timeout, worker, on_progress, keep)
+
+
+def _run_jobs(jobs, workers, timeout, worker, on_progress, keep) -> list[Any]:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    if not jobs:
-        return []
     n = max(1, min(int(workers or os.cpu_count() or 1), len(jobs)))
     ctx = multiprocessing.get_context("spawn")
     pending = deque(jobs)
