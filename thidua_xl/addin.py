@@ -39,6 +39,7 @@ import sys
 import tempfile
 import uuid
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -481,19 +482,23 @@ def config_file_text(python: str | None = None) -> str:
     return "".join(f'"{k}","{v}"\r\n' for k, v in rows)
 
 
-def _say(msg: str) -> None:
-    print(msg)
+@dataclass(frozen=True)
+class AddinOutcome:
+    """What install/remove did: an exit status (0 / 2) and the Vietnamese sentence to show."""
+
+    status: int
+    message: str
 
 
-def install(out=None) -> int:
-    """Install the add-in for the current user. Returns an exit status (0 / 2)."""
+def install(out=None) -> AddinOutcome:
+    """Install the add-in for the current user."""
     target_dir = startup_dir()
     if target_dir is None:
         built = build(out or Path.cwd())
-        _say("Máy này không có Microsoft Excel (chỉ Windows và macOS), nên không cài được "
-             f"add-in. Đã tạo sẵn file add-in tại: {built}\n"
-             "Hãy chép file này sang máy có Excel rồi chạy 'thidua-xl addin install' ở đó.")
-        return 2
+        return AddinOutcome(
+            2, "Máy này không có Microsoft Excel (chỉ Windows và macOS), nên không cài được "
+               f"add-in. Đã tạo sẵn file add-in tại: {built}\n"
+               "Hãy chép file này sang máy có Excel rồi chạy 'thidua-xl addin install' ở đó.")
     try:
         with tempfile.TemporaryDirectory() as tmp:
             built = build(tmp)
@@ -509,63 +514,28 @@ def install(out=None) -> int:
 
                 xwcli.runpython_install(None)
     except PermissionError:
-        _say(f"Không ghi được vào {target_dir}: hãy đóng Excel rồi chạy lại lệnh.")
-        return 2
+        return AddinOutcome(2, f"Không ghi được vào {target_dir}: hãy đóng Excel rồi chạy lại "
+                               "lệnh.")
     except OSError as e:
-        _say(f"Không cài được add-in: {e}")
-        return 2
-    _say(f"Đã cài add-in Thi đua vào {target_dir / ADDIN_NAME}.\n"
-         "Hãy khởi động lại Excel: tab 'Thi đua' sẽ xuất hiện trên thanh ribbon.\n"
-         f"Python dùng cho add-in: {interpreter()}")
-    return 0
+        return AddinOutcome(2, f"Không cài được add-in: {e}")
+    return AddinOutcome(0, f"Đã cài add-in Thi đua vào {target_dir / ADDIN_NAME}.\n"
+                           "Hãy khởi động lại Excel: tab 'Thi đua' sẽ xuất hiện trên thanh "
+                           f"ribbon.\nPython dùng cho add-in: {interpreter()}")
 
 
-def remove() -> int:
+def remove() -> AddinOutcome:
     target_dir = startup_dir()
     if target_dir is None:
-        _say("Máy này không có Microsoft Excel: không có add-in nào để gỡ.")
-        return 2
+        return AddinOutcome(2, "Máy này không có Microsoft Excel: không có add-in nào để gỡ.")
     path = target_dir / ADDIN_NAME
     if not path.exists():
-        _say(f"Add-in chưa được cài (không thấy {path}).")
-        return 0
+        return AddinOutcome(0, f"Add-in chưa được cài (không thấy {path}).")
     try:
         path.unlink()
     except PermissionError:
-        _say(f"Không xoá được {path}: hãy đóng Excel rồi chạy lại lệnh.")
-        return 2
+        return AddinOutcome(2, f"Không xoá được {path}: hãy đóng Excel rồi chạy lại lệnh.")
     cfg = user_config_path()
     if cfg is not None and cfg.exists():
         with contextlib.suppress(OSError):
             cfg.unlink()
-    _say(f"Đã gỡ add-in Thi đua ({path}).")
-    return 0
-
-
-def run_cli(args) -> int:
-    """``thidua-xl addin install|remove|build [-o DIR]``; ``args`` has ``action``, ``output``."""
-    if isinstance(args, (list, tuple)):
-        import argparse
-
-        p = argparse.ArgumentParser(prog="thidua-xl addin")
-        p.add_argument("action", choices=["install", "remove", "build"])
-        p.add_argument("-o", "--output", default=None)
-        args = p.parse_args(list(args))
-    action = getattr(args, "action", None)
-    output = getattr(args, "output", None)
-    try:
-        if action == "build":
-            path = build(output or Path.cwd())
-            _say(f"Đã tạo add-in: {path}")
-            return 0
-        if action == "install":
-            return install(output)
-        if action == "remove":
-            return remove()
-    except Exception as e:  # noqa: BLE001 - the CLI never shows a traceback
-        msg = getattr(e, "message", None) or str(e)
-        fix = getattr(e, "fix", "")
-        _say(f"Lỗi khi xử lý add-in: {msg}" + (f"\n{fix}" if fix else ""))
-        return 2
-    _say("Cách dùng: thidua-xl addin install | remove | build [-o THƯ_MỤC]")
-    return 2
+    return AddinOutcome(0, f"Đã gỡ add-in Thi đua ({path}).")

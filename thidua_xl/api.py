@@ -140,3 +140,15 @@ def score_file(path: str | os.PathLike, out: str | os.PathLike | None = None, *,
         except ThiduaError as err:
             outcome.pdf_error = err.message
     return outcome
+
+
+def example_workbooks() -> list[Path]:
+    """The bundled example workbooks (package data, or the repository's workbooks/)."""
+    here = Path(__file__).resolve().parent
+    for folder in (here / "data" / "examples", here.parent / "workbooks" / "examples"):
+        if folder.is_dir():
+            files = sorted(p for p in folder.iterdir()
+                           if p.suffix.lower() in (".xlsx", ".xlsm") and not p.name.startswith("~"))
+            if files:
+                return files
+    return []

@@ -160,7 +160,7 @@ def _init_worker(parent: int | None = None) -> None:
     heavy modules once."""
     import sys
 
-    from .cli import utf8_streams
+    from .stdio import utf8_streams
 
     if parent is not None:
         from .lifecycle import die_with_parent
@@ -484,9 +484,12 @@ def _run_jobs(jobs, workers, timeout, worker, on_progress, keep) -> list[Any]:
 # the batch
 # --------------------------------------------------------------------------------------
 def run_batch(inputs: list[str | Path], outdir: str | Path, *, jobs: int | None = None,
-              timeout: float = DEFAULT_TIMEOUT, progress: bool = True,
+              timeout: float = DEFAULT_TIMEOUT, progress: Callable[[int], Any] | None = None,
               worker: Callable[..., Any] = score_job) -> BatchOutcome:
-    """Score every workbook under ``inputs`` into ``outdir`` and write ``tong-hop.xlsx``."""
+    """Score every workbook under ``inputs`` into ``outdir`` and write ``tong-hop.xlsx``.
+
+    ``progress(total)`` (the command line's progress bar) makes an object with
+    ``update(done, current_files)`` and ``stop()``; None (or False) shows nothing."""
     from .errors import UsageError
     from .io.atomic import output_error
     from .summary import SUMMARY_NAME, cross_checks, write_summary
@@ -509,7 +512,7 @@ def run_batch(inputs: list[str | Path], outdir: str | Path, *, jobs: int | None 
     missing = {j.index for j in work if not j.src.exists()}
     runnable = [j for j in work if j.index not in missing]
 
-    bar = _Progress(len(work)) if progress else None
+    bar = progress(len(work)) if progress else None
     try:
         done = run_jobs(runnable, workers=jobs, timeout=timeout, worker=worker,
                         on_progress=(lambda d, t, cur: bar.update(d + len(missing), cur))
@@ -537,95 +540,3 @@ def run_batch(inputs: list[str | Path], outdir: str | Path, *, jobs: int | None 
     cross = cross_checks(results)
     summary = write_summary(results, summary_path, cross, outputs)
     return BatchOutcome(results, outputs, summary, cross, Packed(doc_blobs, _load_doc))
-
-
-class _Progress:
-    """A rich progress bar on stderr showing the files being scored."""
-
-    def __init__(self, total: int) -> None:
-        from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn,
-                                   TextColumn, TimeElapsedColumn)
-
-        self.console = Console(stderr=True)
-        self.progress = Progress(SpinnerColumn(), TextColumn("Đang chấm"), BarColumn(),
-                                 MofNCompleteColumn(), TimeElapsedColumn(),
-                                 TextColumn("{task.description}"), console=self.console,
-                                 transient=False)
-        self.task = self.progress.add_task("", total=total)
-        self.progress.start()
-
-    def update(self, done: int, current: list[str]) -> None:
-        desc = ", ".join(Path(c).name for c in current[:3])
-        if len(current) > 3:
-            desc += f" (+{len(current) - 3})"
-        self.progress.update(self.task, completed=done, description=desc)
-
-    def stop(self) -> None:
-        self.progress.update(self.task, description="")
-        self.progress.stop()
-
-
-# --------------------------------------------------------------------------------------
-# command line
-# --------------------------------------------------------------------------------------
-def run_cli(args) -> int:
-    """``thidua-xl batch DIR_OR_FILES... -o OUTDIR [-j N] [--timeout S] [--json]``."""
-    import sys
-
-    as_json = bool(getattr(args, "json", False))
-    jobs = getattr(args, "jobs", None)
-    if jobs is not None and jobs < 1:
-        from .errors import UsageError
-
-        raise UsageError("Số tiến trình (-j) phải từ 1 trở lên.")
-    timeout = getattr(args, "timeout", None) or DEFAULT_TIMEOUT
-    outcome = run_batch(list(args.inputs), args.output, jobs=jobs, timeout=float(timeout),
-                        progress=True)
-    if as_json:
-        import textwrap
-
-        out = sys.stdout
-        out.write("[")
-        for i, doc in enumerate(outcome.docs):
-            out.write(("," if i else "") + "\n" + textwrap.indent(doc, "  "))
-        out.write("\n]\n" if len(outcome.docs) else "]\n")
-        sys.stdout.flush()
-    else:
-        _render(outcome)
-    return outcome.exit_code
-
-
-def _render(outcome: BatchOutcome) -> None:
-    from .cli import console
-    from .summary import STATUS_LABELS
-
-    con = console()
-    con.print("[bold]Kết quả chấm các sổ[/bold]")
-    rows = []
-    for i, r in enumerate(outcome.results, 1):
-        e = sum(1 for f in r.findings if f.severity.value == "error")
-        w = len(r.findings) - e
-        label = STATUS_LABELS.get(r.status, r.status)
-        style = {"ok": "green", "errors": "red", "unreadable": "red"}.get(r.status)
-        rows.append((str(i), r.file, r.bloc or "—", str(r.year or "—"),
-                     f"[{style}]{label}[/{style}]" if style else label, str(e), str(w),
-                     outcome.outputs.get(r.file, "—")))
-    con.table(("STT", "Tệp", "Khối thi đua", "Năm", "Trạng thái", "Lỗi", "Cảnh báo",
-               "Tệp kết quả"), rows, aligned=8)
-    for r in outcome.results:
-        errs = [f for f in r.findings if f.severity.value == "error"]
-        if not errs:
-            continue
-        con.print(f"[red]✘[/red] {con.escape(r.file)}: {len(errs)} lỗi")
-        for f in errs[:5]:
-            where = f" [{f.ref}]" if f.ref else ""
-            con.print(con.escape(f"    {f.code}{where}: {f.message}"))
-        if len(errs) > 5:
-            con.print(f"    … và {len(errs) - 5} lỗi khác (xem sheet \"Kiểm tra\" của tệp kết quả).")
-    if outcome.cross:
-        con.print("[bold]Kiểm tra chéo giữa các khối:[/bold]")
-        for f in outcome.cross:
-            mark = "[red]Lỗi[/red]" if f.severity.value == "error" else "[yellow]Cảnh báo[/yellow]"
-            con.print(f"  {mark} {f.code}: {con.escape(f.message)}")
-    con.print(f"Đã ghi bảng tổng hợp: [bold]{con.escape(str(outcome.summary))}[/bold]")

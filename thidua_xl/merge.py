@@ -20,7 +20,7 @@ from typing import Any
 from .core.findings import Finding, Report, Severity
 from .core.text import clean, fold, unit_key
 from .core.vocab import SELF_SCORE_COLUMNS, SELF_SCORE_UNIT_LABELS, SUB_SELF
-from .errors import ThiduaError, UnreadableWorkbook
+from .errors import ThiduaError
 
 SELF_SCORE_SUBCOL = SUB_SELF
 
@@ -162,19 +162,12 @@ def parse_self_score_grid(grid, file: str = "") -> SelfScore:
             chosen = (sheet, h)
             break
     if chosen is None:
-        report.error("self-score-no-table",
-                     f"Phiếu tự chấm '{name}' không có bảng Mã | Nội dung tiêu chí | Điểm tối đa"
-                     " | Tự chấm.",
-                     "Thêm dòng tiêu đề bảng với các cột Mã, Nội dung tiêu chí, Điểm tối đa, "
-                     "Tự chấm.")
+        report.emit("self-score-no-table", name=name)
         return SelfScore(file=file, findings=report.findings)
     sheet, (hrow, cols, first) = chosen
     unit, unit_ref = _unit_name(sheet, hrow)
     if not unit:
-        report.error("self-score-unit-missing",
-                     f"Phiếu tự chấm '{name}' không ghi tên đơn vị.",
-                     "Ghi tên đơn vị ở một dòng 'Đơn vị' phía trên bảng, hoặc trong tiêu đề "
-                     "'… của <tên đơn vị>'.", sheet=sheet.name, cell="A1")
+        report.emit("self-score-unit-missing", name=name, sheet=sheet.name, cell='A1')
     raw_rows: list[tuple[int, str]] = []
     for r in range(first, sheet.max_row + 1):
         code = normalize_code(sheet.get(r, cols["code"]))
@@ -192,11 +185,9 @@ def parse_self_score_grid(grid, file: str = "") -> SelfScore:
         mx = parse_number(max_raw).value if not is_blank(max_raw) else None
         c_self = cols["self"]
         if node.problem:
-            report.error("self-score-bad-code",
-                         f"Phiếu tự chấm '{name}': mã tiêu chí '{code}' ở ô "
-                         f"{sheet.ref(r, cols['code'])} không đúng cấu trúc ({node.problem}).",
-                         "Dùng mã như trong sổ khối: I, II (mục), 1, 2, 1.1, a, b, -.",
-                         ref=sheet.ref(r, cols["code"]))
+            report.emit("self-score-bad-code", name=name, code_=code,
+                        cell_ref=sheet.ref(r, cols['code']),
+                        node_problem=node.problem, ref=sheet.ref(r, cols['code']))
             continue
         rows.append(SelfScoreRow(
             code=code, path=node.path,
@@ -206,13 +197,10 @@ def parse_self_score_grid(grid, file: str = "") -> SelfScore:
             note=clean(sheet.get(r, cols["note"])) if "note" in cols else "",
             is_leaf=node.path not in parents))
         if (r, c_self) in sheet.uncached:
-            report.error("self-score-uncached-formula",
-                         f"Phiếu tự chấm '{name}': ô {sheet.ref(r, c_self)} là công thức chưa "
-                         "có kết quả.", "Mở tệp trong Excel, lưu lại rồi gộp lại.",
-                         ref=sheet.ref(r, c_self))
+            report.emit("self-score-uncached-formula", name=name,
+                        cell_ref=sheet.ref(r, c_self), ref=sheet.ref(r, c_self))
     if not rows:
-        report.error("self-score-no-rows", f"Phiếu tự chấm '{name}' không có tiêu chí nào.",
-                     "Ghi mã tiêu chí ở cột Mã.", sheet=sheet.name)
+        report.emit("self-score-no-rows", name=name, sheet=sheet.name)
     return SelfScore(file=file, unit=unit, unit_ref=unit_ref, sheet=sheet.name, rows=rows,
                      findings=report.findings)
 
@@ -224,35 +212,9 @@ def read_self_score(path: str | Path) -> SelfScore:
 
 
 def _read_grid(path: str | Path):
-    try:
-        from .io.readers import read_grid
-    except ImportError:  # pragma: no cover - before the readers exist
-        return _openpyxl_grid(path)
+    from .io.readers import read_grid
+
     return read_grid(path)
-
-
-def _openpyxl_grid(path: str | Path):  # pragma: no cover - fallback only
-    from openpyxl import load_workbook
-
-    from .io.grid import Grid, Merge, SheetGrid
-
-    try:
-        wb = load_workbook(path, data_only=True)
-    except Exception as e:  # noqa: BLE001
-        raise UnreadableWorkbook(f"Không đọc được tệp {Path(path).name}: {e}") from None
-    grid = Grid(source=str(path), reader="openpyxl")
-    for ws in wb.worksheets:
-        sg = SheetGrid(name=ws.title)
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.value is not None:
-                    sg.values[(cell.row, cell.column)] = cell.value
-                    if "%" in (cell.number_format or ""):
-                        sg.percent.add((cell.row, cell.column))
-        for m in ws.merged_cells.ranges:
-            sg.merges.append(Merge(m.min_row, m.min_col, m.max_row, m.max_col))
-        grid.sheets.append(sg)
-    return grid
 
 
 # --------------------------------------------------------------------------------------
@@ -293,8 +255,7 @@ def merge_into_grid(grid, self_scores: list[SelfScore], file: str = "") -> Merge
             if f.severity is Severity.ERROR:
                 rep.append(f)
         if not rep.has_errors:
-            rep.error("bloc-unreadable", "Không đọc được bảng Chấm điểm của sổ khối.",
-                      "Kiểm tra sổ bằng lệnh thidua-xl check.")
+            rep.emit("bloc-unreadable")
         return out
     score_sheet = grid.find_sheet(bloc.score_sheet) or next(
         (s for s in grid.sheets if s.name == bloc.score_sheet), None)
@@ -312,45 +273,33 @@ def merge_into_grid(grid, self_scores: list[SelfScore], file: str = "") -> Merge
         key = unit_key(ss.unit)
         unit = units.get(key) or _fuzzy_unit(units, ss.unit)
         if unit is None:
-            rep.error("self-score-unknown-unit",
-                      f"Phiếu tự chấm '{name}': đơn vị '{ss.unit}' không có trong sổ khối.",
-                      "Sửa tên đơn vị trong phiếu cho trùng với tên trong sheet Đơn vị / "
-                      "Chấm điểm của sổ khối.", ref=ss.unit_ref)
+            rep.emit("self-score-unknown-unit", name=name, self_unit=ss.unit, ref=ss.unit_ref)
             continue
         if unit.key in seen_units:
-            rep.error("self-score-duplicate-unit",
-                      f"Đơn vị '{unit.name}' có hai phiếu tự chấm: '{seen_units[unit.key]}' và "
-                      f"'{name}'. Chỉ gộp phiếu thứ nhất.",
-                      "Bỏ phiếu thừa khỏi danh sách gộp.", ref=ss.unit_ref)
+            rep.emit("self-score-duplicate-unit", name=unit.name,
+                     first_file=seen_units[unit.key], name2=name, ref=ss.unit_ref)
             continue
         seen_units[unit.key] = name
         out.matched[ss.file] = unit.name
         col = unit.score_columns.get(SELF_SCORE_SUBCOL)
         if not col:
-            rep.error("no-self-score-column",
-                      f"Nhóm cột của đơn vị '{unit.name}' trong sheet {bloc.score_sheet} không có "
-                      "cột Tự chấm.",
-                      "Thêm các cột con Tự chấm / Khối chấm / Thống nhất dưới tên đơn vị "
-                      "(có thể tạo sổ mẫu bằng thidua-xl template).",
-                      ref=unit.column_ref)
+            rep.emit("no-self-score-column", name=unit.name, score_sheet=bloc.score_sheet,
+                     ref=unit.column_ref)
             continue
         ss_paths: dict[str, SelfScoreRow] = {}
         for row in ss.rows:
             if row.path in ss_paths:
-                rep.error("self-score-duplicate-criterion",
-                          f"Phiếu tự chấm '{name}': tiêu chí {row.path} ghi hai lần.",
-                          "Xóa dòng trùng.", ref=row.ref)
+                rep.emit("self-score-duplicate-criterion", name=name, row_path=row.path,
+                         ref=row.ref)
                 continue
             ss_paths[row.path] = row
         for row in ss.rows:
             crit = crits.get(row.path)
             if crit is None:
-                rep.error("self-score-unknown-criterion",
-                          f"Phiếu tự chấm '{name}' ({unit.name}): tiêu chí mã {row.code} "
-                          f"({row.path}{' – ' + row.text[:60] if row.text else ''}) không có "
-                          "trong sổ khối.",
-                          "Sửa mã tiêu chí trong phiếu cho trùng với bảng Chấm điểm của sổ khối.",
-                          ref=row.ref)
+                rep.emit("self-score-unknown-criterion", name=name, name2=unit.name,
+                         row_code=row.code, row_path=row.path,
+                         text=' – ' + row.text[:60] if row.text else '',
+                         ref=row.ref)
                 continue
             if not crit.is_leaf:
                 continue  # a parent's subtotal: computed, never written
@@ -359,41 +308,31 @@ def merge_into_grid(grid, self_scores: list[SelfScore], file: str = "") -> Merge
             target_ref = f"{bloc.score_sheet}!{target}"
             if (crit.max is not None and row.max is not None
                     and abs(float(crit.max) - float(row.max)) > 1e-9):
-                rep.warning("self-score-max-differs",
-                            f"Phiếu tự chấm '{name}' ({unit.name}): tiêu chí {crit.path} có điểm "
-                            f"tối đa {row.max:g}, sổ khối ghi {crit.max:g}.",
-                            "Kiểm tra lại phiếu theo giao ước thi đua của Khối.", ref=row.ref)
+                rep.emit("self-score-max-differs", name=name, name2=unit.name,
+                         crit_path=crit.path, row_max=row.max, crit_max=crit.max, ref=row.ref)
             raw = row.value
             if is_blank(raw):
-                rep.warning("self-score-blank",
-                            f"Phiếu tự chấm '{name}' ({unit.name}): tiêu chí {crit.path} chưa có "
-                            "điểm tự chấm.", "Đề nghị đơn vị bổ sung điểm tự chấm.", ref=row.ref)
+                rep.emit("self-score-blank", name=name, name2=unit.name, crit_path=crit.path,
+                         ref=row.ref)
                 continue
             value, problem = _check_value(crit, raw, row.percent)
             if problem == "not-a-number":
-                rep.error("self-score-not-a-number",
-                          f"Phiếu tự chấm '{name}' ({unit.name}): điểm tự chấm '{clean(raw)}' "
-                          f"của tiêu chí {crit.path} không phải là số.",
-                          "Sửa thành một số (ví dụ 8,5).", ref=row.ref)
+                rep.emit("self-score-not-a-number", name=name, name2=unit.name,
+                         clean_raw=clean(raw), crit_path=crit.path, ref=row.ref)
             elif problem == "not-yes-no":
-                rep.error("self-score-not-yes-no",
-                          f"Phiếu tự chấm '{name}' ({unit.name}): tiêu chí định tính {crit.path} "
-                          f"ghi '{clean(raw)}'.", "Ghi Đạt hoặc Không đạt.", ref=row.ref)
+                rep.emit("self-score-not-yes-no", name=name, name2=unit.name,
+                         crit_path=crit.path, clean_raw=clean(raw), ref=row.ref)
             elif problem == "above-max":
-                rep.error("self-score-above-max",
-                          f"Phiếu tự chấm '{name}' ({unit.name}): điểm tự chấm {value:g} của tiêu "
-                          f"chí {crit.path} vượt điểm tối đa {crit.max:g}.",
-                          "Sửa điểm tự chấm trong phạm vi từ 0 đến điểm tối đa.", ref=row.ref)
+                rep.emit("self-score-above-max", name=name, name2=unit.name, value=value,
+                         crit_path=crit.path, crit_max=crit.max, ref=row.ref)
             elif problem == "negative":
-                rep.error("self-score-negative",
-                          f"Phiếu tự chấm '{name}' ({unit.name}): điểm tự chấm {value:g} của tiêu "
-                          f"chí {crit.path} là số âm.", "Sửa thành số không âm.", ref=row.ref)
+                rep.emit("self-score-negative", name=name, name2=unit.name, value=value,
+                         crit_path=crit.path, ref=row.ref)
             existing = score_sheet.get(row_no, _col_index(col)) if score_sheet else None
             if not is_blank(existing) and existing != value:
-                rep.warning("self-score-overwritten",
-                            f"Ô {target_ref} ({unit.name}, tiêu chí {crit.path}) đã có giá trị "
-                            f"'{existing}', được thay bằng '{value}' từ phiếu '{name}'.",
-                            "Kiểm tra lại nếu giá trị cũ là điểm đúng.", ref=target_ref)
+                rep.emit("self-score-overwritten", target_ref=target_ref, name=unit.name,
+                         crit_path=crit.path, existing=existing, value=value, name2=name,
+                         ref=target_ref)
             out.writes.append((target_ref, value))
         for crit in leaves:
             if crit.path in ss_paths:
@@ -407,9 +346,7 @@ def merge_into_grid(grid, self_scores: list[SelfScore], file: str = "") -> Merge
                 ref=crit.ref)
     for u in bloc.units:
         if u.key not in seen_units:
-            rep.warning("unit-without-self-score",
-                        f"Đơn vị '{u.name}' chưa có phiếu tự chấm trong lần gộp này.",
-                        "Gộp thêm phiếu của đơn vị khi nhận được.", ref=u.ref)
+            rep.emit("unit-without-self-score", unit_name=u.name, ref=u.ref)
     return out
 
 
@@ -530,11 +467,13 @@ def _write_copy(src: Path, dst: Path, writes: list[tuple[str, Any]]) -> None:
     """
     from .io.atomic import atomic_write
 
+    from .io.patch import Unpatchable, patch_cells
+
     try:
         with atomic_write(dst) as tmp:
-            _patch_package(src, tmp, writes)
+            patch_cells(src, tmp, writes)
         return
-    except _Unpatchable:
+    except Unpatchable:
         pass
     from openpyxl import load_workbook
 
@@ -550,205 +489,3 @@ def _write_copy(src: Path, dst: Path, writes: list[tuple[str, Any]]) -> None:
         if isinstance(value, str) and value.startswith("="):
             c.data_type = "s"
     _save_atomic(wb, dst)
-
-
-class _Unpatchable(Exception):
-    """The package cannot be patched in place: use openpyxl instead."""
-
-
-_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
-
-
-def _resolve_part(base_dir: str, target: str) -> str:
-    import posixpath
-
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join(base_dir, target))
-
-
-def _patch_package(src: Path, out: Path, writes: list[tuple[str, Any]]) -> None:
-    import posixpath
-    import zipfile
-
-    from .core.findings import split_ref
-    from .io.grid import col_index, parse_a1
-    from .io.package import parse_xml, serialize_xml
-
-    def q(tag: str) -> str:
-        return f"{{{_NS}}}{tag}"
-
-    try:
-        zin = zipfile.ZipFile(src)
-    except (zipfile.BadZipFile, OSError) as e:
-        raise _Unpatchable(str(e)) from None
-    with zin:
-        names = set(zin.namelist())
-        try:
-            root_rels = parse_xml(zin.read("_rels/.rels")).root
-            wb_part = next(_resolve_part("", r.get("Target", "")) for r in root_rels
-                           if r.get("Type", "").endswith("/officeDocument"))
-            wb_dir = posixpath.dirname(wb_part)
-            wb_doc = parse_xml(zin.read(wb_part))
-            rels = parse_xml(zin.read(posixpath.join(wb_dir, "_rels",
-                                                     posixpath.basename(wb_part) + ".rels"))).root
-        except Exception as e:  # noqa: BLE001 - anything odd: let openpyxl handle it
-            raise _Unpatchable(str(e)) from None
-        targets = {r.get("Id"): _resolve_part(wb_dir, r.get("Target", "")) for r in rels}
-        sheets_el = wb_doc.root.find(q("sheets"))
-        part_of = {sh.get("name"): targets.get(sh.get(f"{{{_NS_R}}}id"))
-                   for sh in (sheets_el if sheets_el is not None else [])}
-        by_part: dict[str, list[tuple[int, int, Any]]] = {}
-        for ref, value in writes:
-            sheet, cell = split_ref(ref)
-            part = part_of.get(sheet)
-            if not part or part not in names:
-                raise _Unpatchable(f"no part for sheet {sheet}")
-            r, c = parse_a1(cell)
-            by_part.setdefault(part, []).append((r, c, value))
-        patched: dict[str, bytes] = {}
-        for part, cells in by_part.items():
-            doc = parse_xml(zin.read(part))
-            data = doc.root.find(q("sheetData"))
-            if data is None:
-                raise _Unpatchable("no sheetData")
-            rows = {}
-            for row in data.findall(q("row")):
-                if row.get("r") is None:
-                    raise _Unpatchable("row without r")
-                rows[int(row.get("r"))] = row
-            for r, c, value in cells:
-                row = rows.get(r)
-                if row is None:
-                    row = _et_element(q("row"), {"r": str(r)})
-                    pos = sum(1 for k in rows if k < r)
-                    children = list(data)
-                    data.insert(children.index(rows[sorted(k for k in rows if k < r)[-1]]) + 1
-                                if pos else 0, row)
-                    rows[r] = row
-                row.attrib.pop("spans", None)
-                ref = _a1(r, c)
-                cell = None
-                index = 0
-                for i, el in enumerate(list(row)):
-                    if el.tag != q("c"):
-                        continue
-                    er = el.get("r")
-                    if er is None:
-                        raise _Unpatchable("cell without r")
-                    ec = col_index("".join(ch for ch in er if ch.isalpha()))
-                    if ec == c:
-                        cell = el
-                        break
-                    if ec < c:
-                        index = i + 1
-                if cell is None:
-                    cell = _et_element(q("c"), {"r": ref})
-                    row.insert(index, cell)
-                if cell.find(q("f")) is not None:
-                    raise _Unpatchable("formula in a target cell")
-                for child in list(cell):
-                    cell.remove(child)
-                cell.attrib.pop("t", None)
-                cell.text = None
-                if isinstance(value, bool):
-                    cell.set("t", "b")
-                    _et_sub(cell, q("v")).text = "1" if value else "0"
-                elif isinstance(value, (int, float)):
-                    _et_sub(cell, q("v")).text = repr(float(value)) if isinstance(value, float) \
-                        and not value.is_integer() else str(int(value))
-                elif value is None:
-                    pass
-                else:
-                    cell.set("t", "inlineStr")
-                    t = _et_sub(_et_sub(cell, q("is")), q("t"))
-                    t.text = str(value)
-                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-            patched[part] = serialize_xml(doc)
-        # Excel recalculates formulas (totals of the self-scores) when the file is opened
-        calc = wb_doc.root.find(q("calcPr"))
-        if calc is None:
-            calc = _et_element(q("calcPr"), {})
-            order = ("fileVersion", "fileSharing", "workbookPr", "workbookProtection",
-                     "bookViews", "sheets", "functionGroups", "externalReferences",
-                     "definedNames")
-            idx = 0
-            for i, el in enumerate(list(wb_doc.root)):
-                if el.tag.rpartition("}")[2] in order:
-                    idx = i + 1
-            wb_doc.root.insert(idx, calc)
-        calc.set("fullCalcOnLoad", "1")
-        patched[wb_part] = serialize_xml(wb_doc)
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-            for info in zin.infolist():
-                data = patched.get(info.filename)
-                if data is None:
-                    data = zin.read(info.filename)
-                zi = zipfile.ZipInfo(info.filename, info.date_time)
-                zi.compress_type = zipfile.ZIP_DEFLATED
-                zi.external_attr = info.external_attr
-                zout.writestr(zi, data)
-
-
-def _et_element(tag: str, attrib: dict):
-    import xml.etree.ElementTree as ET
-
-    return ET.Element(tag, attrib)
-
-
-def _et_sub(parent, tag: str):
-    import xml.etree.ElementTree as ET
-
-    return ET.SubElement(parent, tag)
-
-
-def _a1(row: int, col: int) -> str:
-    from .io.grid import a1
-
-    return a1(row, col)
-
-
-# --------------------------------------------------------------------------------------
-# command line
-# --------------------------------------------------------------------------------------
-def run_cli(args) -> int:
-    """``thidua-xl merge BLOC_FILE UNIT_FILE... [-o OUT] [--json]``."""
-    import json
-
-    from rich.console import Console
-
-    as_json = bool(getattr(args, "json", False))
-    try:
-        outcome = merge_files(args.bloc, list(args.units or []), getattr(args, "output", None))
-    except ThiduaError as e:
-        if as_json:
-            print(json.dumps({"file": str(args.bloc), "out": None, "status": "unreadable",
-                              "findings": [{"severity": "error", "sheet": None, "cell": None,
-                                            "code": e.code, "message": e.message,
-                                            "fix": e.fix}]}, ensure_ascii=False))
-        else:
-            Console(stderr=True).print(f"Lỗi: {e.message}", markup=False, highlight=False)
-        return 2
-    if as_json:
-        print(json.dumps(outcome.to_json(), ensure_ascii=False))
-        return outcome.exit_code
-    console = Console()
-    if outcome.report.findings:
-        from rich.table import Table
-
-        table = Table(title="Kết quả gộp phiếu tự chấm", show_lines=False)
-        for h in ("Mức độ", "Ô", "Mã lỗi", "Nội dung"):
-            table.add_column(h)
-        for f in outcome.report:
-            table.add_row(f.severity.label, f.ref or "", f.code, f.message)
-        console.print(table)
-    n_err = len(outcome.report.errors)
-    if outcome.out:
-        console.print(f"Đã gộp {len(outcome.matched)} phiếu ({len(outcome.writes)} ô) vào "
-                      f"[bold]{outcome.out}[/]; {n_err} lỗi, "
-                      f"{len(outcome.report.warnings)} cảnh báo.", highlight=False)
-    else:
-        console.print("Không gộp được: sổ khối không đọc được.", highlight=False)
-    return outcome.exit_code

@@ -162,11 +162,6 @@ def cross_checks(results: list["BlocResult"]) -> list[Finding]:
 FONT = "Times New Roman"
 
 
-def _counts(r: "BlocResult") -> tuple[int, int]:
-    e = sum(1 for f in r.findings if f.severity is Severity.ERROR)
-    return e, len(r.findings) - e
-
-
 def form_order(results: list["BlocResult"]) -> list[str]:
     forms = [FORM_GOV_FLAG, FORM_PROV_FLAG, FORM_MERIT]
     for r in results:
@@ -245,7 +240,7 @@ def build_summary(results: list["BlocResult"], cross: list[Finding] | None = Non
     ws = wb.create_sheet(SHEET_BLOCS)
     rows, rfills = [], []
     for i, r in enumerate(results, 1):
-        e, w = _counts(r)
+        e, w = r.error_count, r.warning_count
         rows.append([i, _name(r), r.bloc, r.year, len(r.units) or None, r.head, r.next_head,
                      r.next_deputy, e, w, STATUS_LABELS.get(r.status, r.status),
                      outputs.get(r.file)])

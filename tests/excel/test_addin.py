@@ -9,6 +9,7 @@ from argparse import Namespace
 from pathlib import Path
 
 import pytest
+from thidua_xl.cli import addin as cli_addin
 
 from thidua_xl import addin
 
@@ -150,7 +151,7 @@ def test_compression_round_trips_through_oletools():
 
 @pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="Linux behaviour")
 def test_install_on_linux_explains_and_exits_2(tmp_path, capsys):
-    rc = addin.run_cli(Namespace(action="install", output=str(tmp_path)))
+    rc = cli_addin.run(Namespace(action="install", output=str(tmp_path)))
     out = capsys.readouterr().out
     assert rc == 2
     assert "không có Microsoft Excel" in out
@@ -159,19 +160,19 @@ def test_install_on_linux_explains_and_exits_2(tmp_path, capsys):
 
 
 def test_cli_build(tmp_path, capsys):
-    assert addin.run_cli(Namespace(action="build", output=str(tmp_path / "o"))) == 0
+    assert cli_addin.run(Namespace(action="build", output=str(tmp_path / "o"))) == 0
     assert (tmp_path / "o" / "thidua_xl.xlam").is_file()
-    assert addin.run_cli(["build", "-o", str(tmp_path / "p")]) == 0
+    assert cli_addin.run(["build", "-o", str(tmp_path / "p")]) == 0
 
 
 def test_install_and_remove_into_a_startup_folder(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(addin, "startup_dir", lambda: tmp_path / "XLSTART")
     monkeypatch.setattr(addin, "user_config_path", lambda: tmp_path / "cfg" / "thidua_xl.conf")
-    assert addin.install() == 0
+    assert addin.install().status == 0
     assert (tmp_path / "XLSTART" / "thidua_xl.xlam").is_file()
     assert sys.executable.split("/")[-1] in (tmp_path / "cfg" / "thidua_xl.conf").read_text() \
         or "python" in (tmp_path / "cfg" / "thidua_xl.conf").read_text().lower()
-    assert addin.remove() == 0
+    assert addin.remove().status == 0
     assert not (tmp_path / "XLSTART" / "thidua_xl.xlam").exists()
 
 
@@ -197,6 +198,6 @@ def test_missing_ms_ovba_is_a_vietnamese_message(monkeypatch, tmp_path, capsys):
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", fake_import)
-    assert addin.run_cli(Namespace(action="build", output=str(tmp_path))) == 2
+    assert cli_addin.run(Namespace(action="build", output=str(tmp_path))) == 2
     out = capsys.readouterr().out
     assert "ms-ovba" in out and "pip install" in out

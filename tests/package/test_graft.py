@@ -585,7 +585,7 @@ def test_donor_sheets_renumbered_on_bytes_as_the_tree_path_does(tmp_path):
     re-serializing; anything outside that shape goes to the tree path."""
     from xml.etree.ElementTree import canonicalize
 
-    from thidua_xl.io.package import _donor_sheet_bytes, _donor_sheet_tree
+    from thidua_xl.io.styles import _donor_sheet_bytes, _donor_sheet_tree
 
     xf_map = {i: i + 7 for i in range(400)}
     dxf_map = {i: i + 2 for i in range(50)}

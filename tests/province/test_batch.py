@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from thidua_xl.cli import batch as cli_batch
 
 from thidua_xl import batch
 from tests.builders import crit, write_bloc
@@ -90,7 +91,7 @@ def test_exit_status_clean_and_errors(tmp_path):
 def test_cli_json_is_the_only_stdout(province, tmp_path, capsys):
     args = Namespace(inputs=[str(province)], output=str(tmp_path / "o"), jobs=2, json=True,
                      timeout=120.0)
-    code = batch.run_cli(args)
+    code = cli_batch.run(args)
     out = capsys.readouterr().out
     docs = json.loads(out)
     assert code == 2 and isinstance(docs, list) and len(docs) == 7

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from thidua_xl.cli import merge as cli_merge
 
 from thidua_xl import merge
 from thidua_xl.template import write_template
@@ -97,7 +98,7 @@ def test_mismatches_are_reported_and_exit_1(tmp_path, bloc, capsys):
     assert above.sheet == "Phiếu tự chấm" and "12" in above.message
     assert any("VI.1" in f.message for f in o.report if f.code == "self-score-unknown-criterion")
     # the CLI: JSON on stdout, exit 1
-    code = merge.run_cli(Namespace(bloc=str(bloc), units=[str(a), str(b)],
+    code = cli_merge.run(Namespace(bloc=str(bloc), units=[str(a), str(b)],
                                    output=str(tmp_path / "ra2.xlsx"), json=True))
     doc = json.loads(capsys.readouterr().out)
     assert code == 1 and doc["status"] == "mismatches" and doc["out"].endswith("ra2.xlsx")
@@ -172,7 +173,7 @@ def test_merge_patches_only_the_score_sheet(tmp_path, bloc):
 def test_cli_text_output(tmp_path, bloc, capsys):
     rows = template_rows(bloc)
     a = write_self_score(tmp_path / "a.xlsx", "Sở Tư pháp", rows)
-    code = merge.run_cli(Namespace(bloc=str(bloc), units=[str(a)], output=None, json=False))
+    code = cli_merge.run(Namespace(bloc=str(bloc), units=[str(a)], output=None, json=False))
     out = capsys.readouterr().out
     assert code == 0 and "khoi_gop.xlsx" in out and "unit-without-self-score" in out
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from thidua_xl.cli import template as cli_template
 
 from thidua_xl import template as tpl
 from thidua_xl.errors import UsageError
@@ -110,11 +111,11 @@ def test_criteria_from_csv(tmp_path):
 
 def test_run_cli_json_and_bad_output(tmp_path, capsys):
     out = tmp_path / "mau.xlsx"
-    assert tpl.run_cli(Namespace(output=str(out), units="Sở A;Sở B", criteria=None,
+    assert cli_template.run(Namespace(output=str(out), units="Sở A;Sở B", criteria=None,
                                  json=True)) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["file"] == str(out) and doc["units"] == 2 and out.exists()
-    assert tpl.run_cli(Namespace(output=str(tmp_path / "mau.txt"), units=None, criteria=None,
+    assert cli_template.run(Namespace(output=str(tmp_path / "mau.txt"), units=None, criteria=None,
                                  json=True)) == 2
 
 

@@ -49,12 +49,7 @@ def decide(results: Sequence[UnitResult], units: Sequence[Unit], rules: Rules, *
     report = report if report is not None else Report()
     keys, unknown = resolve_tiebreak(rules.tiebreak, sections)
     for label in unknown:
-        report.warning(
-            "tiebreak-unknown",
-            f"Không hiểu tiêu chí phân định đồng hạng “{label}” (không phải Điểm trừ, "
-            "Điểm thưởng hay mã một mục của sheet chấm điểm); bỏ qua.",
-            "Ghi các mục cách nhau bằng dấu chấm phẩy, ví dụ: Điểm trừ; I; II.",
-            sheet=SHEET_RULES[0])
+        report.emit("tiebreak-unknown", label=label, sheet=SHEET_RULES[0])
     ordered = rank_units(list(results), keys)
     units_by_key = {u.key: u for u in units}
     for r in ordered:

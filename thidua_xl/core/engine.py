@@ -126,30 +126,17 @@ def _check_criteria(tree: Tree, report: Report) -> set[str]:
         if not ctype.is_scored:
             continue
         if c.max is None:
-            report.error(
-                "max-missing",
-                f"Tiêu chí {_label(c)} chưa có điểm tối đa.",
-                "Nhập điểm tối đa (điểm chuẩn) của tiêu chí ở cột \"Điểm tối đa\".",
-                ref=c.max_ref or c.ref)
+            report.emit("max-missing", crit=_label(c), ref=c.max_ref or c.ref)
             if ctype is not CriterionType.SCORE:
                 unscorable.add(c.path)
         if ctype in (CriterionType.QUANTITATIVE, CriterionType.LEADING):
             if c.target is None or c.target <= 0:
                 shown = "trống" if c.target is None else vn_number(c.target)
-                report.error(
-                    "target-missing",
-                    f"Tiêu chí {ctype.value.lower()} {_label(c)} chưa có chỉ tiêu hợp lệ "
-                    f"(chỉ tiêu {shown}); không tính được điểm của đơn vị nào.",
-                    "Nhập chỉ tiêu (một số lớn hơn 0, cùng đơn vị với kết quả thực hiện) ở cột "
-                    "\"Chỉ tiêu\".",
-                    ref=c.target_ref or c.ref)
+                report.emit("target-missing", kind=ctype.value.lower(),
+                            crit=_label(c), shown=shown, ref=c.target_ref or c.ref)
                 unscorable.add(c.path)
         if ctype is CriterionType.COUNT and (c.per_time is None or c.per_time < 0):
-            report.error(
-                "per-time-missing",
-                f"Tiêu chí chấm thẳng {_label(c)} chưa có điểm mỗi lần.",
-                "Nhập số điểm cho mỗi lần ở cột \"Điểm mỗi lần\".",
-                ref=c.per_time_ref or c.ref)
+            report.emit("per-time-missing", crit=_label(c), ref=c.per_time_ref or c.ref)
             unscorable.add(c.path)
     for c in tree.criteria:
         if c.is_leaf or not tree.children.get(c.path) or c.max is None:
@@ -160,13 +147,9 @@ def _check_criteria(tree: Tree, report: Report) -> set[str]:
         if computed is None:
             continue
         if round_half_up(c.max, 2) != round_half_up(computed, 2):
-            report.error(
-                "parent-max-mismatch",
-                f"Điểm tối đa của tiêu chí {_label(c)} là {vn_number(c.max)} nhưng tổng điểm "
-                f"tối đa các tiêu chí con (đã nhân hệ số) là {vn_number(computed)}.",
-                f"Sửa điểm tối đa của dòng {c.path} thành {vn_number(computed)}, hoặc sửa điểm "
-                "tối đa của các tiêu chí con; để trống thì chương trình tự cộng.",
-                ref=c.max_ref or c.ref)
+            report.emit("parent-max-mismatch", crit=_label(c),
+                        max=vn_number(c.max), computed=vn_number(computed),
+                        path=c.path, ref=c.max_ref or c.ref)
     return unscorable
 
 
@@ -188,55 +171,15 @@ def _derived_ref(bloc: Bloc, unit: Unit, c: Criterion) -> str | None:
     return unit.column_ref
 
 
-_CELL_FIX = {
-    "not-a-number": "Nhập một số (ví dụ 8,5), hoặc để trống nếu chưa chấm.",
-    "ambiguous-number": "Nhập số không có dấu phân cách hàng nghìn, dùng dấu phẩy cho phần "
-                        "thập phân (ví dụ 1000 hoặc 1,5).",
-    "number-too-large": "Nhập đúng điểm (một số nhỏ hơn 10^15), hoặc để trống nếu chưa "
-                        "chấm.",
-    "excel-error": "Sửa công thức hoặc nhập trực tiếp điểm để ô có một số.",
-    "uncached-formula": "Mở tệp bằng Excel, để Excel tính lại công thức rồi lưu (Ctrl+S), "
-                        "sau đó chạy lại.",
-    "score-negative": "Nhập số từ 0 trở lên (điểm trừ ghi số điểm bị trừ, ví dụ 2).",
-    "not-yes-no": "Nhập Đạt hoặc Không đạt (cũng nhận x, 1, 0, Có, Không).",
-    "count-not-integer": "Nhập số lần là số nguyên (0, 1, 2 …).",
-}
-
-
 def _cell_finding(report: Report, code: str, unit: Unit, c: Criterion, ctype: CriterionType,
                   shown: str, ref: str | None) -> None:
-    who = f"đơn vị {unit.name}, tiêu chí {_label(c)}"
-    if code == "not-a-number":
-        msg = f"Ô điểm của {who} không phải là số: “{shown}”."
-    elif code == "ambiguous-number":
-        msg = (f"Giá trị “{shown}” của {who} không rõ là số có dấu phân cách hàng nghìn "
-               "hay số thập phân.")
-    elif code == "number-too-large":
-        msg = f"Ô điểm của {who} có số quá lớn: “{shown}”."
-    elif code == "excel-error":
-        msg = f"Ô điểm của {who} có lỗi Excel {shown}."
-    elif code == "uncached-formula":
-        msg = (f"Ô điểm của {who} là công thức chưa được tính (tệp được lưu bởi chương "
-               "trình không tính công thức).")
-    elif code == "score-above-max":
-        msg = (f"Điểm {shown} của {who} vượt điểm tối đa {vn_number(c.max)}.")
-        fix = (f"Sửa điểm về trong khoảng 0–{vn_number(c.max)}, hoặc sửa điểm tối đa của "
-               "tiêu chí nếu nhập nhầm.")
-        report.error(code, msg, fix, ref=ref)
-        return
-    elif code == "score-negative":
-        what = "kết quả thực hiện" if ctype in (CriterionType.QUANTITATIVE,
-                                                 CriterionType.LEADING) else "điểm"
-        if ctype is CriterionType.COUNT:
-            what = "số lần"
-        msg = f"Giá trị {what} {shown} của {who} là số âm."
-    elif code == "not-yes-no":
-        msg = f"Tiêu chí định tính: giá trị “{shown}” của {who} không phải Đạt/Không đạt."
-    elif code == "count-not-integer":
-        msg = f"Tiêu chí chấm thẳng: số lần {shown} của {who} không phải số nguyên."
-    else:  # pragma: no cover - every code of check_value is above
-        msg = f"Giá trị “{shown}” của {who} không hợp lệ."
-    report.error(code, msg, _CELL_FIX.get(code, ""), ref=ref)
+    """The finding of a cell :func:`check_value` refused (worded by the catalogue)."""
+    what = "kết quả thực hiện" if ctype in (CriterionType.QUANTITATIVE,
+                                             CriterionType.LEADING) else "điểm"
+    if ctype is CriterionType.COUNT:
+        what = "số lần"
+    report.emit(code, who=f"đơn vị {unit.name}, tiêu chí {_label(c)}", shown=shown,
+                max=vn_number(c.max), what=what, ref=ref, unit=unit.name, criterion=c.path)
 
 
 @dataclass
@@ -270,13 +213,8 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
             for c, ctype, check, _ in checks if ctype.is_scored)
         if no_score_at_all:
             uv.ok = False
-            report.error(
-                "missing-score",
-                f"Đơn vị {unit.name} chưa có điểm ở tiêu chí nào của sheet "
-                f"\"{bloc.score_sheet}\".",
-                "Nhập điểm của đơn vị (Tự chấm, Khối chấm hoặc Thống nhất), hoặc gộp phiếu tự "
-                "chấm của đơn vị vào sổ.",
-                ref=unit.column_ref or unit.ref)
+            report.emit("missing-score", name=unit.name, score_sheet=bloc.score_sheet,
+                        ref=unit.column_ref or unit.ref)
         for c, ctype, check, ref in checks:
             if check.problem:
                 uv.ok = False
@@ -288,13 +226,8 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
                 else:
                     uv.ok = False
                     if not no_score_at_all:
-                        report.error(
-                            "missing-score",
-                            f"Chưa có điểm của đơn vị {unit.name} ở tiêu chí {_label(c)} "
-                            "(ô trống ở mọi cột điểm).",
-                            "Nhập điểm (Tự chấm, Khối chấm hoặc Thống nhất); nhập 0 nếu đơn vị "
-                            "không đạt điểm nào.",
-                            ref=ref)
+                        report.emit("missing-score", variant="cell", name=unit.name,
+                                    crit=_label(c), ref=ref)
                 continue
             uv.values[c.path] = check.value
     return out
@@ -382,13 +315,8 @@ def _check_stated_totals(bloc: Bloc, results: list[UnitResult], report: Report) 
             continue
         stated = round_half_up(parsed.value, 2)
         if stated != r.total:
-            report.warning(
-                "stated-total-mismatch",
-                f"Tổng điểm ghi trong sổ của đơn vị {r.name} là {vn_number(stated)}, khác tổng "
-                f"tính lại từ các tiêu chí là {vn_number(r.total, 2)}.",
-                "Kiểm tra công thức hoặc số ở dòng tổng cộng (có thể thiếu hoặc thừa dòng, "
-                "hoặc chưa trừ điểm trừ); chương trình dùng tổng tính lại.",
-                ref=cell.ref)
+            report.emit("stated-total-mismatch", name=r.name, stated=vn_number(stated),
+                        total=vn_number(r.total, 2), ref=cell.ref)
 
 
 # --------------------------------------------------------------------------------------
@@ -408,14 +336,9 @@ def evaluate(bloc: Bloc, report: Report | None = None) -> BlocResult:
     info = bloc.info
     if info.declared_max is not None and max_total is not None:
         if round_half_up(info.declared_max, 2) != max_total:
-            report.error(
-                "declared-max-mismatch",
-                f"Tổng điểm tối đa ghi ở sheet Thông tin là {vn_number(info.declared_max)} "
-                f"nhưng tổng điểm tối đa các tiêu chí (đã nhân hệ số, không tính điểm thưởng, "
-                f"điểm trừ) là {vn_number(max_total)}.",
-                f"Sửa tổng điểm tối đa thành {vn_number(max_total)}, hoặc sửa điểm tối đa các "
-                "tiêu chí.",
-                ref=info.declared_max_ref)
+            report.emit("declared-max-mismatch",
+                        declared=vn_number(info.declared_max),
+                        max_total=vn_number(max_total), ref=info.declared_max_ref)
 
     values = _read_cells(bloc, tree, report)
     best = _best_actuals(tree, values)

@@ -1,13 +1,18 @@
 """Findings: every problem of a workbook as data (severity, sheet, cell, code, message, fix).
 
 A :class:`Report` collects findings lazily (like frictionless' Report or pandera's lazy
-SchemaErrors): nothing stops at the first problem.
+SchemaErrors): nothing stops at the first problem. Codes, severities and wordings are the
+catalogue's (:mod:`thidua_xl.core.catalogue`): :meth:`Report.emit` makes a finding from its
+entry. A finding's position is structured (sheet, cell → row and column, unit, criterion
+path); the "Sheet!A1" text is derived from it (:attr:`Finding.ref`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
 from typing import Iterable, Iterator
+
+from .catalogue import render
 
 
 class Severity(str, Enum):
@@ -30,6 +35,19 @@ class Finding:
     fix: str = ""
     sheet: str | None = None
     cell: str | None = None
+    #: the unit and the criterion path the finding is about, when it is about one
+    unit: str | None = None
+    criterion: str | None = None
+
+    @property
+    def row(self) -> int | None:
+        """The 1-based row of :attr:`cell` (None without a cell)."""
+        return _split_a1(self.cell)[0]
+
+    @property
+    def column(self) -> int | None:
+        """The 1-based column of :attr:`cell` (None without a cell)."""
+        return _split_a1(self.cell)[1]
 
     @property
     def ref(self) -> str:
@@ -47,6 +65,20 @@ class Finding:
             "message": self.message,
             "fix": self.fix,
         }
+
+
+def _split_a1(cell: str | None) -> tuple[int | None, int | None]:
+    """``"F12"`` → ``(12, 6)``; anything else → ``(None, None)``."""
+    if not cell:
+        return None, None
+    letters = cell.rstrip("0123456789").replace("$", "")
+    digits = cell[len(cell.rstrip("0123456789")):]
+    if not letters.isalpha() or not digits:
+        return None, None
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + ord(ch) - 64
+    return int(digits), col
 
 
 def split_ref(ref: str | None) -> tuple[str | None, str | None]:
@@ -99,6 +131,18 @@ class Report:
                     sheet=sheet, cell=cell)
         )
 
+    def emit(self, code: str, *, variant: str = "", ref: str | None = None,
+             sheet: str | None = None, cell: str | None = None, unit: str | None = None,
+             criterion: str | None = None, **fields: object) -> Finding:
+        """Add the catalogue's finding ``code`` (its severity, its message and fix rendered
+        with ``fields``) at the given position."""
+        severity, message, fix = render(code, variant, **fields)
+        if ref is not None and sheet is None and cell is None:
+            sheet, cell = split_ref(ref)
+        return self.append(Finding(severity=Severity(severity), code=code, message=message,
+                                   fix=fix, sheet=sheet, cell=cell, unit=unit,
+                                   criterion=criterion))
+
     def error(self, code: str, message: str, fix: str = "", **where) -> Finding:
         return self.add(Severity.ERROR, code, message, fix, **where)
 
@@ -131,5 +175,18 @@ class Report:
     def has_errors(self) -> bool:
         return any(f.severity is Severity.ERROR for f in self._items)
 
+    @property
+    def error_count(self) -> int:
+        return count_errors(self._items)
+
+    @property
+    def warning_count(self) -> int:
+        return len(self._items) - count_errors(self._items)
+
     def codes(self) -> list[str]:
         return [f.code for f in self._items]
+
+
+def count_errors(findings: Iterable[Finding]) -> int:
+    """How many of ``findings`` are errors (the rest are warnings)."""
+    return sum(1 for f in findings if f.severity is Severity.ERROR)

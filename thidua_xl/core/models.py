@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from .findings import Finding
+from .findings import Finding, count_errors
 from .vocab import CRITERION_TYPE_WORDS, DEFAULT_THRESHOLDS, SHEET_SCORES, TIE_GROUP_NOTE
 
 
@@ -328,6 +328,14 @@ class BlocResult:
     @property
     def has_errors(self) -> bool:
         return any(f.severity.value == "error" for f in self.findings)
+
+    @property
+    def error_count(self) -> int:
+        return count_errors(self.findings)
+
+    @property
+    def warning_count(self) -> int:
+        return len(self.findings) - self.error_count
 
     def to_json(self) -> dict:
         return {

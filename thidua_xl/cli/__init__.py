@@ -1,0 +1,76 @@
+"""``thidua-xl``: the command line. This package alone owns argparse, rich and printing.
+
+Thin by design: parse arguments (:mod:`.argv`) → one library call → text (:mod:`.consoles`)
+or ``--json``; exit codes 0 (no error), 1 (errors in a workbook), 2 (unreadable file or bad
+usage). Each command lives in its module: :mod:`.commands` (check, score, demo),
+:mod:`.batch`, :mod:`.merge`, :mod:`.template`, :mod:`.addin`.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Sequence
+
+from ..api import example_workbooks
+from ..stdio import utf8_streams
+from .argv import EXIT_ERRORS, EXIT_OK, EXIT_UNREADABLE, build_parser
+from .consoles import PlainConsole, RichConsole, console
+
+__all__ = ["main", "build_parser", "console", "PlainConsole", "RichConsole", "utf8_streams",
+           "example_workbooks", "EXIT_OK", "EXIT_ERRORS", "EXIT_UNREADABLE", "COMMANDS"]
+
+
+def _command(module: str, name: str = "run"):
+    def run(args) -> int:
+        import importlib
+
+        return getattr(importlib.import_module(f"thidua_xl.cli.{module}"), name)(args)
+
+    return run
+
+
+COMMANDS = {
+    "check": _command("commands", "cmd_check"),
+    "score": _command("commands", "cmd_score"),
+    "demo": _command("commands", "cmd_demo"),
+    "batch": _command("batch"),
+    "merge": _command("merge"),
+    "template": _command("template"),
+    "addin": _command("addin"),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    utf8_streams()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_UNREADABLE
+    from ..errors import ThiduaError
+
+    try:
+        return COMMANDS[args.command](args)
+    except ThiduaError as err:
+        con = console(stderr=True)
+        con.print(f"[red]Lỗi:[/red] {err.message}")
+        if err.fix:
+            con.print(f"Cách sửa: {err.fix}")
+        return EXIT_UNREADABLE
+    except KeyboardInterrupt:
+        console(stderr=True).print("[yellow]Đã dừng theo yêu cầu.[/yellow]")
+        return 130
+    except BrokenPipeError:  # "thidua-xl score ... | head": the reader left, nothing to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # and no second error when Python flushes
+        return 141
+    except Exception as err:  # never a traceback for users; keep it for developers
+        import logging
+
+        con = console(stderr=True)
+        con.print(f"[red]Lỗi không mong đợi:[/red] {type(err).__name__}: {err}")
+        con.print("Vui lòng gửi tệp và thông báo này cho người phát triển. "
+                  "Đặt biến môi trường THIDUA_DEBUG=1 để xem chi tiết.")
+        if os.environ.get("THIDUA_DEBUG"):
+            logging.exception("thidua-xl")
+        return EXIT_UNREADABLE

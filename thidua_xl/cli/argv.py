@@ -1,0 +1,160 @@
+"""The argument parser of ``thidua-xl``: every subcommand's arguments, in Vietnamese.
+
+argparse's own words (usage, group titles, help of -h, usage errors) are translated where
+they are produced — a parser subclass and a help formatter — not by replacing argparse's
+translation function for the whole process.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+
+#: argparse's error messages, in Vietnamese (the English templates argparse formats)
+_ERRORS_VI = {
+    "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
+    "unrecognized arguments: %s": "tham số không nhận ra: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "lựa chọn không hợp lệ: %(value)r (chọn một trong %(choices)s)",
+    "expected one argument": "cần một giá trị",
+    "invalid %(type)s value: %(value)r": "giá trị không hợp lệ: %(value)r",
+    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+}
+_USAGE_VI = "Cách dùng: "
+_TITLES_VI = {"positional arguments": "tham số", "options": "tùy chọn",
+              "optional arguments": "tùy chọn"}
+_HELP_VI = "hiện hướng dẫn này rồi thoát"
+_VERSION_HELP_VI = "hiện phiên bản rồi thoát"
+
+
+_FIELD = re.compile(r"%(?:\((\w+)\))?[sr]")
+
+
+def _compile(template: str) -> re.Pattern:
+    """An English template as a regex with one group per %-field."""
+    parts = _FIELD.split(template)[::2]  # split() also returns the groups: keep the texts
+    return re.compile("^" + "(.*?)".join(re.escape(x) for x in parts) + "$", re.S)
+
+
+_COMPILED = [(_compile(en), _FIELD.findall(en), vi) for en, vi in _ERRORS_VI.items()]
+
+
+def translate_error(message: str) -> str:
+    """An argparse error message in Vietnamese (unknown messages stay as they are)."""
+    for rx, names, vi in _COMPILED:
+        m = rx.match(message)
+        if not m:
+            continue
+        named = {n: translate_error(v) if n == "message" else v
+                 for n, v in zip(names, m.groups()) if n}
+        plain = iter(v for n, v in zip(names, m.groups()) if not n)
+        return _FIELD.sub(lambda f: named[f.group(1)] if f.group(1) else next(plain), vi)
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # noqa: D401
+        super().add_usage(usage, actions, groups, _USAGE_VI if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse in Vietnamese: usage, group titles, -h, and error lines (exit 2 on bad
+    usage, as the spec says)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        add_help = kwargs.pop("add_help", True)
+        super().__init__(*args, add_help=False, **kwargs)
+        for group in self._action_groups:
+            group.title = _TITLES_VI.get(group.title, group.title)
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                              help=_HELP_VI)
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_UNREADABLE, f"{self.prog}: lỗi cú pháp lệnh: {translate_error(message)}\n"
+                                   f"Gõ \"{self.prog} --help\" để xem hướng dẫn.\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(
+        prog="thidua-xl",
+        description="Chấm điểm thi đua khối: kiểm tra sổ chấm điểm, tính tổng điểm, xếp hạng, "
+                    "xếp loại, đề nghị khen thưởng và viết các sheet kết quả.",
+        epilog="Mã thoát: 0 = không có lỗi, 1 = có lỗi trong sổ, 2 = không đọc được tệp hoặc "
+               "sai cú pháp lệnh.",
+    )
+    p.add_argument("--version", action="version", version=_version(), help=_VERSION_HELP_VI)
+    sub = p.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
+
+    c = sub.add_parser("check", help="kiểm tra sổ, in mọi lỗi và cảnh báo",
+                       description="Kiểm tra từng sổ chấm điểm và in mọi lỗi, cảnh báo.")
+    c.add_argument("files", nargs="+", metavar="TỆP", help="sổ chấm điểm (.xlsx, .xlsm)")
+    c.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+
+    s = sub.add_parser("score", help="tính điểm, xếp hạng, đề nghị khen thưởng, ghi tệp kết quả",
+                       description="Kiểm tra, tính điểm, xếp hạng, xếp loại, đề nghị khen thưởng, "
+                                   "suy tôn Khối trưởng; ghi tệp kết quả (sổ gốc + các sheet "
+                                   "kết quả). Sổ gốc không bao giờ bị sửa.")
+    s.add_argument("file", metavar="TỆP")
+    s.add_argument("-o", "--output", metavar="TỆP_RA",
+                   help="tệp kết quả (mặc định: <tên>_ketqua.xlsx cạnh tệp gốc)")
+    s.add_argument("--pdf", action="store_true", help="xuất thêm tờ đề nghị và biên bản ra PDF")
+    s.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+
+    b = sub.add_parser("batch", help="chấm nhiều sổ (cả thư mục), lập bảng tổng hợp toàn tỉnh",
+                       description="Chấm mọi sổ trong các thư mục/tệp đã cho (song song), ghi kết "
+                                   "quả từng sổ và OUTDIR/tong-hop.xlsx.")
+    b.add_argument("inputs", nargs="+", metavar="THƯ_MỤC_HOẶC_TỆP")
+    b.add_argument("-o", "--output", required=True, metavar="OUTDIR", help="thư mục kết quả")
+    b.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                   help="số tiến trình song song (mặc định: số lõi CPU)")
+    b.add_argument("--timeout", type=float, default=120.0, metavar="GIÂY",
+                   help="thời gian tối đa cho một sổ (mặc định 120 giây)")
+    b.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+
+    m = sub.add_parser("merge", help="gộp phiếu tự chấm của các đơn vị vào sổ của khối",
+                       description="Điền cột Tự chấm của sổ khối từ phiếu tự chấm của các đơn vị "
+                                   "(ghi ra tệp mới; sổ gốc không bị sửa).")
+    m.add_argument("bloc", metavar="SỔ_KHỐI")
+    m.add_argument("units", nargs="+", metavar="PHIẾU_TỰ_CHẤM")
+    m.add_argument("-o", "--output", metavar="TỆP_RA")
+    m.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+
+    t = sub.add_parser("template", help="tạo sổ chấm điểm mẫu (trống)",
+                       description="Tạo sổ chấm điểm mẫu theo định dạng chuẩn, có danh sách chọn "
+                                   "và kiểm tra dữ liệu nhập.")
+    t.add_argument("-o", "--output", required=True, metavar="TỆP")
+    t.add_argument("--units", metavar="TỆP_HOẶC_DANH_SÁCH",
+                   help="danh sách đơn vị: tệp (mỗi dòng một đơn vị, hoặc .xlsx) hoặc "
+                        "\"Sở A; Sở B\"")
+    t.add_argument("--criteria", metavar="TỆP", help="tệp tiêu chí (.xlsx/.csv)")
+    t.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+
+    d = sub.add_parser("demo", help="chạy thử trên các sổ ví dụ kèm theo",
+                       description="Chấm các sổ ví dụ kèm theo và cho biết kết quả nằm ở đâu.")
+    d.add_argument("-o", "--output", default="thidua-demo", metavar="THƯ_MỤC",
+                   help="thư mục ghi kết quả (mặc định ./thidua-demo)")
+    d.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+
+    a = sub.add_parser("addin", help="tạo / cài / gỡ add-in Excel (tab \"Thi đua\")",
+                       description="Tạo add-in Excel thidua_xl.xlam từ mã nguồn, cài vào thư "
+                                   "mục khởi động của Excel, hoặc gỡ ra.")
+    a.add_argument("action", choices=["install", "remove", "build"], metavar="install|remove|build")
+    a.add_argument("-o", "--output", metavar="THƯ_MỤC", help="thư mục ghi .xlam (build)")
+    return p
+
+
+def _version() -> str:
+    from . import __version__
+
+    return f"thidua-xl {__version__}"
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return f"thidua-xl {__version__}"

@@ -1,0 +1,307 @@
+"""The "Chấm điểm" sheet: the header row, the unit groups and their sub-columns, the
+units joined with the "Đơn vị" list, and every criterion row with its left block and the
+units' cells (the value priority is :data:`thidua_xl.core.vocab.SUB_PRIORITY`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..core.findings import Report
+from ..core.hierarchy import HierarchyBuilder, normalize_code
+from ..core.models import Bloc, Criterion, RawCell, Unit
+from ..core.scoring import criterion_type
+from ..core.text import clean, fold, unit_key
+from ..core.vocab import (
+    HEADER_SCAN_ROWS,
+    NON_UNIT_HEADERS,
+    REQUIRED_SCORE_COLUMNS,
+    SCORE_COLUMNS,
+    SUB_LABELS,
+    SUB_NOTE,
+    SUB_PRIORITY,
+    is_total_label,
+)
+from ..core.values import is_blank, parse_number
+from .grid import SheetGrid, col_letter
+from .sheet_index import _Sheet, _find_header, _folded
+
+
+@dataclass
+class _Group:
+    name: str
+    key: str
+    header_ref: str
+    columns: dict[str, int] = field(default_factory=dict)  # role -> column
+    #: (role, column) in priority order, made at the first row read
+    order: list[tuple[str, int]] | None = None
+
+
+def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
+                  report: Report) -> bool:
+    sh = _Sheet(sg, merge_rows=None)
+    found = _find_header(sh, SCORE_COLUMNS, REQUIRED_SCORE_COLUMNS)
+    if found is None:
+        report.emit("score-header-missing", rows=HEADER_SCAN_ROWS, name=sg.name,
+                    sheet=sg.name)
+        return False
+    hr, cols = found
+    bloc.header_row = hr
+    left_end = max(cols.values())
+
+    groups, sub_row, has_sub_row = _unit_groups(sh, hr, left_end, report)
+    groups = [g for g in groups if any(r != SUB_NOTE for r in g.columns)]
+    if not groups:
+        report.emit("no-unit-columns", name=sg.name, hr=hr, ref=sh.ref(hr, left_end + 1))
+        return False
+
+    by_key = _join_units(sh, bloc, hr, groups, listed, report)
+
+    # criteria rows
+    first_data = sub_row + 1 if has_sub_row else hr + 1
+    # left-block headers merged over two rows also push the data down
+    for key, c in cols.items():
+        span = sh.span(hr, c)
+        if span and span[2] > hr:
+            first_data = max(first_data, span[2] + 1)
+    criteria, raw_scores, builder = _criteria_rows(sh, bloc, cols, first_data,
+                                                   list(by_key.values()), report)
+    return _finish_criteria(sh, bloc, criteria, raw_scores, builder, report)
+
+
+def _unit_groups(sh: _Sheet, hr: int, left_end: int, report: Report
+                 ) -> tuple[list[_Group], int, bool]:
+    """The unit groups right of the left block: (groups, sub-label row, has sub-labels)."""
+    sg = sh.sg
+    # unit groups: header row right of the left block, sub-labels in the row below
+    sub_row = hr + 1
+    sub_folds = {role: _folded(v) for role, v in SUB_LABELS.items()}
+
+    def sub_role(c: int) -> str | None:
+        f = fold(sh.get(sub_row, c))
+        if not f:
+            return None
+        for role, fs in sub_folds.items():
+            if f in fs:
+                return role
+        return "?"
+
+    last_col = max(sh.max_col, max((m.max_col for m in sg.merges if m.min_row <= sub_row),
+                                   default=0))
+    has_sub_row = any(sub_role(c) not in (None, "?") for c in range(left_end + 1, last_col + 1))
+    groups: list[_Group] = []
+    non_unit = _folded(NON_UNIT_HEADERS)
+    current: _Group | None = None
+    for c in range(left_end + 1, last_col + 1):
+        top = sh.top_left(hr, c)
+        raw = sh.get(*top)
+        if top == (hr, c) and not is_blank(raw):
+            name = clean(raw)
+            if fold(name) in non_unit:
+                current = None
+                continue
+            current = _Group(name=name, key=unit_key(name), header_ref=sh.ref(hr, c))
+            groups.append(current)
+        elif top != (hr, c) and current is not None and top == _rc(current.header_ref):
+            pass  # inside the merged header of the current group
+        elif is_blank(raw) and current is not None and has_sub_row and sub_role(c) not in (None,):
+            pass  # unmerged group: sub-labels continue under a blank header
+        else:
+            current = None
+            continue
+        if current is None:
+            continue
+        role = sub_role(c) if has_sub_row else ""
+        if role is None:
+            role = ""
+        if role == "?":
+            report.emit("unknown-sub-label", sub_label=sh.get(sub_row, c), name=current.name,
+                        ref=sh.ref(sub_row, c))
+            continue
+        if role in current.columns:
+            report.emit("duplicate-sub-label", name=current.name, what=role or "điểm",
+                        ref=sh.ref(sub_row if role else hr, c))
+            continue
+        current.columns[role] = c
+
+    return groups, sub_row, has_sub_row
+
+
+def _join_units(sh: _Sheet, bloc: Bloc, hr: int, groups: list[_Group], listed: list[Unit] | None,
+                report: Report) -> dict[str, _Group]:
+    """Match the unit groups with the "Đơn vị" list; set ``bloc.units``."""
+    sg = sh.sg
+    by_key: dict[str, _Group] = {}
+    for g in groups:
+        if g.key in by_key:
+            report.emit("duplicate-unit-column", name=g.name,
+                        first_ref=by_key[g.key].header_ref, ref=g.header_ref)
+            continue
+        by_key[g.key] = g
+    if listed is not None:
+        units = listed
+        listed_keys = {u.key for u in units}
+        for g in by_key.values():
+            if g.key not in listed_keys:
+                report.emit("unit-not-in-list", name=g.name, header_ref=g.header_ref,
+                            ref=g.header_ref)
+        for u in units:
+            if u.key not in by_key:
+                report.emit("unit-without-scores", unit_name=u.name, u_ref=u.ref, name=sg.name,
+                            hr=hr, ref=u.ref)
+    else:
+        units = [Unit(name=g.name, key=g.key, ref=g.header_ref) for g in by_key.values()]
+    for u in units:
+        g = by_key.get(u.key)
+        if g is not None:
+            u.column_ref = g.header_ref
+            u.score_columns = {role: col_letter(c) for role, c in g.columns.items()}
+    bloc.units = units
+    return by_key
+
+
+def _criteria_rows(sh: _Sheet, bloc: Bloc, cols: dict[str, int], first_data: int,
+                   group_list: list[_Group], report: Report):
+    """Every criterion row: (criteria, unit key -> path -> cell, the hierarchy builder)."""
+    sg = sh.sg
+    builder = HierarchyBuilder(sg.name)
+    criteria: list[Criterion] = []
+    raw_scores: dict[str, dict[str, RawCell]] = {}
+    unit_cols = {c for g in group_list for c in g.columns.values()}
+
+    for r in range(first_data, sh.max_row + 1):
+        row_cols = sh.row_cols(r)
+        if not row_cols and not any((r, c) in sg.uncached for c in unit_cols):
+            continue
+        code_raw = sh.get(r, cols["code"])
+        text = clean(sh.get(r, cols["text"]))
+        max_raw = sh.get(r, cols["max"])
+        code = normalize_code(code_raw)
+        if code and is_total_label(code) and not text:
+            # "Tổng cộng" written in the code column (often merged over Mã and Nội dung)
+            code, text = "", code
+        if not code:
+            if text and is_total_label(text):
+                for g in group_list:
+                    cell = _pick(sh, r, g)
+                    if cell is not None:
+                        bloc.stated_totals[g.key] = cell
+                continue
+            has_scores = any(not is_blank(sh.get(r, c)) for c in unit_cols)
+            if is_blank(max_raw) and not has_scores:
+                continue  # a note or blank row inside the table
+            report.emit("missing-code", r=r,
+                        what="điểm tối đa" if not is_blank(max_raw) else "điểm",
+                        ref=sh.ref(r, cols["code"]))
+            continue
+        node, problem = builder.add(code_raw)
+        if problem:
+            report.emit(problem, code_=code, parent=code.rsplit(".", 1)[0],
+                        ref=sh.ref(r, cols["code"]))
+            continue
+        crit = Criterion(path=node.path, code=node.code, text=text, level=node.level,
+                         parent=node.parent, section=node.section,
+                         ref=sh.ref(r, cols["code"]), max_ref=sh.ref(r, cols["max"]))
+        # type
+        if "type" in cols:
+            traw = sh.get(r, cols["type"])
+            if not is_blank(traw):
+                t = criterion_type(traw)
+                if t is None:
+                    report.emit("bad-type", type_text=clean(traw), code_=code,
+                                ref=sh.ref(r, cols['type']))
+                else:
+                    crit.type = t
+        _left_numbers(sh, r, cols, crit, code, report)
+        if "target" in cols:
+            crit.target_ref = sh.ref(r, cols["target"])
+        if "per_time" in cols:
+            crit.per_time_ref = sh.ref(r, cols["per_time"])
+        # scores of every unit group
+        for g in group_list:
+            cell = _pick(sh, r, g)
+            if cell is not None:
+                raw_scores.setdefault(g.key, {})[crit.path] = cell
+        criteria.append(crit)
+    return criteria, raw_scores, builder
+
+
+def _left_numbers(sh: _Sheet, r: int, cols: dict[str, int], crit: Criterion, code: str,
+                  report: Report) -> None:
+    """The numbers of a criterion row's left block (max, weight, target, per time)."""
+    for key, attr, label in (("max", "max", "Điểm tối đa"), ("weight", "weight", "Hệ số"),
+                             ("target", "target", "Chỉ tiêu"),
+                             ("per_time", "per_time", "Điểm mỗi lần")):
+        if key not in cols:
+            continue
+        c = cols[key]
+        raw = sh.get(r, c)
+        if sh.is_uncached(r, c):
+            report.emit("uncached-formula", variant="criterion", label=label, code_=code,
+                        ref=sh.ref(r, c))
+            continue
+        p = parse_number(raw, percent_format=(r, c) in sh.sg.percent and key == "target")
+        if p.problem:
+            if p.problem == "number-too-large":
+                report.emit("bad-number", variant="large_criterion", label=label, code_=code,
+                            text=p.text, label_lower=label.lower(), ref=sh.ref(r, c))
+            else:
+                report.emit("bad-number", variant="criterion", label=label, code_=code,
+                            text=p.text, label_lower=label.lower(), ref=sh.ref(r, c))
+            continue
+        if p.value is None:
+            continue
+        if key == "weight" and p.value <= 0:
+            report.emit("bad-weight", code_=code, value=p.value, ref=sh.ref(r, c))
+            continue
+        if key in ("max", "per_time") and p.value < 0:
+            report.emit("negative-max", label=label, code_=code, value=p.value,
+                        label_lower=label.lower(), ref=sh.ref(r, c))
+            continue
+        setattr(crit, attr, p.value)
+
+
+def _finish_criteria(sh: _Sheet, bloc: Bloc, criteria: list[Criterion], raw_scores: dict,
+                     builder: HierarchyBuilder, report: Report) -> bool:
+    """Leaves, the implicit section, the leaf scores of every unit; False without criteria."""
+    sg = sh.sg
+    # leaves: rows without children
+    parents = {c.parent for c in criteria if c.parent}
+    by_path = {c.path: c for c in criteria}
+    for c in criteria:
+        c.is_leaf = c.path not in parents
+    # effective types (a leaf under a "Điểm thưởng"/"Điểm trừ" section) are the engine's job
+    if builder.implicit_used and builder.implicit not in by_path:
+        # rows before the first section: an implicit section named after the sheet
+        criteria.insert(0, Criterion(path=builder.implicit, code="", text=sg.name, level=1,
+                                     section=builder.implicit, is_leaf=False))
+    if not any(c.is_leaf for c in criteria):
+        report.emit("no-criteria", name=sg.name, sheet=sg.name)
+        return False
+    leaf_paths = {c.path for c in criteria if c.is_leaf}
+    bloc.criteria = criteria
+    bloc.scores = {k: {p: v for p, v in d.items() if p in leaf_paths}
+                   for k, d in raw_scores.items()}
+    return True
+
+
+def _rc(ref: str) -> tuple[int, int]:
+    from .grid import parse_a1
+
+    return parse_a1(ref.rsplit("!", 1)[1])
+
+
+def _pick(sh: _Sheet, r: int, g: _Group) -> RawCell | None:
+    """The value of a unit's group in row r: the first non-blank by priority."""
+    values, uncached = sh.sg.values, sh.sg.uncached
+    order = g.order
+    if order is None:
+        order = g.order = [(role, g.columns[role]) for role in SUB_PRIORITY
+                           if role in g.columns]
+    for role, c in order:
+        v = values.get((r, c))
+        unc = bool(uncached) and (r, c) in uncached
+        if (v is None or is_blank(v)) and not unc:
+            continue
+        return RawCell(value=v, percent=(r, c) in sh.sg.percent, uncached_formula=unc,
+                       ref=sh.ref(r, c), source=role)
+    return None

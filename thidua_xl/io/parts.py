@@ -1,0 +1,232 @@
+"""The parts and relationships of an OOXML package (the zip): part names, relationship
+files, content types, reachability, free names and ids, and the zip output helpers
+(members copied compressed as they are).
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import struct
+import time
+import xml.etree.ElementTree as ET
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote
+
+from .xmldoc import GraftError, NS_R, XmlDoc, _CT, _REL, parse_xml
+
+
+# --------------------------------------------------------------------------- package
+
+@dataclass
+class _Rel:
+    id: str
+    type: str
+    target: str
+    external: bool
+    el: ET.Element
+
+
+def rels_name(part: str) -> str:
+    d, b = posixpath.split(part)
+    return posixpath.join(d, "_rels", b + ".rels")
+
+
+def _resolve(source: str, target: str) -> str:
+    target = target.split("#", 1)[0]
+    if target.startswith("/"):
+        return posixpath.normpath(target[1:])
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+
+
+def _target_for(source: str, part: str, like: str) -> str:
+    """A relationship target from ``source`` to ``part``, absolute if ``like`` was."""
+    if like.startswith("/"):
+        return "/" + part
+    return posixpath.relpath(part, posixpath.dirname(source) or ".")
+
+
+class _Package:
+    """Read access to a zip package; part names are zip member names (no leading /)."""
+
+    def __init__(self, zf: zipfile.ZipFile, what: str) -> None:
+        self.zf = zf
+        self.what = what
+        self.infos: dict[str, zipfile.ZipInfo] = {}
+        for info in zf.infolist():
+            self.infos.setdefault(info.filename, info)
+        self._lower = {n.lower(): n for n in self.infos}
+        self._rels: dict[str, list[_Rel]] = {}
+
+    def find(self, part: str) -> str | None:
+        p = part.lstrip("/")
+        return self._lower.get(p.lower()) or self._lower.get(unquote(p).lower())
+
+    def read(self, part: str) -> bytes:
+        name = self.find(part)
+        if name is None:
+            raise GraftError(f"{self.what}: missing part {part}")
+        return self.zf.read(self.infos[name])
+
+    def xml(self, part: str) -> XmlDoc:
+        return parse_xml(self.read(part), f"{self.what}:{part}")
+
+    def rels_doc(self, part: str) -> XmlDoc | None:
+        name = self.find(rels_name(part)) if part else self.find("_rels/.rels")
+        return None if name is None else parse_xml(self.zf.read(self.infos[name]),
+                                                   f"{self.what}:{name}")
+
+    def rels(self, part: str) -> list[_Rel]:
+        if part not in self._rels:
+            doc = self.rels_doc(part)
+            self._rels[part] = [] if doc is None else _rels_of(doc)
+        return self._rels[part]
+
+
+def _rels_of(doc: XmlDoc) -> list[_Rel]:
+    out = []
+    for el in doc.root.iter(_REL):
+        out.append(_Rel(el.get("Id", ""), el.get("Type", ""), el.get("Target", ""),
+                        el.get("TargetMode", "Internal") == "External", el))
+    return out
+
+
+class _ContentTypes:
+    def __init__(self, doc: XmlDoc) -> None:
+        self.doc = doc
+        self.defaults = {el.get("Extension", "").lower(): el.get("ContentType", "")
+                         for el in doc.root.iter(_CT + "Default")}
+        self.overrides = {el.get("PartName", "").lstrip("/").lower(): el
+                          for el in doc.root.iter(_CT + "Override")}
+
+    def type_of(self, part: str) -> str | None:
+        el = self.overrides.get(part.lower())
+        if el is not None:
+            return el.get("ContentType")
+        return self.defaults.get(posixpath.splitext(part)[1].lstrip(".").lower())
+
+    def remove(self, part: str) -> None:
+        el = self.overrides.pop(part.lower(), None)
+        if el is not None:
+            self.doc.root.remove(el)
+
+    def add(self, part: str, content_type: str) -> None:
+        ext = posixpath.splitext(part)[1].lstrip(".").lower()
+        if self.type_of(part) == content_type:
+            return
+        if ext and ext not in self.defaults and ext not in ("xml", "rels"):
+            el = ET.SubElement(self.doc.root, _CT + "Default",
+                               {"Extension": ext, "ContentType": content_type})
+            # Defaults come first by convention
+            self.doc.root.remove(el)
+            self.doc.root.insert(len(self.defaults), el)
+            self.defaults[ext] = content_type
+            return
+        self.remove(part)
+        el = ET.SubElement(self.doc.root, _CT + "Override",
+                           {"PartName": "/" + part, "ContentType": content_type})
+        self.overrides[part.lower()] = el
+
+
+def _reachable(pkg: _Package, skip: set[tuple[str, str]] = frozenset()) -> set[str]:
+    """Zip names of the parts reachable by internal relationships from the package root."""
+    seen: set[str] = set()
+    stack = [""]
+    while stack:
+        src = stack.pop()
+        for rel in pkg.rels(src):
+            if rel.external or (src, rel.id) in skip:
+                continue
+            name = pkg.find(_resolve(src, rel.target))
+            if name is not None and name not in seen:
+                seen.add(name)
+                stack.append(name)
+    return seen
+
+
+def _office_document(pkg: _Package) -> str:
+    for rel in pkg.rels(""):
+        if rel.type.endswith("/officeDocument") and not rel.external:
+            if rel.type != NS_R + "/officeDocument":
+                raise GraftError(f"{pkg.what}: Strict Open XML is not supported")
+            name = pkg.find(_resolve("", rel.target))
+            if name:
+                return name
+    raise GraftError(f"{pkg.what}: no workbook part")
+
+
+def _free_name(taken: set[str], directory: str, filename: str) -> str:
+    stem, ext = posixpath.splitext(filename)
+    base = re.sub(r"\d+$", "", stem) or stem
+    n = 1
+    while True:
+        cand = posixpath.join(directory, f"{base}{n}{ext}")
+        if cand.lower() not in taken:
+            taken.add(cand.lower())
+            return cand
+        n += 1
+
+
+def _fresh_rid(used: set[str]) -> str:
+    n = max((int(m.group(1)) for u in used if (m := re.fullmatch(r"rId(\d+)", u))),
+            default=0) + 1
+    while f"rId{n}" in used:
+        n += 1
+    used.add(f"rId{n}")
+    return f"rId{n}"
+
+
+# --------------------------------------------------------------------------- zip output
+
+def _zip_raw_copy_supported(zout: zipfile.ZipFile) -> bool:
+    return all(hasattr(zout, a) for a in ("fp", "start_dir", "_lock", "_writecheck",
+                                          "filelist", "NameToInfo"))
+
+
+_LOCAL_HEADER = struct.Struct("<4s2B4HL2L2H")
+
+
+def _copy_member_raw(src_fp: Any, info: zipfile.ZipInfo, zout: zipfile.ZipFile) -> None:
+    """Copy one member's compressed bytes as they are (no recompression)."""
+    src_fp.seek(info.header_offset)
+    header = src_fp.read(_LOCAL_HEADER.size)
+    if len(header) != _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
+        raise GraftError(f"bad local header for {info.filename}")
+    fields = _LOCAL_HEADER.unpack(header)
+    name_len, extra_len = fields[10], fields[11]
+    src_fp.seek(info.header_offset + _LOCAL_HEADER.size + name_len + extra_len)
+    data = src_fp.read(info.compress_size)
+    if len(data) != info.compress_size:
+        raise GraftError(f"truncated member {info.filename}")
+    zinfo = zipfile.ZipInfo(info.filename, info.date_time)
+    zinfo.compress_type = info.compress_type
+    zinfo.CRC = info.CRC
+    zinfo.compress_size = info.compress_size
+    zinfo.file_size = info.file_size
+    zinfo.external_attr = info.external_attr
+    zinfo.create_system = info.create_system
+    # keep the compression-option bits, drop "data descriptor follows" (sizes are known)
+    zinfo.flag_bits = info.flag_bits & 0x0006
+    if info.flag_bits & 0x0001:
+        raise GraftError(f"encrypted member {info.filename}")
+    with zout._lock:  # type: ignore[attr-defined]
+        zout.fp.seek(zout.start_dir)  # type: ignore[union-attr]
+        zinfo.header_offset = zout.fp.tell()  # type: ignore[union-attr]
+        zout._writecheck(zinfo)  # type: ignore[attr-defined]
+        zout._didModify = True  # type: ignore[attr-defined]
+        zout.fp.write(zinfo.FileHeader())  # type: ignore[union-attr]
+        zout.fp.write(data)  # type: ignore[union-attr]
+        zout.filelist.append(zinfo)
+        zout.NameToInfo[zinfo.filename] = zinfo
+        zout.start_dir = zout.fp.tell()  # type: ignore[union-attr]
+
+
+def _new_info(name: str, like: zipfile.ZipInfo | None = None) -> zipfile.ZipInfo:
+    date_time = like.date_time if like is not None else time.localtime()[:6]
+    if date_time[0] < 1980:
+        date_time = (1980, 1, 1, 0, 0, 0)
+    zinfo = zipfile.ZipInfo(name, date_time)
+    zinfo.compress_type = zipfile.ZIP_DEFLATED
+    zinfo.external_attr = like.external_attr if like is not None else 0o644 << 16
+    return zinfo

@@ -1,0 +1,144 @@
+"""One sheet of a grid as the parser reads it: a row index, merged cells, and the
+look-ups of header rows and key/value rows by their labels (compared with ``fold``).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..core.text import fold
+from ..core.vocab import HEADER_SCAN_ROWS
+from ..core.values import is_blank
+from .grid import SheetGrid, a1
+
+
+def _folded(labels: tuple[str, ...]) -> set[str]:
+    return {fold(x) for x in labels}
+
+
+class _Sheet:
+    """Row index and merge lookup over one SheetGrid (built once per sheet)."""
+
+    def __init__(self, sg: SheetGrid, merge_rows: int | None = None) -> None:
+        self.sg = sg
+        self.name = sg.name
+        rows: dict[int, list[int]] = {}
+        for (r, c) in sg.values:
+            rows.setdefault(r, []).append(c)
+        for r in rows:
+            rows[r].sort()
+        self.rows = rows
+        self._merge_top: dict[tuple[int, int], tuple[int, int]] = {}
+        self._merge_span: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+        for m in sg.merges:
+            if merge_rows is not None and m.min_row > merge_rows:
+                continue
+            self._merge_span[(m.min_row, m.min_col)] = (m.min_row, m.min_col, m.max_row,
+                                                       m.max_col)
+            # index covered cells only for small merges (header cells); huge ones are data
+            if (m.max_row - m.min_row + 1) * (m.max_col - m.min_col + 1) <= 400:
+                for r in range(m.min_row, m.max_row + 1):
+                    for c in range(m.min_col, m.max_col + 1):
+                        self._merge_top[(r, c)] = (m.min_row, m.min_col)
+
+    def get(self, r: int, c: int) -> Any:
+        return self.sg.values.get((r, c))
+
+    def get_merged(self, r: int, c: int) -> Any:
+        """The value shown at (r, c): a merged cell shows its top-left value."""
+        top = self._merge_top.get((r, c))
+        if top is not None:
+            return self.sg.values.get(top)
+        return self.sg.values.get((r, c))
+
+    def top_left(self, r: int, c: int) -> tuple[int, int]:
+        return self._merge_top.get((r, c), (r, c))
+
+    def span(self, r: int, c: int) -> tuple[int, int, int, int] | None:
+        return self._merge_span.get((r, c))
+
+    def ref(self, r: int, c: int) -> str:
+        return f"{self.name}!{a1(r, c)}"
+
+    @property
+    def max_row(self) -> int:
+        return max(self.rows, default=0)
+
+    @property
+    def max_col(self) -> int:
+        return max((cols[-1] for cols in self.rows.values()), default=0)
+
+    def row_cols(self, r: int) -> list[int]:
+        return self.rows.get(r, [])
+
+    def is_uncached(self, r: int, c: int) -> bool:
+        return (r, c) in self.sg.uncached
+
+
+def _match_columns(sh: _Sheet, row: int, labels: dict[str, tuple[str, ...]],
+                   max_col: int | None = None) -> dict[str, int]:
+    """Columns of ``row`` whose (merge-aware) text matches a label group; first match wins."""
+    found: dict[str, int] = {}
+    folded = {k: _folded(v) for k, v in labels.items()}
+    last = max_col or sh.max_col
+    cols = set(sh.row_cols(row))
+    # merged header cells spanning this row from above (vertical merges)
+    for c in range(1, last + 1):
+        if c not in cols and sh.top_left(row, c) != (row, c):
+            cols.add(c)
+    for c in sorted(cols):
+        f = fold(sh.get_merged(row, c))
+        if not f:
+            continue
+        for key, fs in folded.items():
+            if key not in found and f in fs:
+                found[key] = c
+                break
+    return found
+
+
+def _find_header(sh: _Sheet, labels: dict[str, tuple[str, ...]],
+                 required: tuple[str, ...]) -> tuple[int, dict[str, int]] | None:
+    for r in range(1, HEADER_SCAN_ROWS + 1):
+        if r not in sh.rows:
+            continue
+        cols = _match_columns(sh, r, labels)
+        if all(k in cols for k in required):
+            return r, cols
+    return None
+
+
+def _key_values(sh: _Sheet, labels: dict[str, tuple[str, ...]]) -> dict[str, tuple[Any, str, str]]:
+    """Key/value rows: label cell → first non-blank cell to its right.
+
+    Returns key -> (value, value_ref, label_ref); value may be None (label present, blank).
+    """
+    folded = {k: _folded(v) for k, v in labels.items()}
+    out: dict[str, tuple[Any, str, str]] = {}
+    for r in sorted(sh.rows):
+        cols = sh.row_cols(r)
+        for i, c in enumerate(cols):
+            f = fold(sh.get(r, c)).rstrip(":").strip()
+            key = next((k for k, fs in folded.items() if f in fs), None)
+            if key is None or key in out:
+                continue
+            value, vref = None, sh.ref(r, c + 1)
+            span = sh.span(r, c)
+            start = (span[3] + 1) if span else c + 1
+            for c2 in cols[i + 1:]:
+                if c2 < start:
+                    continue
+                v = sh.get(r, c2)
+                if not is_blank(v):
+                    value, vref = v, sh.ref(r, c2)
+                    break
+            out[key] = (value, vref, sh.ref(r, c))
+            break
+    return out
+
+
+def _find_header_anywhere(sh: _Sheet, labels, required) -> tuple[int, dict[str, int]] | None:
+    for r in sorted(sh.rows):
+        cols = _match_columns(sh, r, labels)
+        if all(k in cols for k in required) and len(cols) >= 2:
+            return r, cols
+    return None
