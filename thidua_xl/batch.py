@@ -494,6 +494,11 @@ def run_batch(inputs: list[str | Path], outdir: str | Path, *, jobs: int | None 
     from .io.atomic import output_error
     from .summary import SUMMARY_NAME, cross_checks, write_summary
 
+    import math
+
+    if not (isinstance(timeout, (int, float)) and math.isfinite(timeout) and timeout > 0):
+        raise UsageError(f"Thời gian tối đa cho một sổ phải là số giây lớn hơn 0 "
+                         f"(nhận được {timeout!r}).", fix="Ví dụ --timeout 120.")
     outdir = Path(outdir)
     if outdir.exists() and not outdir.is_dir():
         raise UsageError(f"'{outdir}' không phải là thư mục.", fix="Chọn một thư mục cho -o.")

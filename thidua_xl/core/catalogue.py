@@ -345,7 +345,7 @@ _ENTRIES = [
         "worker-crashed", "worker-start-failed", "has-errors", "not-saved",
         "libreoffice-missing", "pdf-sheet-missing", "addin-deps-missing",
         "addin-sources-missing", "cell-out-of-grid", "too-many-cells", "output-is-input",
-        "output-not-a-file")),
+        "output-not-a-file", "temp-folder-unusable", "bad-units-file")),
 ]
 
 CATALOGUE: dict[str, Entry] = {}

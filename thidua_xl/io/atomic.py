@@ -147,6 +147,36 @@ def ensure_regular_target(path: Path | str) -> None:
             code="output-not-a-file")
 
 
+def temp_error(exc: BaseException) -> OutputError:
+    """An :class:`OutputError` for the temporary folder (TMPDIR): full, missing, read-only —
+    not the output's folder, which the user named."""
+    import tempfile
+
+    folder = tempfile.gettempdir()
+    if getattr(exc, "errno", None) == errno.ENOSPC:
+        what = "không còn dung lượng trống"
+    else:
+        what = "không dùng được (không tồn tại hoặc không có quyền ghi)"
+    return OutputError(
+        f"Thư mục tạm '{folder}' {what} nên không tạo được tệp trung gian.",
+        fix="Giải phóng dung lượng ở thư mục tạm, hoặc đặt biến môi trường TMPDIR (Windows: "
+            "TEMP) sang một thư mục có chỗ trống, rồi chạy lại.", code="temp-folder-unusable")
+
+
+@contextlib.contextmanager
+def temp_folder(prefix: str = "thidua-xl-") -> Iterator[Path]:
+    """A temporary folder, removed afterwards; problems with it (a full or unusable
+    TMPDIR) raise :class:`OutputError` naming the temporary folder, not the output."""
+    import tempfile
+
+    try:
+        td = tempfile.TemporaryDirectory(prefix=prefix)
+    except OSError as exc:  # includes "No usable temporary directory found"
+        raise temp_error(exc) from exc
+    with td as name:
+        yield Path(name)
+
+
 # --------------------------------------------------------------------------- writing
 def _temp_name(target: Path) -> str:
     # Keep the target's extension last: tools that look at the suffix (openpyxl, soffice)

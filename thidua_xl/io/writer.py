@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from pathlib import Path
 
 from thidua_xl.errors import OutputError, ThiduaError
-from thidua_xl.io.atomic import atomic_write, ensure_not_input, output_error
+from thidua_xl.io.atomic import (atomic_write, ensure_not_input, output_error, temp_error,
+                                 temp_folder)
 from thidua_xl.io.plan import WritePlan
 
 log = logging.getLogger(__name__)
@@ -54,8 +54,11 @@ def write_output(base: Path | str, plan: WritePlan, out: Path | str) -> Path:
         else ("xml", "openpyxl")
     for renderer in renderers:
         try:
-            with tempfile.TemporaryDirectory(prefix="thidua-xl-") as td:
-                donor = _donor(plan, Path(td), renderer)
+            with temp_folder() as td:
+                try:
+                    donor = _donor(plan, td, renderer)
+                except OSError as exc:  # written in TMPDIR: a full one is not the output's
+                    raise temp_error(exc) from exc
                 with atomic_write(out) as tmp:
                     graft_sheets(base, donor, tmp, replace=replace, select=plan.select,
                                  target_kind=kind)
