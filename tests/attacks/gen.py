@@ -45,7 +45,7 @@ def patch(dst: Path, edits: dict, *, src: Path = EXAMPLE, add: dict | None = Non
 
 
 def _add_cell(ref: str, value: bytes = b"<v>1</v>"):
-    row = re.match(r"[A-Z]+([0-9]+)", ref).group(1)
+    row = re.match(r"[A-Za-z]+([0-9]+)", ref).group(1)
 
     def fn(data: bytes) -> bytes:
         cell = b'<row r="%s"><c r="%s">%s</c></row>' % (row.encode(), ref.encode(), value)
@@ -58,7 +58,7 @@ def far_cell(dst: Path, ref: str = "XFE100000") -> Path:
     return patch(dst, {INFO: _add_cell(ref)})
 
 
-def dense_cells(dst: Path, rows: int = 4000, cols: int = 1000) -> Path:
+def dense_cells(dst: Path, rows: int = 1600, cols: int = 1000, level: int = 1) -> Path:
     """Thông tin with ``rows`` × ``cols`` numeric cells (compresses to a few hundred KB)."""
     def fn(data: bytes):
         head, _, tail = data.partition(b"</sheetData>")
@@ -70,43 +70,56 @@ def dense_cells(dst: Path, rows: int = 4000, cols: int = 1000) -> Path:
             yield b'<row r="%s">' % rb + b"".join(
                 b'<c r="%s%s"><v>7</v></c>' % (L, rb) for L in letters) + b"</row>"
         yield b"</sheetData>" + tail
-    return patch(dst, {INFO: fn}, level=9)
+    return patch(dst, {INFO: fn}, level=level)
 
 
-def inflated_shared_strings(dst: Path, total: int = 1_900_000_000) -> Path:
-    """A sharedStrings part of ``total`` bytes (one cell of Thông tin uses it)."""
-    def sst(_data):
-        yield b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/' \
-              b'spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>'
+def inflated_shared_strings(dst: Path, total: int = 1_900_000_000, level: int = 9) -> Path:
+    """A shared-strings part of ``total`` bytes (one cell of Thông tin uses it)."""
+    ct = b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxml' \
+         b'formats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+    rel = b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/' \
+          b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+
+    def sst():
+        yield (b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/'
+               b'spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>')
         block = b"A" * (1 << 22)
-        left = total
-        while left > 0:
-            yield block[:left]
-            left -= len(block)
+        for done in range(0, total, len(block)):
+            yield block[:total - done]
         yield b"</t></si></sst>"
-    ct = lambda d: d.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')  # noqa: E501
-    rels = lambda d: d.replace(b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')  # noqa: E501
-    with zipfile.ZipFile(EXAMPLE) as z:
-        names = z.namelist()
-    assert "xl/sharedStrings.xml" not in names
-    tmp = dst.with_suffix(".tmp.xlsx")
-    patch(tmp, {"[Content_Types].xml": ct, "xl/_rels/workbook.xml.rels": rels,
-                INFO: _add_cell("C1", b"<v>0</v>")}, level=9)
-    # t="s" on the added cell
-    out = patch(dst, {INFO: lambda d: d.replace(b'<c r="C1">', b'<c r="C1" t="s">')},
-                src=tmp, add={"xl/sharedStrings.xml": b""}, level=9) if False else None
-    del out
-    with zipfile.ZipFile(tmp) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED,
-                                                      compresslevel=9) as zout:
+
+    with zipfile.ZipFile(EXAMPLE) as zin, zipfile.ZipFile(
+            dst, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zout:
+        assert "xl/sharedStrings.xml" not in zin.namelist()
         for info in zin.infolist():
             data = zin.read(info.filename)
-            if info.filename == INFO:
-                data = data.replace(b'<c r="C1">', b'<c r="C1" t="s">')
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", ct)
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", rel)
+            elif info.filename == INFO:
+                data = _add_cell("C1", b"<v>0</v>")(data).replace(b'<c r="C1">',
+                                                                  b'<c r="C1" t="s">')
             zout.writestr(info.filename, data)
         with zout.open("xl/sharedStrings.xml", "w", force_zip64=True) as f:
-            for chunk in sst(None):
+            for chunk in sst():
                 f.write(chunk)
-    tmp.unlink()
+    return dst
+
+
+def bad_image_crc(dst: Path, src: Path = EXAMPLE) -> Path:
+    """``src`` plus an image part (stored) whose bytes no longer match its CRC."""
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info.filename))
+        zout.writestr(zipfile.ZipInfo("xl/media/image1.png"), png, zipfile.ZIP_STORED)
+    with zipfile.ZipFile(dst) as z:
+        info = z.getinfo("xl/media/image1.png")
+    raw = bytearray(dst.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    raw[start + 100] ^= 0xFF  # one byte of the image: the CRC no longer matches
+    dst.write_bytes(bytes(raw))
     return dst
 
 

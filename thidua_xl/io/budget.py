@@ -50,6 +50,7 @@ MAX_SHEET_CELLS = 1_500_000
 MAX_CELLS = 3_000_000
 
 _CHUNK = 1 << 20
+_HEAD = 512
 _WORKSHEET = re.compile(r"(^|/)worksheets/[^/]+\.xml$", re.I)
 _SHARED = re.compile(r"(^|/)sharedstrings[^/]*\.xml$", re.I)
 # an r="..." attribute (cells, rows) whose column has 3+ letters or whose row has 7+ digits:
@@ -200,9 +201,16 @@ def inspect_package(zf: zipfile.ZipFile) -> PackageStats:
         norm = name.replace("\\", "/")
         limit = MAX_SHARED_STRINGS if _SHARED.search(norm) else MAX_PART
         sheet = _WORKSHEET.search(norm) is not None
+        if info.file_size == 0:
+            continue
+        # a binary part (an image) is not inflated: its CRC is not checked here, the
+        # writers copy it as it is (and calamine never opens it)
+        head = _raw_head(zf, info)
+        if head is not None and not looks_like_xml(head):
+            continue
         with zf.open(info) as f:
             chunk = f.read(_CHUNK)
-            if not looks_like_xml(chunk):
+            if head is None and not looks_like_xml(chunk):
                 continue
             if info.file_size > limit:
                 raise _too_large(name, info.file_size, limit)
@@ -252,6 +260,33 @@ def inspect_package(zf: zipfile.ZipFile) -> PackageStats:
                     "too-many-cells",
                     f"các sheet có tổng cộng hơn {vn_count(MAX_CELLS)} ô", part=name)
     return stats
+
+
+def _raw_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
+    """The first bytes of a member read from the zip's own bytes (no CRC check), or None
+    when they cannot be read that way (encrypted, another compression, odd header)."""
+    import struct
+    import zlib
+
+    if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED,
+                                                          zipfile.ZIP_DEFLATED):
+        return None
+    fp = zf.fp
+    if fp is None:
+        return None
+    try:
+        fp.seek(info.header_offset)
+        header = fp.read(30)
+        if len(header) != 30 or header[:4] != b"PK\x03\x04":
+            return None
+        name_len, extra_len = struct.unpack("<2H", header[26:30])
+        fp.seek(info.header_offset + 30 + name_len + extra_len)
+        raw = fp.read(min(info.compress_size, 4096))
+        if info.compress_type == zipfile.ZIP_STORED:
+            return raw[:_HEAD]
+        return zlib.decompressobj(-15).decompress(raw, _HEAD)
+    except (OSError, zlib.error, struct.error):
+        return None
 
 
 def _too_large(name: str, size: int, limit: int) -> BudgetExceeded:
