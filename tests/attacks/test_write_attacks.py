@@ -234,8 +234,20 @@ def test_long_text_in_a_workbook_is_cut_and_noted(tmp_path):
     assert (f["sheet"], f["cell"]) == ("Thông tin", "B5")
 
 
-def test_json_output_stays_valid_json(tmp_path):
+def test_no_control_character_reaches_the_json(tmp_path):
     r = run_cli("check", hostile_names(tmp_path / "h.xlsx"), "--json", cwd=tmp_path)
     assert r.clean_exit()
-    doc = json.loads(r.out)
-    assert "\x07" not in json.dumps(doc, ensure_ascii=False)
+
+    def strings(x):
+        if isinstance(x, str):
+            yield x
+        elif isinstance(x, dict):
+            for v in x.values():
+                yield from strings(v)
+        elif isinstance(x, list):
+            for v in x:
+                yield from strings(v)
+    found = [s for s in strings(json.loads(r.out)) if any(ord(ch) < 32 and ch not in "\t\n"
+                                                          or 0x7F <= ord(ch) <= 0x9F
+                                                          for ch in s)]
+    assert not found and "Khối[31m thi đua" in r.out
