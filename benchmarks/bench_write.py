@@ -29,17 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from thidua_xl.io.plan import (  # noqa: E402
-    OUTPUT_FINDINGS,
-    OUTPUT_PROPOSALS,
-    OUTPUT_RESULTS,
-    ChartSpec,
-    ConditionalFill,
-    PrintSetup,
-    SheetPlan,
-    Style,
-    WritePlan,
-)
+from thidua_xl.io.plan import (OUTPUT_FINDINGS, OUTPUT_PROPOSALS, OUTPUT_RESULTS,  # noqa: E402
+                               ChartSpec, ConditionalFill, PrintSetup, SheetPlan, Style,
+                               WritePlan)
 
 SUBCOLS = ("Tự chấm", "Khối chấm", "Thống nhất")
 

@@ -478,7 +478,7 @@ def _write_copy(src: Path, dst: Path, writes: list[tuple[str, Any]]) -> None:
     from openpyxl import load_workbook
 
     from .core.findings import split_ref
-    from .template import _save_atomic
+    from .io.atomic import save_workbook
 
     keep_vba = src.suffix.lower() == ".xlsm"
     wb = load_workbook(src, keep_vba=keep_vba)
@@ -488,4 +488,4 @@ def _write_copy(src: Path, dst: Path, writes: list[tuple[str, Any]]) -> None:
         c.value = value
         if isinstance(value, str) and value.startswith("="):
             c.data_type = "s"
-    _save_atomic(wb, dst)
+    save_workbook(wb, dst)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
-from .core.findings import Finding, Severity
+from .core.findings import Finding, Report, Severity
 from .core.models import FORM_GOV_FLAG, FORM_MERIT, FORM_PROV_FLAG
 from .core.text import clean, fold, unit_key
 
@@ -72,7 +72,7 @@ def cross_checks(results: list["BlocResult"]) -> list[Finding]:
     proposals), ``unit-in-two-blocs`` (error),
     ``duplicate-bloc`` (error), ``mixed-years`` (warning). Unreadable results are ignored.
     """
-    out: list[Finding] = []
+    out = Report()
     # one light record per readable result (the results may be a lazy sequence)
     usable = [_Rec(_name(r), r.bloc, r.year, tuple(u.name for u in r.units),
                    tuple((p.unit, p.form) for p in r.proposals), r.province or "")
@@ -87,11 +87,7 @@ def cross_checks(results: list["BlocResult"]) -> list[Finding]:
         if len(group) > 1:
             files = ", ".join(f"'{r.name}'" for r in group)
             when = f" năm {year}" if year else ""
-            out.append(Finding(
-                severity=Severity.ERROR, code="duplicate-bloc",
-                message=f"Có {len(group)} sổ của cùng khối '{group[0].bloc}'{when}: {files}.",
-                fix="Giữ lại một sổ (bản cuối cùng) cho mỗi khối và mỗi năm, bỏ các bản còn lại "
-                    "khỏi thư mục tổng hợp."))
+            out.emit("duplicate-bloc", n=len(group), bloc=group[0].bloc, when=when, files=files)
 
     # -- a unit in two blocs (same year) ----------------------------------------------
     # one representative per (bloc, year) so a duplicated bloc is not reported twice
@@ -107,30 +103,20 @@ def cross_checks(results: list["BlocResult"]) -> list[Finding]:
         if len(hits) > 1:
             where = "; ".join(f"'{r.bloc or r.name}' ({r.name})" for r, _ in hits)
             when = f" năm {year}" if year else ""
-            out.append(Finding(
-                severity=Severity.ERROR, code="unit-in-two-blocs",
-                message=f"Đơn vị '{hits[0][1]}' có mặt ở {len(hits)} khối{when}: {where}.",
-                fix="Mỗi đơn vị chỉ thuộc một khối thi đua: kiểm tra lại danh sách đơn vị của "
-                    "các khối này."))
+            out.emit("unit-in-two-blocs", unit=hits[0][1], name=hits[0][1], n=len(hits), when=when,
+                     where=where)
 
     # -- mixed years ------------------------------------------------------------------
     years = Counter(r.year for r in usable if r.year is not None)
     if len(years) > 1:
         detail = ", ".join(f"{y}: {n} sổ" for y, n in sorted(years.items()))
-        out.append(Finding(
-            severity=Severity.WARNING, code="mixed-years",
-            message=f"Các sổ thuộc nhiều năm thi đua khác nhau ({detail}).",
-            fix="Tổng hợp riêng từng năm: để sổ của mỗi năm trong một thư mục."))
+        out.emit("mixed-years", detail=detail)
 
     # -- several provinces in one batch -------------------------------------------------
     provinces = Counter(fold(r.province) for r in usable if r.province)
     if len(provinces) > 1:
         shown = sorted({r.province for r in usable if r.province})
-        out.append(Finding(
-            severity=Severity.WARNING, code="mixed-provinces",
-            message="Các sổ thuộc nhiều tỉnh khác nhau: " + ", ".join(shown) + ". Các phép "
-                    "kiểm tra toàn tỉnh được tính riêng cho từng tỉnh và từng năm.",
-            fix="Tổng hợp riêng từng tỉnh: để sổ của mỗi tỉnh trong một thư mục."))
+        out.emit("mixed-provinces", provinces=", ".join(shown))
 
     # -- Government flag proposals above 20% of provincial flag proposals -------------
     # a province-wide rule: counted per (province, year), never across provinces or years
@@ -146,14 +132,11 @@ def cross_checks(results: list["BlocResult"]) -> list[Finding]:
         where = next((r.province for r in recs if r.province), "") or "toàn tỉnh"
         when = f" năm {year}" if year else ""
         who = "; ".join(f"{unit} ({r.bloc or r.name})" for r, unit in gov)
-        out.append(Finding(
-            severity=Severity.WARNING, code="gov-flag-over-20-percent",
-            message=f"{where.capitalize() if where == 'toàn tỉnh' else where}{when}: có "
-                    f"{len(gov)} đề nghị {FORM_GOV_FLAG} nhưng chỉ {len(prov)} đề nghị "
-                    f"{FORM_PROV_FLAG}: vượt 20% (tối đa {limit}). Các đề nghị: {who}.",
-            fix=f"Chỉ đề nghị {FORM_GOV_FLAG} cho tối đa 20% số tập thể được đề nghị "
-                f"{FORM_PROV_FLAG}: Hội đồng thi đua tỉnh chọn các tập thể tiêu biểu nhất."))
-    return out
+        out.emit("gov-flag-over-20-percent",
+                 where=where.capitalize() if where == "toàn tỉnh" else where, when=when,
+                 n_gov=len(gov), n_prov=len(prov), gov_flag=FORM_GOV_FLAG,
+                 prov_flag=FORM_PROV_FLAG, limit=limit, who=who)
+    return out.findings
 
 
 # --------------------------------------------------------------------------------------
@@ -177,19 +160,18 @@ def build_summary(results: list["BlocResult"], cross: list[Finding] | None = Non
     not saved yet). ``outputs`` maps result.file → the written result workbook."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, PatternFill
     from openpyxl.utils import get_column_letter
 
     if cross is None:
         cross = cross_checks(results)
     outputs = outputs or {}
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    f_body = Font(name=FONT, size=12)
-    f_bold = Font(name=FONT, size=12, bold=True)
-    f_head = Font(name=FONT, size=12, bold=True, color="FFFFFF")
-    f_title = Font(name=FONT, size=14, bold=True)
-    f_note = Font(name=FONT, size=11, italic=True)
+    from .io.openpyxl_style import fonts, thin_border
+
+    border = thin_border()
+    f = fonts(FONT, head_color="FFFFFF")
+    f_body, f_bold, f_head, f_title, f_note = (f[k] for k in ("body", "bold", "head", "title",
+                                                              "note"))
     fill_head = PatternFill("solid", fgColor="1F4E78")
     fills = {"ok": None, "errors": PatternFill("solid", fgColor="FCE4D6"),
              "unreadable": PatternFill("solid", fgColor="F8CBAD")}
@@ -200,18 +182,10 @@ def build_summary(results: list["BlocResult"], cross: list[Finding] | None = Non
     def cell(ws, value, font=f_body, fill=None, align=wrap, fmt=None, bdr=True):
         if isinstance(value, (list, tuple)):
             value = "; ".join(str(x) for x in value)
-        c = WriteOnlyCell(ws, value=value)
-        if isinstance(value, str) and value[:1] == "=":
-            c.data_type = "s"  # text is text, never a formula
-        c.font = font
-        c.alignment = align
-        if fill is not None:
-            c.fill = fill
-        if bdr:
-            c.border = border
-        if fmt:
-            c.number_format = fmt
-        return c
+        from .io.openpyxl_style import style_cell
+
+        return style_cell(WriteOnlyCell(ws), value, font=font, fill=fill, align=align,
+                          border=border if bdr else None, fmt=fmt)
 
     def table(ws, title: str, headers: list[tuple[str, float]], rows: list[list[Any]],
               row_fills: list[Any] | None = None, numeric: set[int] = frozenset()) -> None:

@@ -12,10 +12,8 @@ would (rightly) report uncached formulas.
 """
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 from .core.vocab import (
     CRITERION_TYPE_LABELS,
@@ -25,10 +23,14 @@ from .core.vocab import (
     SCORE_COLUMNS,
     SCORE_SUBCOLUMNS,
     TIEBREAK_PENALTY,
-    criterion_type_label,
-    is_total_label,
 )
-from .errors import ThiduaError, UnreadableWorkbook, UsageError
+from .errors import UsageError
+from .io.atomic import save_workbook
+from .io.openpyxl_style import fonts, style_cell, thin_border
+from .template_inputs import TemplateCriterion, load_criteria, parse_units_arg
+
+__all__ = ["TemplateCriterion", "load_criteria", "parse_units_arg", "sample_criteria",
+           "computed_max", "build_template", "write_template"]
 
 FONT_NAME = "Times New Roman"
 
@@ -47,17 +49,6 @@ SCORE_TITLE_ROW, SCORE_NOTE_ROW, SCORE_HEADER_ROW, SCORE_SUB_ROW = 1, 2, 3, 4
 SCORE_FIRST_ROW = 5
 #: rows of "Đơn vị" with validation (room for units added later by hand)
 UNIT_ROWS = 60
-
-
-@dataclass
-class TemplateCriterion:
-    code: str
-    text: str
-    max: float | None = None
-    type: str = ""  # "" = Chấm điểm
-    weight: float | None = None
-    target: float | None = None
-    per_time: float | None = None
 
 
 def _c(code, text, max=None, type="", weight=None, target=None, per_time=None):
@@ -96,173 +87,6 @@ def sample_criteria() -> list[TemplateCriterion]:
         _c("2", "Cán bộ, công chức, viên chức vi phạm pháp luật, bị xử lý kỷ luật", 5,
            "Điểm trừ"),
     ]
-
-
-# --------------------------------------------------------------------------------------
-# inputs: units and criteria
-# --------------------------------------------------------------------------------------
-#: a list of units is a few KB; anything this large is the wrong file
-UNITS_FILE_LIMIT = 16 * 1024**2
-
-
-def parse_units_arg(value: str | None) -> list[str] | None:
-    """``--units``: a text file (one per line), an .xlsx/.xlsm (a "Tên đơn vị" column or the
-    first column), or a list separated by commas or semicolons. None when not given."""
-    if value is None:
-        return None
-    from .core.text import clean, fold, unit_key
-
-    p = Path(value)
-    names: list[str]
-    looks_like_file = p.suffix.lower() in {".txt", ".csv", ".xlsx", ".xlsm"} or p.exists()
-    if p.exists() and not p.is_file():  # /dev/zero, a FIFO, a folder: never a unit's name
-        raise UsageError(f"\"{value}\" không phải là một tệp danh sách đơn vị thông thường "
-                         "(thư mục, thiết bị hoặc đường ống).",
-                         fix="Chỉ ra một tệp .txt/.csv/.xlsx, hoặc ghi danh sách đơn vị cách "
-                             "nhau bằng dấu phẩy.", code="bad-units-file")
-    if looks_like_file and p.is_file() and p.stat().st_size > UNITS_FILE_LIMIT:
-        raise UsageError(f"Tệp danh sách đơn vị \"{value}\" quá lớn "
-                         f"({p.stat().st_size // 1024**2} MB).",
-                         fix="Một danh sách đơn vị chỉ cần vài KB: kiểm tra lại tên tệp.",
-                         code="bad-units-file")
-    if looks_like_file and p.is_file():
-        if p.suffix.lower() in {".xlsx", ".xlsm"}:
-            rows = _read_xlsx_rows(p)
-            col = 0
-            start = 0
-            for i, row in enumerate(rows[:15]):
-                hit = [j for j, v in enumerate(row)
-                       if fold(v) in {fold("Tên đơn vị"), fold("Đơn vị"), fold("Tên cơ quan")}]
-                if hit:
-                    col, start = hit[0], i + 1
-                    break
-            names = [clean(r[col]) for r in rows[start:] if len(r) > col]
-        else:
-            try:
-                text = p.read_text(encoding="utf-8-sig")
-            except UnicodeDecodeError:
-                text = p.read_text(encoding="cp1258", errors="replace")
-            names = [clean(line.split(";")[0] if p.suffix.lower() == ".csv" else line)
-                     for line in text.splitlines()]
-    elif looks_like_file and p.suffix and not p.exists() and ("," not in value and ";" not in value):
-        raise UsageError(f"Không tìm thấy tệp danh sách đơn vị: {value}",
-                         fix="Kiểm tra lại đường dẫn, hoặc ghi danh sách cách nhau bởi dấu phẩy.")
-    else:
-        import re
-
-        names = [clean(x) for x in re.split(r"[;,\n]", value)]
-    out: list[str] = []
-    seen: set[str] = set()
-    for n in names:
-        if not n or n.isdigit() or fold(n) in {fold("Tên đơn vị"), fold("Đơn vị")}:
-            continue
-        k = unit_key(n)
-        if k not in seen:
-            seen.add(k)
-            out.append(n)
-    if not out:
-        raise UsageError("Danh sách đơn vị trống.",
-                         fix="Ghi ít nhất một tên đơn vị (mỗi dòng một đơn vị).")
-    return out
-
-
-def _read_xlsx_rows(path: Path) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as e:  # noqa: BLE001 - any failure means "not a workbook we can read"
-        raise UnreadableWorkbook(f"Không đọc được tệp {path.name}: {e}",
-                                 fix="Lưu tệp dưới dạng .xlsx rồi thử lại.") from None
-    try:
-        ws = wb.worksheets[0]
-        return [list(r) for r in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
-
-
-# the criteria file uses the left-block labels of the score sheet, read the same way
-_CRIT_LABELS = SCORE_COLUMNS
-
-
-def load_criteria(path: str | Path) -> list[TemplateCriterion]:
-    """Criteria from an .xlsx/.xlsm/.csv with columns Mã | Nội dung tiêu chí | Điểm tối đa |
-    Loại | Hệ số | Chỉ tiêu | Điểm mỗi lần (only Mã and Nội dung required)."""
-    from .core.text import clean, fold
-    from .core.values import parse_number
-
-    p = Path(path)
-    if not p.is_file():
-        raise UsageError(f"Không tìm thấy tệp tiêu chí: {path}")
-    ext = p.suffix.lower()
-    if ext in {".xlsx", ".xlsm"}:
-        rows = _read_xlsx_rows(p)
-    elif ext in {".csv", ".txt"}:
-        raw = p.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1258", errors="replace")
-        first = text.splitlines()[0] if text else ""
-        delim = max((";", ",", "\t"), key=first.count)
-        rows = [list(r) for r in csv.reader(text.splitlines(), delimiter=delim)]
-    else:
-        raise UsageError(f"Tệp tiêu chí phải là .xlsx hoặc .csv: {p.name}")
-
-    wanted = {key: {fold(x) for x in labels} for key, labels in _CRIT_LABELS.items()}
-    cols: dict[str, int] = {}
-    start = None
-    for i, row in enumerate(rows[:15]):
-        found: dict[str, int] = {}
-        for j, v in enumerate(row):
-            f = fold(v)
-            for key, labs in wanted.items():
-                if f in labs and key not in found:
-                    found[key] = j
-        if "code" in found and "text" in found:
-            cols, start = found, i + 1
-            break
-    if start is None:
-        raise UsageError(
-            f"Tệp tiêu chí {p.name} không có dòng tiêu đề Mã | Nội dung tiêu chí | Điểm tối đa.",
-            fix="Thêm dòng tiêu đề với các cột: Mã, Nội dung tiêu chí, Điểm tối đa, Loại, "
-                "Hệ số, Chỉ tiêu, Điểm mỗi lần.")
-
-    def cell(row, key):
-        j = cols.get(key)
-        return row[j] if j is not None and j < len(row) else None
-
-    def num(row, key, i):
-        v = cell(row, key)
-        parsed = parse_number(v)
-        if parsed.problem:
-            raise UsageError(f"Tệp tiêu chí {p.name}, dòng {i}: giá trị '{v}' ở cột "
-                             f"{_CRIT_LABELS[key][0]} không phải là số.")
-        return parsed.value
-
-    out: list[TemplateCriterion] = []
-    for i, row in enumerate(rows[start:], start + 1):
-        code = clean(cell(row, "code")).rstrip(".")
-        text = clean(cell(row, "text"))
-        if not code:
-            if text and is_total_label(text):
-                continue
-            if text:
-                raise UsageError(f"Tệp tiêu chí {p.name}, dòng {i}: tiêu chí '{text}' chưa có Mã.")
-            continue
-        t_raw = clean(cell(row, "type"))
-        t = criterion_type_label(t_raw)
-        if t is None:
-            raise UsageError(f"Tệp tiêu chí {p.name}, dòng {i}: Loại '{t_raw}' không hợp lệ.",
-                             fix="Loại là một trong: " + ", ".join(TYPE_LABELS) + ".")
-        out.append(TemplateCriterion(
-            code=code, text=text, max=num(row, "max", i),
-            type="" if t == "Chấm điểm" and not t_raw else t,
-            weight=num(row, "weight", i), target=num(row, "target", i),
-            per_time=num(row, "per_time", i)))
-    if not out:
-        raise UsageError(f"Tệp tiêu chí {p.name} không có tiêu chí nào.")
-    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -339,7 +163,7 @@ def build_template(units: list[str] | None = None,
                    criteria: list[TemplateCriterion] | None = None):
     """The template as an openpyxl Workbook (not saved)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -349,13 +173,10 @@ def build_template(units: list[str] | None = None,
     types = _effective_types(criteria)
     maxes, max_total = computed_max(criteria)
 
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    f_body = Font(name=FONT_NAME, size=12)
-    f_bold = Font(name=FONT_NAME, size=12, bold=True)
-    f_head = Font(name=FONT_NAME, size=12, bold=True, color="1F3864")
-    f_title = Font(name=FONT_NAME, size=14, bold=True)
-    f_note = Font(name=FONT_NAME, size=11, italic=True, color="595959")
+    border = thin_border()
+    f = fonts(FONT_NAME, head_color="1F3864", note_color="595959")
+    f_body, f_bold, f_head, f_title, f_note = (f[k] for k in ("body", "bold", "head", "title",
+                                                              "note"))
     fill_head = PatternFill("solid", fgColor="DDEBF7")
     fill_parent = PatternFill("solid", fgColor="F2F2F2")
     fill_input = PatternFill("solid", fgColor="FFFFFF")
@@ -363,26 +184,23 @@ def build_template(units: list[str] | None = None,
     left_wrap = Alignment(horizontal="left", vertical="center", wrap_text=True)
 
     def put(ws, row, col, value, font=f_body, fill=None, align=None, bdr=True, fmt=None):
-        cell = ws.cell(row=row, column=col)
-        cell.value = value
-        if isinstance(value, str) and value.startswith("="):
-            cell.data_type = "s"  # user text is text, never a formula
-        cell.font = font
-        if fill is not None:
-            cell.fill = fill
-        if align is not None:
-            cell.alignment = align
-        if bdr:
-            cell.border = border
-        if fmt:
-            cell.number_format = fmt
-        return cell
+        return style_cell(ws.cell(row=row, column=col), value, font=font, fill=fill,
+                          align=align, border=border if bdr else None, fmt=fmt)
 
     def dv_list(items: Iterable[str], title: str, msg: str) -> DataValidation:
         dv = DataValidation(type="list", formula1='"' + ",".join(items) + '"',
                             allow_blank=True, showErrorMessage=True,
                             errorTitle=title, error=msg)
         return dv
+
+    def dv_whole(minimum: int, title: str, msg: str) -> DataValidation:
+        return DataValidation(type="whole", operator="greaterThanOrEqual", formula1=str(minimum),
+                              allow_blank=True, showErrorMessage=True, errorTitle=title,
+                              error=msg)
+
+    def validate(ws, ref: str, dv: DataValidation) -> None:
+        dv.add(ref)
+        ws.add_data_validation(dv)
 
     wb = Workbook()
     # ---------------------------------------------------------------- Thông tin
@@ -407,16 +225,14 @@ def build_template(units: list[str] | None = None,
                         allow_blank=True, showErrorMessage=True, errorTitle="Năm không hợp lệ",
                         error="Năm thi đua là số nguyên từ 2000 đến 2100.",
                         showInputMessage=True, promptTitle="Năm thi đua", prompt=info_rows[1][1])
-    dv.add("B3")
-    ws.add_data_validation(dv)
+    validate(ws, "B3", dv)
     dv = DataValidation(type="list", formula1=unit_range, allow_blank=True,
                         showErrorMessage=True, errorStyle="warning",
                         errorTitle="Đơn vị không có trong danh sách",
                         error="Tên đơn vị nên chọn trong sheet Đơn vị.",
                         showInputMessage=True, promptTitle="Khối trưởng, Khối phó",
                         prompt="Đơn vị năm nay (chọn trong danh sách của sheet Đơn vị).")
-    dv.add("B5:B6")
-    ws.add_data_validation(dv)
+    validate(ws, "B5:B6", dv)
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 48
 
@@ -436,20 +252,13 @@ def build_template(units: list[str] | None = None,
     last = UNIT_ROWS + 1
     dv = dv_list(CLASS_CHOICES, "Xếp loại không hợp lệ",
                  "Chọn HTXS, HTT, HT, KHT hoặc ghi đầy đủ cụm từ xếp loại.")
-    dv.add(f"C2:C{last}")
-    ws.add_data_validation(dv)
+    validate(ws, f"C2:C{last}", dv)
     dv = dv_list(DISCIPLINE_CHOICES, "Kỷ luật", "Chọn hình thức kỷ luật trong danh sách.")
     dv.errorStyle = "warning"
-    dv.add(f"D2:D{last}")
-    ws.add_data_validation(dv)
-    dv = dv_list(YES_NO, "Tập thể nữ", "Chọn Có hoặc Không.")
-    dv.add(f"E2:E{last}")
-    ws.add_data_validation(dv)
-    dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1",
-                        allow_blank=True, showErrorMessage=True, errorTitle="Thứ tự luân phiên",
-                        error="Thứ tự luân phiên là số nguyên từ 1 trở lên.")
-    dv.add(f"F2:F{last}")
-    ws.add_data_validation(dv)
+    validate(ws, f"D2:D{last}", dv)
+    validate(ws, f"E2:E{last}", dv_list(YES_NO, "Tập thể nữ", "Chọn Có hoặc Không."))
+    validate(ws, f"F2:F{last}", dv_whole(1, "Thứ tự luân phiên",
+                                         "Thứ tự luân phiên là số nguyên từ 1 trở lên."))
     for col, w in zip("ABCDEFG", (6, 44, 20, 16, 12, 12, 24)):
         ws.column_dimensions[col].width = w
     ws.freeze_panes = "C2"
@@ -527,8 +336,7 @@ def build_template(units: list[str] | None = None,
                     type="decimal", operator="between", formula1="0", formula2=f"$C${r}",
                     allow_blank=True, showErrorMessage=True, errorTitle="Điểm không hợp lệ",
                     error="Điểm phải từ 0 đến Điểm tối đa của tiêu chí (cột C).")
-                dv.add(rng)
-                ws.add_data_validation(dv)
+                validate(ws, rng, dv)
         r += 1
     last_crit = r - 1
     put(ws, r, 1, None, f_bold, fill_head)
@@ -563,12 +371,10 @@ def build_template(units: list[str] | None = None,
     dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="100",
                         allow_blank=True, showErrorMessage=True, errorTitle="Ngưỡng",
                         error="Ngưỡng là tỷ lệ phần trăm từ 0 đến 100.")
-    dv.add("B1:B3")
-    ws.add_data_validation(dv)
+    validate(ws, "B1:B3", dv)
     dv = dv_list(("Xếp hạng", "Luân phiên"), "Suy tôn Khối trưởng",
                  "Chọn Xếp hạng hoặc Luân phiên.")
-    dv.add("B5")
-    ws.add_data_validation(dv)
+    validate(ws, "B5", dv)
     from .core.models import default_forms
 
     form_head = ["Hình thức khen thưởng", "Số lượng tối đa", "Tỷ lệ tối đa (%)",
@@ -590,16 +396,10 @@ def build_template(units: list[str] | None = None,
     dv = dv_list(("Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ",
                   "Hoàn thành nhiệm vụ", "HTXS", "HTT", "HT"), "Xếp loại tối thiểu",
                  "Chọn xếp loại trong danh sách.")
-    dv.add(f"D{lo}:D{hi}")
-    ws.add_data_validation(dv)
-    dv = dv_list(YES_NO, "Có/Không", "Chọn Có hoặc Không.")
-    dv.add(f"E{lo}:F{hi}")
-    ws.add_data_validation(dv)
-    dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0",
-                        allow_blank=True, showErrorMessage=True, errorTitle="Số lượng",
-                        error="Số lượng là số nguyên không âm (0 = không đề nghị hình thức này).")
-    dv.add(f"B{lo}:B{hi}")
-    ws.add_data_validation(dv)
+    validate(ws, f"D{lo}:D{hi}", dv)
+    validate(ws, f"E{lo}:F{hi}", dv_list(YES_NO, "Có/Không", "Chọn Có hoặc Không."))
+    validate(ws, f"B{lo}:B{hi}", dv_whole(
+        0, "Số lượng", "Số lượng là số nguyên không âm (0 = không đề nghị hình thức này)."))
     for col, w in zip("ABCDEF", (36, 22, 16, 30, 16, 16)):
         ws.column_dimensions[col].width = w
 
@@ -654,19 +454,5 @@ def write_template(out: str | Path, units: list[str] | None = None,
                          fix="Đặt tên tệp kết thúc bằng .xlsx, ví dụ so-cham-diem.xlsx.")
     criteria = load_criteria(criteria_path) if criteria_path else None
     wb = build_template(units, criteria)
-    _save_atomic(wb, out)
+    save_workbook(wb, out)
     return out
-
-
-def _save_atomic(wb, out: Path) -> None:
-    """Save an openpyxl workbook atomically, with a Vietnamese error when it cannot."""
-    from .io.atomic import atomic_write, output_error
-
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_write(out) as tmp:
-            wb.save(tmp)
-    except ThiduaError:
-        raise
-    except OSError as e:
-        raise output_error(out, e) from None

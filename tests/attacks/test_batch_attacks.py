@@ -87,7 +87,8 @@ def test_ctrl_c_during_start_up_prints_no_worker_traceback(tmp_path, delay):
     finally:
         for line in _alive_in_session(p.pid):
             os.kill(int(line.split()[0]), signal.SIGKILL)
-    assert b"Traceback" not in err and b"KeyboardInterrupt" not in err, err[-1500:]
+    # (a worker's traceback runs through multiprocessing's spawn code)
+    assert b"multiprocessing" not in err and b"Traceback" not in err, err[-1500:]
     assert p.returncode in (0, 1, 130), p.returncode
 
 

@@ -7,14 +7,8 @@ from tests.docs.samples import BLOC_NAME, error_result, long_result, realistic_r
 from thidua_xl.core.models import Classification
 from thidua_xl.io.grid import parse_range
 from thidua_xl.io.outputs import build_plan, vn_date, wording
-from thidua_xl.io.plan import (
-    OUTPUT_FINDINGS,
-    OUTPUT_MINUTES,
-    OUTPUT_PROPOSALS,
-    OUTPUT_RESULTS,
-    OUTPUT_SHEETS,
-    SheetPlan,
-)
+from thidua_xl.io.plan import (OUTPUT_FINDINGS, OUTPUT_MINUTES, OUTPUT_PROPOSALS, OUTPUT_RESULTS,
+                               OUTPUT_SHEETS, SheetPlan)
 
 
 def texts(sp: SheetPlan) -> list[str]:

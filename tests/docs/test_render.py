@@ -15,16 +15,8 @@ from tests.docs.samples import (
     realistic_result,
 )
 from thidua_xl.io.outputs import build_plan
-from thidua_xl.io.plan import (
-    OUTPUT_FINDINGS,
-    OUTPUT_MINUTES,
-    OUTPUT_PROPOSALS,
-    OUTPUT_RESULTS,
-    OUTPUT_SHEETS,
-    SheetPlan,
-    Style,
-    WritePlan,
-)
+from thidua_xl.io.plan import (OUTPUT_FINDINGS, OUTPUT_MINUTES, OUTPUT_PROPOSALS, OUTPUT_RESULTS,
+                               OUTPUT_SHEETS, SheetPlan, Style, WritePlan)
 from thidua_xl.io.render_openpyxl import internal_location, render_plan, render_to_file
 
 

@@ -309,18 +309,17 @@ def test_base_without_styles_and_shared_strings(tmp_path, donor):
 
 def test_custom_number_formats_renumbered_without_clash(tmp_path):
     from openpyxl import Workbook
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Dữ liệu"
-    for i, fmt in enumerate(['0.000 "kg"', '#,##0 "người"', "0.0%"], 1):
-        ws.cell(i, 1, 1.5).number_format = fmt
-    wb.save(tmp_path / "b.xlsx")
-    d = Workbook()
-    dws = d.active
-    dws.title = "Kết quả"
-    for i, fmt in enumerate(['0.00 "đ"', '#,##0 "người"', '0.0000'], 1):
-        dws.cell(i, 1, 2.5).number_format = fmt
-    d.save(tmp_path / "d.xlsx")
+
+    def book(path, title, value, formats):
+        wb = Workbook()
+        ws = wb.active
+        ws.title = title
+        for i, fmt in enumerate(formats, 1):
+            ws.cell(i, 1, value).number_format = fmt
+        wb.save(path)
+
+    book(tmp_path / "b.xlsx", "Dữ liệu", 1.5, ['0.000 "kg"', '#,##0 "người"', "0.0%"])
+    book(tmp_path / "d.xlsx", "Kết quả", 2.5, ['0.00 "đ"', '#,##0 "người"', '0.0000'])
     graft_sheets(tmp_path / "b.xlsx", tmp_path / "d.xlsx", tmp_path / "o.xlsx", replace=())
     wb = _load(tmp_path / "o.xlsx")
     assert [wb["Dữ liệu"].cell(i, 1).number_format for i in (1, 2, 3)] == \

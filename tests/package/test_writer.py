@@ -12,16 +12,8 @@ from openpyxl import load_workbook
 
 from thidua_xl.errors import OutputError
 from thidua_xl.io import package
-from thidua_xl.io.plan import (
-    OUTPUT_FINDINGS,
-    OUTPUT_RESULTS,
-    ChartSpec,
-    ConditionalFill,
-    PrintSetup,
-    SheetPlan,
-    Style,
-    WritePlan,
-)
+from thidua_xl.io.plan import (OUTPUT_FINDINGS, OUTPUT_RESULTS, ChartSpec, ConditionalFill,
+                               PrintSetup, SheetPlan, Style, WritePlan)
 from thidua_xl.io.writer import write_output, write_plan_only
 
 from ._build import UNITS, USER_SHEETS, find_corpus, make_base, members, sha

@@ -13,7 +13,7 @@ from thidua_xl.cli import merge as cli_merge
 
 from thidua_xl import merge
 from thidua_xl.template import write_template
-from tests.builders import crit, write_bloc
+from tests.builders import to_xlsm, crit, write_bloc
 
 from .helpers import template_rows, write_self_score
 
@@ -138,17 +138,7 @@ def test_merge_into_grid_is_pure_and_returns_writes(tmp_path, bloc):
 def test_xlsm_stays_xlsm_with_its_macros(tmp_path, bloc):
     src = tmp_path / "khoi.xlsm"
     vba = b"fake vba project \x00\x01"
-    with zipfile.ZipFile(bloc) as zin, zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename == "[Content_Types].xml":
-                data = data.replace(
-                    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml").replace(
-                    b"</Types>", b'<Default Extension="bin" ContentType="application/'
-                                 b'vnd.ms-office.vbaProject"/></Types>')
-            zout.writestr(item, data)
-        zout.writestr("xl/vbaProject.bin", vba)
+    to_xlsm(bloc, src, vba)
     rows = template_rows(bloc)
     o = merge.merge_files(src, [write_self_score(tmp_path / "a.xlsx", "Sở Tư pháp", rows)])
     assert o.out == tmp_path / "khoi_gop.xlsm"

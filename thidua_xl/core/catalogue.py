@@ -322,18 +322,29 @@ _ENTRIES = [
     _e("orphan-code", ERROR,
        "Mã \"{code_}\" không có mục cha \"{parent}\" ở phía trên trong cùng phần.", _CODE_FIX),
     # -- made elsewhere as a whole
-    _e("missing-score-sheet", ERROR, "{message}", "{fix}"),
-    _e("no-info-sheet", WARNING, "{message}", "{fix}"),
-    _e("form-quota-missing", ERROR, "{message}", "{fix}"),
-    _e("form-duplicate", ERROR, "{message}", "{fix}"),
-    _e("rotation-incomplete", WARNING, "{message}", "{fix}"),
-    _e("percent-format-unknown", WARNING, "{message}", "{fix}"),
-    _e("unreadable-self-score", ERROR, "{message}", "{fix}"),
-    _e("duplicate-bloc", ERROR, "{message}", "{fix}"),
-    _e("unit-in-two-blocs", ERROR, "{message}", "{fix}"),
-    _e("mixed-years", WARNING, "{message}", "{fix}"),
-    _e("mixed-provinces", WARNING, "{message}", "{fix}"),
-    _e("gov-flag-over-20-percent", WARNING, "{message}", "{fix}"),
+    *(_e(code, severity, "{message}", "{fix}") for code, severity in (
+        ("missing-score-sheet", ERROR), ("no-info-sheet", WARNING),
+        ("form-quota-missing", ERROR), ("form-duplicate", ERROR),
+        ("rotation-incomplete", WARNING), ("percent-format-unknown", WARNING),
+        ("unreadable-self-score", ERROR))),
+    # -- across the blocs of a province (summary.cross_checks)
+    _e("duplicate-bloc", ERROR, "Có {n} sổ của cùng khối '{bloc}'{when}: {files}.",
+       "Giữ lại một sổ (bản cuối cùng) cho mỗi khối và mỗi năm, bỏ các bản còn lại khỏi thư "
+       "mục tổng hợp."),
+    _e("unit-in-two-blocs", ERROR, "Đơn vị '{name}' có mặt ở {n} khối{when}: {where}.",
+       "Mỗi đơn vị chỉ thuộc một khối thi đua: kiểm tra lại danh sách đơn vị của các khối "
+       "này."),
+    _e("mixed-years", WARNING, "Các sổ thuộc nhiều năm thi đua khác nhau ({detail}).",
+       "Tổng hợp riêng từng năm: để sổ của mỗi năm trong một thư mục."),
+    _e("mixed-provinces", WARNING,
+       "Các sổ thuộc nhiều tỉnh khác nhau: {provinces}. Các phép kiểm tra toàn tỉnh được tính "
+       "riêng cho từng tỉnh và từng năm.",
+       "Tổng hợp riêng từng tỉnh: để sổ của mỗi tỉnh trong một thư mục."),
+    _e("gov-flag-over-20-percent", WARNING,
+       "{where}{when}: có {n_gov} đề nghị {gov_flag} nhưng chỉ {n_prov} đề nghị {prov_flag}: "
+       "vượt 20% (tối đa {limit}). Các đề nghị: {who}.",
+       "Chỉ đề nghị {gov_flag} cho tối đa 20% số tập thể được đề nghị {prov_flag}: Hội đồng "
+       "thi đua tỉnh chọn các tập thể tiêu biểu nhất."),
     # -- a file that cannot be read or written (errors.ThiduaError codes, batch failures)
     *(_e(code, ERROR, _UNREADABLE, "{fix}") for code in (
         "thidua-error", "unreadable-workbook", "output-error", "usage-error",

@@ -356,12 +356,9 @@ def evaluate(bloc: Bloc, report: Report | None = None) -> BlocResult:
                    max_total=max_total, has_last_year=bloc.has_last_year,
                    has_discipline=bloc.has_discipline, head=info.head,
                    head_ref=info.head_ref, report=report)
-        result.units = d.units
-        result.proposals = d.proposals
-        result.tie_groups = d.tie_groups
-        result.next_head = d.next_head
-        result.next_deputy = d.next_deputy
-        result.succession_note = d.succession_note
+        for name in ("units", "proposals", "tie_groups", "next_head", "next_deputy",
+                     "succession_note"):
+            setattr(result, name, getattr(d, name))
     else:
         result.units = results
 

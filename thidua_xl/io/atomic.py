@@ -312,3 +312,17 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> Path:
         except OSError as exc:
             raise output_error(target, exc) from exc
     return target
+
+
+def save_workbook(wb, out: Path) -> None:
+    """Save an openpyxl workbook atomically, with a Vietnamese error when it cannot."""
+    from ..errors import ThiduaError
+
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(out) as tmp:
+            wb.save(tmp)
+    except ThiduaError:
+        raise
+    except OSError as e:
+        raise output_error(out, e) from None

@@ -293,17 +293,3 @@ def _too_large(name: str, size: int, limit: int) -> BudgetExceeded:
     return BudgetExceeded("workbook-too-large",
                           f"phần \"{name}\" giải nén ra hơn {_mb(size)}, quá giới hạn "
                           f"{_mb(limit)}", part=name)
-
-
-def sheet_label(zf: zipfile.ZipFile, part: str) -> str:
-    """'sheet "Chấm điểm"' for a worksheet part (its zip member), else 'phần "<part>"'."""
-    try:
-        from .ooxml_meta import list_sheets
-
-        sheets, _ = list_sheets(zf)
-        for sp in sheets:
-            if sp.part == part:
-                return f"sheet \"{sp.name}\""
-    except Exception:  # noqa: BLE001 - the name is a nicety; the part still says where
-        pass
-    return f"phần \"{part}\""

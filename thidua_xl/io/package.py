@@ -45,7 +45,7 @@ from typing import Any
 from .xmldoc import (CT_MAIN, CT_RELS, CT_STYLES, CT_WORKSHEET, GraftError, NS_R, RT_CALC_CHAIN,
                      RT_HYPERLINK, RT_STYLES, RT_VBA, RT_WORKSHEET, _BEFORE_DEFINED_NAMES,
                      _DONOR_REL_TYPES, _M, _MACRO_KINDS, _REL, _RID, _local, parse_xml,
-                     serialize_xml, sheet_key)
+                     serialize_xml, sheet_key, XmlDoc)
 from .parts import (_ContentTypes, _Package, _Rel, _copy_member_raw, _free_name, _fresh_rid,
                     _new_info, _office_document, _reachable, _rels_of, _resolve, _target_for,
                     _zip_raw_copy_supported, rels_name)

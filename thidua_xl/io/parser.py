@@ -71,7 +71,7 @@ def parse_grid(grid: Grid, *, file: str = "") -> tuple[Bloc | None, Report]:
     rules_sg = grid.find_sheet(*SHEET_RULES)
 
     # -- Thông tin ----------------------------------------------------------------------
-    info, head_refs = _parse_info(info_sg, file, report)
+    info = _parse_info(info_sg, file, report)
     bloc.info = info
 
     # -- Đơn vị -------------------------------------------------------------------------
@@ -106,7 +106,7 @@ def parse_grid(grid: Grid, *, file: str = "") -> tuple[Bloc | None, Report]:
 
 
 # -- Thông tin --------------------------------------------------------------------------
-def _parse_info(sg: SheetGrid | None, file: str, report: Report) -> tuple[BlocInfo, dict]:
+def _parse_info(sg: SheetGrid | None, file: str, report: Report) -> BlocInfo:
     stem = Path(file).stem if file else ""
     info = BlocInfo(name=stem)
     if sg is None:
@@ -117,7 +117,7 @@ def _parse_info(sg: SheetGrid | None, file: str, report: Report) -> tuple[BlocIn
             "Thêm sheet \"Thông tin\" với các dòng \"Tên khối thi đua\", \"Năm thi đua\", "
             "\"Tỉnh/Thành phố\", \"Khối trưởng\", \"Khối phó\".",
         )
-        return info, {}
+        return info
     sh = _Sheet(sg)
     kv = _key_values(sh, INFO_LABELS)
     if "name" in kv and not is_blank(kv["name"][0]):
@@ -145,7 +145,7 @@ def _parse_info(sg: SheetGrid | None, file: str, report: Report) -> tuple[BlocIn
         else:
             info.declared_max = p.value
             info.declared_max_ref = ref
-    return info, {}
+    return info
 
 
 # -- Đơn vị -----------------------------------------------------------------------------

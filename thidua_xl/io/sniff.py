@@ -254,6 +254,30 @@ def read_member(zf: zipfile.ZipFile, name: str, limit: int = 64 * 1024 * 1024) -
     return data
 
 
+def _sheet_label(zf: zipfile.ZipFile, part: str) -> str:
+    """'sheet "Chấm điểm"' for a worksheet part (its zip member), else 'phần "<part>"'."""
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        index = member_index(zf)
+        wb = main_part(zf, index)
+        if wb is not None:
+            folder, _, base = wb.replace("\\", "/").rpartition("/")
+            rels_name = f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
+            targets = {}
+            for rel in fromstring(read_member(zf, index[rels_name.lower()])):
+                targets[rel.get("Id")] = resolve_target(wb, rel.get("Target") or "")
+            want = part.replace("\\", "/").lstrip("/").lower()
+            for el in fromstring(read_member(zf, wb)).iter():
+                if el.tag.rpartition("}")[2] == "sheet":
+                    rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+                    if targets.get(rid) == want:
+                        return f"sheet \"{el.get('name')}\""
+    except Exception:  # noqa: BLE001 - the name is a nicety; the part still says where
+        pass
+    return f"phần \"{part}\""
+
+
 def _content_types(zf: zipfile.ZipFile) -> dict[str, str]:
     """Override PartName (without leading "/") → content type (lower-cased)."""
     from defusedxml.ElementTree import fromstring
@@ -302,7 +326,7 @@ def _zip_kind(path: Path) -> str:
             except budget.BudgetExceeded as exc:
                 detail = exc.detail
                 if "{sheet}" in detail:
-                    detail = detail.replace("{sheet}", budget.sheet_label(zf, exc.part))
+                    detail = detail.replace("{sheet}", _sheet_label(zf, exc.part))
                 return f"budget:{exc.code}:{detail}"
             if stats.unsafe:
                 return "unsafe-xml:" + stats.unsafe

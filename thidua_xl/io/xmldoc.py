@@ -99,27 +99,23 @@ def parse_xml(data: bytes, what: str = "XML") -> XmlDoc:
     return XmlDoc(root, decls)
 
 
-def _esc_text(s: str) -> str:
-    if "&" in s:
-        s = s.replace("&", "&amp;")
-    if "<" in s:
-        s = s.replace("<", "&lt;")
-    if ">" in s:
-        s = s.replace(">", "&gt;")
-    if "\r" in s:
-        s = s.replace("\r", "&#13;")
+_TEXT_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\r", "&#13;"))
+_ATTR_ESCAPES = _TEXT_ESCAPES + (('"', "&quot;"), ("\n", "&#10;"), ("\t", "&#9;"))
+
+
+def _escape(s: str, table: tuple[tuple[str, str], ...]) -> str:
+    for char, entity in table:  # in order: "&" first
+        if char in s:
+            s = s.replace(char, entity)
     return s
+
+
+def _esc_text(s: str) -> str:
+    return _escape(s, _TEXT_ESCAPES)
 
 
 def _esc_attr(s: str) -> str:
-    s = _esc_text(s)
-    if '"' in s:
-        s = s.replace('"', "&quot;")
-    if "\n" in s:
-        s = s.replace("\n", "&#10;")
-    if "\t" in s:
-        s = s.replace("\t", "&#9;")
-    return s
+    return _escape(s, _ATTR_ESCAPES)
 
 
 class _Scope:
