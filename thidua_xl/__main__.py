@@ -1,3 +1,6 @@
-from thidua_xl.cli import main
+try:
+    from thidua_xl.cli import main
+except KeyboardInterrupt:  # Ctrl-C while Python is still importing: no traceback
+    raise SystemExit(130) from None
 
 raise SystemExit(main())

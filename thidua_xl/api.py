@@ -114,7 +114,10 @@ def unreadable_result(path: str, err: ThiduaError) -> "BlocResult":
 
     finding = Finding(severity=Severity.ERROR, code=err.code, message=err.message,
                       fix=getattr(err, "fix", ""), sheet=None, cell=None)
-    return BlocResult(file=str(path), bloc=Path(path).stem, findings=[finding],
+    from .core.text import display_path
+
+    return BlocResult(file=display_path(path), bloc=display_path(Path(path).stem),
+                      findings=[finding],
                       status="unreadable")
 
 
@@ -122,7 +125,9 @@ def check_path(path: str | os.PathLike, *, reader: str = "auto",
                last_year: str | os.PathLike | None = None
                ) -> tuple["Bloc | None", "BlocResult"]:
     """Read and analyse one file; unreadable files give a result, not an exception."""
-    shown = str(path)
+    from .core.text import display_path
+
+    shown = display_path(path)  # a file name that is not UTF-8 still prints and saves
     try:
         grid = read_grid(path, reader=reader)
     except UnreadableWorkbook as err:
@@ -198,10 +203,17 @@ def score_file(path: str | os.PathLike, out: str | os.PathLike | None = None, *,
         write_output(src, plan, target)
     outcome = ScoreOutcome(result, target)
     if pdf and not result.has_errors:
-        from .io.pdf import export_documents
+        from .io.atomic import ensure_not_input, ensure_regular_target
+        from .io.pdf import document_paths, export_documents
+        from .io.plan import OUTPUT_DOCUMENTS
 
         try:
-            # the Tờ trình, its annex and the minutes: one PDF each beside the workbook
+            # the Tờ trình, its annex and the minutes: one PDF each beside the workbook; none
+            # may replace an input ("score book.pdf -o book.xlsx --pdf") or a non-file
+            names = [n for n in OUTPUT_DOCUMENTS if plan.sheet(n) is not None]
+            for pdf_path in document_paths(target, names):
+                ensure_not_input(pdf_path, [src])
+                ensure_regular_target(pdf_path)
             outcome.pdfs.extend(export_documents(plan, target))
         except ThiduaError as err:
             outcome.pdf_error = err.message

@@ -91,25 +91,19 @@ def discover(inputs: list[str | Path], outdir: Path | None = None) -> list[Job]:
     """Every file to process, in a stable order: folders are walked recursively (workbooks
     and spreadsheet-like files); a file named explicitly is always included, whatever it
     is, so that it is reported. Files inside ``outdir`` are skipped (our own results)."""
-    jobs: list[Job] = []
-    taken: set[Path] = set()
-    seen_src: set[Path] = set()
+    from .core.text import display_path
+    from .io.atomic import InputFiles
+
+    entries: list[tuple[Path, str, Path]] = []
+    sources = InputFiles()
     multi = len(inputs) > 1
 
     def add(src: Path, display: str, rel: Path) -> None:
-        key = src.resolve() if src.exists() else src.absolute()
-        if key in seen_src:
+        if src in sources:  # the same file named twice (or through a link)
             return
-        seen_src.add(key)
-        out = None
-        if outdir is not None:
-            out = outdir / result_name(rel)
-            k = 2
-            while out in taken:
-                out = outdir / result_name(rel.with_name(f"{rel.stem}_{k}{rel.suffix}"))
-                k += 1
-            taken.add(out)
-        jobs.append(Job(src, display, out, len(jobs)))
+        sources.add(src)
+        # shown and written as text: a name that is not UTF-8, or holds ESC, is made safe
+        entries.append((src, display_path(display), Path(display_path(rel))))
 
     for raw in inputs:
         p = Path(raw)
@@ -127,17 +121,51 @@ def discover(inputs: list[str | Path], outdir: Path | None = None) -> list[Job]:
                 add(f, str(Path(raw) / f.relative_to(p)), rel)
         else:
             add(p, str(raw), Path(p.name))
+    # results named after their inputs, never one of the inputs (an input may be called
+    # X_ketqua.xlsx) nor the province summary
+    jobs: list[Job] = []
+    taken: set[str] = set()
+    reserved = {summary_name(outdir, sources)} if outdir is not None else set()
+    for src, display, rel in entries:
+        out = None
+        if outdir is not None:
+            out = outdir / result_name(rel)
+            k = 2
+            while os.path.normcase(str(out)) in taken or out in sources or out in reserved:
+                out = outdir / result_name(rel.with_name(f"{rel.stem}_{k}{rel.suffix}"))
+                k += 1
+            taken.add(os.path.normcase(str(out)))
+        jobs.append(Job(src, display, out, len(jobs)))
     return jobs
+
+
+def summary_name(outdir: Path, sources) -> Path:
+    """``OUTDIR/tong-hop.xlsx``, or ``tong-hop_2.xlsx`` ... when an input has that name."""
+    from .summary import SUMMARY_NAME
+
+    out = outdir / SUMMARY_NAME
+    k = 2
+    while out in sources:
+        stem, dot, ext = SUMMARY_NAME.rpartition(".")
+        out = outdir / f"{stem}_{k}{dot}{ext}"
+        k += 1
+    return out
 
 
 # --------------------------------------------------------------------------------------
 # worker side (runs in the spawned processes)
 # --------------------------------------------------------------------------------------
-def _init_worker() -> None:
-    """Worker start: keep stdout clean (JSON lives there), import the heavy modules once."""
+def _init_worker(parent: int | None = None) -> None:
+    """Worker start: die with the batch, keep stdout clean (JSON lives there), import the
+    heavy modules once."""
     import sys
 
     from .stdio import utf8_streams
+
+    if parent is not None:
+        from .lifecycle import die_with_parent
+
+        die_with_parent(parent)
 
     try:
         os.dup2(2, 1)
@@ -266,8 +294,12 @@ class _Lane:
     def __init__(self, ctx) -> None:
         from concurrent.futures import ProcessPoolExecutor
 
-        self.ex = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker)
-        self.fut = self.ex.submit(_warm)
+        self.ex = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker,
+                                      initargs=(os.getpid(),))
+        from .lifecycle import sigint_ignored
+
+        with sigint_ignored():  # the worker starts (here) with Ctrl-C ignored
+            self.fut = self.ex.submit(_warm)
         self.state = "warming"  # | "idle" | "busy"
         self.job: Job | None = None
         self.deadline = 0.0
@@ -300,13 +332,21 @@ def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float = DE
     ``worker`` must be an importable module-level function (spawned processes).
     A job over ``timeout`` seconds is a "timeout" result; its process is replaced.
     ``keep`` transforms each result as it arrives (what the caller keeps in memory).
+    Workers die with the batch and ignore Ctrl-C (:mod:`thidua_xl.lifecycle`).
     """
+    if not jobs:
+        return []
+    from .lifecycle import terminate_as_exit
+
+    with terminate_as_exit():
+        return _run_jobs(jobs, workers, timeout, worker, on_progress, keep)
+
+
+def _run_jobs(jobs, workers, timeout, worker, on_progress, keep) -> list[Any]:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    if not jobs:
-        return []
     n = max(1, min(int(workers or os.cpu_count() or 1), len(jobs)))
     ctx = multiprocessing.get_context("spawn")
     pending = deque(jobs)
@@ -455,6 +495,11 @@ def run_batch(inputs: list[str | Path], outdir: str | Path, *, jobs: int | None 
     from .io.atomic import output_error
     from .summary import SUMMARY_NAME, cross_checks, write_summary
 
+    import math
+
+    if not (isinstance(timeout, (int, float)) and math.isfinite(timeout) and timeout > 0):
+        raise UsageError(f"Thời gian tối đa cho một sổ phải là số giây lớn hơn 0 "
+                         f"(nhận được {timeout!r}).", fix="Ví dụ --timeout 120.")
     outdir = Path(outdir)
     if outdir.exists() and not outdir.is_dir():
         raise UsageError(f"'{outdir}' không phải là thư mục.", fix="Chọn một thư mục cho -o.")
@@ -463,6 +508,9 @@ def run_batch(inputs: list[str | Path], outdir: str | Path, *, jobs: int | None 
     except OSError as exc:
         raise output_error(outdir / SUMMARY_NAME, exc) from exc
     work = discover(inputs, outdir)
+    from .io.atomic import InputFiles
+
+    summary_path = summary_name(outdir, InputFiles(j.src for j in work))
     if not work:
         raise UsageError("Không tìm thấy sổ chấm điểm nào (.xlsx, .xlsm) trong: "
                          + ", ".join(str(x) for x in inputs),
@@ -496,5 +544,5 @@ def run_batch(inputs: list[str | Path], outdir: str | Path, *, jobs: int | None 
             outputs[j.display] = str(j.out.relative_to(outdir))
     results = Packed(blobs, _load_result)
     cross = cross_checks(results)
-    summary = write_summary(results, outdir / SUMMARY_NAME, cross, outputs)
+    summary = write_summary(results, summary_path, cross, outputs)
     return BatchOutcome(results, outputs, summary, cross, Packed(doc_blobs, _load_doc))

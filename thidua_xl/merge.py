@@ -464,17 +464,17 @@ def merge_files(bloc_path: str | Path, unit_paths: list[str | Path],
     if result.bloc is None:
         return MergeOutcome(None, report, status="unreadable", file=str(bloc_path))
     target = Path(out) if out else default_out(bloc_path)
-    if target.resolve() == bloc_path.resolve():
-        from .errors import UsageError
-
-        raise UsageError("Tệp kết quả gộp không được trùng với sổ khối đầu vào.",
-                         fix="Chọn tên khác với -o.")
+    from .io.atomic import ensure_not_input
     from .io.foreign import is_foreign
 
-    if is_foreign(bloc_path):  # an .xls/.ods bloc: the merged copy is an .xlsx of it
+    foreign = is_foreign(bloc_path)
+    if foreign:  # an .xls/.ods bloc: the merged copy is an .xlsx of it
+        target = target.with_suffix(".xlsx")
+    # neither the bloc's workbook nor a unit's own form is ever replaced (the final path)
+    ensure_not_input(target, [bloc_path, *map(Path, unit_paths)])
+    if foreign:
         from .io.foreign import scratch_dir, values_only_finding, xlsx_base
 
-        target = target.with_suffix(".xlsx")
         with scratch_dir() as tmp:
             base = xlsx_base(bloc_path, tmp)
             if not base.converted:

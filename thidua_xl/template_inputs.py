@@ -23,6 +23,10 @@ class TemplateCriterion:
     per_time: float | None = None
 
 
+#: a list of units is a few KB; anything this large is the wrong file
+UNITS_FILE_LIMIT = 16 * 1024**2
+
+
 def parse_units_arg(value: str | None) -> list[str] | None:
     """``--units``: a text file (one per line), an .xlsx/.xlsm (a "Tên đơn vị" column or the
     first column), or a list separated by commas or semicolons. None when not given."""
@@ -33,6 +37,16 @@ def parse_units_arg(value: str | None) -> list[str] | None:
     p = Path(value)
     names: list[str]
     looks_like_file = p.suffix.lower() in {".txt", ".csv", ".xlsx", ".xlsm"} or p.exists()
+    if p.exists() and not p.is_file():  # /dev/zero, a FIFO, a folder: never a unit's name
+        raise UsageError(f"\"{value}\" không phải là một tệp danh sách đơn vị thông thường "
+                         "(thư mục, thiết bị hoặc đường ống).",
+                         fix="Chỉ ra một tệp .txt/.csv/.xlsx, hoặc ghi danh sách đơn vị cách "
+                             "nhau bằng dấu phẩy.", code="bad-units-file")
+    if looks_like_file and p.is_file() and p.stat().st_size > UNITS_FILE_LIMIT:
+        raise UsageError(f"Tệp danh sách đơn vị \"{value}\" quá lớn "
+                         f"({p.stat().st_size // 1024**2} MB).",
+                         fix="Một danh sách đơn vị chỉ cần vài KB: kiểm tra lại tên tệp.",
+                         code="bad-units-file")
     if looks_like_file and p.is_file():
         if p.suffix.lower() in {".xlsx", ".xlsm"}:
             rows = _read_xlsx_rows(p)

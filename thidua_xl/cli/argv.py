@@ -81,6 +81,22 @@ class _Parser(argparse.ArgumentParser):
                                    f"Gõ \"{self.prog} --help\" để xem hướng dẫn.\n")
 
 
+def _seconds(text: str) -> float:
+    """A time limit: a finite number of seconds above 0 ("nan", "inf", 0 or -5 would
+    disable the limit or stop every file at once)."""
+    import math
+
+    try:
+        v = float(text.replace(",", "."))
+    except ValueError:
+        v = math.nan
+    if not (math.isfinite(v) and 0 < v <= 7 * 24 * 3600):
+        raise argparse.ArgumentTypeError(
+            f"thời gian \"{text}\" không hợp lệ: cần một số giây lớn hơn 0 (tối đa một tuần), "
+            "ví dụ 120")
+    return v
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="thidua-xl",
@@ -123,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="thư mục ghi kết quả từng sổ và bảng tổng hợp")
     b.add_argument("-j", "--jobs", type=int, default=None, metavar="SỐ",
                    help="số tiến trình song song (mặc định: số lõi CPU)")
-    b.add_argument("--timeout", type=float, default=120.0, metavar="GIÂY",
+    b.add_argument("--timeout", type=_seconds, default=120.0, metavar="GIÂY",
                    help="thời gian tối đa cho một sổ (mặc định 120 giây)")
     b.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 

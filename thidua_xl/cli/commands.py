@@ -115,7 +115,18 @@ def cmd_demo(args) -> int:
         console(stderr=True).print("[red]Không tìm thấy sổ ví dụ kèm theo.[/red]")
         return EXIT_UNREADABLE
     outdir = Path(args.output)
-    outdir.mkdir(parents=True, exist_ok=True)
+    if outdir.exists() and not outdir.is_dir():
+        from ..errors import UsageError
+
+        raise UsageError(f"'{outdir}' là một tệp, không phải thư mục: lệnh demo ghi nhiều "
+                         "tệp kết quả vào một thư mục.",
+                         fix="Chọn một thư mục (mới hoặc có sẵn) cho -o, ví dụ -o thidua-demo.")
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from ..io.atomic import output_error
+
+        raise output_error(outdir / "demo", exc) from exc
     outcomes = []
     for f in files:
         out = outdir / default_output(f).name

@@ -95,7 +95,10 @@ _ENTRIES = [
         "Ghi {label_lower} là một số (dùng dấu phẩy hoặc dấu chấm thập phân, ví dụ "
         "8,5)."), "own-target": (
         "Chỉ tiêu của đơn vị {name}, tiêu chí {code_} là \"{text}\": không phải là số.",
-        _OWN_TARGET_FIX)}),
+        _OWN_TARGET_FIX),
+        "large_criterion": (
+        "{label} của tiêu chí {code_} là \"{text}\": số quá lớn (phải nhỏ hơn 10^15).",
+        "Ghi {label_lower} là một số đúng của tiêu chí (nhỏ hơn 10^15), ví dụ 10.")}),
     _e("bad-rotation", ERROR,
        "Thứ tự luân phiên của \"{name}\" là \"{v}\": cần một số nguyên.",
        "Ghi thứ tự luân phiên là số nguyên 1, 2, 3 ..."),
@@ -351,6 +354,12 @@ _ENTRIES = [
        "thập phân.",
        "Nhập số không có dấu phân cách hàng nghìn, dùng dấu phẩy cho phần thập phân (ví dụ "
        "1000 hoặc 1,5)."),
+    _e("number-too-large", ERROR, "Ô điểm của {who} có số quá lớn: “{shown}”.",
+       "Nhập đúng điểm (một số nhỏ hơn 10^15), hoặc để trống nếu chưa chấm."),
+    _e("text-truncated", WARNING,
+       "Ô {ref} có văn bản dài hơn {limit} ký tự (giới hạn của Excel) nên chỉ đọc phần đầu "
+       "(kết thúc bằng \"…\").",
+       "Rút gọn nội dung ô này (đặt ghi chú dài ở tệp khác)."),
     _e("excel-error", ERROR, "Ô điểm của {who} có lỗi Excel {shown}.",
        "Sửa công thức hoặc nhập trực tiếp điểm để ô có một số."),
     _e("uncached-formula", ERROR,
@@ -480,7 +489,8 @@ _ENTRIES = [
         "sheet-too-large", "bad-reader", "access-denied", "out-of-memory", "internal-error",
         "worker-crashed", "worker-start-failed", "has-errors", "not-saved",
         "libreoffice-missing", "pdf-sheet-missing", "reader-not-installed",
-        "addin-sources-missing")),
+        "addin-sources-missing", "cell-out-of-grid", "too-many-cells", "output-is-input",
+        "output-not-a-file", "temp-folder-unusable", "bad-units-file")),
     # -- score --nam-truoc (core/last_year.py, last_year.py) --------------------------
     _e("last-year-unit-missing", WARNING,
        "Không tìm thấy đơn vị {name} trong tệp năm trước {source}: chưa có xếp loại năm "

@@ -48,13 +48,17 @@ def competition_ranks(keys: Sequence[Any], *, descending: bool = True) -> list[i
 
     Rank = 1 + the number of keys strictly better. Equal keys share a rank (1, 2, 2, 4).
     """
-    present = [k for k in keys if k is not None]
+    from bisect import bisect_left, bisect_right
+
+    present = sorted(k for k in keys if k is not None)
+    n = len(present)
     ranks: list[int | None] = []
     for k in keys:
         if k is None:
             ranks.append(None)
             continue
-        better = sum(1 for o in present if (o > k if descending else o < k))
+        # keys strictly better than k, counted in the sorted list: O(n log n) in all
+        better = n - bisect_right(present, k) if descending else bisect_left(present, k)
         ranks.append(better + 1)
     return ranks
 

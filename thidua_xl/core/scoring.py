@@ -23,7 +23,8 @@ from typing import Any, Sequence
 from .models import CRITERION_TYPE_VARIANTS, CriterionType
 from .text import fold
 from .vocab import CRITERION_TYPE_EXTRA
-from .values import is_blank, parse_number, parse_yes_no, round_half_up, vn_number
+from .values import (is_blank, is_finite_number, parse_number, parse_yes_no, round_half_up,
+                     vn_number)
 
 #: tolerance for comparing a score with its maximum (binary noise, not user precision)
 EPS = 1e-9
@@ -32,6 +33,7 @@ EPS = 1e-9
 CELL_PROBLEMS = (
     "not-a-number",
     "ambiguous-number",
+    "number-too-large",
     "excel-error",
     "uncached-formula",
     "score-above-max",
@@ -164,7 +166,7 @@ def check_value(
         if problem:
             return CellCheck(None, problem, raw)
         return CellCheck(yes, None, raw)
-    if (type(raw) is float or type(raw) is int) and math.isfinite(raw):
+    if is_finite_number(raw) and (not percent or is_finite_number(raw * 100.0)):
         v = raw * 100.0 if percent else float(raw)  # parse_number's rule for numbers
     else:
         parsed = parse_number(raw, percent_format=percent, x_is_blank=True)
@@ -273,6 +275,8 @@ def problem_text(problem: str, shown: str, *, max: float | None = None) -> str:
         return f"“{shown}” không phải là số"
     if problem == "ambiguous-number":
         return f"“{shown}” không rõ có dấu phân cách hàng nghìn hay dấu thập phân"
+    if problem == "number-too-large":
+        return f"số {shown} quá lớn (phải nhỏ hơn 10^15)"
     if problem == "excel-error":
         return f"ô có lỗi Excel {shown}"
     if problem == "uncached-formula":

@@ -5,8 +5,53 @@ import re
 import unicodedata
 from functools import lru_cache
 
+#: Excel's limit of characters in one cell
+MAX_CELL_TEXT = 32_767
+#: what ends a text cut at :data:`MAX_CELL_TEXT`
+CUT_MARK = "…"
+#: characters no output may carry: those XML 1.0 forbids (C0 controls but tab, line feed and
+#: carriage return; U+FFFE, U+FFFF, lone surrogates) and those a terminal obeys (ESC, DEL,
+#: the C1 controls such as CSI U+009B)
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SEP = re.compile(r"[\s_\-\u2010-\u2015]+")
 _SPACES = re.compile(r"\s+")
+
+
+def safe_text(s: str) -> str:
+    """``s`` without the characters of :data:`_UNSAFE` (Excel shows none of them; an XML
+    part or a terminal must not receive them)."""
+    if s.isprintable():  # the usual case, tested in C
+        return s
+    return _UNSAFE.sub("", s)
+
+
+def boundary_text(s: str) -> tuple[str, bool]:
+    """A workbook's text as the readers hand it on: :func:`safe_text`, then cut to Excel's
+    :data:`MAX_CELL_TEXT` characters (ending with :data:`CUT_MARK`). Returns the text and
+    whether it was cut (the parser then notes the cell)."""
+    s = safe_text(s)
+    if len(s) <= MAX_CELL_TEXT:
+        return s, False
+    return cap_text(s), True
+
+
+def cap_text(s: str, limit: int = MAX_CELL_TEXT, note: str = "") -> str:
+    """``s`` cut to ``limit`` characters, ending with "…" (and ``note``) when cut."""
+    if len(s) <= limit:
+        return s
+    tail = CUT_MARK + note
+    return s[:limit - len(tail)] + tail
+
+
+def display_path(path: object) -> str:
+    """A file name fit to print or to write into a workbook: bytes that are not UTF-8
+    (kept by Python as surrogate escapes) become "\ufffd", control characters go."""
+    s = str(path)
+    try:
+        s.encode("utf-8")
+    except UnicodeEncodeError:
+        s = s.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return safe_text(s)
 
 
 def clean(value: object) -> str:

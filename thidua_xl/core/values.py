@@ -15,6 +15,11 @@ from typing import Any
 NO_VALUE_TEXT = {"", "-", "–", "—", "x", "X"}
 _NUM = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}([.,]\d{3})+$")
+#: numbers at or above this magnitude are refused ("number-too-large") before any
+#: arithmetic: Excel keeps 15 significant digits, so no score, maximum or threshold is that
+#: large, and sums of many such numbers stay finite and exact to 2 decimals (Excel itself
+#: accepts up to 9.99999999999999E+307, whose sums overflow to infinity)
+MAX_MAGNITUDE = 1e15
 EXCEL_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!",
                 "#GETTING_DATA", "#SPILL!", "#CALC!"}
 
@@ -24,7 +29,8 @@ class Parsed:
     """Outcome of parsing one cell: ``value`` (None = no value) or a ``problem`` code."""
 
     value: float | None = None
-    problem: str | None = None  # "not-a-number", "ambiguous-number", "excel-error"
+    #: "not-a-number", "ambiguous-number", "excel-error", "number-too-large"
+    problem: str | None = None
     text: str = ""
 
 
@@ -51,10 +57,16 @@ def parse_number(raw: Any, *, percent_format: bool = False, x_is_blank: bool = T
     if isinstance(raw, bool):
         return Parsed(1.0 if raw else 0.0)
     if isinstance(raw, (int, float)):
-        v = float(raw)
-        if math.isinf(v) or math.isnan(v):
+        try:
+            v = float(raw)
+        except OverflowError:  # an int beyond any float
+            return Parsed(None, "number-too-large", _shown(raw))
+        if math.isnan(v):
             return Parsed(None, "not-a-number", str(raw))
-        return Parsed(v * 100.0 if percent_format else v)
+        v = v * 100.0 if percent_format else v
+        if not abs(v) < MAX_MAGNITUDE:
+            return Parsed(None, "number-too-large", _shown(raw))
+        return Parsed(v)
     if isinstance(raw, (datetime, date, time, timedelta)):
         return Parsed(None, "not-a-number", str(raw))
     text = str(raw).replace("\u00a0", " ").strip()
@@ -71,7 +83,22 @@ def parse_number(raw: Any, *, percent_format: bool = False, x_is_blank: bool = T
     if not _NUM.match(body):
         return Parsed(None, "not-a-number", text)
     v = float(body.replace(",", "."))
+    if not abs(v) < MAX_MAGNITUDE:
+        return Parsed(None, "number-too-large", _shown(text))
     return Parsed(v, text=text)
+
+
+def is_finite_number(v: Any) -> bool:
+    """A plain int/float that may be used as is (finite, below :data:`MAX_MAGNITUDE`)."""
+    return (type(v) is float or type(v) is int) and -MAX_MAGNITUDE < v < MAX_MAGNITUDE
+
+
+def _shown(raw: Any) -> str:
+    """A number too large to show whole: "9e+307", or a 400-digit text cut to 20 digits."""
+    if isinstance(raw, float):
+        return f"{raw:g}"
+    s = str(raw)
+    return s if len(s) <= 24 else s[:20] + "…"
 
 
 _YES = {"dat", "x", "1", "co", "yes", "true", "v", "✓", "✔", "1.0"}
@@ -105,12 +132,29 @@ def parse_yes_no(raw: Any) -> tuple[bool | None, str | None]:
     return None, "not-yes-no"
 
 
+_SCALES = tuple(10.0 ** n for n in range(7))
+
+
 def round_half_up(x: float, ndigits: int = 2) -> float:
     """Round half-up (away from zero for .5), robust to binary noise: 2.675 → 2.68."""
     from decimal import ROUND_HALF_UP, Decimal
 
     if x is None:
         return None  # type: ignore[return-value]
+    x = float(x)
+    if not abs(x) < MAX_MAGNITUDE:  # inf, nan, or beyond 2-decimal precision: as it is
+        return x
+    if 0 <= ndigits <= 6:
+        # fast path, exact when the digit after the last kept one is clearly not a 5
+        # followed by nothing: k / 10**n is then the float nearest to the decimal result,
+        # as float(Decimal.quantize(...)) below gives (a test compares the two)
+        scale = _SCALES[ndigits]
+        y = abs(x) * scale
+        whole = math.floor(y)
+        frac = y - whole
+        # (margin: the noise removed below, and the float's own precision)
+        if y < 2.0**52 and abs(frac - 0.5) > 1e-6 + 1e-9 * scale + y * 1e-15:
+            return math.copysign((whole + (frac > 0.5)) / scale, x)
     # round away binary noise first (2.6749999999999998 is 2.675 typed by a person)
     d = Decimal(repr(round(float(x), 9)))
     q = Decimal(1).scaleb(-ndigits)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Iterable
 
+from ..core.text import MAX_CELL_TEXT, boundary_text
 from ..io.grid import Grid, Merge, SheetGrid
 
 SOURCE = "<live workbook>"
@@ -45,6 +46,8 @@ def _clean(v: Any) -> Any:
         return int(v)
     if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
         return dt.datetime(v.year, v.month, v.day)
+    if isinstance(v, str) and (len(v) > MAX_CELL_TEXT or not v.isprintable()):
+        return boundary_text(v)[0]  # the file readers' rule: no control characters
     return v
 
 
@@ -154,6 +157,8 @@ def read_sheet(sheet, *, formats: bool = True) -> SheetGrid:
             if _blank(v):
                 continue
             sg.values[(r0 + i, c0 + j)] = _clean(v)
+            if isinstance(v, str) and len(v) > MAX_CELL_TEXT:
+                sg.truncated.add((r0 + i, c0 + j))
     if formats and sg.values:
         sg.percent = _percent_cells(sheet, r0, c0, rows)
         sg.merges = _merges(sheet, r0, c0, rows)

@@ -19,7 +19,7 @@ from typing import Any, Iterable
 
 import xlwings as xw
 
-from ..core.values import is_blank, parse_number, round_half_up
+from ..core.values import is_blank, is_finite_number, parse_number, round_half_up
 
 ERROR_PREFIX = "#GIÁ TRỊ! "
 
@@ -62,10 +62,16 @@ def _flat(x: Any) -> list:
     return [x]
 
 
+def _problem(p, what: str, where: str = "") -> UdfInputError:
+    if p.problem == "number-too-large":
+        return UdfInputError(f"{what}{where} quá lớn: \"{p.text}\" (phải nhỏ hơn 10^15).")
+    return UdfInputError(f"{what}{where} không phải là số: \"{p.text}\".")
+
+
 def _num(raw: Any, what: str, *, required: bool = True) -> float | None:
     p = parse_number(raw)
     if p.problem:
-        raise UdfInputError(f"{what} không phải là số: \"{p.text or raw}\".")
+        raise _problem(p, what)
     if p.value is None and required:
         raise UdfInputError(f"Thiếu {what}.")
     return p.value
@@ -75,12 +81,12 @@ def _nums(raw: Any, what: str) -> list[float | None]:
     """A range of numbers; blanks stay None."""
     out: list[float | None] = []
     for i, v in enumerate(_flat(raw), 1):
-        if type(v) in (int, float) and -1e308 < v < 1e308:  # a finite number: nothing to parse
+        if is_finite_number(v):  # a number in range: nothing to parse
             out.append(float(v))
             continue
         p = parse_number(v)
         if p.problem:
-            raise UdfInputError(f"{what} ở dòng {i} không phải là số: \"{p.text or v}\".")
+            raise _problem(p, what, f" ở dòng {i}")
         out.append(p.value)
     return out
 
@@ -227,7 +233,7 @@ def TD_XEPHANG(tong_diem, cac_tong_diem):
     x = round_half_up(_num(tong_diem, "tổng điểm"), 2)
     others = [round_half_up(v, 2) for v in _nums(cac_tong_diem, "Tổng điểm")
               if v is not None]
-    ranks = ranking.shared_ranks(others + [x], descending=True)
+    ranks = ranking.shared_ranks(others + [x], descending=True)  # O(n log n)
     return ranks[-1]
 
 

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from thidua_xl.errors import OutputError
 
-__all__ = ["atomic_write", "atomic_write_bytes", "output_error"]
+__all__ = ["atomic_write", "atomic_write_bytes", "output_error", "InputFiles",
+           "ensure_not_input", "ensure_regular_target"]
 
 _WINDOWS = sys.platform.startswith("win")
 #: os.replace on Windows fails while another process (antivirus, indexer, Excel) holds
@@ -31,7 +32,9 @@ _REPLACE_RETRIES = 5 if _WINDOWS else 1
 
 def output_error(path: Path | str, exc: BaseException, *, action: str = "ghi") -> OutputError:
     """An :class:`OutputError` with a Vietnamese message for ``exc`` raised on ``path``."""
-    path = Path(path)
+    from thidua_xl.core.text import display_path
+
+    path = Path(display_path(path))  # the message must print, whatever the name
     folder = path.parent
     err = getattr(exc, "errno", None)
     if isinstance(exc, FileNotFoundError) or err == errno.ENOENT:
@@ -68,6 +71,113 @@ def output_error(path: Path | str, exc: BaseException, *, action: str = "ghi") -
                        fix="Kiểm tra đường dẫn và quyền ghi của thư mục kết quả.")
 
 
+# --------------------------------------------------------------------------- inputs
+def _path_key(path: Path | str) -> str:
+    return os.path.normcase(os.path.realpath(os.path.abspath(path)))
+
+
+def _id_key(path: Path | str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (st.st_dev, st.st_ino) if st.st_ino else None
+
+
+class InputFiles:
+    """The input files of a run: ``path in inputs`` is true when ``path`` is one of them
+    (the same device and inode — a hard link, another spelling, a symlink — or, for a file
+    that does not exist yet, the same resolved path)."""
+
+    def __init__(self, paths=()) -> None:
+        self._ids: dict[tuple[int, int], Path] = {}
+        self._paths: dict[str, Path] = {}
+        for p in paths:
+            self.add(p)
+
+    def add(self, path: Path | str) -> None:
+        p = Path(path)
+        key = _id_key(p)
+        if key is not None:
+            self._ids.setdefault(key, p)
+        self._paths.setdefault(_path_key(p), p)
+
+    def match(self, path: Path | str) -> Path | None:
+        """The input that ``path`` names, or None."""
+        key = _id_key(path)
+        if key is not None and key in self._ids:
+            return self._ids[key]
+        return self._paths.get(_path_key(path))
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, (str, os.PathLike)) and self.match(path) is not None
+
+
+def ensure_not_input(out: Path | str, inputs: InputFiles | list, *,
+                     option: str = "-o") -> None:
+    """Raise :class:`OutputError` when the output ``out`` would replace an input."""
+    if not isinstance(inputs, InputFiles):
+        inputs = InputFiles(inputs)
+    hit = inputs.match(out)
+    if hit is not None:
+        raise OutputError(
+            f"Tệp kết quả '{out}' trùng với tệp đầu vào '{hit}'; tệp đầu vào không bao giờ "
+            "bị ghi đè.", fix=f"Chọn một tên tệp kết quả khác (tùy chọn {option}).",
+            code="output-is-input")
+
+
+def ensure_regular_target(path: Path | str) -> None:
+    """Raise :class:`OutputError` unless ``path`` is absent or a regular file (an output
+    never replaces a device, a FIFO, a socket or a folder)."""
+    import stat
+
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return
+    except OSError:
+        return  # the write itself reports what is wrong
+    if stat.S_ISDIR(st.st_mode):
+        raise output_error(Path(path), IsADirectoryError(errno.EISDIR, "is a directory"))
+    if not stat.S_ISREG(st.st_mode):
+        raise OutputError(
+            f"Không thể ghi tệp '{path}': đường dẫn này không phải là một tệp thông thường "
+            "(thiết bị, đường ống FIFO hoặc socket).",
+            fix="Chọn một tên tệp kết quả bình thường trong một thư mục có quyền ghi.",
+            code="output-not-a-file")
+
+
+def temp_error(exc: BaseException) -> OutputError:
+    """An :class:`OutputError` for the temporary folder (TMPDIR): full, missing, read-only —
+    not the output's folder, which the user named."""
+    import tempfile
+
+    folder = tempfile.gettempdir()
+    if getattr(exc, "errno", None) == errno.ENOSPC:
+        what = "không còn dung lượng trống"
+    else:
+        what = "không dùng được (không tồn tại hoặc không có quyền ghi)"
+    return OutputError(
+        f"Thư mục tạm '{folder}' {what} nên không tạo được tệp trung gian.",
+        fix="Giải phóng dung lượng ở thư mục tạm, hoặc đặt biến môi trường TMPDIR (Windows: "
+            "TEMP) sang một thư mục có chỗ trống, rồi chạy lại.", code="temp-folder-unusable")
+
+
+@contextlib.contextmanager
+def temp_folder(prefix: str = "thidua-xl-") -> Iterator[Path]:
+    """A temporary folder, removed afterwards; problems with it (a full or unusable
+    TMPDIR) raise :class:`OutputError` naming the temporary folder, not the output."""
+    import tempfile
+
+    try:
+        td = tempfile.TemporaryDirectory(prefix=prefix)
+    except OSError as exc:  # includes "No usable temporary directory found"
+        raise temp_error(exc) from exc
+    with td as name:
+        yield Path(name)
+
+
+# --------------------------------------------------------------------------- writing
 def _temp_name(target: Path) -> str:
     # Keep the target's extension last: tools that look at the suffix (openpyxl, soffice)
     # treat the temporary file like the final one. A leading dot hides it on POSIX.
@@ -168,8 +278,7 @@ def atomic_write(path: Path | str) -> Iterator[Path]:
     propagates. Filesystem problems with the target raise :class:`OutputError`.
     """
     target = Path(path)
-    if target.is_dir():
-        raise output_error(target, IsADirectoryError(errno.EISDIR, "is a directory"))
+    ensure_regular_target(target)
     try:
         tmp = _create_temp(target)
     except OSError as exc:

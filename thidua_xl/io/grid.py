@@ -86,6 +86,8 @@ class SheetGrid:
     merges: list[Merge] = field(default_factory=list)
     hidden_rows: set[int] = field(default_factory=set)
     hidden_cols: set[int] = field(default_factory=set)
+    #: text cells cut at Excel's 32,767 characters by the reader (the parser notes them)
+    truncated: set[tuple[int, int]] = field(default_factory=set)
 
     @property
     def max_row(self) -> int:

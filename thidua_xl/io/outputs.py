@@ -23,6 +23,7 @@ from datetime import date
 
 from ..core.findings import Finding, Severity
 from ..core.models import Bloc, BlocResult, Classification, UnitResult
+from ..core.text import MAX_CELL_TEXT, cap_text
 from .context import OutputContext, num
 from .documents import minutes_sheet, proposals_sheet, submission_sheet
 from .grid import a1, col_letter
@@ -233,11 +234,25 @@ def build_plan(result: BlocResult, *, bloc: Bloc | None = None,
     """
     ctx = OutputContext.make(result, bloc, today)
     if result.has_errors:
-        return WritePlan(sheets=[findings_sheet(ctx)], replace=OUTPUT_SHEETS,
-                         select=OUTPUT_FINDINGS)
+        return _capped(WritePlan(sheets=[findings_sheet(ctx)], replace=OUTPUT_SHEETS,
+                                 select=OUTPUT_FINDINGS))
     sheets: list[SheetPlan] = []
     for build in SHEET_BUILDERS:  # a builder gives one sheet, none, or several
         made = build(ctx)
         sheets.extend(made if isinstance(made, list) else [] if made is None else [made])
     select = OUTPUT_FINDINGS if result.findings else OUTPUT_RESULTS
-    return WritePlan(sheets=sheets, replace=OUTPUT_SHEETS, select=select)
+    return _capped(WritePlan(sheets=sheets, replace=OUTPUT_SHEETS, select=select))
+
+
+#: ends a generated text cut at Excel's cell limit (a 3,000-unit tie note ...)
+CUT_NOTE = " (đã cắt bớt: một ô Excel chứa tối đa 32.767 ký tự)"
+
+
+def _capped(plan: WritePlan) -> WritePlan:
+    """Every text cell of ``plan`` within Excel's 32,767 characters (cut with a note)."""
+    for sheet in plan.sheets:
+        for cell in sheet.cells:
+            v = cell.value
+            if type(v) is str and len(v) > MAX_CELL_TEXT:
+                cell.value = cap_text(v, note=CUT_NOTE)
+    return plan

@@ -15,7 +15,7 @@ from ..core.findings import Report
 from ..core.models import Bloc, BlocInfo, Discipline, Succession, Unit
 from ..core.scoring import shown_value
 from ..core.suggest import nearest
-from ..core.text import clean, fold, unit_key
+from ..core.text import MAX_CELL_TEXT, clean, fold, unit_key
 from ..core.vocab import (
     HEADER_SCAN_ROWS,
     INFO_LABELS,
@@ -44,6 +44,14 @@ def parse_discipline(raw: Any) -> Discipline | None:
     return None if name is None else Discipline[name]
 
 
+def _note_truncated(grid: Grid, report: Report, most: int = 10) -> None:
+    """A warning per text cell the reader cut at Excel's limit (the first ``most``)."""
+    cells = [(sg, rc) for sg in grid.sheets for rc in sorted(sg.truncated)]
+    limit = f"{MAX_CELL_TEXT:,}".replace(",", ".")
+    for sg, (r, c) in cells[:most]:
+        report.emit("text-truncated", ref=sg.ref(r, c), limit=limit)
+
+
 def parse_grid(grid: Grid, *, file: str = "", score_sheet: SheetGrid | None = None,
                report: Report | None = None, units_sheet: SheetGrid | None = None,
                ) -> tuple[Bloc | None, Report]:
@@ -55,6 +63,7 @@ def parse_grid(grid: Grid, *, file: str = "", score_sheet: SheetGrid | None = No
     ``report``: findings so far."""
     report = report if report is not None else Report()
     file = file or grid.source
+    _note_truncated(grid, report)
     score_sg = score_sheet or grid.find_sheet(*SHEET_SCORES)
     if score_sg is None:
         from .diagnose import missing_score_sheet

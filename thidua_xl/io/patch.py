@@ -126,9 +126,17 @@ def patch_cells(src: Path, out: Path, writes: list[tuple[str, Any]]) -> None:
             wb_doc.root.insert(idx, calc)
         calc.set("fullCalcOnLoad", "1")
         patched[wb_part] = serialize_xml(wb_doc)
+        from .parts import _copy_member_raw, _zip_raw_copy_supported
+
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+            raw = _zip_raw_copy_supported(zout) and zin.fp is not None
             for info in zin.infolist():
                 data = patched.get(info.filename)
+                if data is None and raw and not info.flag_bits & 0x0001:
+                    # as the graft does: the user's parts copied as they are (an image with
+                    # a bad CRC stays as it was, as check and score leave it)
+                    _copy_member_raw(zin.fp, info, zout)
+                    continue
                 if data is None:
                     data = zin.read(info.filename)
                 zi = zipfile.ZipInfo(info.filename, info.date_time)

@@ -15,6 +15,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Callable
 
+from ..core.text import MAX_CELL_TEXT, boundary_text
 from ..errors import UnreadableWorkbook
 from .grid import Grid, Merge, SheetGrid
 from .sniff import error_for
@@ -46,6 +47,8 @@ def normalize_value(v: Any) -> Any:
     if isinstance(v, int):
         return v
     if isinstance(v, str):
+        if not v.isprintable() or len(v) > MAX_CELL_TEXT:
+            v = boundary_text(v)[0]  # the one place text enters: no control characters
         if not v or v.isspace():  # blank text is no value (calamine drops it anyway)
             return None
         return v if v.isascii() else unicodedata.normalize("NFC", v)
@@ -161,6 +164,10 @@ def _sheet(sheet: Any, name: str) -> SheetGrid:
                 if t is float:
                     values[(r, c)] = int(v) if v.is_integer() and -2**53 < v < 2**53 else v
                 elif t is str:
+                    if not v.isprintable() or len(v) > MAX_CELL_TEXT:
+                        v, cut = boundary_text(v)
+                        if cut:
+                            sg.truncated.add((r, c))
                     if v and not v.isspace():
                         values[(r, c)] = v if v.isascii() else nfc("NFC", v)
                 elif v is not None:

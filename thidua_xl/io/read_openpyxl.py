@@ -13,6 +13,7 @@ import re
 import warnings
 from typing import Any, Callable
 
+from ..core.text import MAX_CELL_TEXT
 from ..errors import UnreadableWorkbook
 from .grid import Grid, Merge, SheetGrid
 from .ooxml_meta import is_percent_format
@@ -87,6 +88,8 @@ def _read(path: str | os.PathLike, only: Callable[[str], bool] | None) -> Grid:
                         hit = (raw, normalize_value(unescape_ooxml(raw) if "_x" in raw else raw))
                         text_memo[id(raw)] = hit
                     v = hit[1]
+                    if len(raw) > MAX_CELL_TEXT and v is not None:
+                        sg.truncated.add(key)
                 else:
                     v = normalize_value(raw)
                 if v is None:

@@ -19,6 +19,7 @@ import importlib.util
 import os
 from typing import Callable
 
+from ..core.text import display_path
 from ..errors import UnreadableWorkbook, UsageError
 from .grid import Grid
 from .foreign import FOREIGN_CODES, read_foreign
@@ -118,5 +119,5 @@ def _guard(fn, path, only) -> Grid:
     except BaseException as exc:  # noqa: BLE001 - never a traceback to the user
         detail = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:160]
         raise error_for("read-failed", path, tech=detail) from None
-    grid.source = str(path)
+    grid.source = display_path(path)  # shown and written, never opened again
     return grid

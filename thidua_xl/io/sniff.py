@@ -21,7 +21,9 @@ corrupt-zip                a zip that is truncated or damaged
 missing-parts              a zip without a workbook part (xl/workbook.xml)
 unsafe-xml                 XML with a DTD / entity declarations (entity expansion attacks)
 malformed-xml              XML that cannot be parsed
-workbook-too-large         members that expand to more than :data:`MAX_UNCOMPRESSED` bytes
+workbook-too-large         parts that expand beyond the budget (:mod:`thidua_xl.io.budget`)
+cell-out-of-grid           a cell beyond Excel's grid (XFD1048576)
+too-many-cells             more cells than the budget allows
 ========================== ==================================================================
 
 Readable kinds: ``"xlsx"``, ``"xlsm"``, ``"xltx"``, ``"xltm"`` and ``"xlsx-strict"`` (strict
@@ -36,6 +38,7 @@ import zlib
 from pathlib import Path
 
 from ..errors import UnreadableWorkbook
+from . import budget
 
 #: A workbook whose zip members expand to more than this is refused (zip bomb guard).
 MAX_UNCOMPRESSED = 2 * 1024**3
@@ -66,7 +69,9 @@ _FIX_SAVE_XLSX = ("Mở tệp bằng Excel, chọn File > Save As (Lưu thành) 
 
 # --------------------------------------------------------------------------- helpers
 def _q(path: Path | str) -> str:
-    return f"\"{Path(path).name}\""
+    from ..core.text import display_path
+
+    return f"\"{display_path(Path(path).name)}\""
 
 
 def _err(code: str, path: Path | str, what: str, fix: str) -> UnreadableWorkbook:
@@ -120,10 +125,18 @@ def error_for(kind: str, path: Path | str, detail: str = "", *, tech: str = ""
         "malformed-xml": (f"nội dung XML bên trong tệp bị lỗi{d}.",
                           "Mở tệp bằng Excel (Excel có thể đề nghị sửa chữa tệp), lưu lại dạng "
                           ".xlsx rồi chạy lại."),
-        "workbook-too-large": ("tệp giải nén ra quá lớn (trên 2 GB), có thể là tệp hỏng hoặc "
-                               "độc hại.",
+        "workbook-too-large": (f"tệp giải nén ra quá lớn{d or ' (trên 2 GB)'}, có thể là tệp "
+                               "hỏng hoặc độc hại.",
                                "Kiểm tra lại tệp; xoá các sheet, ảnh hoặc dữ liệu không cần "
                                "thiết rồi lưu lại."),
+        "cell-out-of-grid": (f"tệp có ô nằm ngoài lưới ô của Excel{d}, có thể là tệp hỏng "
+                             "hoặc độc hại.",
+                             "Lấy lại bản gốc; nếu Excel mở được tệp thì lưu lại bằng File > "
+                             "Save As dạng .xlsx rồi chạy lại."),
+        "too-many-cells": (f"tệp có quá nhiều ô dữ liệu{d}.",
+                           "Xoá các vùng dữ liệu không thuộc sổ chấm điểm (Ctrl+End cho biết "
+                           "ô cuối cùng) hoặc chuyển chúng sang tệp khác, lưu lại rồi chạy "
+                           "lại."),
         "strict-ooxml-not-supported": (
             f"tệp lưu ở định dạng \"Strict Open XML\" mà chương trình không đọc được{d}.",
             "Mở bằng Excel, chọn File > Save As, kiểu tệp \"Excel Workbook (*.xlsx)\" "
@@ -242,6 +255,30 @@ def read_member(zf: zipfile.ZipFile, name: str, limit: int = 64 * 1024 * 1024) -
     return data
 
 
+def _sheet_label(zf: zipfile.ZipFile, part: str) -> str:
+    """'sheet "Chấm điểm"' for a worksheet part (its zip member), else 'phần "<part>"'."""
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        index = member_index(zf)
+        wb = main_part(zf, index)
+        if wb is not None:
+            folder, _, base = wb.replace("\\", "/").rpartition("/")
+            rels_name = f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
+            targets = {}
+            for rel in fromstring(read_member(zf, index[rels_name.lower()])):
+                targets[rel.get("Id")] = resolve_target(wb, rel.get("Target") or "")
+            want = part.replace("\\", "/").lstrip("/").lower()
+            for el in fromstring(read_member(zf, wb)).iter():
+                if el.tag.rpartition("}")[2] == "sheet":
+                    rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
+                    if targets.get(rid) == want:
+                        return f"sheet \"{el.get('name')}\""
+    except Exception:  # noqa: BLE001 - the name is a nicety; the part still says where
+        pass
+    return f"phần \"{part}\""
+
+
 def _content_types(zf: zipfile.ZipFile) -> dict[str, str]:
     """Override PartName (without leading "/") → content type (lower-cased)."""
     from defusedxml.ElementTree import fromstring
@@ -261,13 +298,6 @@ def _content_types(zf: zipfile.ZipFile) -> dict[str, str]:
         elif el.tag.endswith("Default"):
             out["*." + (el.get("Extension") or "").lower()] = ctype
     return out
-
-
-def _has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
-    with zf.open(info) as f:
-        head = f.read(2048)
-    low = head.replace(b"\x00", b"").lower()
-    return b"<!doctype" in low or b"<!entity" in low
 
 
 def _zip_kind(path: Path) -> str:
@@ -290,13 +320,17 @@ def _zip_kind(path: Path) -> str:
                     return "ods"
                 if "opendocument" in mt:
                     return "not-a-workbook:odf"
-            if sum(i.file_size for i in infos) > MAX_UNCOMPRESSED:
-                return "workbook-too-large"
-            # Hostile XML in the small parts we and the libraries read first.
-            for info in infos[:5000]:
-                low = info.filename.lower()
-                if low.endswith((".xml", ".rels", ".vml")) and _has_dtd(zf, info):
-                    return "unsafe-xml:" + info.filename
+            # Sizes, cells, coordinates and hostile XML in every part, on the bytes,
+            # before any library parses one (calamine aborts on some).
+            try:
+                stats = budget.inspect_package(zf)
+            except budget.BudgetExceeded as exc:
+                detail = exc.detail
+                if "{sheet}" in detail:
+                    detail = detail.replace("{sheet}", _sheet_label(zf, exc.part))
+                return f"budget:{exc.code}:{detail}"
+            if stats.unsafe:
+                return "unsafe-xml:" + stats.unsafe
             part = main_part(zf, index)
             if part is None:
                 if any(n.startswith("word/") for n in names):
@@ -344,6 +378,16 @@ def sniff(path: str | os.PathLike) -> str:
     "csv", "html", "xml2003", "text", "binary", "corrupt-zip", "missing-parts", "unsafe-xml",
     "malformed-xml", "workbook-too-large", "not-a-workbook:<what>".
     """
+    kind = _sniff(path)
+    base = kind.partition(":")[0]
+    if base == "budget":
+        return kind.split(":", 2)[1]
+    return base if base == "unsafe-xml" else kind
+
+
+def _sniff(path: str | os.PathLike) -> str:
+    """:func:`sniff` with the detail of a refusal after a colon ("budget:<code>:<detail>",
+    "unsafe-xml:<part>", "not-a-workbook:<what>")."""
     p = Path(path)
     try:
         if not p.exists():
@@ -373,10 +417,9 @@ def sniff(path: str | os.PathLike) -> str:
         return "cfb"
     if head.startswith(_ZIP_MAGICS):
         try:
-            k = _zip_kind(p)
+            return _zip_kind(p)
         except PermissionError:
             return "access-denied"
-        return k.split(":", 1)[0] if k.startswith("unsafe-xml") else k
     if head.startswith(b"PK"):
         return "corrupt-zip"
     tk = _text_kind(head)
@@ -417,11 +460,16 @@ def ensure_readable(path: str | os.PathLike) -> str:
     """Return the kind of ``path`` when a reader can try it, else raise
     :class:`UnreadableWorkbook` (Vietnamese message naming the file, stable ``code``, ``fix``).
     """
-    kind = sniff(path)
+    kind = _sniff(path)
     if kind in READABLE_KINDS:
         return kind
+    if kind.startswith("budget:"):
+        _, code, detail = kind.split(":", 2)
+        raise error_for(code, path, detail)
     base, _, sub = kind.partition(":")
     code, detail = _KIND_TO_CODE.get(base, ("read-failed", kind))
-    if sub:
+    if base == "unsafe-xml":
+        detail = f"phần \"{sub}\"" if sub else ""
+    elif sub:
         detail = _SUBKIND.get(sub, detail)
     raise error_for(code, path, detail)

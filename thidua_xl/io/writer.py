@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from pathlib import Path
 
 from thidua_xl.errors import OutputError, ThiduaError
-from thidua_xl.io.atomic import atomic_write, output_error
+from thidua_xl.io.atomic import (atomic_write, ensure_not_input, output_error, temp_error,
+                                 temp_folder)
 from thidua_xl.io.plan import WritePlan
 
 log = logging.getLogger(__name__)
@@ -25,15 +25,6 @@ log = logging.getLogger(__name__)
 __all__ = ["write_output", "write_plan_only"]
 
 _KINDS = {".xlsx": "xlsx", ".xlsm": "xlsm", ".xltx": "xltx", ".xltm": "xltm"}
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        if a.exists() and b.exists():
-            return os.path.samefile(a, b)
-    except OSError:
-        pass
-    return os.path.normcase(str(a.resolve())) == os.path.normcase(str(b.resolve()))
 
 
 def _replace_names(plan: WritePlan) -> tuple[str, ...]:
@@ -48,10 +39,7 @@ def write_output(base: Path | str, plan: WritePlan, out: Path | str) -> Path:
     Raises :class:`OutputError` (Vietnamese message) when ``out`` cannot be written.
     """
     base, out = Path(base), Path(out)
-    if _same_file(base, out):
-        raise OutputError(
-            f"Tệp kết quả '{out}' trùng với tệp đầu vào; tệp đầu vào không bao giờ bị ghi đè.",
-            fix="Chọn một tên tệp kết quả khác (tùy chọn -o).")
+    ensure_not_input(out, [base])
     if not base.is_file():
         raise OutputError(f"Không tìm thấy tệp đầu vào '{base}' để ghi kết quả.",
                           fix="Kiểm tra lại đường dẫn của tệp đầu vào.")
@@ -66,8 +54,11 @@ def write_output(base: Path | str, plan: WritePlan, out: Path | str) -> Path:
         else ("xml", "openpyxl")
     for renderer in renderers:
         try:
-            with tempfile.TemporaryDirectory(prefix="thidua-xl-") as td:
-                donor = _donor(plan, Path(td), renderer)
+            with temp_folder() as td:
+                try:
+                    donor = _donor(plan, td, renderer)
+                except OSError as exc:  # written in TMPDIR: a full one is not the output's
+                    raise temp_error(exc) from exc
                 with atomic_write(out) as tmp:
                     graft_sheets(base, donor, tmp, replace=replace, select=plan.select,
                                  target_kind=kind)

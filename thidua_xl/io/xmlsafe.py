@@ -1,0 +1,59 @@
+"""A streaming look at every XML part of a package: DTDs and entity declarations anywhere.
+
+A DTD may follow a long comment or processing instruction, so looking at the first bytes of
+a part is not enough: :class:`DtdWatch` is fed the whole part in chunks (the bytes the
+budget pass reads anyway, see :mod:`thidua_xl.io.budget`) and remembers whether
+``<!DOCTYPE`` or ``<!ENTITY`` occurs at any offset (any letter case, UTF-16 parts included).
+A part holding one is refused before any reader parses it, and is never copied into an
+output (the whole file is refused). A declaration inside a comment is refused as well:
+Excel never writes one.
+"""
+from __future__ import annotations
+
+_MARKERS = (b"<!doctype", b"<!entity")
+_KEEP = 16  # bytes carried over between chunks (longer than the longest marker)
+
+
+def looks_like_xml(head: bytes) -> bool:
+    """True when a part's first bytes are XML (after a BOM and whitespace), in UTF-8 or
+    UTF-16: such parts are watched whatever their name."""
+    h = head.lstrip(b"\xef\xbb\xbf\xff\xfe").replace(b"\x00", b"").lstrip()
+    return h.startswith(b"<")
+
+
+class DtdWatch:
+    """Feed chunks of one part with :meth:`feed`; :attr:`found` once a declaration is seen."""
+
+    __slots__ = ("found", "_tail", "_wide")
+
+    def __init__(self) -> None:
+        self.found = False
+        self._tail = b""
+        self._wide: bool | None = None
+
+    def feed(self, chunk: bytes) -> bool:
+        if self.found or not chunk:
+            return self.found
+        if self._wide is None:
+            # UTF-16 (a BOM or NULs among the first bytes): compare without the NULs
+            self._wide = chunk.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in chunk[:64]
+        if self._wide:
+            chunk = chunk.replace(b"\x00", b"")
+        data = self._tail + chunk
+        if b"<!" in data:
+            low = data.lower()
+            if any(m in low for m in _MARKERS):
+                self.found = True
+        self._tail = data[-_KEEP:]
+        return self.found
+
+
+def has_dtd(stream, chunk: int = 1 << 20) -> bool:
+    """Whether the part read from ``stream`` holds a DTD or entity declaration."""
+    w = DtdWatch()
+    while True:
+        data = stream.read(chunk)
+        if not data:
+            return False
+        if w.feed(data):
+            return True
