@@ -254,10 +254,14 @@ def _left_numbers(sh: _Sheet, r: int, cols: dict[str, int], crit: Criterion,
         p = parse_number(raw, percent_format=(r, c) in sh.sg.percent and key == "target")
         if p.problem:
             crit.definition_error = True
-            report.emit("bad-number",
-                        variant="large_criterion" if p.problem == "number-too-large"
-                        else "criterion", label=label, code_=code, text=p.text,
-                        label_lower=label.lower(), ref=sh.ref(r, c), criterion=code)
+            if p.problem == "number-too-large":
+                report.emit("bad-number", variant="large_criterion", label=label, code_=code,
+                            text=p.text, label_lower=label.lower(), ref=sh.ref(r, c),
+                            criterion=code)
+            else:
+                report.emit("bad-number", variant="criterion", label=label, code_=code,
+                            text=p.text, label_lower=label.lower(), ref=sh.ref(r, c),
+                            criterion=code)
             continue
         if p.value is None:
             continue
