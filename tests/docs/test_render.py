@@ -17,18 +17,9 @@ from tests.docs.samples import (
     realistic_result,
 )
 from thidua_xl.io.outputs import build_plan
-from thidua_xl.io.plan import (
-    AUDIT_SHEETS,
-    OUTPUT_FINDINGS,
-    OUTPUT_MINUTES,
-    OUTPUT_PROPOSALS,
-    OUTPUT_RESULTS,
-    OUTPUT_SHEETS,
-    OUTPUT_SUBMISSION,
-    SheetPlan,
-    Style,
-    WritePlan,
-)
+from thidua_xl.io.plan import (AUDIT_SHEETS, OUTPUT_FINDINGS, OUTPUT_MINUTES, OUTPUT_PROPOSALS,
+                               OUTPUT_RESULTS, OUTPUT_SHEETS, OUTPUT_SUBMISSION, SheetPlan,
+                               Style, WritePlan)
 from thidua_xl.io.render_openpyxl import internal_location, render_plan, render_to_file
 
 #: what a result built by hand plans: it has no parsed workbook to trace (no audit sheets)
