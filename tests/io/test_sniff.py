@@ -248,3 +248,18 @@ def test_readable_kinds(tmp_path):
     assert g.sheets[0].values[(1, 2)] == 1
     g = read_grid(q, reader="openpyxl")
     assert g.sheets[0].values[(1, 2)] == 1
+
+
+@pytest.mark.parametrize("name, renamed", [("so.csv", False), ("so.xlsx", True)])
+def test_a_csv_is_called_renamed_only_under_an_excel_name(tmp_path, name, renamed):
+    """A real .csv is a CSV file; the same bytes named .xlsx were renamed (the fix is the
+    same: save it from Excel as a workbook)."""
+    from thidua_xl.errors import UnreadableWorkbook
+    from thidua_xl.io.sniff import ensure_readable
+
+    p = tmp_path / name
+    p.write_bytes("STT,Tên đơn vị\n1,Sở A\n".encode())
+    with pytest.raises(UnreadableWorkbook) as e:
+        ensure_readable(p)
+    assert e.value.code == "not-a-workbook" and "CSV" in e.value.message
+    assert ("đổi tên" in e.value.message) is renamed

@@ -440,8 +440,8 @@ _KIND_TO_CODE = {
     "cfb": ("not-a-workbook", "tệp Office cũ dạng OLE2, không phải Excel .xlsx"),
     "xlsb": ("xlsb-not-supported", ""),
     "ods": ("ods-not-supported", ""),
-    "csv": ("not-a-workbook", "đây là tệp văn bản CSV, chỉ đổi tên thành .xlsx"),
-    "html": ("not-a-workbook", "đây là trang HTML, chỉ đổi tên thành tệp Excel"),
+    "csv": ("not-a-workbook", "đây là tệp văn bản CSV"),
+    "html": ("not-a-workbook", "đây là trang HTML"),
     "xml2003": ("not-a-workbook", "đây là tệp XML Spreadsheet 2003"),
     "text": ("not-a-workbook", "đây là tệp văn bản thuần"),
     "binary": ("not-a-zip", ""),
@@ -472,4 +472,9 @@ def ensure_readable(path: str | os.PathLike) -> str:
         detail = f"phần \"{sub}\"" if sub else ""
     elif sub:
         detail = _SUBKIND.get(sub, detail)
+    if base in ("csv", "html") and Path(path).suffix.lower() in _SPREADSHEET_SUFFIXES:
+        detail += ", chỉ đổi tên thành tệp Excel"  # a .csv/.html saved under an Excel name
     raise error_for(code, path, detail)
+
+
+_SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
