@@ -76,11 +76,11 @@ def test_results_sheet_table_chart_and_fills():
     assert header[:2] == ["STT", "Tên đơn vị"]
     assert header[2:5] == [f"{p}. {t}" for p, t in result.sections]
     assert header[5:] == ["Điểm thưởng", "Điểm trừ", "Tổng điểm", "% tối đa", "Xếp hạng",
-                          "Xếp loại", "Hình thức đề nghị", "Ghi chú"]
+                          "Xếp loại theo điểm", "Hình thức đề nghị", "Ghi chú"]
     names = [sp.value_at(hr + 1 + i, 2) for i in range(len(result.units))]
     assert names == [u.name for u in result.units]
     total_col = header.index("Tổng điểm") + 1
-    class_col = header.index("Xếp loại") + 1
+    class_col = header.index("Xếp loại theo điểm") + 1
     assert [sp.value_at(hr + 1 + i, total_col) for i in range(9)] == \
         [u.total for u in result.units]
     # number formats

@@ -70,7 +70,7 @@ def results_sheet(ctx: OutputContext) -> SheetPlan:
         label = f"{path}. {text}".strip() if text else path
         headers.append((label, 14))
     headers += [("Điểm thưởng", 9), ("Điểm trừ", 9), ("Tổng điểm", 10), ("% tối đa", 9),
-                ("Xếp hạng", 8), ("Xếp loại", 27), ("Hình thức đề nghị", 27),
+                ("Xếp hạng", 8), ("Xếp loại theo điểm", 27), ("Hình thức đề nghị", 27),
                 ("Ghi chú", 40)]
     ncol = len(headers)
     s = SheetBuilder(SheetPlan(OUTPUT_RESULTS, tab_color="2E75B6"),
