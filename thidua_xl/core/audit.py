@@ -9,8 +9,8 @@ parsed workbook: criteria, the unit's chosen cell and its Tự chấm cell) and 
   the value entered, the column it came from, its cell, the score, the weight and the
   contribution, so that each unit's contributions add up to its total (a bonus or penalty
   cap the engine applied is one more row, "Áp mức tối đa").
-- :func:`analyse` — per unit: the self-score total (the engine run again on the units'
-  Tự chấm cells), the difference with the final total and the criteria where it is largest;
+- :func:`analyse` — per unit: the self-score total (the engine's scoring stage run again on
+  the units' Tự chấm cells: totals only, no ranking or awards), the difference with the final total and the criteria where it is largest;
   the gap to the unit ranked just above and the criteria where the unit lost most against
   it; the tie-break key that decided its place.
 
@@ -183,10 +183,11 @@ def _self_cell(cell: RawCell, column: str | None) -> RawCell | None:
                    ref=f"{sheet}!{column}{row}" if sheet else None, source=SELF_COLUMN)
 
 
-def self_result(result: BlocResult) -> tuple[BlocResult | None, dict[str, int]]:
-    """The result the engine gives when each unit's Tự chấm cells are its scores.
+def self_result(result: BlocResult) -> tuple[list[UnitResult] | None, dict[str, int]]:
+    """The unit totals the engine gives when each unit's Tự chấm cells are its scores
+    (:func:`~thidua_xl.core.engine.unit_totals`: the decisions never change a total).
 
-    Returns ``(self_result, unscored)`` — ``unscored``: unit key → leaves whose Tự chấm
+    Returns ``(units, unscored)`` — ``unscored``: unit key → leaves whose Tự chấm
     value is blank or not valid (their final cell is used instead). ``None`` when no unit
     has a Tự chấm column.
     """
@@ -220,9 +221,9 @@ def self_result(result: BlocResult) -> tuple[BlocResult | None, dict[str, int]]:
         scores[u.key] = own
         unscored[u.key] = missing if SELF_COLUMN in u.score_columns else 0
     twin = replace(bloc, scores=scores, stated_totals={})
-    from .engine import evaluate
+    from .engine import unit_totals
 
-    return evaluate(twin, Report()), unscored
+    return unit_totals(twin, Report()), unscored
 
 
 # --------------------------------------------------------------------------------------
@@ -295,7 +296,7 @@ def analyse(result: BlocResult) -> list[UnitAnalysis]:
     texts = {c.path: c.text for c in bloc.criteria}
     mine = {u.key: contributions(bloc, types, u) for u in result.units}
     twin, unscored = self_result(result)
-    selfs = {u.key: u for u in twin.units} if twin is not None else {}
+    selfs = {u.key: u for u in twin} if twin is not None else {}
     keys, _ = resolve_tiebreak(bloc.rules.tiebreak, result.sections)
     ties = _tiebreaks(result.units, keys)
     has_self = {u.key: SELF_COLUMN in u.score_columns for u in bloc.units}

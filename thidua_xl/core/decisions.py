@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from .awards import allocate_awards
-from .last_year import two_years_basis
 from .classify import classify_with_note
 from .findings import Report
 from .models import (Classification, Discipline, Proposal, Rules, Succession, TieGroup, Unit,
@@ -68,7 +67,10 @@ def decide(results: Sequence[UnitResult], units: Sequence[Unit], rules: Rules, *
         ordered, rules.forms, units=units_by_key,
         has_last_year=has_last_year, has_discipline=has_discipline,
         max_total=max_total, n_units=len(units))
-    two_years_basis(proposals, ordered, units_by_key)
+    if any(u.last_year is Classification.HTXS for u in units):  # else nothing to add
+        from .last_year import two_years_basis  # (#17) not imported by every check
+
+        two_years_basis(proposals, ordered, units_by_key)
     succ = next_head(rules.succession, ordered, list(units), head,
                      report=report, head_ref=head_ref, current_deputy=deputy,
                      deputy_ref=deputy_ref)

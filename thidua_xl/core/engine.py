@@ -419,14 +419,14 @@ def _check_stated_totals(bloc: Bloc, results: list[UnitResult], report: Report) 
 # --------------------------------------------------------------------------------------
 # evaluate
 # --------------------------------------------------------------------------------------
-def evaluate(bloc: Bloc, report: Report | None = None) -> BlocResult:
-    """Score, rank, classify and propose for one parsed bloc.
+def unit_totals(bloc: Bloc, report: Report | None = None) -> list[UnitResult]:
+    """The scoring stage alone: each unit's leaf scores and totals, in the bloc's order,
+    without ranks, classifications or awards (what the self-score analysis needs; the
+    totals are :func:`evaluate`'s: the decisions never change them)."""
+    return _score(bloc, report if report is not None else Report())[2]
 
-    ``report`` holds the parser's findings (possibly errors); the engine adds its own.
-    With any error: totals only (for units whose cells are all valid), no rank,
-    classification, award or next head, and ``status="errors"``.
-    """
-    report = report if report is not None else Report()
+
+def _score(bloc: Bloc, report: Report) -> tuple[Tree, float | None, list[UnitResult]]:
     tree = Tree.build(bloc)
     own_counts: dict[str, int] = {}
     for targets in bloc.unit_targets.values():
@@ -449,6 +449,19 @@ def evaluate(bloc: Bloc, report: Report | None = None) -> BlocResult:
     results = [_unit_result(u, tree, values[u.key], unscorable, best, max_total,
                             bloc.unit_targets.get(u.key), caps, ratio_paths)
                for u in bloc.units]
+    return tree, max_total, results
+
+
+def evaluate(bloc: Bloc, report: Report | None = None) -> BlocResult:
+    """Score, rank, classify and propose for one parsed bloc.
+
+    ``report`` holds the parser's findings (possibly errors); the engine adds its own.
+    With any error: totals only (for units whose cells are all valid), no rank,
+    classification, award or next head, and ``status="errors"``.
+    """
+    report = report if report is not None else Report()
+    tree, max_total, results = _score(bloc, report)
+    info = bloc.info
     _check_stated_totals(bloc, results, report)
 
     result = BlocResult(

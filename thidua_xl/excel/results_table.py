@@ -46,11 +46,17 @@ def sheet_from_values(name: str, values: Any):
                    for r, c in _percent_cells(rng.sheet, r0, c0, values)}
     sg = SheetGrid(name=name, percent=percent)
     cells = sg.values
+    big = 2**53
     for r, row in enumerate(_rows_2d(values), start=1):
         for c, v in enumerate(row, start=1):
-            if v is None or v == "":
-                continue
-            cells[(r, c)] = _clean(v)
+            t = type(v)  # the two kinds Excel hands over most, without _clean's tests
+            if t is float:
+                cells[(r, c)] = int(v) if v.is_integer() and -big < v < big else v
+            elif t is str:
+                if v:
+                    cells[(r, c)] = v
+            elif v is not None and not (isinstance(v, str) and v == ""):
+                cells[(r, c)] = _clean(v)
     return sg
 
 

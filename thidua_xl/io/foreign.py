@@ -17,17 +17,15 @@ The input file is only ever opened for reading.
 """
 from __future__ import annotations
 
-import logging
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from .grid import Grid
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    import tempfile
 
 #: sniffed kinds read through calamine only, and their usual extensions
 FOREIGN_KINDS = frozenset({"xls", "xlsb", "ods"})
@@ -102,6 +100,8 @@ def read_foreign(path: str | os.PathLike, only: Callable[[str], bool] | None = N
             try:
                 alias.symlink_to(Path(path).resolve())
             except OSError:
+                import shutil
+
                 shutil.copyfile(path, alias)
             try:
                 grid = read_calamine(alias, only=wanted, meta=False)
@@ -151,7 +151,9 @@ def xlsx_base(src: str | os.PathLike, folder: str | os.PathLike, *,
         return Base(convert_with_libreoffice(src, folder, timeout=timeout), True)
     except _NoConversion as exc:
         reason = str(exc)
-        log.info("No LibreOffice conversion of %s: %s", src.name, reason)
+        import logging  # lazy: logging/shutil/tempfile cost a check ~6 ms to import
+
+        logging.getLogger(__name__).info("No LibreOffice conversion of %s: %s", src.name, reason)
     out = folder / "values.xlsx"
     write_values_copy(src, out)
     return Base(out, False, reason)
@@ -175,6 +177,8 @@ def convert_with_libreoffice(src: Path, folder: Path, *,
     for d in (profile, indir, outdir):
         d.mkdir(parents=True, exist_ok=True)
     work = indir / f"workbook{src.suffix.lower()}"
+    import shutil
+
     shutil.copyfile(src, work)
     cmd = [soffice, f"-env:UserInstallation={profile.resolve().as_uri()}",
            "--headless", "--invisible", "--nologo", "--nodefault", "--norestore",
@@ -232,4 +236,6 @@ def values_only_finding(src: str | os.PathLike, reason: str):
 
 
 def scratch_dir() -> tempfile.TemporaryDirectory:
+    import tempfile
+
     return tempfile.TemporaryDirectory(prefix="thidua-foreign-")

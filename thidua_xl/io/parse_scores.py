@@ -38,8 +38,8 @@ class _Group:
     key: str
     header_ref: str
     columns: dict[str, int] = field(default_factory=dict)  # role -> column
-    #: (role, column) in priority order, made at the first row read
-    order: list[tuple[str, int]] | None = None
+    #: (role, column, Tự chấm column or None) in priority order, made at the first row read
+    order: list[tuple[str, int, int | None]] | None = None
 
 
 def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
@@ -342,21 +342,21 @@ def _rc(ref: str) -> tuple[int, int]:
 
 def _pick(sh: _Sheet, r: int, g: _Group) -> RawCell | None:
     """The value of a unit's group in row r: the first non-blank by priority."""
-    values, uncached = sh.sg.values, sh.sg.uncached
+    values, uncached, percent = sh.sg.values, sh.sg.uncached, sh.sg.percent
     order = g.order
-    if order is None:
-        order = g.order = [(role, g.columns[role]) for role in SUB_PRIORITY
-                           if role in g.columns]
-    for role, c in order:
+    if order is None:  # (role, its column, the group's Tự chấm column beside it)
+        own = g.columns.get(SUB_SELF)
+        order = g.order = [(role, g.columns[role], None if role == SUB_SELF else own)
+                           for role in SUB_PRIORITY if role in g.columns]
+    for role, c, own in order:
         v = values.get((r, c))
         unc = bool(uncached) and (r, c) in uncached
         if (v is None or is_blank(v)) and not unc:
             continue
-        cell = RawCell(value=v, percent=(r, c) in sh.sg.percent, uncached_formula=unc,
+        cell = RawCell(value=v, percent=(r, c) in percent, uncached_formula=unc,
                        ref=sh.ref(r, c), source=role)
-        own = g.columns.get(SUB_SELF) if role != SUB_SELF else None
         if own is not None:  # the self-score beside the agreed one ("Phân tích")
             cell.self_value = values.get((r, own))
-            cell.self_percent = (r, own) in sh.sg.percent
+            cell.self_percent = (r, own) in percent
         return cell
     return None

@@ -226,12 +226,17 @@ def _sheet_chunks(sp: SheetPlan, styles: _Styles, selected: bool, has_drawing: b
     yield ("<sheetData>")
     links = []
     xf_seen: dict[tuple[int, bool], int] = {}  # id(style) → xf, while sp holds the styles
+    letters: dict[int, str] = {}  # column → "AB", once per column
     for r in sorted(rows):
         ht = sp.row_heights.get(r)
         attrs = f' ht="{_num(ht)}" customHeight="1"' if ht is not None else ""
-        yield (f'<row r="{r}"{attrs}>')
+        out = [f'<row r="{r}"{attrs}>']  # one chunk per row, not per cell
+        put = out.append
         for c, spec in sorted(rows[r], key=lambda x: x[0]):
-            ref = a1(r, c)
+            col = letters.get(c)
+            if col is None:
+                col = letters[c] = col_letter(c)
+            ref = f"{col}{r}"
             v = spec.value
             quote = isinstance(v, str) and v.startswith(FORMULA_PREFIXES)
             st = spec.style
@@ -243,20 +248,21 @@ def _sheet_chunks(sp: SheetPlan, styles: _Styles, selected: bool, has_drawing: b
                     s = xf_seen[(id(st), quote)] = styles.xf(st, quote)
             sattr = f' s="{s}"' if s else ""
             if v is None or (isinstance(v, str) and v == ""):
-                yield (f'<c r="{ref}"{sattr}/>')
+                put(f'<c r="{ref}"{sattr}/>')
             elif isinstance(v, bool):
-                yield (f'<c r="{ref}"{sattr} t="b"><v>{int(v)}</v></c>')
+                put(f'<c r="{ref}"{sattr} t="b"><v>{int(v)}</v></c>')
             elif isinstance(v, (int, float)):
-                yield (f'<c r="{ref}"{sattr}><v>{_num(v)}</v></c>')
+                put(f'<c r="{ref}"{sattr}><v>{_num(v)}</v></c>')
             else:
-                yield (f'<c r="{ref}"{sattr} t="inlineStr"><is><t xml:space="preserve">'
-                           f"{_text(str(v))}</t></is></c>")
+                put(f'<c r="{ref}"{sattr} t="inlineStr"><is><t xml:space="preserve">'
+                    f"{_text(str(v))}</t></is></c>")
             if spec.link:
                 loc = internal_location(spec.link)
                 if loc is not None:
                     links.append(f'<hyperlink ref="{ref}" location={_attr(loc)} '
                                  f'display={_attr(str(v or ""))}/>')
-        yield ("</row>")
+        put("</row>")
+        yield "".join(out)
     yield ("</sheetData>")
     if sp.autofilter:
         yield (f'<autoFilter ref="{sp.autofilter.upper()}"/>')

@@ -8,7 +8,7 @@ from typing import Any
 from ..core.text import fold
 from ..core.vocab import HEADER_SCAN_ROWS
 from ..core.values import is_blank
-from .grid import SheetGrid, a1
+from .grid import SheetGrid, col_letter
 
 
 def _folded(labels: tuple[str, ...]) -> set[str]:
@@ -27,6 +27,7 @@ class _Sheet:
         for r in rows:
             rows[r].sort()
         self.rows = rows
+        self._col_refs: dict[int, str] = {}  # column → "Chấm điểm!F" (ref() per cell read)
         self._merge_top: dict[tuple[int, int], tuple[int, int]] = {}
         self._merge_span: dict[tuple[int, int], tuple[int, int, int, int]] = {}
         for m in sg.merges:
@@ -57,7 +58,10 @@ class _Sheet:
         return self._merge_span.get((r, c))
 
     def ref(self, r: int, c: int) -> str:
-        return f"{self.name}!{a1(r, c)}"
+        head = self._col_refs.get(c)
+        if head is None:
+            head = self._col_refs[c] = f"{self.name}!{col_letter(c)}"
+        return f"{head}{r}"
 
     @property
     def max_row(self) -> int:

@@ -194,11 +194,11 @@ def _set_tab_selected(data: bytes, selected: bool) -> bytes:
 
 
 _MAIN_DEFAULT = b'<worksheet xmlns="' + NS_MAIN.encode() + b'"'
-_STYLED_TAG_RE = re.compile(rb"<(c|row|col|cfRule)\s[^>]*>")
+#: a style id in a tag's first s= (c, row), style= (col) or dxfId= (cfRule) attribute —
+#: the tag and the attribute in one match (the lazy [^>]*? never leaves the tag)
+_STYLE_REF_RE = re.compile(rb'(<(?:c|row)\s[^>]*?\ss="|<col\s[^>]*?\sstyle="'
+                           rb'|<cfRule\s[^>]*?\sdxfId=")(\d+)"')
 _REL_LINK_RE = re.compile(rb"<hyperlink\s[^>]*:id=")
-_STYLE_ATTR_RE = {b"c": re.compile(rb'(\ss=")(\d+)"'), b"row": re.compile(rb'(\ss=")(\d+)"'),
-                  b"col": re.compile(rb'(\sstyle=")(\d+)"'),
-                  b"cfRule": re.compile(rb'(\sdxfId=")(\d+)"')}
 
 
 def _donor_sheet_bytes(data: bytes, xf_map: dict[int, int], dxf_map: dict[int, int],
@@ -215,19 +215,21 @@ def _donor_sheet_bytes(data: bytes, xf_map: dict[int, int], dxf_map: dict[int, i
             or b't="s"' in data or _REL_LINK_RE.search(data) or b"<![CDATA[" in data):
         return None
 
+    done: dict[tuple[bool, bytes], bytes] = {}  # once per distinct style id, not per cell
+
     def fix(m: re.Match) -> bytes:
-        name = m.group(1)
-        mapping = dxf_map if name == b"cfRule" else xf_map
-
-        def renumber(a: re.Match) -> bytes:
+        head, num = m.group(1), m.group(2)
+        key = (head.startswith(b"<cf"), num)
+        out = done.get(key)
+        if out is None:
+            mapping = dxf_map if key[0] else xf_map
             try:
-                return a.group(1) + str(mapping[int(a.group(2))]).encode() + b'"'
+                out = done[key] = str(mapping[int(num)]).encode() + b'"'
             except KeyError as exc:
-                raise GraftError(f"{what}: unknown style {a.group(2).decode()}") from exc
+                raise GraftError(f"{what}: unknown style {num.decode()}") from exc
+        return head + out
 
-        return _STYLE_ATTR_RE[name].sub(renumber, m.group(0), count=1)
-
-    return _set_tab_selected(_STYLED_TAG_RE.sub(fix, data), selected)
+    return _set_tab_selected(_STYLE_REF_RE.sub(fix, data), selected)
 
 
 def _donor_sheet_xml(data: bytes, xf_map: dict[int, int], dxf_map: dict[int, int],

@@ -112,9 +112,14 @@ def closest(grid: Grid) -> Candidate | None:
 def detect(grid: Grid) -> Layout | None:
     """The workbook's layout, ready to parse; None when it is in none of them (the parser
     then reports the missing scoring sheet)."""
-    from . import matrix, per_unit, summary
+    from . import matrix
 
-    for build in (matrix.build, per_unit.build, summary.build):
+    layout = matrix.build(grid)
+    if layout is not None:  # most books: the other two adapters are not even imported
+        return layout
+    from . import per_unit, summary
+
+    for build in (per_unit.build, summary.build):
         layout = build(grid)
         if layout is not None:
             return layout
