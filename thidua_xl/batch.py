@@ -318,6 +318,12 @@ class _Lane:
                 p.join(timeout=5)
             except Exception:  # noqa: BLE001
                 pass
+        # let the executor's management thread finish: on CPython 3.11 the interpreter's
+        # exit hook (concurrent.futures.process._python_exit) can write to its wake-up pipe
+        # while that thread closes it, and Ctrl-C then ends with an EBADF traceback
+        thread = getattr(self.ex, "_executor_manager_thread", None)
+        if thread is not None:
+            thread.join(timeout=5)
 
     def close(self) -> None:
         self.ex.shutdown(wait=True, cancel_futures=True)

@@ -89,7 +89,9 @@ def test_ctrl_c_during_start_up_prints_no_worker_traceback(tmp_path, delay):
             os.kill(int(line.split()[0]), signal.SIGKILL)
     # (a worker's traceback runs through multiprocessing's spawn code)
     assert b"multiprocessing" not in err and b"Traceback" not in err, err[-1500:]
-    assert p.returncode in (0, 1, 130), p.returncode
+    # 130: stopped by Ctrl-C; 0/1: done before it; -SIGINT: it came while the finished
+    # batch was exiting (Python then ends by the signal, which a shell reports as 130)
+    assert p.returncode in (0, 1, 130, -signal.SIGINT), p.returncode
 
 
 def test_a_worker_that_aborts_is_reported_for_its_file_only(tmp_path):
