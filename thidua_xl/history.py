@@ -256,8 +256,13 @@ def write_history(frame: "pd.DataFrame", out: str | os.PathLike) -> Path:
     """Write the history workbook (atomically: the old file or the new one, never half)."""
     from .io.render_openpyxl import render_to_file
 
+    from .io.atomic import ensure_not_input, ensure_regular_target
+
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         out = out.with_suffix(".xlsx")
+    # never over a workbook the history was read from, nor over a device or a folder
+    ensure_not_input(out, [n.file for n in frame.attrs.get("files", ())])
+    ensure_regular_target(out)
     render_to_file(history_plan(frame), out)
     return out

@@ -86,3 +86,13 @@ def test_a_year_from_the_file_name_and_htxs_runs(tmp_path):
     assert {n.status for n in frame.attrs["files"]} == {"ok", "no-year"}
     assert htxs_runs([2019, 2020, 2022, 2023, 2024]) == [(2019, 2020), (2022, 2024)]
     assert htxs_runs([2020]) == []
+
+
+def test_lich_su_never_writes_over_a_workbook_it_read(years, capsys):
+    """-o naming one of the years' workbooks is refused (issue 16: an output never replaces
+    an input), and that workbook is left as it was."""
+    target = years / "khoi_2023.xlsx"
+    before = target.read_bytes()
+    assert main(["lich-su", str(years), "-o", str(target)]) == 2
+    assert target.read_bytes() == before
+    assert "không bao giờ" in capsys.readouterr().err  # "tệp đầu vào không bao giờ bị ghi đè"
