@@ -22,7 +22,7 @@ from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, Unit, U
 from .scoring import (EPS, CellCheck, check_value, leaf_score, section_type_from_text,
                       shown_value, vn_number)
 from .values import parse_number, parse_yes_no, round_half_up
-from .verification import report_verifications
+from .verification import NO_CRITERIA_NOTE, report_verifications
 from .vocab import SUB_PRIORITY
 
 _ROW = re.compile(r"(\d+)$")
@@ -478,6 +478,11 @@ def evaluate(bloc: Bloc, report: Report | None = None) -> BlocResult:
                    has_discipline=bloc.has_discipline, head=info.head,
                    head_ref=info.head_ref, deputy=info.deputy, deputy_ref=info.deputy_ref,
                    report=report)
+        if not bloc.per_criterion:  # every HTXS/HTT stands unverified on that rule
+            for item in (*d.units, *d.proposals):
+                if item.classification is not None and item.classification.name in (
+                        "HTXS", "HTT"):
+                    item.notes.append(NO_CRITERIA_NOTE)
         report_verifications(d.proposals, bloc.units, report)
         for name in ("units", "proposals", "tie_groups", "next_head", "next_deputy",
                      "succession_note"):

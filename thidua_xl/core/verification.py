@@ -16,6 +16,8 @@ from .models import Proposal, Unit
 
 VERIFY_PREFIX = "Cần xác minh"
 CODE = "proposal-needs-verification"
+#: a book of section totals only (the summary layout): the zero-leaf rule is unchecked
+NO_CRITERIA_NOTE = f"{VERIFY_PREFIX}: không có điểm từng tiêu chí"
 
 
 def is_verification(note: str) -> bool:

@@ -12,16 +12,16 @@ HTXS/HTT carries "Cần xác minh: không có điểm từng tiêu chí".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from ...core.findings import Report
 from ...core.text import clean, fold
 from ...core.values import is_blank, parse_number
-from ...core.verification import report_verifications
+from ...core.verification import NO_CRITERIA_NOTE
 from ..grid import Grid, SheetGrid
 from .base import SYNTHETIC_UNITS, Synthetic, header_row
 
 #: the note on every HTXS/HTT unit of a summary (its criteria are not known)
-UNVERIFIED_NOTE = "Cần xác minh: không có điểm từng tiêu chí"
+UNVERIFIED_NOTE = NO_CRITERIA_NOTE  # the engine adds it (Bloc.per_criterion = False)
 
 _ROMANS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 #: "(40 điểm)", "(tối đa 40 điểm)", "[40đ]", "- 40 điểm" at the end of a header
@@ -232,18 +232,6 @@ def build(grid: Grid):
     def finish(bloc, result) -> None:
         if no_max:  # one error, not one per section
             result.findings = [f for f in result.findings if f.code != "max-missing"]
-        for u in result.units:
-            if u.classification is not None and u.classification.name in ("HTXS", "HTT"):
-                u.notes.append(UNVERIFIED_NOTE)
-        marked = []
-        for p in result.proposals:
-            if p.classification is not None and p.classification.name in ("HTXS", "HTT"):
-                p.notes.append(UNVERIFIED_NOTE)
-                marked.append(replace(p, notes=[UNVERIFIED_NOTE]))
-        if marked:  # the engine reported its own notes already: this one is added here
-            extra = Report()
-            report_verifications(marked, bloc.units if bloc is not None else (), extra)
-            result.findings = list(result.findings) + list(extra)
 
     layout = Layout("summary", [sg.name], grid2, syn.sheet, report, syn, finish,
                     units=units, per_criterion=False)
