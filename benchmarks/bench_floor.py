@@ -1,0 +1,138 @@
+"""(h) `score` and `check` against the floor: the least a Python tool can do with the file.
+
+The floor is a fresh Python process that reads every sheet with python-calamine, sums each
+column of numbers (one total per unit column), copies every part of the input's zip and
+adds one sheet of those totals (the script is FLOOR below). Goals (issue #18): score/floor
+≤ 2.0 at 30×80 and at 200×800 (units × criteria, 3 sub-columns per unit), and peak RSS of
+`score` ≤ 2× the floor's at 200×800. Every command is a fresh process; the sides run one
+after the other in each round (floor, score, check, floor, ...), medians of the rounds.
+
+What is measured is a REGULAR install of this checkout in a venv of its own
+(benchmarks/_work/venv: made once with the package's dependencies, the package itself
+reinstalled from the checkout at every run, byte-compiled), not the editable one: an
+editable install adds its import hook to every process (~15 ms). `--python PY` measures
+the thidua_xl that PY already has installed instead.
+
+    python benchmarks/bench_floor.py [--repeat 5] [--sizes 30x80,200x800] [--python PY]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+from common import PY, ROOT, WORK, Row, big_workbook, print_rows
+
+FLOOR = r'''
+import sys, zipfile
+from python_calamine import CalamineWorkbook
+src, out = sys.argv[1], sys.argv[2]
+wb = CalamineWorkbook.from_path(src)
+sums = {}
+for name in wb.sheet_names:
+    for row in wb.get_sheet_by_name(name).to_python():
+        for j, v in enumerate(row):
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                sums[j] = sums.get(j, 0.0) + v
+with zipfile.ZipFile(src) as zi, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zo:
+    for info in zi.infolist():
+        zo.writestr(info, zi.read(info.filename))
+    body = "".join(f'<row r="{i + 1}"><c r="A{i + 1}"><v>{v}</v></c></row>'
+                   for i, v in enumerate(sums.values()))
+    zo.writestr("xl/worksheets/floor.xml",
+                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                "<sheetData>" + body + "</sheetData></worksheet>")
+'''
+
+VENV = WORK.parent / "venv"
+
+
+def regular_install() -> str:
+    """The python of a venv whose `import thidua_xl` is a regular install of ROOT."""
+    py = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    quiet = {"check": True, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    if not py.exists():
+        subprocess.run([PY, "-m", "venv", str(VENV)], **quiet)
+        subprocess.run([str(py), "-m", "pip", "install", "-q", str(ROOT)], **quiet)
+    else:
+        subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps",
+                        "--force-reinstall", str(ROOT)], **quiet)
+    subprocess.run([str(py), "-m", "compileall", "-q", str(VENV)], **quiet)
+    return str(py)
+
+
+#: runs one command and prints its wall time and peak RSS: a small process of its own, so
+#: that the measured child's peak is not the benchmark's own size, which a child has
+#: between fork and exec
+TIMER = r'''
+import os, subprocess, sys, time
+t0 = time.perf_counter()
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(p.pid, 0)
+print(time.perf_counter() - t0, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+'''
+
+
+def timed(cmd: list[str], env: dict) -> tuple[float, int]:
+    """Wall time (s) and peak RSS (KB) of one fresh process."""
+    p = subprocess.run([PY, "-c", TIMER, *map(str, cmd)], capture_output=True, text=True,
+                       env=env, cwd=WORK)
+    dt, rss, code = p.stdout.split()
+    if int(code) not in (0, 1):
+        raise RuntimeError(f"{' '.join(map(str, cmd))} → {code}: {p.stderr[-2000:]}")
+    return float(dt), int(rss)
+
+
+def run(repeat: int = 5, sizes: tuple[tuple[int, int], ...] = ((30, 80), (200, 800)),
+        python: str | None = None) -> tuple[list[Row], dict]:
+    py = python or regular_install()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    where = subprocess.run([py, "-c", "import thidua_xl; print(thidua_xl.__file__)"],
+                           capture_output=True, text=True, env=env, check=True,
+                           cwd=WORK).stdout.strip()
+    rows, extra = [], {"measured": where}
+    for units, criteria in sizes:
+        src = big_workbook(units, criteria)
+        cmds = {"floor": [py, "-c", FLOOR, str(src), str(WORK / "floor-out.xlsx")],
+                "score": [py, "-m", "thidua_xl", "score", str(src), "-o",
+                          str(WORK / "floor-score.xlsx")],
+                "check": [py, "-m", "thidua_xl", "check", str(src)]}
+        samples: dict[str, list[tuple[float, int]]] = {k: [] for k in cmds}
+        for _ in range(repeat):
+            for k, cmd in cmds.items():
+                samples[k].append(timed(cmd, env))
+        t = {k: statistics.median(s for s, _ in v) for k, v in samples.items()}
+        rss = {k: max(m for _, m in v) for k, v in samples.items()}
+        size = f"{units}×{criteria}"
+        for what in ("score", "check"):
+            r = t[what] / t["floor"]
+            goal = "≤ 2.0" if what == "score" else "measured"
+            rows.append(Row("h", f"{what} {size} / floor (median of {repeat})", r, "×", goal,
+                            r <= 2.0, f"{what} {t[what] * 1000:.0f} ms, floor "
+                            f"{t['floor'] * 1000:.0f} ms"))
+        r = rss["score"] / rss["floor"]
+        rows.append(Row("h", f"peak RSS score {size} / floor", r, "×",
+                        "≤ 2.0" if (units, criteria) == sizes[-1] else "measured", r <= 2.0,
+                        f"score {rss['score'] / 1024:.0f} MB, check "
+                        f"{rss['check'] / 1024:.0f} MB, floor {rss['floor'] / 1024:.0f} MB"))
+        extra[size] = {"seconds": t, "rss_kb": rss}
+    return rows, extra
+
+
+def _sizes(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(tuple(int(n) for n in s.split("x")) for s in text.split(","))  # type: ignore
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--sizes", default="30x80,200x800", help="units×criteria, comma-separated")
+    ap.add_argument("--python", help="measure the thidua_xl installed in this interpreter")
+    a = ap.parse_args()
+    rows, extra = run(a.repeat, _sizes(a.sizes), a.python)
+    print(f"{os.cpu_count()} cores; measured: {extra['measured']}")
+    print_rows(rows)
+    sys.exit(0)
