@@ -2,7 +2,6 @@
 as text (:mod:`.consoles`) or as JSON (the contract of shared/spec/interfaces.md)."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any, Sequence
@@ -20,6 +19,8 @@ def _status_code(results: Sequence[Any]) -> int:
 
 
 def _print_json(doc: Any) -> None:
+    import json  # only for --json: not on every command's path
+
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
     sys.stdout.flush()
 

@@ -137,8 +137,6 @@ _SCALES = tuple(10.0 ** n for n in range(7))
 
 def round_half_up(x: float, ndigits: int = 2) -> float:
     """Round half-up (away from zero for .5), robust to binary noise: 2.675 → 2.68."""
-    from decimal import ROUND_HALF_UP, Decimal
-
     if x is None:
         return None  # type: ignore[return-value]
     x = float(x)
@@ -156,6 +154,8 @@ def round_half_up(x: float, ndigits: int = 2) -> float:
         if y < 2.0**52 and abs(frac - 0.5) > 1e-6 + 1e-9 * scale + y * 1e-15:
             return math.copysign((whole + (frac > 0.5)) / scale, x)
     # round away binary noise first (2.6749999999999998 is 2.675 typed by a person)
+    from decimal import ROUND_HALF_UP, Decimal  # here: the fast path needs no decimal
+
     d = Decimal(repr(round(float(x), 9)))
     q = Decimal(1).scaleb(-ndigits)
     return float(d.quantize(q, rounding=ROUND_HALF_UP))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import sys
 import time
 from collections.abc import Iterator
@@ -181,7 +180,7 @@ def temp_folder(prefix: str = "thidua-xl-") -> Iterator[Path]:
 def _temp_name(target: Path) -> str:
     # Keep the target's extension last: tools that look at the suffix (openpyxl, soffice)
     # treat the temporary file like the final one. A leading dot hides it on POSIX.
-    return f".{target.stem}.{os.getpid()}.{secrets.token_hex(4)}.tmp{target.suffix}"
+    return f".{target.stem}.{os.getpid()}.{os.urandom(4).hex()}.tmp{target.suffix}"
 
 
 #: a temporary file older than this was left by a killed run (no write takes this long)
