@@ -11,19 +11,21 @@ Pure: works on the engine's criteria tree (anything with ``criteria``, ``childre
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping, Protocol, Sequence
 
 from .models import Criterion, CriterionType
 from .scoring import EPS, vn_number
 from .vocab import REASON_CAP
 
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Mapping, Protocol, Sequence
+
+    class _Tree(Protocol):  # pragma: no cover - a typing aid
+        criteria: list[Criterion]
+        children: dict[str, list[Criterion]]
+        types: dict[str, CriterionType]
+
 _BONUS_PENALTY = (CriterionType.BONUS, CriterionType.PENALTY)
-
-
-class _Tree(Protocol):  # pragma: no cover - a typing aid
-    criteria: list[Criterion]
-    children: dict[str, list[Criterion]]
-    types: dict[str, CriterionType]
 
 
 @dataclass
