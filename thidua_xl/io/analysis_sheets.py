@@ -82,21 +82,20 @@ def detail_sheet(result: BlocResult, rows: list[AuditRow]) -> SheetPlan:
             "Mỗi dòng là một tiêu chí của một đơn vị; cộng cột \"Điểm tính\" của một đơn vị "
             "được tổng điểm ở sheet \"Kết quả\" (điểm trừ ghi số âm). Bấm vào \"Ô nguồn\" "
             "để tới ô đã nhập điểm.")
-    put = plan.put
+    # one styles tuple per kind of row (shared: the renderers look them up once a tuple)
+    kinds = {(fmt, linked): (TEXT, TEXT, TEXT, TEXT, fmt, TEXT, LINK if linked else None,
+                             NUM, WEIGHT, NUM)
+             for fmt in (PERCENT, TEXT, NUM) for linked in (False, True)}
+    put_row = plan.put_row
     r = _FIRST
     for row in rows:
-        put(r, 1, row.unit, TEXT)
-        put(r, 2, row.path, TEXT)
-        put(r, 3, row.text, TEXT)
-        put(r, 4, row.type, TEXT)
-        put(r, 5, row.value, PERCENT if row.percent and isinstance(row.value, (int, float))
-            else TEXT if isinstance(row.value, str) else NUM)
-        put(r, 6, row.column, TEXT)
-        if row.cell:
-            put(r, 7, row.cell, LINK, link=row.cell)
-        put(r, 8, row.score, NUM)
-        put(r, 9, row.weight, WEIGHT)
-        put(r, 10, row.contribution, NUM)
+        v = row.value
+        fmt = (PERCENT if row.percent and isinstance(v, (int, float))
+               else TEXT if isinstance(v, str) else NUM)
+        cell = row.cell or None  # no source cell: no "Ô nguồn" cell at all
+        put_row(r, (row.unit, row.path, row.text, row.type, v, row.column, cell, row.score,
+                    row.weight, row.contribution), kinds[(fmt, cell is not None)],
+                None if cell is None else (None, None, None, None, None, None, cell))
         r += 1
     last = max(r - 1, _FIRST - 1)
     plan.autofilter = f"A{_FIRST - 1}:{col_letter(len(DETAIL_HEADERS))}{last}"

@@ -255,4 +255,9 @@ def _capped(plan: WritePlan) -> WritePlan:
             v = cell.value
             if type(v) is str and len(v) > MAX_CELL_TEXT:
                 cell.value = cap_text(v, note=CUT_NOTE)
+        for i, (r, c, values, styles, links, before) in enumerate(sheet.rows):
+            if any(type(v) is str and len(v) > MAX_CELL_TEXT for v in values):
+                values = tuple(cap_text(v, note=CUT_NOTE) if type(v) is str
+                               and len(v) > MAX_CELL_TEXT else v for v in values)
+                sheet.rows[i] = (r, c, values, styles, links, before)
     return plan
