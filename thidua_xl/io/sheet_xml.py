@@ -266,10 +266,13 @@ class SheetXml:
                 for v, st in zip(values, styles):
                     if v is not None or st is not None:
                         xf(st, _quoted(v))
-            else:
-                for v, st in zip(values, styles):
+            else:  # only a quoted text can need a style not registered yet
+                for v in values:
                     if v.__class__ is str and v[:1] in _PREFIX:
-                        xf(st, True)
+                        for v, st in zip(values, styles):
+                            if v.__class__ is str and v[:1] in _PREFIX:
+                                xf(st, True)
+                        break
 
     # ---------------------------------------------------------------- writing
     def chunks(self, xf_map: dict[int, int] | None = None,
@@ -362,9 +365,45 @@ class SheetXml:
         for r, payload in self.items:
             ht = heights.get(r)
             attrs = f' ht="{_num(ht)}" customHeight="1"' if ht is not None else ""
-            if type(payload) is not list:
-                buf.append(self._block_row(r, attrs, payload, mapped, links, letters, sattrs,
-                                           texts, nums, templates))
+            if type(payload) is not list:  # a row put whole: through its styles' template
+                _, c0, values, styles, row_links, _ = payload
+                cols = templates.get((id(styles), c0))
+                if cols is None:
+                    cols = templates[(id(styles), c0)] = self._template(c0, styles, mapped,
+                                                                       letters)
+                rs = str(r).encode()
+                out = [b'<row r="', rs, f'"{attrs}>'.encode() if attrs else b'">']
+                ext = out.extend
+                for v, (head, tmid, nmid, empty, st, col) in zip(values, cols):
+                    t = v.__class__
+                    if t is str and v and v[0] not in _PREFIX:
+                        s = texts.get(v)
+                        if s is None:
+                            s = texts[v] = (v if _plain(v) else _text(v)).encode()
+                        ext((head, rs, tmid, s, _END_T))
+                    elif t is float or t is int:
+                        s = nums.get(v)
+                        if s is None:
+                            s = nums[v] = _num(v).encode()
+                        ext((head, rs, nmid, s, _END_V))
+                    elif v is None:
+                        if st is not None:  # (None, None): no cell
+                            ext((head, rs, empty))
+                    else:  # quoted text, "", bool, anything else: the general path
+                        quote = _quoted(v)
+                        s = 0 if st is None and not quote else xf_of[(id(st), quote)]
+                        sattr = sattrs.get(s)
+                        if sattr is None:
+                            sattr = sattrs[s] = f' s="{mapped(s)}"' if s else ""
+                        out.append(_cell_xml(f"{col}{r}", sattr, v).encode())
+                out.append(b"</row>")
+                buf.append(b"".join(out))
+                if row_links is not None:
+                    for (v, st, tpl), link in zip(zip(values, styles, cols), row_links):
+                        if link and (v is not None or st is not None):
+                            link = self._link(tpl[5], r, link, v)
+                            if link:
+                                links.append(link)
                 if len(buf) >= _ROWS_PER_CHUNK:
                     yield b"".join(buf)
                     buf.clear()
@@ -399,7 +438,7 @@ class SheetXml:
             yield b"".join(buf)
 
     def _template(self, c0: int, styles: tuple, mapped, letters: dict[int, str]) -> list:
-        """Per column of a row's styles: (head, text, number, empty, style) pieces."""
+        """Per column of a row's styles: (head, text, number, empty, style, letter)."""
         cols = []
         for i, st in enumerate(styles):
             c = c0 + i
@@ -413,47 +452,7 @@ class SheetXml:
                          f'"{sa}><v>'.encode(), f'"{sa}/>'.encode(), st, col))
         return cols
 
-    def _block_row(self, r: int, attrs: str, entry: tuple, mapped, links: list[bytes],
-                   letters, sattrs, texts, nums, templates) -> bytes:
-        _, c0, values, styles, row_links, _ = entry
-        cols = templates.get((id(styles), c0))
-        if cols is None:
-            cols = templates[(id(styles), c0)] = self._template(c0, styles, mapped, letters)
-        rs = str(r).encode()
-        out = [b'<row r="', rs, b'"' + attrs.encode() + b">"] if attrs else \
-            [b'<row r="', rs, b'">']
-        ext = out.extend
-        for i, (v, (head, tmid, nmid, empty, st, col)) in enumerate(zip(values, cols)):
-            t = v.__class__
-            if t is str and v and v[0] not in _PREFIX:
-                s = texts.get(v)
-                if s is None:
-                    s = texts[v] = (v if _plain(v) else _text(v)).encode()
-                ext((head, rs, tmid, s, _END_T))
-            elif t is float or t is int:
-                s = nums.get(v)
-                if s is None:
-                    s = nums[v] = _num(v).encode()
-                ext((head, rs, nmid, s, _END_V))
-            elif v is None and st is None:
-                continue  # no cell
-            elif v is None:
-                ext((head, rs, empty))
-            else:  # quoted text, "", bool, anything else: the general path
-                quote = _quoted(v)
-                s = 0 if st is None and not quote else self.xf_of[(id(st), quote)]
-                sattr = sattrs.get(s)
-                if sattr is None:
-                    sattr = sattrs[s] = f' s="{mapped(s)}"' if s else ""
-                out.append(_cell_xml(f"{col}{r}", sattr, v).encode())
-            if row_links is not None and i < len(row_links) and row_links[i]:
-                link = self._link(f"{col}{r}", row_links[i], v)
-                if link:
-                    links.append(link)
-        out.append(b"</row>")
-        return b"".join(out)
-
-    def _link(self, ref: str, link: str, v: Any) -> bytes:
+    def _link(self, col: str, r: int, link: str, v: Any) -> bytes:
         """A <hyperlink> to an internal location (as internal_location makes it; the sheet
         part of "Sheet!A1" worked out once per sheet)."""
         sheet, bang, cell = link.rpartition("!")
@@ -474,8 +473,8 @@ class SheetXml:
             loc = _attr(at).encode()
         shown = str(v or "")
         disp = ('"' + shown + '"').encode() if _plain(shown) else _attr(shown).encode()
-        return b'<hyperlink ref="' + ref.encode() + b'" location=' + loc + b" display=" + \
-            disp + b"/>"
+        return f'<hyperlink ref="{col}{r}" location='.encode() + loc + b" display=" + disp + \
+            b"/>"
 
 
 def _validation_xml(v: Validation) -> str:
