@@ -231,17 +231,19 @@ class SheetXml:
         for r in sp.row_heights:
             if r not in brows:
                 by_row.setdefault(r, [])
-        items: list[tuple[int, Any]] = [(r, sorted(v, key=itemgetter(0)))
-                                        for r, v in by_row.items()]
-        items += [(e[0], e) for e in blocks]
+        #: (row, its cells sorted) of put cells, and the entries of rows put whole (row
+        #: first too: its second item is a column, not a list) — in row order
+        items: list[tuple] = [(r, sorted(v, key=itemgetter(0))) for r, v in by_row.items()]
+        items += blocks
         items.sort(key=itemgetter(0))  # runs already in order: linear
         self.items = items
         #: (id(style), quote) → the local xf, while the plan holds the styles
         self.xf_of: dict[tuple[int, bool], int] = {}
         self._register()
         self.dxfs = [styles.dxf(cf.fill, cf.color) for cf in sp.conditional]
-        #: "Sheet" of a "Sheet!A1" link → its location attribute's start (None: not internal)
-        self._loc_prefix: dict[str, bytes | None] = {}
+        #: "Sheet" of an internal "Sheet!A1" link → the start of its location and display
+        #: attributes
+        self._loc_prefix: dict[str, tuple[bytes, bytes]] = {}
 
     def _xf(self, st: Style | None, quote: bool) -> int:
         if st is None and not quote:
@@ -255,12 +257,12 @@ class SheetXml:
     def _register(self) -> None:
         xf = self._xf
         seen: set[int] = set()  # styles tuples of rows registered (but quoted texts)
-        for _, payload in self.items:
-            if type(payload) is list:
-                for _, spec in payload:
+        for item in self.items:
+            if type(item[1]) is list:
+                for _, spec in item[1]:
                     xf(spec.style, _quoted(spec.value))
                 continue
-            values, styles = payload[2], payload[3]
+            values, styles = item[2], item[3]
             if id(styles) not in seen:
                 seen.add(id(styles))
                 for v, st in zip(values, styles):
@@ -361,12 +363,14 @@ class SheetXml:
         nums: dict[Any, bytes] = {}
         templates: dict[tuple[int, int], list] = {}  # (id(styles), column) → pieces
         xf_of = self.xf_of
+        prefixes = self._loc_prefix
         buf: list[bytes] = []
-        for r, payload in self.items:
+        for item in self.items:
+            r = item[0]
             ht = heights.get(r)
             attrs = f' ht="{_num(ht)}" customHeight="1"' if ht is not None else ""
-            if type(payload) is not list:  # a row put whole: through its styles' template
-                _, c0, values, styles, row_links, _ = payload
+            if type(item[1]) is not list:  # a row put whole: through its styles' template
+                _, c0, values, styles, row_links, _ = item
                 cols = templates.get((id(styles), c0))
                 if cols is None:
                     cols = templates[(id(styles), c0)] = self._template(c0, styles, mapped,
@@ -374,12 +378,12 @@ class SheetXml:
                 rs = str(r).encode()
                 out = [b'<row r="', rs, f'"{attrs}>'.encode() if attrs else b'">']
                 ext = out.extend
-                for v, (head, tmid, nmid, empty, st, col) in zip(values, cols):
+                for v, (head, tmid, nmid, empty, st, col, _) in zip(values, cols):
                     t = v.__class__
-                    if t is str and v and v[0] not in _PREFIX:
-                        s = texts.get(v)
-                        if s is None:
-                            s = texts[v] = (v if _plain(v) else _text(v)).encode()
+                    if t is str and (s := texts.get(v)) is not None:
+                        ext((head, rs, tmid, s, _END_T))
+                    elif t is str and v and v[0] not in _PREFIX:
+                        s = texts[v] = (v if _plain(v) else _text(v)).encode()
                         ext((head, rs, tmid, s, _END_T))
                     elif t is float or t is int:
                         s = nums.get(v)
@@ -400,7 +404,17 @@ class SheetXml:
                 buf.append(b"".join(out))
                 if row_links is not None:
                     for (v, st, tpl), link in zip(zip(values, styles, cols), row_links):
-                        if link and (v is not None or st is not None):
+                        if not link or (v is None and st is None):
+                            continue
+                        sheet, bang, cell = link.rpartition("!")
+                        known = prefixes.get(sheet)
+                        if known is not None and v is link and cell.isalnum():
+                            # "Sheet!A1" showing itself (an "Ô nguồn"): its pieces once a sheet
+                            cb = cell.encode()
+                            links.append(b"".join((b'<hyperlink ref="', tpl[6], rs,
+                                                   b'" location=', known[0], cb,
+                                                   b'" display=', known[1], cb, b'"/>')))
+                        else:
                             link = self._link(tpl[5], r, link, v)
                             if link:
                                 links.append(link)
@@ -411,7 +425,7 @@ class SheetXml:
                         texts.clear()
                 continue
             out = [f'<row r="{r}"{attrs}>']  # one piece per row, not per cell
-            for c, spec in payload:
+            for c, spec in item[1]:
                 col = letters.get(c)
                 if col is None:
                     col = letters[c] = col_letter(c)
@@ -438,7 +452,8 @@ class SheetXml:
             yield b"".join(buf)
 
     def _template(self, c0: int, styles: tuple, mapped, letters: dict[int, str]) -> list:
-        """Per column of a row's styles: (head, text, number, empty, style, letter)."""
+        """Per column of a row's styles: (head, text, number, empty, style, letter, its
+        bytes)."""
         cols = []
         for i, st in enumerate(styles):
             c = c0 + i
@@ -449,32 +464,23 @@ class SheetXml:
             sa = f' s="{mapped(s)}"' if s else ""
             cols.append((f'<c r="{col}'.encode(),
                          f'"{sa} t="inlineStr"><is><t xml:space="preserve">'.encode(),
-                         f'"{sa}><v>'.encode(), f'"{sa}/>'.encode(), st, col))
+                         f'"{sa}><v>'.encode(), f'"{sa}/>'.encode(), st, col, col.encode()))
         return cols
 
     def _link(self, col: str, r: int, link: str, v: Any) -> bytes:
-        """A <hyperlink> to an internal location (as internal_location makes it; the sheet
-        part of "Sheet!A1" worked out once per sheet)."""
+        """A <hyperlink> to an internal location, as internal_location makes it (b"" for
+        any other); learns the pieces of a "Sheet!A1" link's sheet for the fast path."""
         sheet, bang, cell = link.rpartition("!")
-        prefixes = self._loc_prefix
-        loc = None
-        if bang and cell.isalnum():
-            prefix = prefixes.get(sheet, b"")
-            if prefix == b"":
-                at = internal_location(sheet + "!A1")
-                prefix = prefixes[sheet] = None if at is None else _attr(at)[:-3].encode()
-            if prefix is None:
-                return b""
-            loc = prefix + cell.encode() + b'"'
-        else:
-            at = internal_location(link)
-            if at is None:
-                return b""
-            loc = _attr(at).encode()
+        if bang and sheet not in self._loc_prefix:
+            at = internal_location(sheet + "!A1")
+            if at is not None and _plain(sheet):
+                self._loc_prefix[sheet] = (_attr(at)[:-3].encode(), f'"{sheet}!'.encode())
+        at = internal_location(link)
+        if at is None:
+            return b""
         shown = str(v or "")
-        disp = ('"' + shown + '"').encode() if _plain(shown) else _attr(shown).encode()
-        return f'<hyperlink ref="{col}{r}" location='.encode() + loc + b" display=" + disp + \
-            b"/>"
+        return (f'<hyperlink ref="{col}{r}" location={_attr(at)} display={_attr(shown)}/>'
+                .encode())
 
 
 def _validation_xml(v: Validation) -> str:
