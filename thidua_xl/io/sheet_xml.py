@@ -403,9 +403,12 @@ class SheetXml:
                 out.append(b"</row>")
                 buf.append(b"".join(out))
                 if row_links is not None:
-                    for (v, st, tpl), link in zip(zip(values, styles, cols), row_links):
-                        if not link or (v is None and st is None):
+                    for i, link in enumerate(row_links):
+                        if not link or i >= len(values) or i >= len(cols):
                             continue
+                        v, tpl = values[i], cols[i]
+                        if v is None and tpl[4] is None:
+                            continue  # no cell, no link
                         sheet, bang, cell = link.rpartition("!")
                         known = prefixes.get(sheet)
                         if known is not None and v is link and cell.isalnum():
