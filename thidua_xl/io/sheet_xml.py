@@ -182,7 +182,7 @@ _XML_HEAD = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 _END_T = b"</t></is></c>"
 _END_V = b"</v></c>"
 _ROWS_PER_CHUNK = 512
-_CACHE_MAX = 1 << 16  # texts kept escaped while a sheet is written (names repeat, refs not)
+_CACHE_MAX = 1 << 16  # texts (numbers) kept written while a sheet is: names repeat, refs not
 
 
 def _quoted(v: Any) -> bool:
@@ -383,12 +383,16 @@ class SheetXml:
                     if t is str and (s := texts.get(v)) is not None:
                         ext((head, rs, tmid, s, _END_T))
                     elif t is str and v and v[0] not in _PREFIX:
-                        s = texts[v] = (v if _plain(v) else _text(v)).encode()
+                        s = (v if _plain(v) else _text(v)).encode()
+                        if len(texts) < _CACHE_MAX:  # the first texts are the repeated ones
+                            texts[v] = s
                         ext((head, rs, tmid, s, _END_T))
                     elif t is float or t is int:
                         s = nums.get(v)
                         if s is None:
-                            s = nums[v] = _num(v).encode()
+                            s = _num(v).encode()
+                            if len(nums) < _CACHE_MAX:
+                                nums[v] = s
                         ext((head, rs, nmid, s, _END_V))
                     elif v is None:
                         if st is not None:  # (None, None): no cell
@@ -424,8 +428,6 @@ class SheetXml:
                 if len(buf) >= _ROWS_PER_CHUNK:
                     yield b"".join(buf)
                     buf.clear()
-                    if len(texts) > _CACHE_MAX:
-                        texts.clear()
                 continue
             out = [f'<row r="{r}"{attrs}>']  # one piece per row, not per cell
             for c, spec in item[1]:
