@@ -98,3 +98,19 @@ def test_long_texts_of_rows_are_cut():
     _capped(plan)
     values = plan.sheets[0].rows[-1][2]
     assert len(values[0]) <= 32_767 and values[0].endswith(CUT_NOTE) and values[1] == 1.0
+
+
+def test_a_column_first_or_only_met_with_quoted_texts(tmp_path):
+    """Styles are registered in the order the cells come, quoted texts (their own style)
+    included: the same ids as the cells put one by one."""
+    sp = SheetPlan("Bảng")
+    other = Style(font_name="Arial", bold=True)
+    sp.put_row(1, ("=a", "+b", 1.0), (TEXT, other, NUM))
+    sp.put_row(2, ("x", "@c", "-d"), (TEXT, other, NUM))
+    sp.put_row(3, ("=e", "+f", 2.0), (TEXT, other, NUM))
+    sp.put_row(4, ("y", "+g", 3.0), (LINK, other, NUM))  # "other": quoted texts only
+    plan = WritePlan(sheets=[sp], replace=())
+    a = _sheet_xml(write_donor(plan, tmp_path / "rows.xlsx"))
+    b = _sheet_xml(write_donor(cells_plan(plan), tmp_path / "cells.xlsx"))
+    assert a == b
+    assert b'quotePrefix="1"' in a[1]

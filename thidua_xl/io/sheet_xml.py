@@ -255,19 +255,31 @@ class SheetXml:
         return s
 
     def _register(self) -> None:
-        xf = self._xf
+        """Every cell's style, in the order the cells are written (the ids must not depend
+        on how a row was put)."""
+        xf, xf_of = self._xf, self.xf_of
         seen: set[int] = set()  # styles tuples of rows registered (but quoted texts)
+        #: id(styles) → columns whose style has been met with a quoted text only
+        pending: dict[int, list[int]] = {}
         for item in self.items:
             if type(item[1]) is list:
                 for _, spec in item[1]:
                     xf(spec.style, _quoted(spec.value))
                 continue
             values, styles = item[2], item[3]
-            if id(styles) not in seen:
-                seen.add(id(styles))
+            key = id(styles)
+            todo = pending.get(key)
+            if key not in seen or todo:
+                seen.add(key)
                 for v, st in zip(values, styles):
                     if v is not None or st is not None:
                         xf(st, _quoted(v))
+                todo = [i for i, st in enumerate(styles[:len(values)])
+                        if st is not None and (id(st), False) not in xf_of]
+                if todo:
+                    pending[key] = todo
+                else:
+                    pending.pop(key, None)
             else:  # only a quoted text can need a style not registered yet
                 for v in values:
                     if v.__class__ is str and v[:1] in _PREFIX:
@@ -465,7 +477,10 @@ class SheetXml:
             col = letters.get(c)
             if col is None:
                 col = letters[c] = col_letter(c)
-            s = 0 if st is None else self.xf_of[(id(st), False)]
+            s = 0 if st is None else self.xf_of.get((id(st), False))
+            if s is None:  # the column only ever holds quoted texts (the general path)
+                cols.append((None, None, None, None, st, col, col.encode()))
+                continue
             sa = f' s="{mapped(s)}"' if s else ""
             cols.append((f'<c r="{col}'.encode(),
                          f'"{sa} t="inlineStr"><is><t xml:space="preserve">'.encode(),
