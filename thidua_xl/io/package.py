@@ -48,8 +48,8 @@ from .xmldoc import (CT_MAIN, CT_RELS, CT_STYLES, CT_WORKSHEET, GraftError, NS_R
                      _DONOR_REL_TYPES, _M, _MACRO_KINDS, _REL, _RID, _local, parse_xml,
                      serialize_xml, sheet_key, XmlDoc)
 from .parts import (_ContentTypes, _MemPackage, _Package, _Rel, _copy_member_raw, _free_name,
-                    _fresh_rid, _new_info, _office_document, _reachable, _rels_of, _resolve, _target_for,
-                    _zip_raw_copy_supported, rels_name)
+                    _fresh_rid, _new_info, _office_document, _reachable, _rels_of, _resolve,
+                    _target_for, _zip_raw_copy_supported, rels_name)
 from .styles import _STYLE_MERGES, _StyleMerge, _donor_sheet_xml, _set_tab_selected
 
 
@@ -74,8 +74,8 @@ def graft_sheets(base: Path | str, donor: Any, out: Path | str, *,
     holding only the new sheets, or render_xml's in-memory ``Donor`` (its sheets are
     rendered straight into ``out`` with the merged style ids); they are appended after
     the base's sheets in their order (None: only remove the ``replace`` sheets). Sheets of
-    the base whose name equals (case-insensitively) one in ``replace`` or one of the donor's are removed first, so output sheets are replaced,
-    never duplicated. ``select`` names the sheet to make active and the only selected tab.
+    the base whose name equals (case-insensitively) one in ``replace`` or one of the
+    donor's are removed first, so output sheets are replaced, never duplicated. ``select`` names the sheet to make active and the only selected tab.
     ``target_kind`` ("xlsx", "xlsm", "xltx", "xltm") sets the workbook content type to
     match the output's extension (an .xlsx output of a macro workbook drops the VBA
     project); None keeps the base's.

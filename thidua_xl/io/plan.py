@@ -218,7 +218,8 @@ class SheetPlan:
             done = max(done, before)
             for i, (v, st) in enumerate(zip(values, styles)):
                 if v is not None or st is not None:
-                    out.append(CellSpec(r, c0 + i, v, st, links[i] if links and i < len(links) else None))
+                    link = links[i] if links and i < len(links) else None
+                    out.append(CellSpec(r, c0 + i, v, st, link))
         out.extend(self.cells[done:])
         return out
 

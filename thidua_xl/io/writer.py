@@ -2,10 +2,11 @@
 
 :func:`write_output` renders the plan's sheets (SpreadsheetML written directly, in memory;
 an openpyxl donor workbook if that fails) and grafts them into a copy of the user's package
-(:mod:`thidua_xl.io.package`): everything of the user's stays as it was (macros, images, charts, styles, defined names), old output
-sheets are replaced, and the result is written atomically (:mod:`thidua_xl.io.atomic`).
-If grafting fails on content it does not know, it falls back to an openpyxl load/save of
-the input (slower, may lose what openpyxl does not model) and logs why.
+(:mod:`thidua_xl.io.package`): everything of the user's stays as it was (macros, images,
+charts, styles, defined names), old output sheets are replaced, and the result is written
+atomically (:mod:`thidua_xl.io.atomic`). If grafting fails on content it does not know, it
+falls back to an openpyxl load/save of the input (slower, may lose what openpyxl does not
+model) and logs why.
 
 The input file is never modified: an output path naming the input is refused.
 """
