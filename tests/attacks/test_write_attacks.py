@@ -185,9 +185,11 @@ def test_demo_into_a_file_says_it_needs_a_folder(tmp_path):
 
 
 def test_a_full_temporary_folder_is_named_as_such(tmp_path, monkeypatch):
-    """The donor workbook is written in TMPDIR: when that is full the message says so
-    (not that the output's folder is full or missing)."""
+    """The openpyxl donor workbook is written in TMPDIR: when that is full the message says
+    so (not that the output's folder is full or missing). The SpreadsheetML donor is
+    rendered in memory: scoring needs no TMPDIR at all."""
     import errno
+    import tempfile
 
     from thidua_xl import api
     from thidua_xl.errors import OutputError
@@ -196,14 +198,17 @@ def test_a_full_temporary_folder_is_named_as_such(tmp_path, monkeypatch):
     def full(*_a, **_k):
         raise OSError(errno.ENOSPC, "No space left on device")
 
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing" / "tmp"))
+    assert api.score_file(gen.EXAMPLE, tmp_path / "ok.xlsx").out.is_file()
+    monkeypatch.undo()
+    monkeypatch.setenv("THIDUA_XL_RENDERER", "openpyxl")
     monkeypatch.setattr(writer, "_donor", full)
     with pytest.raises(OutputError) as ei:
         api.score_file(gen.EXAMPLE, tmp_path / "o.xlsx")
     assert ei.value.code == "temp-folder-unusable" and "Thư mục tạm" in ei.value.message
     assert "TMPDIR" in ei.value.fix and not (tmp_path / "o.xlsx").exists()
     monkeypatch.undo()
-    import tempfile
-
+    monkeypatch.setenv("THIDUA_XL_RENDERER", "openpyxl")
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "missing" / "tmp"))
     with pytest.raises(OutputError) as ei:
         api.score_file(gen.EXAMPLE, tmp_path / "o.xlsx")
@@ -223,7 +228,7 @@ def test_long_generated_cells_are_cut_with_a_note(tmp_path):
     tie = TieGroup(form="Cờ thi đua", units=names, seats=1)
     result = dataclasses.replace(result, tie_groups=[tie])
     plan = build_plan(result, bloc=bloc)
-    texts = [c.value for s in plan.sheets for c in s.cells if isinstance(c.value, str)]
+    texts = [c.value for s in plan.sheets for c in s.all_cells() if isinstance(c.value, str)]
     assert max(map(len, texts)) <= 32_767
     assert any(t.endswith("32.767 ký tự)") for t in texts)
 

@@ -100,7 +100,7 @@ def test_score_uses_the_xml_donor_and_falls_back_to_openpyxl(tmp_path, caplog, m
     def boom(*a, **k):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(rx, "write_donor", boom)
+    monkeypatch.setattr(rx, "render_donor", boom)
     score_file(src, tmp_path / "fallback.xlsx")
     assert load_workbook(tmp_path / "fallback.xlsx").sheetnames == a.sheetnames
     assert os.path.exists(tmp_path / "fallback.xlsx")

@@ -49,7 +49,7 @@ def written_cells(book, sheet_name: str) -> dict[tuple[int, int], object]:
 
 def expected_cells(sp: SheetPlan) -> dict[tuple[int, int], object]:
     out: dict[tuple[int, int], object] = {}
-    for c in sp.cells:
+    for c in sp.all_cells():
         if c.value is None or c.value == "":
             out.pop((c.row, c.col), None)
         else:
@@ -118,7 +118,7 @@ def test_tinh_diem_writes_the_file_writers_sheets(tmp_path, remote):
         return v is not None and not (isinstance(v, str) and v
                                       and not v.startswith(FORMULA_PREFIXES))
 
-    links = sum(1 for sp in plan.sheets for c in sp.cells if c.link and rewritten(c.value))
+    links = sum(1 for sp in plan.sheets for c in sp.all_cells() if c.link and rewritten(c.value))
     assert len(actions(book, "setValues")) == len(plan.sheets) + links
     # the selected sheet is activated last
     act = actions(book, "activateSheet")

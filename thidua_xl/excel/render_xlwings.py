@@ -394,7 +394,7 @@ def _charts(sheet, charts: list[ChartSpec]) -> None:
 def render_sheet(book, sp: SheetPlan, engine: str | None = None):
     engine = _engine(book) if engine is None else engine
     sheet = _add_sheet(book, sp.name)
-    cells = _effective(sp.cells)
+    cells = _effective(sp.all_cells())
     _write_values(sheet, cells)
     _write_styles(sheet, cells)
     _conditional(sheet, sp, cells)

@@ -39,6 +39,7 @@ import posixpath
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -46,13 +47,17 @@ from .xmldoc import (CT_MAIN, CT_RELS, CT_STYLES, CT_WORKSHEET, GraftError, NS_R
                      RT_HYPERLINK, RT_STYLES, RT_VBA, RT_WORKSHEET, _BEFORE_DEFINED_NAMES,
                      _DONOR_REL_TYPES, _M, _MACRO_KINDS, _REL, _RID, _local, parse_xml,
                      serialize_xml, sheet_key, XmlDoc)
-from .parts import (_ContentTypes, _Package, _Rel, _copy_member_raw, _free_name, _fresh_rid,
-                    _new_info, _office_document, _reachable, _rels_of, _resolve, _target_for,
-                    _zip_raw_copy_supported, rels_name)
+from .parts import (_ContentTypes, _MemPackage, _Package, _Rel, _copy_member_raw, _free_name,
+                    _fresh_rid, _new_info, _office_document, _reachable, _rels_of, _resolve,
+                    _target_for, _zip_raw_copy_supported, rels_name)
 from .styles import _STYLE_MERGES, _StyleMerge, _donor_sheet_xml, _set_tab_selected
 
 
 log = logging.getLogger(__name__)
+
+#: deflate level of the sheets rendered into the output: 3 compresses a 136 MB "Chi tiết
+#: điểm" three times faster than the default 6, for a file 6 % bigger
+_SHEET_LEVEL = 3
 
 __all__ = ["GraftError", "graft_sheets", "write_with_openpyxl", "is_macro_package",
            "sheet_key", "parse_xml", "serialize_xml", "XmlDoc"]
@@ -60,16 +65,17 @@ __all__ = ["GraftError", "graft_sheets", "write_with_openpyxl", "is_macro_packag
 
 # --------------------------------------------------------------------------- graft
 
-def graft_sheets(base: Path | str, donor: Path | str | None, out: Path | str, *,
+def graft_sheets(base: Path | str, donor: Any, out: Path | str, *,
                  replace: Iterable[str], select: str | None = None,
                  target_kind: str | None = None) -> None:
     """Write ``out`` = ``base`` minus the sheets named in ``replace`` plus ``donor``'s sheets.
 
-    ``base`` (the user's .xlsx/.xlsm) is only read. ``donor`` is a workbook written by
-    openpyxl holding only the new sheets; they are appended after the base's sheets in
-    their order (None: only remove the ``replace`` sheets). Sheets of the base whose name equals (case-insensitively) one in
-    ``replace`` or one of the donor's are removed first, so output sheets are replaced,
-    never duplicated. ``select`` names the sheet to make active and the only selected tab.
+    ``base`` (the user's .xlsx/.xlsm) is only read. ``donor`` is a workbook (a path)
+    holding only the new sheets, or render_xml's in-memory ``Donor`` (its sheets are
+    rendered straight into ``out`` with the merged style ids); they are appended after
+    the base's sheets in their order (None: only remove the ``replace`` sheets). Sheets of
+    the base whose name equals (case-insensitively) one in ``replace`` or one of the
+    donor's are removed first, so output sheets are replaced, never duplicated. ``select`` names the sheet to make active and the only selected tab.
     ``target_kind`` ("xlsx", "xlsm", "xltx", "xltm") sets the workbook content type to
     match the output's extension (an .xlsx output of a macro workbook drops the VBA
     project); None keeps the base's.
@@ -83,11 +89,16 @@ def graft_sheets(base: Path | str, donor: Path | str | None, out: Path | str, *,
     with contextlib.ExitStack() as stack:
         try:
             bz = stack.enter_context(zipfile.ZipFile(base))
-            dz = None if donor is None else stack.enter_context(zipfile.ZipFile(donor))
+            if donor is None:
+                dp = None
+            elif hasattr(donor, "sheet_chunks"):  # render_xml's Donor, in memory
+                dp = _MemPackage(donor.parts, {n: partial(donor.sheet_chunks, n)
+                                               for n in donor.sheets}, "donor")
+            else:
+                dp = _Package(stack.enter_context(zipfile.ZipFile(donor)), "donor")
         except zipfile.BadZipFile as exc:
             raise GraftError(f"not a zip package ({exc})") from exc
-        _Graft(_Package(bz, base.name), None if dz is None else _Package(dz, "donor"),
-               replace, select, target_kind).write(out)
+        _Graft(_Package(bz, base.name), dp, replace, select, target_kind).write(out)
 
 
 class _Graft:
@@ -117,7 +128,12 @@ class _Graft:
                 else:
                     zout.writestr(info, self.b.zf.read(info), compress_type=info.compress_type)
             for name, data in self.new.items():
-                zout.writestr(_new_info(name), data)
+                if callable(data):  # a donor sheet streamed as it is rendered
+                    with zout.open(_new_info(name, level=_SHEET_LEVEL), "w") as f:
+                        for chunk in data():
+                            f.write(chunk)
+                else:
+                    zout.writestr(_new_info(name), data)
 
     def plan(self) -> None:
         b, d = self.b, self.d
@@ -275,9 +291,13 @@ class _Graft:
                 raise GraftError(f"donor part {rel.target} missing")
             new_part = _free_name(taken, ws_dir, "sheet1.xml")
             part_map[d_part] = new_part
-            self.new[new_part] = _donor_sheet_xml(
-                d.read(d_part), xf_map, dxf_map, strings, n_kept + j == active,
-                f"donor:{d_part}")
+            chunks = d.lazy.get(d_part)
+            if chunks is not None:  # rendered with this workbook's style ids as it is written
+                self.new[new_part] = partial(chunks, xf_map, dxf_map, n_kept + j == active)
+            else:
+                self.new[new_part] = _donor_sheet_xml(
+                    d.read(d_part), xf_map, dxf_map, strings, n_kept + j == active,
+                    f"donor:{d_part}")
             self.ct.add(new_part, CT_WORKSHEET)
             self._copy_related(d_part, new_part, d_dir, part_map, taken)
             rid = _fresh_rid(used_rids)

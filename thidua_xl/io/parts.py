@@ -50,6 +50,9 @@ def _target_for(source: str, part: str, like: str) -> str:
 class _Package:
     """Read access to a zip package; part names are zip member names (no leading /)."""
 
+    #: parts written on demand (zip name → a callable giving the part's bytes in chunks)
+    lazy: dict[str, Any] = {}
+
     def __init__(self, zf: zipfile.ZipFile, what: str) -> None:
         self.zf = zf
         self.what = what
@@ -63,25 +66,46 @@ class _Package:
         p = part.lstrip("/")
         return self._lower.get(p.lower()) or self._lower.get(unquote(p).lower())
 
+    def _data(self, name: str) -> bytes:
+        return self.zf.read(self.infos[name])
+
     def read(self, part: str) -> bytes:
         name = self.find(part)
         if name is None:
             raise GraftError(f"{self.what}: missing part {part}")
-        return self.zf.read(self.infos[name])
+        return self._data(name)
 
     def xml(self, part: str) -> XmlDoc:
         return parse_xml(self.read(part), f"{self.what}:{part}")
 
     def rels_doc(self, part: str) -> XmlDoc | None:
         name = self.find(rels_name(part)) if part else self.find("_rels/.rels")
-        return None if name is None else parse_xml(self.zf.read(self.infos[name]),
-                                                   f"{self.what}:{name}")
+        return None if name is None else parse_xml(self._data(name), f"{self.what}:{name}")
 
     def rels(self, part: str) -> list[_Rel]:
         if part not in self._rels:
             doc = self.rels_doc(part)
             self._rels[part] = [] if doc is None else _rels_of(doc)
         return self._rels[part]
+
+
+class _MemPackage(_Package):
+    """A package in memory (render_xml's donor): ``parts`` zip name → bytes, and the
+    worksheets in ``lazy``, streamed when the output is written (never read back)."""
+
+    def __init__(self, parts: dict[str, bytes], lazy: dict[str, Any], what: str) -> None:
+        self.zf = None  # type: ignore[assignment]
+        self.what = what
+        self.parts = parts
+        self.lazy = lazy
+        self.infos = dict.fromkeys([*parts, *lazy])  # type: ignore[arg-type]
+        self._lower = {n.lower(): n for n in self.infos}
+        self._rels = {}
+
+    def _data(self, name: str) -> bytes:
+        if name not in self.parts:
+            raise GraftError(f"{self.what}: {name} is written on demand only")
+        return self.parts[name]
 
 
 def _rels_of(doc: XmlDoc) -> list[_Rel]:
@@ -222,11 +246,18 @@ def _copy_member_raw(src_fp: Any, info: zipfile.ZipInfo, zout: zipfile.ZipFile) 
         zout.start_dir = zout.fp.tell()  # type: ignore[union-attr]
 
 
-def _new_info(name: str, like: zipfile.ZipInfo | None = None) -> zipfile.ZipInfo:
+def _new_info(name: str, like: zipfile.ZipInfo | None = None,
+              level: int | None = None) -> zipfile.ZipInfo:
+    """A deflated member's header (``level``: the deflate level, None: zlib's default)."""
     date_time = like.date_time if like is not None else time.localtime()[:6]
     if date_time[0] < 1980:
         date_time = (1980, 1, 1, 0, 0, 0)
     zinfo = zipfile.ZipInfo(name, date_time)
     zinfo.compress_type = zipfile.ZIP_DEFLATED
     zinfo.external_attr = like.external_attr if like is not None else 0o644 << 16
+    if level is not None:
+        try:
+            zinfo.compress_level = level  # type: ignore[attr-defined]  # Python 3.13+
+        except AttributeError:
+            zinfo._compresslevel = level  # type: ignore[attr-defined]
     return zinfo

@@ -182,6 +182,9 @@ class SheetPlan:
     #: data validation (drop-downs, number limits, input prompts), in this order
     validations: list[Validation] = field(default_factory=list)
     autofilter: str | None = None  # filter buttons on the header row of this A1 range
+    #: whole rows put at once (:meth:`put_row`): (row, first column, values, styles, links,
+    #: how many ``cells`` were put before it — the write order, the last write wins)
+    rows: list[tuple[int, int, tuple, tuple, tuple | None, int]] = field(default_factory=list)
 
     def validate(self, kind: str, *ranges: str, **kw: Any) -> Validation:
         v = Validation(kind, list(ranges), **kw)
@@ -194,8 +197,34 @@ class SheetPlan:
         self.cells.append(spec)
         return spec
 
+    def put_row(self, row: int, values: tuple, styles: tuple, links: tuple | None = None,
+                col: int = 1) -> None:
+        """The cells (row, col), (row, col + 1), ... at once: ``values[i]`` styled
+        ``styles[i]``, linked to ``links[i]`` (None, or a shorter tuple: no link) — the same
+        cells as :meth:`put` each, without a CellSpec per cell (a table's rows share one
+        ``styles`` tuple: the renderers look its styles up once a tuple). A value None with
+        the style None is no cell (a gap in the row)."""
+        self.rows.append((row, col, values, styles, links, len(self.cells)))
+
+    def all_cells(self) -> list[CellSpec]:
+        """Every cell of the sheet as a CellSpec, in the order written (``put`` and
+        ``put_row`` interleaved as they were called)."""
+        if not self.rows:
+            return self.cells
+        out: list[CellSpec] = []
+        done = 0
+        for r, c0, values, styles, links, before in self.rows:
+            out.extend(self.cells[done:before])
+            done = max(done, before)
+            for i, (v, st) in enumerate(zip(values, styles)):
+                if v is not None or st is not None:
+                    link = links[i] if links and i < len(links) else None
+                    out.append(CellSpec(r, c0 + i, v, st, link))
+        out.extend(self.cells[done:])
+        return out
+
     def value_at(self, row: int, col: int) -> Any:
-        for c in reversed(self.cells):
+        for c in reversed(self.all_cells()):
             if c.row == row and c.col == col:
                 return c.value
         return None

@@ -131,7 +131,7 @@ def _select(wb, name: str | None) -> None:
 
 
 def _render_sheet(ws, sp: SheetPlan, styles: _StyleCache) -> None:
-    for spec in sp.cells:
+    for spec in sp.all_cells():
         cell = _write_cell(ws, spec.row, spec.col, spec.value)
         if spec.style is not None:
             key = (spec.style, bool(cell.quotePrefix))

@@ -1,11 +1,12 @@
 """Write output workbooks: the input plus the output sheets, or the output sheets alone.
 
-:func:`write_output` renders the plan into a small donor workbook (openpyxl) and grafts
-its sheets into a copy of the user's package (:mod:`thidua_xl.io.package`): everything of
-the user's stays as it was (macros, images, charts, styles, defined names), old output
-sheets are replaced, and the result is written atomically (:mod:`thidua_xl.io.atomic`).
-If grafting fails on content it does not know, it falls back to an openpyxl load/save of
-the input (slower, may lose what openpyxl does not model) and logs why.
+:func:`write_output` renders the plan's sheets (SpreadsheetML written directly, in memory;
+an openpyxl donor workbook if that fails) and grafts them into a copy of the user's package
+(:mod:`thidua_xl.io.package`): everything of the user's stays as it was (macros, images,
+charts, styles, defined names), old output sheets are replaced, and the result is written
+atomically (:mod:`thidua_xl.io.atomic`). If grafting fails on content it does not know, it
+falls back to an openpyxl load/save of the input (slower, may lose what openpyxl does not
+model) and logs why.
 
 The input file is never modified: an output path naming the input is refused.
 """
@@ -54,9 +55,16 @@ def write_output(base: Path | str, plan: WritePlan, out: Path | str) -> Path:
         else ("xml", "openpyxl")
     for renderer in renderers:
         try:
+            if renderer == "xml":  # in memory: the sheets are rendered into the output
+                from thidua_xl.io import render_xml
+
+                with atomic_write(out) as tmp:
+                    graft_sheets(base, render_xml.render_donor(plan) if plan.sheets else None,
+                                 tmp, replace=replace, select=plan.select, target_kind=kind)
+                return out
             with temp_folder() as td:
                 try:
-                    donor = _donor(plan, td, renderer)
+                    donor = _donor(plan, td)
                 except OSError as exc:  # written in TMPDIR: a full one is not the output's
                     raise temp_error(exc) from exc
                 with atomic_write(out) as tmp:
@@ -73,15 +81,10 @@ def write_output(base: Path | str, plan: WritePlan, out: Path | str) -> Path:
     return _fallback(base, plan, out, replace)
 
 
-def _donor(plan: WritePlan, folder: Path, renderer: str) -> Path | None:
-    """The plan's sheets as a small workbook to graft: written directly as SpreadsheetML
-    (fast: no openpyxl import on the command line), or by openpyxl."""
+def _donor(plan: WritePlan, folder: Path) -> Path | None:
+    """The plan's sheets as a small workbook to graft, written by openpyxl."""
     if not plan.sheets:
         return None
-    if renderer == "xml":
-        from thidua_xl.io.render_xml import write_donor
-
-        return write_donor(plan, folder / "donor.xlsx")
     from thidua_xl.io.render_openpyxl import render_to_file
 
     return render_to_file(plan, folder / "donor.xlsx")
