@@ -5,14 +5,14 @@ their style ids renumbered (on the bytes for render_xml's plain shape, else on t
 from __future__ import annotations
 
 import copy
-import logging
 import re
 import xml.etree.ElementTree as ET
 
+from ..logs import get_logger
 from .xmldoc import (GraftError, NS_MAIN, XmlDoc, _M, _RID, _STYLE_ORDER, _canon, _local,
                      parse_xml, serialize_xml)
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)  # logging imported only when something is logged
 
 
 # --------------------------------------------------------------------------- styles

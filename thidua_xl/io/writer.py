@@ -12,16 +12,16 @@ The input file is never modified: an output path naming the input is refused.
 """
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 
+from ..logs import DEBUG, get_logger
 from thidua_xl.errors import OutputError, ThiduaError
 from thidua_xl.io.atomic import (atomic_write, ensure_not_input, output_error, temp_error,
                                  temp_folder)
 from thidua_xl.io.plan import WritePlan
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)  # logging imported only when something is logged
 
 __all__ = ["write_output", "write_plan_only"]
 
@@ -77,7 +77,7 @@ def write_output(base: Path | str, plan: WritePlan, out: Path | str) -> Path:
             raise output_error(out, exc) from exc
         except Exception as exc:  # noqa: BLE001 - GraftError or anything unexpected: fall back
             log.warning("Ghép sheet (%s) vào tệp '%s' không được (%s); thử cách khác.",
-                        renderer, base.name, exc, exc_info=log.isEnabledFor(logging.DEBUG))
+                        renderer, base.name, exc, exc_info=log.isEnabledFor(DEBUG))
     return _fallback(base, plan, out, replace)
 
 
@@ -126,7 +126,7 @@ def write_plan_only(plan: WritePlan, out: Path | str) -> Path:
                 raise
             except Exception as exc:  # noqa: BLE001 - fall back to the openpyxl renderer
                 log.warning("Ghi tệp '%s' (xml) không được (%s); thử cách khác.", out.name, exc,
-                            exc_info=log.isEnabledFor(logging.DEBUG))
+                            exc_info=log.isEnabledFor(DEBUG))
         with atomic_write(out) as tmp:
             render_to_file(plan, tmp)
     except ThiduaError:
