@@ -262,3 +262,23 @@ def test_demo_scores_the_bundled_examples(tmp_path):
     for d in docs:
         assert Path(d["output"]).exists()
         assert all(f["severity"] == "warning" for f in d["findings"]), d["findings"]
+
+
+def test_one_shot_commands_pause_the_collector_and_give_it_back(tmp_path, monkeypatch,
+                                                                capsys):
+    """check/score run with the cyclic GC off (a one-shot process), and main() called in a
+    process that goes on (a test, a host program) gets it back, even when the command fails."""
+    import gc
+
+    from thidua_xl import cli
+
+    seen = []
+    real = cli.COMMANDS["check"]
+    monkeypatch.setitem(cli.COMMANDS, "check", lambda a: seen.append(gc.isenabled()) or real(a))
+    monkeypatch.setitem(cli.COMMANDS, "lich-su", lambda a: seen.append(gc.isenabled()) or 0)
+    assert gc.isenabled()
+    assert cli.main(["check", str(good(tmp_path))]) == 0
+    assert cli.main(["check", str(tmp_path / "khong-co.xlsx")]) == 2
+    assert cli.main(["lich-su", str(tmp_path), "-o", str(tmp_path / "ls.xlsx")]) == 0
+    assert seen == [False, False, True]
+    assert gc.isenabled()
