@@ -25,7 +25,9 @@ criteria): a leaf's shown score and contribution are made once per distinct scor
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from itertools import starmap
+from operator import getitem
+from typing import Any, Iterator, Sequence
 
 from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, UnitResult
 from .ranking import TieKey, resolve_tiebreak
@@ -103,9 +105,23 @@ def _signed(ctype: CriterionType, weight: float | None, score: float) -> float:
     return _clean((weight or 1.0) * score)
 
 
+class _Memo(dict):
+    """A leaf's score → (score shown, contribution), made once per distinct score (units
+    share most scores)."""
+
+    __slots__ = ("ctype", "weight")
+
+    def __init__(self, ctype: CriterionType, weight: float) -> None:
+        super().__init__()
+        self.ctype, self.weight = ctype, weight
+
+    def __missing__(self, score: float) -> tuple[float, float]:
+        got = self[score] = (_clean(score), _signed(self.ctype, self.weight, score))
+        return got
+
+
 class _Leaf:
-    """One leaf criterion as the audit shows it, with a memo score → (score shown,
-    contribution): the same score gives the same numbers (units share most scores)."""
+    """One leaf criterion as the audit shows it."""
 
     __slots__ = ("c", "path", "text", "ctype", "label", "weight", "memo")
 
@@ -113,13 +129,10 @@ class _Leaf:
         self.c, self.path, self.text, self.ctype = c, c.path, c.text, ctype
         self.label = ctype.value
         self.weight = 1.0 if not ctype.is_scored else (c.weight or 1.0)
-        self.memo: dict[float, tuple[float, float]] = {}
+        self.memo = _Memo(ctype, self.weight)
 
     def numbers(self, score: float) -> tuple[float, float]:
-        got = self.memo.get(score)
-        if got is None:
-            got = self.memo[score] = (_clean(score), _signed(self.ctype, self.weight, score))
-        return got
+        return self.memo[score]
 
 
 def _leaves(bloc: Bloc) -> list[_Leaf]:
@@ -134,7 +147,7 @@ def _by_path(leaves: list[_Leaf]) -> list[_Leaf]:
     return list({lf.path: lf for lf in leaves}.values())
 
 
-def _cap_rows(u: UnitResult, leaves: list[_Leaf]) -> list[AuditRow]:
+def _cap_rows(u: UnitResult, leaves: list[_Leaf]) -> list[tuple]:
     """Rows for what the engine capped: bonus/penalty totals below their leaves' sum."""
     out = []
     for ctype, kept in ((_BONUS, u.bonus), (_PENALTY, -u.penalty)):
@@ -143,9 +156,9 @@ def _cap_rows(u: UnitResult, leaves: list[_Leaf]) -> list[AuditRow]:
             continue
         excess = kept - sum(lf.numbers(u.leaf_scores[lf.path])[1] for lf in mine)
         if abs(excess) > EPS:
-            out.append(AuditRow(u.name, mine[-1].path.split(".")[0],
-                                f"{CAP_TEXT} ({ctype.value.lower()})", ctype.value, None,
-                                "", None, None, None, _clean(excess)))
+            out.append((u.name, mine[-1].path.split(".")[0],
+                        f"{CAP_TEXT} ({ctype.value.lower()})", ctype.value, None, "", None,
+                        None, None, _clean(excess), False))
     return out
 
 
@@ -159,41 +172,91 @@ def _blank_ref(bloc: Bloc, unit, crit) -> str | None:
 _BONUS, _PENALTY = CriterionType.BONUS, CriterionType.PENALTY
 
 
+FIELDS: tuple[str, ...] = tuple(AuditRow.__dataclass_fields__)
+
+
+class AuditTable(Sequence[AuditRow]):
+    """The rows of "Chi tiết điểm" as columns: :attr:`columns` maps each field of
+    :class:`AuditRow` to its list of values (:meth:`tuples` gives the rows as plain tuples
+    in :data:`FIELDS` order); an :class:`AuditRow` is made only when one is asked for
+    (iterating makes them one at a time). At 200 units × 800 criteria that is 160,000 rows:
+    a column is filled by one comprehension per unit, and eleven lists are all the garbage
+    collector has to watch."""
+
+    __slots__ = ("columns",)
+
+    def __init__(self, columns: dict[str, list]) -> None:
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return len(self.columns["unit"])
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return list(starmap(AuditRow, zip(*(c[i] for c in self.columns.values()))))
+        return AuditRow(*(c[i] for c in self.columns.values()))
+
+    def __iter__(self) -> Iterator[AuditRow]:
+        return starmap(AuditRow, self.tuples())
+
+    def tuples(self) -> Iterator[tuple]:
+        """The rows as plain tuples, in :data:`FIELDS` order."""
+        return zip(*self.columns.values())
+
+
 def audit_rows(result: BlocResult) -> list[AuditRow]:
     """The rows of "Chi tiết điểm" (empty when the result has no parsed workbook or no
     totals)."""
+    return list(audit_table(result))
+
+
+def audit_table(result: BlocResult) -> AuditTable:
+    """:func:`audit_rows` as an :class:`AuditTable`."""
+    cols: dict[str, list] = {name: [] for name in FIELDS}
     bloc = result.parsed
     if bloc is None:
-        return []
+        return AuditTable(cols)
     leaves = _leaves(bloc)
-    table = [(lf, lf.path, lf.text, lf.label, lf.weight, lf.memo) for lf in leaves]
     capped = [lf for lf in leaves if lf.ctype is _BONUS or lf.ctype is _PENALTY]
     units = {u.key: u for u in bloc.units}
-    rows: list[AuditRow] = []
-    add = rows.append
+    (unit_c, path_c, text_c, type_c, value_c, column_c, cell_c, score_c, weight_c,
+     contribution_c, percent_c) = cols.values()
+    every = ([lf.path for lf in leaves], [lf.text for lf in leaves],
+             [lf.label for lf in leaves], [lf.weight for lf in leaves])
     for u in result.units:
         if u.total is None:
             continue
         cells = bloc.scores.get(u.key, {})
         scores = u.leaf_scores
-        name = u.name
-        for leaf, path, text, label, weight, memo in table:
-            score = scores.get(path)
-            if score is None:
-                continue
-            shown, contribution = memo.get(score) or leaf.numbers(score)
-            cell: RawCell | None = cells.get(path)
-            if cell is None:
-                add(AuditRow(name, path, text, label, None, "",
-                             _blank_ref(bloc, units.get(u.key), leaf.c), shown, weight,
-                             contribution, False))
-            else:
-                add(AuditRow(name, path, text, label, cell.value,
-                             cell.source or SINGLE_COLUMN, cell.ref, shown, weight,
-                             contribution, bool(cell.percent)))
+        mine = leaves
+        paths, texts, labels, weights = every
+        got = list(map(scores.get, paths))
+        if None in got:  # a leaf the engine did not score: no row
+            mine = [lf for lf, s in zip(leaves, got) if s is not None]
+            paths, texts, labels, weights = ([lf.path for lf in mine], [lf.text for lf in mine],
+                                             [lf.label for lf in mine],
+                                             [lf.weight for lf in mine])
+            got = [s for s in got if s is not None]
+        raw = list(map(cells.get, paths))
+        numbers = list(map(getitem, [lf.memo for lf in mine], got))
+        unit_c += [u.name] * len(paths)
+        path_c += paths
+        text_c += texts
+        type_c += labels
+        value_c += [None if c is None else c.value for c in raw]
+        column_c += ["" if c is None else (c.source or SINGLE_COLUMN) for c in raw]
+        unit = units.get(u.key)
+        cell_c += [c.ref if c is not None else _blank_ref(bloc, unit, lf.c)
+                   for c, lf in zip(raw, mine)]
+        score_c += [n[0] for n in numbers]
+        weight_c += weights
+        contribution_c += [n[1] for n in numbers]
+        percent_c += [c is not None and bool(c.percent) for c in raw]
         if capped:
-            rows += _cap_rows(u, capped)
-    return rows
+            for row in _cap_rows(u, capped):
+                for col, v in zip(cols.values(), row):
+                    col.append(v)
+    return AuditTable(cols)
 
 
 # --------------------------------------------------------------------------------------
@@ -257,19 +320,21 @@ def _tiebreaks(ordered: list[UnitResult], keys: Sequence[TieKey]) -> dict[str, l
     return out
 
 
-def _deltas(leaves: list[_Leaf], plus: dict[str, float], minus: dict[str, float], *,
-            both: bool) -> dict[str, float]:
+def _deltas(leaves: dict[str, tuple[int, _Leaf]], plus: dict[str, float],
+            minus: dict[str, float], *, both: bool) -> dict[str, float]:
     """Path → the contribution of a leaf score in ``plus`` − that in ``minus`` (0 where a
     unit has no score), in sheet order over the leaves ``minus`` scores — ``both``: over
     those ``plus`` scores, then those only ``minus`` scores. A leaf scored alike differs by
-    0: it is left out (no top list shows it)."""
+    0: it is left out (no top list shows it). ``leaves``: path → (place, leaf)."""
+    if len(plus) == len(minus) and list(plus) == list(minus):  # the usual: same leaves
+        changed = [p for p, x, y in zip(plus, plus.values(), minus.values()) if x != y]
+    else:
+        changed = [p for p in plus.keys() | minus.keys() if plus.get(p) != minus.get(p)]
     out: dict[str, float] = {}
     late: list[tuple[str, float]] = []
-    for leaf in leaves:
-        path = leaf.path
+    for path in sorted((p for p in changed if p in leaves), key=lambda p: leaves[p][0]):
+        leaf = leaves[path][1]
         x, y = plus.get(path), minus.get(path)
-        if x == y:
-            continue
         if y is None:
             if both:
                 out[path] = leaf.numbers(x)[1] - 0.0
@@ -290,7 +355,7 @@ def analyse(result: BlocResult) -> list[UnitAnalysis]:
     bloc = result.parsed
     if bloc is None:
         return []
-    leaves = _by_path(_leaves(bloc))
+    leaves = {lf.path: (i, lf) for i, lf in enumerate(_by_path(_leaves(bloc)))}
     texts = {c.path: c.text for c in bloc.criteria}
     selfs, unscored = self_totals(result)
     selfs = selfs or {}

@@ -139,32 +139,32 @@ class _Leaf:
 
 
 _NUMBER = (int, float)
-FINAL, ZERO, OWN, MISSING = range(4)
+#: what a unit's twin holds on a leaf besides a claimed value (see :func:`_claim`)
+FINAL, ZERO, MISSING = object(), object(), object()
 
 
-def _claims(leaf: _Leaf, cell: RawCell | None, column: str | None) -> tuple[int, Any]:
-    """What the twin holds for one leaf of a unit (:func:`self_result`'s rule): ``(FINAL,
-    None)`` the final cell, ``(ZERO, None)`` nothing (a blank bonus/penalty claim), ``(OWN,
-    value)`` the Tự chấm value parsed, ``(MISSING, None)`` the final cell because the claim
-    is blank or not valid."""
+def _claim(leaf: _Leaf, cell: RawCell | None, column: str | None) -> Any:
+    """What the twin holds for one leaf of a unit (:func:`self_result`'s rule): ``FINAL``
+    the final cell, ``ZERO`` nothing (a blank bonus/penalty claim), ``MISSING`` the final
+    cell because the claim is blank or not valid, or the Tự chấm value parsed."""
     if cell is None:
-        return FINAL, None
+        return FINAL
     if cell.source == SELF_COLUMN:  # the final value is the unit's own
         raw, percent, uncached = cell.value, cell.percent, cell.uncached_formula
         if type(raw) in _NUMBER:
-            return FINAL, None  # a number the final scoring accepted
+            return FINAL  # a number the final scoring accepted
     else:
         raw = cell.self_value
         if raw is None or column is None:
-            return (MISSING, None) if leaf.scored else (ZERO, None)
+            return MISSING if leaf.scored else ZERO
         percent, uncached = cell.self_percent, False
         if (type(raw) in _NUMBER and type(raw) is type(cell.value) and raw == cell.value
                 and percent == cell.percent):
-            return FINAL, None  # the final value itself
+            return FINAL  # the final value itself
     chk = leaf.check(raw, percent, uncached)
     if chk.problem is None and (chk.value is not None or not leaf.scored):
-        return (OWN, chk.value) if chk.value is not None else (ZERO, None)
-    return MISSING, None
+        return ZERO if chk.value is None else chk.value
+    return MISSING
 
 
 def self_totals(result: BlocResult) -> tuple[dict[str, SelfScore] | None, dict[str, int]]:
@@ -188,66 +188,54 @@ def _in_hand(result: BlocResult) -> tuple[dict[str, SelfScore], dict[str, int]] 
 
     bloc = result.parsed
     assert bloc is not None
-    finals = {u.key: u for u in result.units}
+    finals = {u.key: u.leaf_scores for u in result.units}
     if result.has_errors or any(u.total is None for u in result.units):
         return None
     tree = Tree.build(bloc)
     leaves = [_Leaf(c, tree.types[c.path]) for c in tree.leaves()]
     if len({leaf.path for leaf in leaves}) != len(leaves) or any(
-            u.key not in finals or len(finals[u.key].leaf_scores) != len(leaves)
-            for u in bloc.units):
+            u.key not in finals or len(finals[u.key]) != len(leaves) for u in bloc.units):
         return None
+    lead = [lf for lf in leaves if lf.ctype is _LEADING]
     # the twin's value of every Định lượng dẫn đầu leaf, every unit: the bloc's best
-    leading: dict[str, dict[str, Any]] = {lf.path: {} for lf in leaves if lf.ctype is _LEADING}
-    out: dict[str, SelfScore] = {}
+    leading: dict[str, dict[str, Any]] = {lf.path: {} for lf in lead}
+    claims: dict[str, dict[str, Any]] = {}  # unit key → leaf → claim (not FINAL)
     unscored: dict[str, int] = {}
-    owns: dict[str, dict[str, Any]] = {}
     for u in bloc.units:
         cells = bloc.scores.get(u.key, {})
         column = u.score_columns.get(SELF_COLUMN)
-        has = SELF_COLUMN in u.score_columns
-        final = finals[u.key].leaf_scores
-        scores: dict[str, float] = {}
-        own: dict[str, Any] = {}
-        missing = 0
-        for leaf in leaves:
-            path = leaf.path
-            cell = cells.get(path)
-            if not has and leaf.ctype is not _LEADING:
-                continue
-            how, value = _claims(leaf, cell, column)
-            if how == MISSING:
-                missing += 1
-            if leaf.ctype is _LEADING:
-                leading[path][u.key] = value if how == OWN else leaf.parsed(cell)
-            elif how == OWN:
-                own[path] = value
-            else:
-                scores[path] = 0.0 if how == ZERO else final[path]
+        has = SELF_COLUMN in u.score_columns  # else its self-score is not shown
+        mine: dict[str, Any] = {}
+        for leaf in leaves if has else lead:
+            got = _claim(leaf, cells.get(leaf.path), column)
+            if got is not FINAL:
+                mine[leaf.path] = got
+        unscored[u.key] = sum(1 for v in mine.values() if v is MISSING) if has else 0
+        for leaf in lead:
+            got = mine.pop(leaf.path, FINAL)
+            leading[leaf.path][u.key] = (leaf.parsed(cells.get(leaf.path))
+                                         if got is FINAL or got is MISSING else got)
         if has:
-            out[u.key] = SelfScore(None, scores)
-            owns[u.key] = own
-            unscored[u.key] = missing
-        else:
-            unscored[u.key] = 0
-    best = _best(tree, leaves, leading, bloc.unit_targets)
+            claims[u.key] = mine
+    best = _best(leaves, leading, bloc.unit_targets)
     ratio = {p for t in bloc.unit_targets.values() for p in t}
-    caps = has_caps(tree)
-    for key, s in out.items():
+    sums = _sections(tree, leaves)
+    capped = capped_totals if has_caps(tree) else None
+    by_path = {lf.path: lf for lf in leaves}
+    out: dict[str, SelfScore] = {}
+    for key, mine in claims.items():
         targets = bloc.unit_targets.get(key)
-        own, scores = owns[key], s.leaf_scores
-        for leaf in leaves:
-            path = leaf.path
-            if leaf.ctype is _LEADING:
-                value = leading[path][key]
-            elif path in own:
-                value = own[path]
-            else:
-                continue
-            scores[path] = _score(leaf, value, _target(leaf, targets), best.get(path),
-                                  path in ratio)
-        ordered = {leaf.path: scores[leaf.path] for leaf in leaves}
-        out[key] = SelfScore(_total(tree, leaves, ordered, caps and capped_totals), ordered)
+        scores = dict(finals[key])  # a leaf claimed as scored stands
+        for path, got in mine.items():
+            if got is ZERO:
+                scores[path] = 0.0
+            elif got is not MISSING:
+                leaf = by_path[path]
+                scores[path] = _score(leaf, got, _target(leaf, targets), None, False)
+        for leaf in lead:
+            scores[leaf.path] = _score(leaf, leading[leaf.path][key], _target(leaf, targets),
+                                       best.get(leaf.path), leaf.path in ratio)
+        out[key] = SelfScore(_total(tree, sums, scores, capped), scores)
     return out, unscored
 
 
@@ -256,7 +244,7 @@ def _target(leaf: _Leaf, own: dict[str, RawCell] | None) -> float | None:
     return float(cell.value) if cell is not None and cell.value is not None else leaf.c.target
 
 
-def _best(tree, leaves: list[_Leaf], leading: dict[str, dict[str, Any]],
+def _best(leaves: list[_Leaf], leading: dict[str, dict[str, Any]],
           targets: dict[str, dict[str, RawCell]]) -> dict[str, float]:
     """The best twin result of each Định lượng dẫn đầu leaf (the engine's rule: the best
     actual, or the best ratio actual / target where some unit has its own target)."""
@@ -290,21 +278,46 @@ def _score(leaf: _Leaf, value: Any, target: float | None, best: float | None,
                       best=best)
 
 
-def _total(tree, leaves: list[_Leaf], scores: dict[str, float], capped) -> float:
-    """The engine's total of one unit's leaf scores (sections in order, then the bonus and
-    the penalty, capped by their groups' max when the sheet gives one)."""
-    sections = {sec: 0.0 for sec, _ in tree.sections}
-    bonus = penalty = 0.0
+def _sections(tree, leaves: list[_Leaf]) -> list[tuple[str, list[tuple[str, float]]]]:
+    """Each section's scored leaves (path, weight) in sheet order, sections in the
+    engine's order; the bonus and penalty leaves under ``_BONUS``/``_PENALTY``."""
+    by: dict[str, list[tuple[str, float]]] = {sec: [] for sec, _ in tree.sections}
     for leaf in leaves:
-        score = scores[leaf.path]
         if leaf.ctype is CriterionType.BONUS:
-            bonus += score
+            key = _BONUS
         elif leaf.ctype is CriterionType.PENALTY:
-            penalty += score
+            key = _PENALTY
         else:
-            sec = leaf.c.section
-            sections[sec] = sections.get(sec, 0.0) + leaf.weight * score
-    if capped:
+            key = leaf.c.section
+        by.setdefault(key, []).append((leaf.path, leaf.weight))
+    by.setdefault(_BONUS, [])
+    by.setdefault(_PENALTY, [])
+    return list(by.items())
+
+
+_BONUS, _PENALTY = "\0bonus", "\0penalty"  # not a section's path
+
+
+def _total(tree, sums: list[tuple[str, list[tuple[str, float]]]], scores: dict[str, float],
+           capped) -> float:
+    """The engine's total of one unit's leaf scores: each section's weighted scores added
+    in sheet order, the sections in order, then the bonus and the penalty (capped by their
+    groups' max when the sheet gives one)."""
+    sections: list[float] = []
+    bonus = penalty = 0.0
+    for key, items in sums:
+        if key is _BONUS:
+            for path, _ in items:
+                bonus += scores[path]
+        elif key is _PENALTY:
+            for path, _ in items:
+                penalty += scores[path]
+        else:
+            acc = 0.0
+            for path, weight in items:
+                acc += weight * scores[path]
+            sections.append(acc)
+    if capped is not None:
         got = capped(tree, scores)
         bonus, penalty = got.bonus, got.penalty
-    return round_half_up(sum(sections.values()) + bonus - penalty, 2)
+    return round_half_up(sum(sections) + bonus - penalty, 2)

@@ -11,7 +11,8 @@ no totals rows): the "Điểm tính" of a unit's rows add up to its "Tổng đi�
 """
 from __future__ import annotations
 
-from ..core.audit import AuditRow, UnitAnalysis, analyse, audit_rows, difference_text
+from ..core.audit import (AuditRow, UnitAnalysis, analyse, audit_table,
+                          difference_text)
 from ..core.models import BlocResult
 from .grid import col_letter
 from .plan import OUTPUT_ANALYSIS, OUTPUT_DETAIL, ChartSpec, PrintSetup, SheetPlan, Style
@@ -57,7 +58,7 @@ def analysis_sheets(result: BlocResult) -> list[SheetPlan]:
     """ "Chi tiết điểm" and "Phân tích" of a result without errors (none otherwise)."""
     if result.has_errors or result.parsed is None:
         return []
-    return [detail_sheet(result, audit_rows(result)),
+    return [detail_sheet(result, audit_table(result)),
             analysis_sheet(result, analyse(result))]
 
 
