@@ -147,6 +147,9 @@ def _by_path(leaves: list[_Leaf]) -> list[_Leaf]:
     return list({lf.path: lf for lf in leaves}.values())
 
 
+_BONUS, _PENALTY = CriterionType.BONUS, CriterionType.PENALTY
+
+
 def _cap_rows(u: UnitResult, leaves: list[_Leaf]) -> list[tuple]:
     """Rows for what the engine capped: bonus/penalty totals below their leaves' sum."""
     out = []
@@ -167,9 +170,6 @@ def _blank_ref(bloc: Bloc, unit, crit) -> str | None:
     from .engine import _derived_ref
 
     return _derived_ref(bloc, unit, crit) if unit is not None else crit.ref
-
-
-_BONUS, _PENALTY = CriterionType.BONUS, CriterionType.PENALTY
 
 
 FIELDS: tuple[str, ...] = tuple(AuditRow.__dataclass_fields__)

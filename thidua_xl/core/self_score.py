@@ -182,7 +182,13 @@ def self_totals(result: BlocResult) -> tuple[dict[str, SelfScore] | None, dict[s
 
 def _in_hand(result: BlocResult) -> tuple[dict[str, SelfScore], dict[str, int]] | None:
     """:func:`self_totals` from the final leaf scores (None: the result has errors or a
-    unit without a total — the engine's run decides those)."""
+    unit without a total — the engine's run decides those).
+
+    Without errors every unit's every leaf was scored from a valid cell, so the twin's
+    cells are all valid too: a leaf whose claim is the final value (or not valid, or blank)
+    keeps its final score — but for Định lượng dẫn đầu, whose score hangs on the bloc's best
+    twin result —, a claimed value is scored as the engine scores it, and the totals are
+    added up in the engine's order."""
     from .caps import capped_totals, has_caps
     from .engine import Tree
 
@@ -194,8 +200,9 @@ def _in_hand(result: BlocResult) -> tuple[dict[str, SelfScore], dict[str, int]] 
     tree = Tree.build(bloc)
     leaves = [_Leaf(c, tree.types[c.path]) for c in tree.leaves()]
     if len({leaf.path for leaf in leaves}) != len(leaves) or any(
-            u.key not in finals or len(finals[u.key]) != len(leaves) for u in bloc.units):
-        return None
+            u.key not in finals or len(finals[u.key]) != len(leaves) or u.column_ref is None
+            for u in bloc.units):
+        return None  # (a unit without a column group: the engine decides what it scores)
     lead = [lf for lf in leaves if lf.ctype is _LEADING]
     # the twin's value of every Định lượng dẫn đầu leaf, every unit: the bloc's best
     leading: dict[str, dict[str, Any]] = {lf.path: {} for lf in lead}
