@@ -33,6 +33,7 @@ from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, UnitRes
 from .ranking import TieKey, resolve_tiebreak
 from .scoring import vn_number
 from .self_score import SELF_COLUMN, self_totals
+from .unit_columns import unit_columns, unit_refs
 from .values import round_half_up
 
 #: "Cột" of a unit group with a single score column (no sub-labels)
@@ -237,21 +238,22 @@ def audit_table(result: BlocResult) -> AuditTable:
                                              [lf.label for lf in mine],
                                              [lf.weight for lf in mine])
             got = [s for s in got if s is not None]
-        raw = list(map(cells.get, paths))
+        at = unit_columns(cells, paths)
+        present = at.present
         numbers = list(map(getitem, [lf.memo for lf in mine], got))
         unit_c += [u.name] * len(paths)
         path_c += paths
         text_c += texts
         type_c += labels
-        value_c += [None if c is None else c.value for c in raw]
-        column_c += ["" if c is None else (c.source or SINGLE_COLUMN) for c in raw]
+        value_c += at.value
+        column_c += [(s or SINGLE_COLUMN) if have else "" for s, have in zip(at.source, present)]
         unit = units.get(u.key)
-        cell_c += [c.ref if c is not None else _blank_ref(bloc, unit, lf.c)
-                   for c, lf in zip(raw, mine)]
+        cell_c += [ref if have else _blank_ref(bloc, unit, lf.c) for ref, have, lf
+                   in zip(unit_refs(cells, paths, present), present, mine)]
         score_c += [n[0] for n in numbers]
         weight_c += weights
         contribution_c += [n[1] for n in numbers]
-        percent_c += [c is not None and bool(c.percent) for c in raw]
+        percent_c += at.percent
         if capped:
             for row in _cap_rows(u, capped):
                 for col, v in zip(cols.values(), row):

@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 from .findings import Report
 from .models import BlocResult, CriterionType, RawCell, UnitResult
 from .scoring import CellCheck, check_value, leaf_score
+from .unit_columns import UnitColumns, unit_columns
 from .values import round_half_up
 from .vocab import SUB_SELF
 
@@ -129,42 +130,47 @@ class _Leaf:
                 self.checks[key] = got
         return got
 
-    def parsed(self, cell: RawCell | None) -> Any:
+    def parsed(self, present: bool, value: Any, percent: bool, uncached: bool) -> Any:
         """The value the engine reads from a cell the final scoring accepted (a blank
         is 0)."""
-        if cell is None:
+        if not present:
             return 0.0
-        v = self.check(cell.value, cell.percent, cell.uncached_formula).value
+        v = self.check(value, percent, uncached).value
         return 0.0 if v is None else v
 
 
 _NUMBER = (int, float)
-#: what a unit's twin holds on a leaf besides a claimed value (see :func:`_claim`)
+#: what a unit's twin holds on a leaf besides a claimed value (see :func:`_claims`)
 FINAL, ZERO, MISSING = object(), object(), object()
 
 
-def _claim(leaf: _Leaf, cell: RawCell | None, column: str | None) -> Any:
-    """What the twin holds for one leaf of a unit (:func:`self_result`'s rule): ``FINAL``
-    the final cell, ``ZERO`` nothing (a blank bonus/penalty claim), ``MISSING`` the final
-    cell because the claim is blank or not valid, or the Tự chấm value parsed."""
-    if cell is None:
-        return FINAL
-    if cell.source == SELF_COLUMN:  # the final value is the unit's own
-        raw, percent, uncached = cell.value, cell.percent, cell.uncached_formula
-        if type(raw) in _NUMBER:
-            return FINAL  # a number the final scoring accepted
-    else:
-        raw = cell.self_value
-        if raw is None or column is None:
-            return MISSING if leaf.scored else ZERO
-        percent, uncached = cell.self_percent, False
-        if (type(raw) in _NUMBER and type(raw) is type(cell.value) and raw == cell.value
-                and percent == cell.percent):
-            return FINAL  # the final value itself
-    chk = leaf.check(raw, percent, uncached)
-    if chk.problem is None and (chk.value is not None or not leaf.scored):
-        return ZERO if chk.value is None else chk.value
-    return MISSING
+def _claims(leaves: list[_Leaf], cols: UnitColumns, column: str | None) -> dict[str, Any]:
+    """Leaf path → what the twin holds there (:func:`self_result`'s rule) where it is not
+    the final cell as it stands: ``ZERO`` nothing (a blank bonus/penalty claim),
+    ``MISSING`` the final cell because the claim is blank or not valid, or the Tự chấm value
+    parsed."""
+    out: dict[str, Any] = {}
+    number = _NUMBER
+    for leaf, have, v, p, u, src, mine, mp in zip(leaves, *cols):
+        if not have:
+            continue
+        if src == SELF_COLUMN:  # the final value is the unit's own
+            if type(v) in number:
+                continue  # a number the final scoring accepted
+            raw, percent, uncached = v, p, u
+        elif mine is None or column is None:
+            out[leaf.path] = MISSING if leaf.scored else ZERO
+            continue
+        elif type(mine) in number and type(mine) is type(v) and mine == v and mp == p:
+            continue  # the final value itself
+        else:
+            raw, percent, uncached = mine, mp, False
+        chk = leaf.check(raw, percent, uncached)
+        if chk.problem is None and (chk.value is not None or not leaf.scored):
+            out[leaf.path] = ZERO if chk.value is None else chk.value
+        else:
+            out[leaf.path] = MISSING
+    return out
 
 
 def self_totals(result: BlocResult) -> tuple[dict[str, SelfScore] | None, dict[str, int]]:
@@ -208,20 +214,27 @@ def _in_hand(result: BlocResult) -> tuple[dict[str, SelfScore], dict[str, int]] 
     leading: dict[str, dict[str, Any]] = {lf.path: {} for lf in lead}
     claims: dict[str, dict[str, Any]] = {}  # unit key → leaf → claim (not FINAL)
     unscored: dict[str, int] = {}
+    paths = [lf.path for lf in leaves]
+    lead_paths = [lf.path for lf in lead]
     for u in bloc.units:
         cells = bloc.scores.get(u.key, {})
         column = u.score_columns.get(SELF_COLUMN)
         has = SELF_COLUMN in u.score_columns  # else its self-score is not shown
-        mine: dict[str, Any] = {}
-        for leaf in leaves if has else lead:
-            got = _claim(leaf, cells.get(leaf.path), column)
-            if got is not FINAL:
-                mine[leaf.path] = got
+        if not has and not lead:
+            unscored[u.key] = 0
+            continue
+        cols = unit_columns(cells, paths if has else lead_paths)
+        mine = _claims(leaves if has else lead, cols, column)
         unscored[u.key] = sum(1 for v in mine.values() if v is MISSING) if has else 0
-        for leaf in lead:
-            got = mine.pop(leaf.path, FINAL)
-            leading[leaf.path][u.key] = (leaf.parsed(cells.get(leaf.path))
-                                         if got is FINAL or got is MISSING else got)
+        if lead:
+            at = {p: j for j, p in enumerate(paths if has else lead_paths)}
+            for leaf in lead:
+                got = mine.pop(leaf.path, FINAL)
+                if got is FINAL or got is MISSING:
+                    j = at[leaf.path]
+                    got = leaf.parsed(cols.present[j], cols.value[j], cols.percent[j],
+                                      cols.uncached[j])
+                leading[leaf.path][u.key] = got
         if has:
             claims[u.key] = mine
     best = _best(leaves, leading, bloc.unit_targets)
