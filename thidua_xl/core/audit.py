@@ -33,7 +33,7 @@ from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, UnitRes
 from .ranking import TieKey, resolve_tiebreak
 from .scoring import vn_number
 from .self_score import SELF_COLUMN, self_totals
-from .unit_columns import unit_columns, unit_refs
+from .unit_columns import CellReader
 from .values import round_half_up
 
 #: "Cột" of a unit group with a single score column (no sub-labels)
@@ -224,6 +224,7 @@ def audit_table(result: BlocResult) -> AuditTable:
      contribution_c, percent_c) = cols.values()
     every = ([lf.path for lf in leaves], [lf.text for lf in leaves],
              [lf.label for lf in leaves], [lf.weight for lf in leaves])
+    every_reader = CellReader(every[0])
     for u in result.units:
         if u.total is None:
             continue
@@ -238,7 +239,8 @@ def audit_table(result: BlocResult) -> AuditTable:
                                              [lf.label for lf in mine],
                                              [lf.weight for lf in mine])
             got = [s for s in got if s is not None]
-        at = unit_columns(cells, paths)
+        reader = every_reader if mine is leaves else CellReader(paths)
+        at = reader.columns(cells)
         present = at.present
         numbers = list(map(getitem, [lf.memo for lf in mine], got))
         unit_c += [u.name] * len(paths)
@@ -249,7 +251,7 @@ def audit_table(result: BlocResult) -> AuditTable:
         column_c += [(s or SINGLE_COLUMN) if have else "" for s, have in zip(at.source, present)]
         unit = units.get(u.key)
         cell_c += [ref if have else _blank_ref(bloc, unit, lf.c) for ref, have, lf
-                   in zip(unit_refs(cells, paths, present), present, mine)]
+                   in zip(reader.refs(cells, present), present, mine)]
         score_c += [n[0] for n in numbers]
         weight_c += weights
         contribution_c += [n[1] for n in numbers]

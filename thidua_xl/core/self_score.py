@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 from .findings import Report
 from .models import BlocResult, CriterionType, RawCell, UnitResult
 from .scoring import CellCheck, check_value, leaf_score
-from .unit_columns import UnitColumns, unit_columns
+from .unit_columns import CellReader, UnitColumns
 from .values import round_half_up
 from .vocab import SUB_SELF
 
@@ -216,6 +216,7 @@ def _in_hand(result: BlocResult) -> tuple[dict[str, SelfScore], dict[str, int]] 
     unscored: dict[str, int] = {}
     paths = [lf.path for lf in leaves]
     lead_paths = [lf.path for lf in lead]
+    every, only_lead = CellReader(paths), CellReader(lead_paths)
     for u in bloc.units:
         cells = bloc.scores.get(u.key, {})
         column = u.score_columns.get(SELF_COLUMN)
@@ -223,7 +224,7 @@ def _in_hand(result: BlocResult) -> tuple[dict[str, SelfScore], dict[str, int]] 
         if not has and not lead:
             unscored[u.key] = 0
             continue
-        cols = unit_columns(cells, paths if has else lead_paths)
+        cols = (every if has else only_lead).columns(cells)
         mine = _claims(leaves if has else lead, cols, column)
         unscored[u.key] = sum(1 for v in mine.values() if v is MISSING) if has else 0
         if lead:
