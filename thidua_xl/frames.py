@@ -33,10 +33,13 @@ def to_frame(result: "BlocResult", detail: bool = False) -> "pd.DataFrame":
     import pandas as pd
 
     if detail:
-        from .core.audit import audit_rows
+        from .core.audit import audit_table
 
-        return pd.DataFrame([[getattr(r, c) for c in DETAIL_COLUMNS]
-                             for r in audit_rows(result)], columns=list(DETAIL_COLUMNS))
+        columns = audit_table(result).columns
+        # a column of objects, as a frame of rows infers them (a column of numbers and
+        # None is float with NaN either way)
+        return pd.DataFrame({c: pd.Series(columns[c], dtype=object).infer_objects()
+                             for c in DETAIL_COLUMNS}, columns=list(DETAIL_COLUMNS))
     sections = [path for path, _ in result.sections]
     records = []
     extra: list[str] = []

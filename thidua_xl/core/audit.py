@@ -9,30 +9,35 @@ parsed workbook: criteria, the unit's chosen cell and its Tự chấm cell) and 
   the value entered, the column it came from, its cell, the score, the weight and the
   contribution, so that each unit's contributions add up to its total (a bonus or penalty
   cap the engine applied is one more row, "Áp mức tối đa").
-- :func:`analyse` — per unit: the self-score total (the engine's scoring stage run again on
-  the units' Tự chấm cells: totals only, no ranking or awards), the difference with the final total and the criteria where it is largest;
-  the gap to the unit ranked just above and the criteria where the unit lost most against
-  it; the tie-break key that decided its place.
+- :func:`analyse` — per unit: the self-score total (:mod:`thidua_xl.core.self_score`: the
+  total the engine gives on the units' Tự chấm cells), the difference with the final total
+  and the criteria where it is largest; the gap to the unit ranked just above and the
+  criteria where the unit lost most against it; the tie-break key that decided its place.
 
 The self-score of a leaf whose Tự chấm cell is blank (or not valid) is taken as its final
 value: no difference is claimed where the unit claimed nothing; such leaves are counted in
 the analysis' note.
+
+Both run once per ``score`` on every leaf of every unit (160,000 at 200 units × 800
+criteria): a leaf's shown score and contribution are made once per distinct score
+(:class:`_Leaf`), and a difference only where two scores differ.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Any, Sequence
+from dataclasses import dataclass, field
+from itertools import starmap
+from operator import getitem
+from typing import Any, Iterator, Sequence
 
-from .findings import Report
-from .models import Bloc, BlocResult, CriterionType, RawCell, UnitResult
+from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, UnitResult
 from .ranking import TieKey, resolve_tiebreak
-from .scoring import check_value, vn_number
+from .scoring import vn_number
+from .self_score import SELF_COLUMN, self_totals
+from .unit_columns import CellReader
 from .values import round_half_up
-from .vocab import SUB_SELF
 
 #: "Cột" of a unit group with a single score column (no sub-labels)
 SINGLE_COLUMN = "Một cột điểm"
-SELF_COLUMN = SUB_SELF
 CAP_TEXT = "Áp mức tối đa"
 EPS = 0.005  # below a displayed cent: equal
 
@@ -101,29 +106,63 @@ def _signed(ctype: CriterionType, weight: float | None, score: float) -> float:
     return _clean((weight or 1.0) * score)
 
 
-def contributions(bloc: Bloc, types: dict[str, CriterionType],
-                  unit: UnitResult) -> dict[str, float]:
-    """Leaf path → the unit's signed contribution to its total."""
-    out: dict[str, float] = {}
-    for c in bloc.criteria:
-        if c.is_leaf and c.path in unit.leaf_scores:
-            out[c.path] = _signed(types[c.path], c.weight, unit.leaf_scores[c.path])
-    return out
+class _Memo(dict):
+    """A leaf's score → (score shown, contribution), made once per distinct score (units
+    share most scores)."""
+
+    __slots__ = ("ctype", "weight")
+
+    def __init__(self, ctype: CriterionType, weight: float) -> None:
+        super().__init__()
+        self.ctype, self.weight = ctype, weight
+
+    def __missing__(self, score: float) -> tuple[float, float]:
+        got = self[score] = (_clean(score), _signed(self.ctype, self.weight, score))
+        return got
 
 
-def _cap_rows(u: UnitResult, rows: list[AuditRow]) -> list[AuditRow]:
+class _Leaf:
+    """One leaf criterion as the audit shows it."""
+
+    __slots__ = ("c", "path", "text", "ctype", "label", "weight", "memo")
+
+    def __init__(self, c: Criterion, ctype: CriterionType) -> None:
+        self.c, self.path, self.text, self.ctype = c, c.path, c.text, ctype
+        self.label = ctype.value
+        self.weight = 1.0 if not ctype.is_scored else (c.weight or 1.0)
+        self.memo = _Memo(ctype, self.weight)
+
+    def numbers(self, score: float) -> tuple[float, float]:
+        return self.memo[score]
+
+
+def _leaves(bloc: Bloc) -> list[_Leaf]:
+    """The leaf criteria in sheet order (a path typed twice is there twice)."""
+    types = _types(bloc)
+    return [_Leaf(c, types[c.path]) for c in bloc.criteria if c.is_leaf]
+
+
+def _by_path(leaves: list[_Leaf]) -> list[_Leaf]:
+    """One leaf per path, at its first place (a path typed twice: its last row's weight,
+    as a dict of contributions by path has it)."""
+    return list({lf.path: lf for lf in leaves}.values())
+
+
+_BONUS, _PENALTY = CriterionType.BONUS, CriterionType.PENALTY
+
+
+def _cap_rows(u: UnitResult, leaves: list[_Leaf]) -> list[tuple]:
     """Rows for what the engine capped: bonus/penalty totals below their leaves' sum."""
     out = []
-    for ctype, kept in ((CriterionType.BONUS, u.bonus), (CriterionType.PENALTY, -u.penalty)):
-        leaves = [r for r in rows if r.type == ctype.value]
-        if not leaves:
+    for ctype, kept in ((_BONUS, u.bonus), (_PENALTY, -u.penalty)):
+        mine = [lf for lf in leaves if lf.ctype is ctype and lf.path in u.leaf_scores]
+        if not mine:
             continue
-        excess = kept - sum(r.contribution for r in leaves)
+        excess = kept - sum(lf.numbers(u.leaf_scores[lf.path])[1] for lf in mine)
         if abs(excess) > EPS:
-            out.append(AuditRow(unit=u.name, path=leaves[-1].path.split(".")[0],
-                                text=f"{CAP_TEXT} ({ctype.value.lower()})",
-                                type=ctype.value, value=None, column="", cell=None,
-                                score=None, weight=None, contribution=_clean(excess)))
+            out.append((u.name, mine[-1].path.split(".")[0],
+                        f"{CAP_TEXT} ({ctype.value.lower()})", ctype.value, None, "", None,
+                        None, None, _clean(excess), False))
     return out
 
 
@@ -134,96 +173,94 @@ def _blank_ref(bloc: Bloc, unit, crit) -> str | None:
     return _derived_ref(bloc, unit, crit) if unit is not None else crit.ref
 
 
+FIELDS: tuple[str, ...] = tuple(AuditRow.__dataclass_fields__)
+
+
+class AuditTable(Sequence[AuditRow]):
+    """The rows of "Chi tiết điểm" as columns: :attr:`columns` maps each field of
+    :class:`AuditRow` to its list of values (:meth:`tuples` gives the rows as plain tuples
+    in :data:`FIELDS` order); an :class:`AuditRow` is made only when one is asked for
+    (iterating makes them one at a time). At 200 units × 800 criteria that is 160,000 rows:
+    a column is filled by one comprehension per unit, and eleven lists are all the garbage
+    collector has to watch."""
+
+    __slots__ = ("columns",)
+
+    def __init__(self, columns: dict[str, list]) -> None:
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return len(self.columns["unit"])
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return list(starmap(AuditRow, zip(*(c[i] for c in self.columns.values()))))
+        return AuditRow(*(c[i] for c in self.columns.values()))
+
+    def __iter__(self) -> Iterator[AuditRow]:
+        return starmap(AuditRow, self.tuples())
+
+    def tuples(self) -> Iterator[tuple]:
+        """The rows as plain tuples, in :data:`FIELDS` order."""
+        return zip(*self.columns.values())
+
+
 def audit_rows(result: BlocResult) -> list[AuditRow]:
     """The rows of "Chi tiết điểm" (empty when the result has no parsed workbook or no
     totals)."""
+    return list(audit_table(result))
+
+
+def audit_table(result: BlocResult) -> AuditTable:
+    """:func:`audit_rows` as an :class:`AuditTable`."""
+    cols: dict[str, list] = {name: [] for name in FIELDS}
     bloc = result.parsed
     if bloc is None:
-        return []
-    types = _types(bloc)
-    leaves = [c for c in bloc.criteria if c.is_leaf]
+        return AuditTable(cols)
+    leaves = _leaves(bloc)
+    capped = [lf for lf in leaves if lf.ctype is _BONUS or lf.ctype is _PENALTY]
     units = {u.key: u for u in bloc.units}
-    rows: list[AuditRow] = []
+    (unit_c, path_c, text_c, type_c, value_c, column_c, cell_c, score_c, weight_c,
+     contribution_c, percent_c) = cols.values()
+    every = ([lf.path for lf in leaves], [lf.text for lf in leaves],
+             [lf.label for lf in leaves], [lf.weight for lf in leaves])
+    every_reader = CellReader(every[0])
     for u in result.units:
         if u.total is None:
             continue
         cells = bloc.scores.get(u.key, {})
-        mine: list[AuditRow] = []
-        for c in leaves:
-            score = u.leaf_scores.get(c.path)
-            if score is None:
-                continue
-            ctype = types[c.path]
-            cell: RawCell | None = cells.get(c.path)
-            weight = 1.0 if not ctype.is_scored else (c.weight or 1.0)
-            mine.append(AuditRow(
-                unit=u.name, path=c.path, text=c.text, type=ctype.value,
-                value=None if cell is None else cell.value,
-                column="" if cell is None else (cell.source or SINGLE_COLUMN),
-                cell=cell.ref if cell is not None else _blank_ref(bloc, units.get(u.key), c),
-                score=_clean(score), weight=weight,
-                contribution=_signed(ctype, weight, score),
-                percent=bool(cell is not None and cell.percent)))
-        rows += mine + _cap_rows(u, mine)
-    return rows
-
-
-# --------------------------------------------------------------------------------------
-# the self-score
-# --------------------------------------------------------------------------------------
-def _self_cell(cell: RawCell, column: str | None) -> RawCell | None:
-    """The unit's Tự chấm cell on the row of ``cell`` (its group's column ``column``)."""
-    if cell.source == SELF_COLUMN:
-        return cell
-    if cell.self_value is None or column is None:
-        return None
-    sheet, _, at = (cell.ref or "").rpartition("!")
-    row = at.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ$")
-    return RawCell(value=cell.self_value, percent=cell.self_percent,
-                   ref=f"{sheet}!{column}{row}" if sheet else None, source=SELF_COLUMN)
-
-
-def self_result(result: BlocResult) -> tuple[list[UnitResult] | None, dict[str, int]]:
-    """The unit totals the engine gives when each unit's Tự chấm cells are its scores
-    (:func:`~thidua_xl.core.engine.unit_totals`: the decisions never change a total).
-
-    Returns ``(units, unscored)`` — ``unscored``: unit key → leaves whose Tự chấm
-    value is blank or not valid (their final cell is used instead). ``None`` when no unit
-    has a Tự chấm column.
-    """
-    bloc = result.parsed
-    if bloc is None or not any(SELF_COLUMN in u.score_columns for u in bloc.units):
-        return None, {}
-    types = _types(bloc)
-    crit = {c.path: c for c in bloc.criteria if c.is_leaf}
-    scores: dict[str, dict[str, RawCell]] = {}
-    unscored: dict[str, int] = {}
-    for u in bloc.units:
-        final = bloc.scores.get(u.key, {})
-        column = u.score_columns.get(SELF_COLUMN)
-        own: dict[str, RawCell] = {}
-        missing = 0
-        for path, c in crit.items():
-            cell = final.get(path)
-            mine = _self_cell(cell, column) if cell is not None else None
-            scored = types[path].is_scored
-            if mine is not None:
-                chk = check_value(types[path], mine.value, max=c.max, percent=mine.percent,
-                                  uncached_formula=mine.uncached_formula)
-                if chk.problem is None and (chk.value is not None or not scored):
-                    own[path] = mine
-                    continue
-            elif not scored:
-                continue  # a blank Điểm thưởng / Điểm trừ self-score claims nothing: 0
-            if cell is not None:  # blank or not valid: the final value stands
-                missing += 1
-                own[path] = cell
-        scores[u.key] = own
-        unscored[u.key] = missing if SELF_COLUMN in u.score_columns else 0
-    twin = replace(bloc, scores=scores, stated_totals={})
-    from .engine import unit_totals
-
-    return unit_totals(twin, Report()), unscored
+        scores = u.leaf_scores
+        mine = leaves
+        paths, texts, labels, weights = every
+        got = list(map(scores.get, paths))
+        if None in got:  # a leaf the engine did not score: no row
+            mine = [lf for lf, s in zip(leaves, got) if s is not None]
+            paths, texts, labels, weights = ([lf.path for lf in mine], [lf.text for lf in mine],
+                                             [lf.label for lf in mine],
+                                             [lf.weight for lf in mine])
+            got = [s for s in got if s is not None]
+        reader = every_reader if mine is leaves else CellReader(paths)
+        at = reader.columns(cells)
+        present = at.present
+        numbers = list(map(getitem, [lf.memo for lf in mine], got))
+        unit_c += [u.name] * len(paths)
+        path_c += paths
+        text_c += texts
+        type_c += labels
+        value_c += at.value
+        column_c += [(s or SINGLE_COLUMN) if have else "" for s, have in zip(at.source, present)]
+        unit = units.get(u.key)
+        cell_c += [ref if have else _blank_ref(bloc, unit, lf.c) for ref, have, lf
+                   in zip(reader.refs(cells, present), present, mine)]
+        score_c += [n[0] for n in numbers]
+        weight_c += weights
+        contribution_c += [n[1] for n in numbers]
+        percent_c += at.percent
+        if capped:
+            for row in _cap_rows(u, capped):
+                for col, v in zip(cols.values(), row):
+                    col.append(v)
+    return AuditTable(cols)
 
 
 # --------------------------------------------------------------------------------------
@@ -287,16 +324,45 @@ def _tiebreaks(ordered: list[UnitResult], keys: Sequence[TieKey]) -> dict[str, l
     return out
 
 
+def _deltas(leaves: dict[str, tuple[int, _Leaf]], plus: dict[str, float],
+            minus: dict[str, float], *, both: bool) -> dict[str, float]:
+    """Path → the contribution of a leaf score in ``plus`` − that in ``minus`` (0 where a
+    unit has no score), in sheet order over the leaves ``minus`` scores — ``both``: over
+    those ``plus`` scores, then those only ``minus`` scores. A leaf scored alike differs by
+    0: it is left out (no top list shows it). ``leaves``: path → (place, leaf)."""
+    if len(plus) == len(minus) and list(plus) == list(minus):  # the usual: same leaves
+        changed = [p for p, x, y in zip(plus, plus.values(), minus.values()) if x != y]
+    else:
+        changed = [p for p in plus.keys() | minus.keys() if plus.get(p) != minus.get(p)]
+    out: dict[str, float] = {}
+    late: list[tuple[str, float]] = []
+    for path in sorted((p for p in changed if p in leaves), key=lambda p: leaves[p][0]):
+        leaf = leaves[path][1]
+        x, y = plus.get(path), minus.get(path)
+        if y is None:
+            if both:
+                out[path] = leaf.numbers(x)[1] - 0.0
+        elif x is None:
+            d = 0.0 - leaf.numbers(y)[1]
+            if both:
+                late.append((path, d))
+            else:
+                out[path] = d
+        else:
+            out[path] = leaf.numbers(x)[1] - leaf.numbers(y)[1]
+    out.update(late)
+    return out
+
+
 def analyse(result: BlocResult) -> list[UnitAnalysis]:
     """The rows of "Phân tích", in rank order (empty without a parsed workbook)."""
     bloc = result.parsed
     if bloc is None:
         return []
-    types = _types(bloc)
+    leaves = {lf.path: (i, lf) for i, lf in enumerate(_by_path(_leaves(bloc)))}
     texts = {c.path: c.text for c in bloc.criteria}
-    mine = {u.key: contributions(bloc, types, u) for u in result.units}
-    twin, unscored = self_result(result)
-    selfs = {u.key: u for u in twin} if twin is not None else {}
+    selfs, unscored = self_totals(result)
+    selfs = selfs or {}
     keys, _ = resolve_tiebreak(bloc.rules.tiebreak, result.sections)
     ties = _tiebreaks(result.units, keys)
     has_self = {u.key: SELF_COLUMN in u.score_columns for u in bloc.units}
@@ -310,16 +376,13 @@ def analyse(result: BlocResult) -> list[UnitAnalysis]:
                 and u.total is not None:
             a.self_total = s.total
             a.difference = round_half_up(s.total - u.total, 2)
-            theirs = contributions(bloc, types, s)
-            deltas = {p: theirs.get(p, 0.0) - v for p, v in mine[u.key].items()}
+            deltas = _deltas(leaves, s.leaf_scores, u.leaf_scores, both=False)
             a.differences = _top(deltas, texts, positive_only=False)
             a.unscored_self = unscored.get(u.key, 0)
         if above is not None and above.total is not None and u.total is not None:
             a.above = above.name
             a.gap = round_half_up(above.total - u.total, 2)
-            ahead = mine[above.key]
-            deltas = {p: ahead.get(p, 0.0) - mine[u.key].get(p, 0.0)  # sheet order
-                      for p in dict.fromkeys([*ahead, *mine[u.key]])}
+            deltas = _deltas(leaves, above.leaf_scores, u.leaf_scores, both=True)
             a.losses = _top(deltas, texts, positive_only=True)
         out.append(a)
         above = u

@@ -13,10 +13,15 @@ from __future__ import annotations
 
 import gc
 
-from ..core.audit import AuditRow, UnitAnalysis, analyse, audit_rows, difference_text
+from ..core.audit import (AuditRow, UnitAnalysis, analyse, audit_table,
+                          difference_text)
 from ..core.models import BlocResult
 from .grid import col_letter
 from .plan import OUTPUT_ANALYSIS, OUTPUT_DETAIL, ChartSpec, PrintSetup, SheetPlan, Style
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
 
 _FONT = "Times New Roman"
 _HEADER_FILL = "D9E1F2"
@@ -59,7 +64,7 @@ def analysis_sheets(result: BlocResult) -> list[SheetPlan]:
     """ "Chi tiết điểm" and "Phân tích" of a result without errors (none otherwise)."""
     if result.has_errors or result.parsed is None:
         return []
-    return [detail_sheet(result, audit_rows(result)),
+    return [detail_sheet(result, audit_table(result)),
             analysis_sheet(result, analyse(result))]
 
 
@@ -78,25 +83,34 @@ def _year(result: BlocResult) -> str:
 
 
 # ----------------------------------------------------------------------- Chi tiết điểm
-def _detail_rows(rows: list[AuditRow], put_row, plain: dict, linked: dict) -> None:
+def _row_tuples(rows) -> Iterator[tuple]:
+    """Audit rows as tuples in :data:`~thidua_xl.core.audit.FIELDS` order (an
+    :class:`~thidua_xl.core.audit.AuditTable` gives them without an AuditRow per row)."""
+    if hasattr(rows, "tuples"):
+        return rows.tuples()
+    return ((r.unit, r.path, r.text, r.type, r.value, r.column, r.cell, r.score, r.weight,
+             r.contribution, r.percent) for r in rows)
+
+
+_NO_LINKS = (None,) * 6  # the links of a row: only "Ô nguồn" (column 7) has one
+
+
+def _detail_rows(rows, put_row, plain: dict, linked: dict) -> None:
     """One row of "Chi tiết điểm" per audit row, from the first data row on."""
     r = _FIRST
-    for row in rows:
-        v = row.value
-        fmt = (PERCENT if row.percent and isinstance(v, (int, float))
+    for t in _row_tuples(rows):
+        v = t[4]
+        fmt = (PERCENT if t[10] and isinstance(v, (int, float))
                else TEXT if isinstance(v, str) else NUM)
-        cell = row.cell
+        cell = t[6]
         if cell:
-            put_row(r, (row.unit, row.path, row.text, row.type, v, row.column, cell,
-                        row.score, row.weight, row.contribution), linked[fmt],
-                    (None, None, None, None, None, None, cell))
+            put_row(r, t[:10], linked[fmt], _NO_LINKS + (cell,))
         else:  # no source cell: no "Ô nguồn" cell at all
-            put_row(r, (row.unit, row.path, row.text, row.type, v, row.column, None,
-                        row.score, row.weight, row.contribution), plain[fmt])
+            put_row(r, t[:6] + (None,) + t[7:10], plain[fmt])
         r += 1
 
 
-def detail_sheet(result: BlocResult, rows: list[AuditRow]) -> SheetPlan:
+def detail_sheet(result: BlocResult, rows: Sequence[AuditRow]) -> SheetPlan:
     plan = SheetPlan(OUTPUT_DETAIL, tab_color="548235")
     _header(plan, DETAIL_HEADERS, f"CHI TIẾT ĐIỂM THI ĐUA{_year(result)}",
             "Mỗi dòng là một tiêu chí của một đơn vị; cộng cột \"Điểm tính\" của một đơn vị "

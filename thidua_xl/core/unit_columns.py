@@ -1,0 +1,102 @@
+"""A unit's cells on a list of leaves, as parallel lists (what the audit and the self-score
+read of every cell, 160,000 of them at 200 units × 800 criteria).
+
+``Bloc.scores[unit]`` is a mapping path → :class:`~thidua_xl.core.models.RawCell`. A mapping
+that keeps its cells column-oriented — the value of criterion row ``i`` in ``data[i]``, the
+column it came from in ``cols[i]`` (0: no cell), ``roles`` column → sub-label, the
+``percent``/``uncached`` positions, ``self_values``/``self_percent`` for the unit's Tự chấm
+cell beside a value picked from another column (``self_col``), ``table.index`` path → row
+and ``table.ref(i, col)`` — is read from those lists, without a RawCell per cell; any other
+mapping through its RawCells. Both give the same lists.
+"""
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+
+class UnitColumns(NamedTuple):
+    """Per leaf: a cell there, its value, percent format, uncached formula, the sub-column
+    it came from ("" single column), the unit's Tự chấm value beside it (None: blank, or the
+    value is the Tự chấm one) and that cell's percent format."""
+
+    present: list[bool]
+    value: list[Any]
+    percent: list[bool]
+    uncached: list[bool]
+    source: list[str]
+    self_value: list[Any]
+    self_percent: list[bool]
+
+
+def _columnar(cells: Any) -> bool:
+    return all(hasattr(cells, a) for a in ("table", "data", "cols", "roles", "self_values"))
+
+
+class CellReader:
+    """Reads units' cells on one list of leaf paths (the criterion rows of a column-oriented
+    table looked up once per table, not once per unit)."""
+
+    __slots__ = ("paths", "_table", "_at")
+
+    def __init__(self, paths: list[str]) -> None:
+        self.paths = paths
+        self._table: Any = None
+        self._at: list[int] = []
+
+    def _rows(self, cells: Any) -> list[int]:
+        """Each path's criterion row, -1 where the unit has no cell."""
+        table = cells.table
+        if table is not self._table:
+            index = table.index
+            self._at = [-1 if (i := index.get(p)) is None else i for p in self.paths]
+            self._table = table
+        cols = cells.cols
+        return [i if i >= 0 and cols[i] else -1 for i in self._at]
+
+    def columns(self, cells: Any) -> UnitColumns:
+        """The cells of the paths (see the module's doc)."""
+        if _columnar(cells):
+            return self._from_lists(cells)
+        got = list(map(cells.get, self.paths))
+        return UnitColumns(
+            [c is not None for c in got],
+            [None if c is None else c.value for c in got],
+            [c is not None and bool(c.percent) for c in got],
+            [c is not None and bool(c.uncached_formula) for c in got],
+            ["" if c is None else c.source for c in got],
+            [None if c is None else c.self_value for c in got],
+            [c is not None and bool(c.self_percent) for c in got])
+
+    def _from_lists(self, cells: Any) -> UnitColumns:
+        rows = self._rows(cells)
+        data, cols, roles = cells.data, cells.cols, cells.roles
+        pct, unc = cells.percent, cells.uncached
+        selfs, self_col, self_pct = cells.self_values, cells.self_col, cells.self_percent
+        present = [i >= 0 for i in rows]
+        beside = [i >= 0 and selfs is not None and cols[i] != self_col for i in rows]
+        return UnitColumns(
+            present,
+            [data[i] if i >= 0 else None for i in rows],
+            [i >= 0 and i in pct for i in rows],
+            [i >= 0 and i in unc for i in rows],
+            [roles.get(cols[i], "") if i >= 0 else "" for i in rows],
+            [selfs[i] if b else None for i, b in zip(rows, beside)],
+            [b and i in self_pct for i, b in zip(rows, beside)])
+
+    def refs(self, cells: Any, present: list[bool]) -> list[str | None]:
+        """Each present cell's reference ("Chấm điểm!F12"; None where the unit has no
+        cell)."""
+        if _columnar(cells):
+            ref, cols = cells.table.ref, cells.cols
+            return [ref(i, cols[i]) if i >= 0 else None for i in self._rows(cells)]
+        return [cells[p].ref if have else None for p, have in zip(self.paths, present)]
+
+
+def unit_columns(cells: Any, paths: list[str]) -> UnitColumns:
+    """The cells of ``paths`` (see the module's doc)."""
+    return CellReader(paths).columns(cells)
+
+
+def unit_refs(cells: Any, paths: list[str], present: list[bool]) -> list[str | None]:
+    """Each present cell's reference ("Chấm điểm!F12"; None where the unit has no cell)."""
+    return CellReader(paths).refs(cells, present)
