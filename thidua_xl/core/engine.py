@@ -15,13 +15,14 @@ import re
 from dataclasses import dataclass, field
 
 from .caps import capped_totals, has_caps
+from .cells import UnitCells
 from .decisions import decide
 from .findings import Report
 from .grouping import group_findings
 from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, Unit, UnitResult
 from .scoring import (EPS, CellCheck, check_value, leaf_score, section_type_from_text,
                       shown_value, vn_number)
-from .values import parse_number, parse_yes_no, round_half_up
+from .values import MAX_MAGNITUDE, parse_number, parse_yes_no, round_half_up
 from .verification import NO_CRITERIA_NOTE, report_verifications
 from .vocab import SUB_PRIORITY
 
@@ -43,6 +44,8 @@ class Tree:
     sections: list[tuple[str, str]] = field(default_factory=list)
     #: sections with a row that could not be placed (their sums are not checked)
     incomplete: set[str] = field(default_factory=set)
+    #: the leaves with their effective types, once (every unit reads them)
+    typed_leaves: list[tuple[Criterion, CriterionType]] = field(default_factory=list)
 
     @classmethod
     def build(cls, bloc: Bloc) -> "Tree":
@@ -54,6 +57,7 @@ class Tree:
                 t.children.setdefault(c.parent, []).append(c)
         for c in t.criteria:  # sheet order: parents come before their children
             t.types[c.path] = t._effective(c)
+        t.typed_leaves = [(c, t.types[c.path]) for c in t.criteria if c.is_leaf]
         seen: list[str] = []
         for c in t.criteria:
             if c.section not in seen:
@@ -79,7 +83,7 @@ class Tree:
         return own
 
     def leaves(self) -> list[Criterion]:
-        return [c for c in self.criteria if c.is_leaf]
+        return [c for c, _ in self.typed_leaves]
 
     def has_bad_descendant(self, c: Criterion) -> bool:
         """A row below ``c`` has an error in its own cells (its max or weight is unknown)."""
@@ -223,11 +227,12 @@ def _cell(ref: str | None) -> str:
 
 
 def _plausibility(report: Report, unit: Unit, c: Criterion, ctype: CriterionType,
-                  value: float, cell: RawCell | None, ref: str | None) -> None:
-    """Warnings for a number that is probably in the wrong unit (it is still scored)."""
-    if ctype not in (CriterionType.QUANTITATIVE, CriterionType.LEADING) or cell is None:
+                  value: float, percent: bool | None, ref: str | None) -> None:
+    """Warnings for a number that is probably in the wrong unit (it is still scored).
+    ``percent``: whether the cell has a percent format (None: no cell)."""
+    if ctype not in (CriterionType.QUANTITATIVE, CriterionType.LEADING) or percent is None:
         return
-    if cell.percent or c.target is None or c.target <= 1 or not 0 < value <= 1:
+    if percent or c.target is None or c.target <= 1 or not 0 < value <= 1:
         return
     report.emit("result-looks-like-fraction", shown=vn_number(value), who=f"đơn vị {unit.name}, "
                 f"tiêu chí {_label(c)}", target=vn_number(c.target),
@@ -240,29 +245,77 @@ class _UnitValues:
     ok: bool = True
 
 
+_BLANK = CellCheck(None, None, None)
+_INF = float("inf")
+#: types whose plain, in-range number is its value as is (Điểm trừ: its absolute value)
+_PLAIN = {CriterionType.SCORE: True, CriterionType.BONUS: True, CriterionType.PENALTY: True,
+          CriterionType.QUANTITATIVE: False, CriterionType.LEADING: False}
+
+
+def _unit_cells(cells, leaves) -> tuple[list, list, list, object]:
+    """A unit's cells on ``leaves``: (value, has a cell, percent, uncached) per leaf, and
+    a function giving the reference of the j-th leaf's cell."""
+    if isinstance(cells, UnitCells):
+        index = cells.table.index
+        idx = [index.get(c.path, -1) for c, _ in leaves]
+        vals, cols = cells.data, cells.cols
+        present = [i >= 0 and cols[i] != 0 for i in idx]
+        values = [vals[i] if i >= 0 else None for i in idx]
+        pct, unc = cells.percent, cells.uncached
+        percent = [i in pct for i in idx] if pct else None
+        uncached = [i in unc for i in idx] if unc else None
+        return values, present, (percent, uncached), lambda j: cells.ref(idx[j])
+    got = [cells.get(c.path) for c, _ in leaves]
+    values = [None if cell is None else cell.value for cell in got]
+    present = [cell is not None for cell in got]
+    percent = [cell is not None and cell.percent for cell in got]
+    uncached = [cell is not None and cell.uncached_formula for cell in got]
+    return values, present, (percent, uncached), lambda j: got[j].ref
+
+
 def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues]:
     out: dict[str, _UnitValues] = {}
     leaves = [(c, tree.types[c.path]) for c in tree.leaves() if not c.definition_error]
     n_scored = sum(1 for _, ctype in leaves if ctype.is_scored)
+    # per leaf: the limit of a plain number taken as is (None: always check_value)
+    limits = [(c.max + EPS if c.max is not None else _INF) if ctype in _PLAIN else None
+              for c, ctype in leaves]
+    absolute = [ctype is CriterionType.PENALTY for _, ctype in leaves]
     for unit in bloc.units:
         uv = _UnitValues()
         out[unit.key] = uv
         cells = bloc.scores.get(unit.key, {})
-        checks: list[tuple[Criterion, CriterionType, CellCheck, str | None]] = []
-        for c, ctype in leaves:
-            cell: RawCell | None = cells.get(c.path)
-            if cell is None:
-                check = CellCheck(None, None, None)
-                ref = _derived_ref(bloc, unit, c)
-            else:
-                check = check_value(ctype, cell.value, max=c.max, percent=cell.percent,
-                                    uncached_formula=cell.uncached_formula)
-                ref = cell.ref or _derived_ref(bloc, unit, c)
-            checks.append((c, ctype, check, ref))
+        values, present, (percent, uncached), ref_of = _unit_cells(cells, leaves)
+        # per leaf: the parsed value, or the CellCheck of a cell check_value looked at
+        checks: list = []
+        for j, (c, ctype) in enumerate(leaves):
+            if not present[j]:
+                checks.append(_BLANK)
+                continue
+            v = values[j]
+            limit = limits[j]
+            p = percent is not None and percent[j]
+            u = uncached is not None and uncached[j]
+            if limit is not None and not p and not u and (
+                    v.__class__ is float or v.__class__ is int) and -MAX_MAGNITUDE < v < MAX_MAGNITUDE:
+                f = float(v)
+                if absolute[j]:
+                    f = abs(f)
+                if 0 <= f <= limit:
+                    checks.append(f)
+                    continue
+            checks.append(check_value(ctype, v, max=c.max, percent=p, uncached_formula=u))
+
+        def ref(j: int, c: Criterion) -> str | None:
+            if present[j]:
+                return ref_of(j) or _derived_ref(bloc, unit, c)
+            return _derived_ref(bloc, unit, c)
+
         # a unit with no score at all: one error, not one per criterion
         no_score_at_all = n_scored >= 2 and all(
-            check.value is None and check.problem is None
-            for c, ctype, check, _ in checks if ctype.is_scored)
+            check is _BLANK or (check.__class__ is CellCheck and check.value is None
+                                and check.problem is None)
+            for check, (_, ctype) in zip(checks, leaves) if ctype.is_scored)
         if unit.column_ref is None and not cells:
             # no column group at all: "unit-without-scores" (the parser) says it once
             uv.ok = False
@@ -271,28 +324,38 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
             uv.ok = False
             report.emit("missing-score", name=unit.name, score_sheet=bloc.score_sheet,
                         ref=unit.column_ref or unit.ref)
-        for c, ctype, check, ref in checks:
+        got = uv.values
+        for j, check in enumerate(checks):
+            if check.__class__ is float:
+                c, ctype = leaves[j]
+                got[c.path] = check
+                if ctype is CriterionType.QUANTITATIVE or ctype is CriterionType.LEADING:
+                    _plausibility(report, unit, c, ctype, check, bool(percent and percent[j]),
+                                  ref(j, c))
+                continue
+            c, ctype = leaves[j]
             if check.problem:
                 uv.ok = False
-                cell = cells.get(c.path)
-                percent = cell is not None and cell.percent
-                shown = (shown_value(cell.value, True) if percent and not check.shown
+                p = bool(present[j] and percent is not None and percent[j])
+                shown = (shown_value(values[j], True) if p and not check.shown
                          else check.text)
                 value = check.value if isinstance(check.value, float) else None
-                _cell_finding(report, check.problem, unit, c, ctype, shown, ref, value, percent)
+                _cell_finding(report, check.problem, unit, c, ctype, shown, ref(j, c), value, p)
                 continue
             if check.value is None:
                 if not ctype.is_scored or (c.max is not None and c.max == 0):
-                    uv.values[c.path] = 0.0  # blank bonus/penalty (or a 0-point row) = 0
+                    got[c.path] = 0.0  # blank bonus/penalty (or a 0-point row) = 0
                 else:
                     uv.ok = False
                     if not no_score_at_all:
                         report.emit("missing-score", variant="cell", name=unit.name,
-                                    crit=_label(c), ref=ref, unit=unit.name, criterion=c.path)
+                                    crit=_label(c), ref=ref(j, c), unit=unit.name,
+                                    criterion=c.path)
                 continue
-            uv.values[c.path] = check.value
+            got[c.path] = check.value
             if ctype in (CriterionType.QUANTITATIVE, CriterionType.LEADING):
-                _plausibility(report, unit, c, ctype, float(check.value), cells.get(c.path), ref)
+                _plausibility(report, unit, c, ctype, float(check.value),
+                              bool(percent and percent[j]) if present[j] else None, ref(j, c))
     return out
 
 
@@ -341,9 +404,9 @@ def _unit_result(unit: Unit, tree: Tree, uv: _UnitValues, unscorable: set[str],
     bonus = penalty = 0.0
     bonus_ok = penalty_ok = True
     zero_leaf = False
-    for c in tree.leaves():
-        ctype = tree.types[c.path]
-        value = uv.values.get(c.path)
+    got = uv.values
+    for c, ctype in tree.typed_leaves:
+        value = got.get(c.path)
         if value is None or c.path in unscorable:
             if ctype is CriterionType.BONUS:
                 bonus_ok = False

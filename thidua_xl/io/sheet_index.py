@@ -44,6 +44,11 @@ class _Sheet:
     def get(self, r: int, c: int) -> Any:
         return self.sg.values.get((r, c))
 
+    def column(self, c: int, rows: list[int]) -> list[Any]:
+        """The values of column ``c`` on ``rows`` (None: blank)."""
+        get = self.sg.values.get
+        return [get((r, c)) for r in rows]
+
     def get_merged(self, r: int, c: int) -> Any:
         """The value shown at (r, c): a merged cell shows its top-left value."""
         top = self._merge_top.get((r, c))
