@@ -59,6 +59,9 @@ class SheetMeta:
     shared_cells: int = 0
     #: length of the longest shared string of the workbook (same for every sheet)
     shared_max_len: int = 0
+    #: False when ``bbox`` (the checked <dimension>), ``cells`` and ``shared_cells`` are
+    #: upper bounds (:mod:`thidua_xl.io.ooxml_sparse`), not counts
+    exact: bool = True
 
     @property
     def shared_text_bound(self) -> int:
@@ -512,9 +515,11 @@ def scan_sheet_bytes(data: bytes, name: str, percent_xfs: set[int]) -> SheetMeta
 
 def scan(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
          names: Iterable[str] | None = None, merges: bool = True,
-         byte_path: bool = True) -> dict[str, SheetMeta]:
+         byte_path: bool = True, sparse: bool = False) -> dict[str, SheetMeta]:
     """Scan the worksheets of the workbook at ``path`` (those ``only(name)`` accepts, or those
-    named in ``names``), in workbook order. Raises :class:`UnreadableWorkbook`."""
+    named in ``names``), in workbook order. Raises :class:`UnreadableWorkbook`.
+    ``sparse``: first try :func:`~thidua_xl.io.ooxml_sparse.scan_sheet_sparse` (bounds for
+    the size, work only where a sheet has something to report)."""
     wanted = set(names) if names is not None else None
     try:
         with zipfile.ZipFile(path) as zf:
@@ -532,7 +537,14 @@ def scan(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
                 m = None
                 if byte_path and not merges \
                         and zf.getinfo(sp.part).file_size <= _BYTES_PATH_LIMIT:
-                    m = scan_sheet_bytes(_read(zf, sp.part, _BYTES_PATH_LIMIT), sp.name, pxf)
+                    data = _read(zf, sp.part, _BYTES_PATH_LIMIT)
+                    if sparse:
+                        from .ooxml_sparse import scan_sheet_sparse
+
+                        m = scan_sheet_sparse(data, sp.name, pxf)
+                    if m is None:
+                        m = scan_sheet_bytes(data, sp.name, pxf)
+                    del data
                 if m is None:
                     with zf.open(sp.part) as f:
                         m = scan_sheet_stream(f, sp.name, pxf, merges=merges)

@@ -173,8 +173,7 @@ def _criteria_rows(sh: _Sheet, bloc: Bloc, cols: dict[str, int], first_data: int
     unit_cols = {c for g in group_list for c in g.columns.values()}
 
     for r in range(first_data, sh.max_row + 1):
-        row_cols = sh.row_cols(r)
-        if not row_cols and not any((r, c) in sg.uncached for c in unit_cols):
+        if not sh.has_row(r) and not any((r, c) in sg.uncached for c in unit_cols):
             continue
         code_raw = sh.get(r, cols["code"])
         text = clean(sh.get(r, cols["text"]))
