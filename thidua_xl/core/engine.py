@@ -11,6 +11,7 @@ there); ``BlocResult.findings`` is the whole report.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -46,6 +47,8 @@ class Tree:
     incomplete: set[str] = field(default_factory=set)
     #: the leaves with their effective types, once (every unit reads them)
     typed_leaves: list[tuple[Criterion, CriterionType]] = field(default_factory=list)
+    #: per leaf (criterion, type, path, section, weight or 1, a 0 there counts as a zero)
+    leaf_facts: list[tuple] = field(default_factory=list)
 
     @classmethod
     def build(cls, bloc: Bloc) -> "Tree":
@@ -58,6 +61,8 @@ class Tree:
         for c in t.criteria:  # sheet order: parents come before their children
             t.types[c.path] = t._effective(c)
         t.typed_leaves = [(c, t.types[c.path]) for c in t.criteria if c.is_leaf]
+        t.leaf_facts = [(c, ctype, c.path, c.section, c.weight or 1.0,
+                         c.max is None or c.max > 0) for c, ctype in t.typed_leaves]
         seen: list[str] = []
         for c in t.criteria:
             if c.section not in seen:
@@ -246,65 +251,79 @@ class _UnitValues:
 
 
 _BLANK = CellCheck(None, None, None)
-_INF = float("inf")
-#: types whose plain, in-range number is its value as is (Điểm trừ: its absolute value)
-_PLAIN = {CriterionType.SCORE: True, CriterionType.BONUS: True, CriterionType.PENALTY: True,
-          CriterionType.QUANTITATIVE: False, CriterionType.LEADING: False}
+#: a plain number is taken as is below this (values.is_finite_number's bound, exclusive)
+_BELOW_MAX = math.nextafter(MAX_MAGNITUDE, 0.0)
+#: types whose plain number in [0, max] is its value as is (Điểm trừ: the absolute value
+#: of a negative one, which check_value takes)
+_AS_IS = frozenset({CriterionType.SCORE, CriterionType.BONUS, CriterionType.PENALTY,
+                    CriterionType.QUANTITATIVE, CriterionType.LEADING})
+_MAXED = frozenset({CriterionType.SCORE, CriterionType.BONUS, CriterionType.PENALTY})
 
 
-def _unit_cells(cells, leaves) -> tuple[list, list, list, object]:
-    """A unit's cells on ``leaves``: (value, has a cell, percent, uncached) per leaf, and
-    a function giving the reference of the j-th leaf's cell."""
+class _Slow:
+    """Marks a cell that check_value must look at."""
+
+
+def _unit_cells(cells, leaves, positions) -> tuple[list, list, list | None, list | None, object]:
+    """A unit's cells on ``leaves``: values, has-a-cell flags, the leaves whose cell has a
+    percent format / an uncached formula (or None), and a function giving the reference
+    of the j-th leaf's cell. ``positions``: table -> (criterion row of each leaf, row ->
+    leaf), made once per table."""
     if isinstance(cells, UnitCells):
-        index = cells.table.index
-        idx = [index.get(c.path, -1) for c, _ in leaves]
-        vals, cols = cells.data, cells.cols
+        table = cells.table
+        found = positions.get(id(table))
+        if found is None or found[0] is not table:
+            index = table.index
+            idx = [index.get(c.path, -1) for c, _ in leaves]
+            found = positions[id(table)] = (table, idx, {i: j for j, i in enumerate(idx)})
+        _, idx, leaf_of = found
+        data, cols = cells.data, cells.cols
+        values = [data[i] if i >= 0 else None for i in idx]
         present = [i >= 0 and cols[i] != 0 for i in idx]
-        values = [vals[i] if i >= 0 else None for i in idx]
-        pct, unc = cells.percent, cells.uncached
-        percent = [i in pct for i in idx] if pct else None
-        uncached = [i in unc for i in idx] if unc else None
-        return values, present, (percent, uncached), lambda j: cells.ref(idx[j])
+        percent = sorted(leaf_of[i] for i in cells.percent if i in leaf_of) or None
+        uncached = sorted(leaf_of[i] for i in cells.uncached if i in leaf_of) or None
+        return values, present, percent, uncached, lambda j: cells.ref(idx[j])
     got = [cells.get(c.path) for c, _ in leaves]
     values = [None if cell is None else cell.value for cell in got]
     present = [cell is not None for cell in got]
-    percent = [cell is not None and cell.percent for cell in got]
-    uncached = [cell is not None and cell.uncached_formula for cell in got]
-    return values, present, (percent, uncached), lambda j: got[j].ref
+    percent = [j for j, cell in enumerate(got) if cell is not None and cell.percent] or None
+    uncached = [j for j, cell in enumerate(got)
+                if cell is not None and cell.uncached_formula] or None
+    return values, present, percent, uncached, lambda j: got[j].ref
 
 
 def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues]:
     out: dict[str, _UnitValues] = {}
     leaves = [(c, tree.types[c.path]) for c in tree.leaves() if not c.definition_error]
     n_scored = sum(1 for _, ctype in leaves if ctype.is_scored)
-    # per leaf: the limit of a plain number taken as is (None: always check_value)
-    limits = [(c.max + EPS if c.max is not None else _INF) if ctype in _PLAIN else None
-              for c, ctype in leaves]
-    absolute = [ctype is CriterionType.PENALTY for _, ctype in leaves]
+    paths = [c.path for c, _ in leaves]
+    # per leaf: a plain number in [0, limit] is its value (-1: check_value decides)
+    limits = [(min(c.max + EPS, _BELOW_MAX) if c.max is not None and ctype in _MAXED
+               else _BELOW_MAX) if ctype in _AS_IS else -1.0 for c, ctype in leaves]
+    # the leaves worth a look even when their number is plain (the plausibility warning)
+    ratios = {j for j, (_, ctype) in enumerate(leaves)
+              if ctype is CriterionType.QUANTITATIVE or ctype is CriterionType.LEADING}
+    positions: dict = {}
+    slow = _Slow
     for unit in bloc.units:
         uv = _UnitValues()
         out[unit.key] = uv
         cells = bloc.scores.get(unit.key, {})
-        values, present, (percent, uncached), ref_of = _unit_cells(cells, leaves)
-        # per leaf: the parsed value, or the CellCheck of a cell check_value looked at
-        checks: list = []
-        for j, (c, ctype) in enumerate(leaves):
-            if not present[j]:
-                checks.append(_BLANK)
-                continue
-            v = values[j]
-            limit = limits[j]
-            p = percent is not None and percent[j]
-            u = uncached is not None and uncached[j]
-            if limit is not None and not p and not u and (
-                    v.__class__ is float or v.__class__ is int) and -MAX_MAGNITUDE < v < MAX_MAGNITUDE:
-                f = float(v)
-                if absolute[j]:
-                    f = abs(f)
-                if 0 <= f <= limit:
-                    checks.append(f)
-                    continue
-            checks.append(check_value(ctype, v, max=c.max, percent=p, uncached_formula=u))
+        values, present, percent, uncached, ref_of = _unit_cells(cells, leaves, positions)
+        # per leaf: the value of a plain number, else what check_value says
+        checks: list = [float(v) if (v.__class__ is float or v.__class__ is int)
+                        and 0 <= v <= lim else slow for v, lim in zip(values, limits)]
+        marked = set(percent or ()) | set(uncached or ())
+        for j in marked:
+            checks[j] = slow
+        look = [j for j, x in enumerate(checks) if x is slow or j in ratios]
+        for j in look:
+            if checks[j] is slow:
+                c, ctype = leaves[j]
+                checks[j] = _BLANK if not present[j] else check_value(
+                    ctype, values[j], max=c.max, percent=j in marked and j in (percent or ()),
+                    uncached_formula=j in marked and j in (uncached or ()))
+        pct = set(percent or ())
 
         def ref(j: int, c: Criterion) -> str | None:
             if present[j]:
@@ -325,18 +344,16 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
             report.emit("missing-score", name=unit.name, score_sheet=bloc.score_sheet,
                         ref=unit.column_ref or unit.ref)
         got = uv.values
-        for j, check in enumerate(checks):
-            if check.__class__ is float:
-                c, ctype = leaves[j]
-                got[c.path] = check
-                if ctype is CriterionType.QUANTITATIVE or ctype is CriterionType.LEADING:
-                    _plausibility(report, unit, c, ctype, check, bool(percent and percent[j]),
-                                  ref(j, c))
-                continue
+        got.update((p, x) for p, x in zip(paths, checks) if x.__class__ is float)
+        for j in look:
+            check = checks[j]
             c, ctype = leaves[j]
+            if check.__class__ is float:
+                _plausibility(report, unit, c, ctype, check, j in pct, ref(j, c))
+                continue
             if check.problem:
                 uv.ok = False
-                p = bool(present[j] and percent is not None and percent[j])
+                p = bool(present[j] and j in pct)
                 shown = (shown_value(values[j], True) if p and not check.shown
                          else check.text)
                 value = check.value if isinstance(check.value, float) else None
@@ -355,7 +372,7 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
             got[c.path] = check.value
             if ctype in (CriterionType.QUANTITATIVE, CriterionType.LEADING):
                 _plausibility(report, unit, c, ctype, float(check.value),
-                              bool(percent and percent[j]) if present[j] else None, ref(j, c))
+                              (j in pct) if present[j] else None, ref(j, c))
     return out
 
 
@@ -405,36 +422,39 @@ def _unit_result(unit: Unit, tree: Tree, uv: _UnitValues, unscorable: set[str],
     bonus_ok = penalty_ok = True
     zero_leaf = False
     got = uv.values
-    for c, ctype in tree.typed_leaves:
-        value = got.get(c.path)
-        if value is None or c.path in unscorable:
-            if ctype is CriterionType.BONUS:
+    leaf_scores = r.leaf_scores
+    score_type, bonus_type, penalty_type = (CriterionType.SCORE, CriterionType.BONUS,
+                                            CriterionType.PENALTY)
+    for c, ctype, path, section, weight, counts in tree.leaf_facts:
+        value = got.get(path)
+        if value is None or (unscorable and path in unscorable):
+            if ctype is bonus_type:
                 bonus_ok = False
-            elif ctype is CriterionType.PENALTY:
+            elif ctype is penalty_type:
                 penalty_ok = False
             else:
-                section_ok[c.section] = False
+                section_ok[section] = False
             continue
-        if ctype is CriterionType.SCORE:  # leaf_score's rule, inline for the usual type
+        if ctype is score_type:  # leaf_score's rule, inline for the usual type
             score = float(value)
         else:
             target = _target(c, own)
-            if ctype is CriterionType.LEADING and c.path in ratio_paths and target:
+            if ctype is CriterionType.LEADING and path in ratio_paths and target:
                 value, target = float(value) / target, 1.0  # best is a ratio there
             try:
                 score = leaf_score(ctype, value, max=c.max, target=target,
-                                   per_time=c.per_time, best=best.get(c.path))
+                                   per_time=c.per_time, best=best.get(path))
             except ValueError:
-                section_ok[c.section] = False
+                section_ok[section] = False
                 continue
-        r.leaf_scores[c.path] = score
-        if ctype is CriterionType.BONUS:
+        leaf_scores[path] = score
+        if ctype is bonus_type:
             bonus += score
-        elif ctype is CriterionType.PENALTY:
+        elif ctype is penalty_type:
             penalty += score
         else:
-            raw_sections[c.section] = raw_sections.get(c.section, 0.0) + (c.weight or 1.0) * score
-            if abs(score) <= EPS and (c.max is None or c.max > 0):
+            raw_sections[section] = raw_sections.get(section, 0.0) + weight * score
+            if counts and -EPS <= score <= EPS:
                 zero_leaf = True
                 zero_leaves.append(_label(c))
     r.sections = {sec: round_half_up(v, 2) for sec, v in raw_sections.items() if section_ok[sec]}

@@ -86,7 +86,7 @@ class SheetGrid:
     from the rows on first use; from then on the dict is the sheet's values)."""
 
     __slots__ = ("name", "_values", "_rows", "_r0", "_c0", "percent", "uncached", "merges",
-                 "hidden_rows", "hidden_cols", "truncated")
+                 "hidden_rows", "hidden_cols", "truncated", "_picked")
 
     def __init__(self, name: str, values: dict[tuple[int, int], Any] | None = None,
                  percent: set[tuple[int, int]] | None = None,
@@ -98,6 +98,7 @@ class SheetGrid:
         self._values: dict[tuple[int, int], Any] | None = values if values is not None else {}
         self._rows: list[list[Any]] | None = None
         self._r0 = self._c0 = 1
+        self._picked: tuple[list[int], list[list[Any]]] | None = None  # column()'s rows
         self.percent = percent if percent is not None else set()
         self.uncached = uncached if uncached is not None else set()
         self.merges = merges if merges is not None else []
@@ -149,6 +150,7 @@ class SheetGrid:
 
     def set(self, row: int, col: int, value: Any) -> None:
         """Store a value (None: make the cell blank)."""
+        self._picked = None
         rows = self._rows
         i, j = row - self._r0, col - self._c0
         if rows is None or i < 0 or j < 0:
@@ -174,11 +176,18 @@ class SheetGrid:
         if dense is None:
             get = self._values.get
             return [get((r, col)) for r in rows]
-        r0, j, n = self._r0, col - self._c0, len(dense)
+        j = col - self._c0
         if j < 0:
             return [None] * len(rows)
-        return [dense[r - r0][j] if 0 <= r - r0 < n and j < len(dense[r - r0]) else None
-                for r in rows]
+        picked = self._picked
+        if picked is None or picked[0] is not rows:  # the same rows for every column
+            r0, n = self._r0, len(dense)
+            picked = self._picked = (rows, [dense[r - r0] if 0 <= r - r0 < n else []
+                                            for r in rows])
+        try:
+            return [row[j] for row in picked[1]]
+        except IndexError:  # a row shorter than the column (rows keep no trailing blanks)
+            return [row[j] if j < len(row) else None for row in picked[1]]
 
     def row_cols(self) -> dict[int, list[int]]:
         """Row -> the columns holding a value there, in order (rows with values only)."""
