@@ -260,6 +260,9 @@ _AS_IS = frozenset({CriterionType.SCORE, CriterionType.BONUS, CriterionType.PENA
 _MAXED = frozenset({CriterionType.SCORE, CriterionType.BONUS, CriterionType.PENALTY})
 
 
+_KEYED = frozenset({str, int, float, bool})
+
+
 class _Slow:
     """Marks a cell that check_value must look at."""
 
@@ -305,6 +308,8 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
               if ctype is CriterionType.QUANTITATIVE or ctype is CriterionType.LEADING}
     positions: dict = {}
     slow = _Slow
+    qualitative = CriterionType.QUALITATIVE
+    yes_no: dict[tuple[type, object], CellCheck] = {}  # check_value is pure for Định tính
     for unit in bloc.units:
         uv = _UnitValues()
         out[unit.key] = uv
@@ -320,9 +325,19 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
         for j in look:
             if checks[j] is slow:
                 c, ctype = leaves[j]
-                checks[j] = _BLANK if not present[j] else check_value(
-                    ctype, values[j], max=c.max, percent=j in marked and j in (percent or ()),
-                    uncached_formula=j in marked and j in (uncached or ()))
+                v = values[j]
+                if not present[j]:
+                    checks[j] = _BLANK
+                elif ctype is qualitative and j not in marked and v.__class__ in _KEYED:
+                    key = (v.__class__, v)  # Đạt/Không đạt: one reading per distinct word
+                    check = yes_no.get(key)
+                    if check is None:
+                        check = yes_no[key] = check_value(ctype, v, max=c.max)
+                    checks[j] = check
+                else:
+                    checks[j] = check_value(
+                        ctype, v, max=c.max, percent=j in marked and j in (percent or ()),
+                        uncached_formula=j in marked and j in (uncached or ()))
         pct = set(percent or ())
 
         def ref(j: int, c: Criterion) -> str | None:

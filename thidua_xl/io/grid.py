@@ -98,7 +98,7 @@ class SheetGrid:
         self._values: dict[tuple[int, int], Any] | None = values if values is not None else {}
         self._rows: list[list[Any]] | None = None
         self._r0 = self._c0 = 1
-        self._picked: tuple[list[int], list[list[Any]]] | None = None  # column()'s rows
+        self._picked: tuple[list[int], list[list[Any]], int] | None = None  # column()'s rows
         self.percent = percent if percent is not None else set()
         self.uncached = uncached if uncached is not None else set()
         self.merges = merges if merges is not None else []
@@ -182,12 +182,14 @@ class SheetGrid:
         picked = self._picked
         if picked is None or picked[0] is not rows:  # the same rows for every column
             r0, n = self._r0, len(dense)
-            picked = self._picked = (rows, [dense[r - r0] if 0 <= r - r0 < n else []
-                                            for r in rows])
-        try:
-            return [row[j] for row in picked[1]]
-        except IndexError:  # a row shorter than the column (rows keep no trailing blanks)
-            return [row[j] if j < len(row) else None for row in picked[1]]
+            got = [dense[r - r0] if 0 <= r - r0 < n else [] for r in rows]
+            width = max(map(len, got), default=0)
+            got = [row if len(row) == width else row + [None] * (width - len(row))
+                   for row in got]  # padded copies: one index per cell below
+            picked = self._picked = (rows, got, width)
+        if j >= picked[2]:
+            return [None] * len(rows)
+        return [row[j] for row in picked[1]]
 
     def row_cols(self) -> dict[int, list[int]]:
         """Row -> the columns holding a value there, in order (rows with values only)."""
