@@ -27,8 +27,7 @@ _ODD_STYLE = re.compile(rb'\ss="(?:0[0-9]|[0-9]*[^0-9"])')
 #: the dimension box read densely without the exact scan (as read_calamine's limit)
 DIMENSION_LIMIT = 4_000_000
 _TRUE = frozenset({b"1", b"true", b"True", b"TRUE"})
-#: attributes written as t = "s" or t='s' (legal XML the searches do not expect)
-_SPACED_EQUALS = (b' ="', b'\t="', b'\n="', b'\r="')
+_AS_SPACE = bytes.maketrans(b"\t\n\r", b"   ")
 
 
 def _greater(s: str, cls: str, last: str) -> list[str]:
@@ -56,15 +55,15 @@ def _less(s: str, cls: str, first: str) -> list[str]:
 
 
 def outside_box(r1: int, c1: int, r2: int, c2: int) -> re.Pattern[bytes]:
-    """A pattern finding any cell (``<c r="…"``) outside rows r1..r2 and columns c1..c2
-    (or with a row number written with a leading zero)."""
+    """A pattern finding any cell start tag without ``r`` as its first attribute, or with
+    one outside rows r1..r2 and columns c1..c2 (or a row number with a leading zero)."""
     cols = _less(col_letter(c1), "A-Z", "A") + _greater(col_letter(c2), "A-Z", "Z")
     rows = _less(str(r1), "0-9", "0") + _greater(str(r2), "0-9", "9") + ["0[0-9]*"]
     alts = []
     if cols:
         alts.append(f"(?:{'|'.join(cols)})[0-9]")
     alts.append(f'[A-Z]+(?:{"|".join(rows)})"')
-    return re.compile(('<c r="(?:' + "|".join(alts) + ")").encode())
+    return re.compile(('<c(?:>| (?!r=")| r="(?:' + "|".join(alts) + "))").encode())
 
 
 def _cell_at(data: bytes, pos: int, lo: int) -> tuple[int, int, dict[bytes, bytes], int] | None:
@@ -98,19 +97,19 @@ def scan_sheet_sparse(data: bytes, name: str, percent_xfs: set[int]):
     checked ``<dimension>`` and ``cells``/``shared_cells`` upper bounds; None to decline."""
     from .ooxml_meta import SheetMeta
 
-    n = data.count
-    lo = data.find(b"<sheetData")
-    if (lo < 0 or b"<!" in data or b"<c>" in data or n(b"<?") > 1
-            or n(b"=") != n(b'="') or any(p in data for p in _SPACED_EQUALS)
-            or 0 in percent_xfs):
+    if 0 in percent_xfs:
+        return None  # every cell without a style would be a percent one
+    # searched with tabs and line breaks as spaces (the same positions, one pattern each)
+    t = data.translate(_AS_SPACE)
+    n = t.count
+    lo = t.find(b"<sheetData")
+    if (lo < 0 or (b"!" in t and b"<!" in t) or (n(b"?") > 2 and n(b"<?") > 1)
+            or (b"'" in t or b"= " in t or b" =" in t) and (
+                n(b"=") != n(b'="') or b' ="' in t)):
         return None
-    hi = data.find(b"</sheetData>", lo)
-    hi = len(data) if hi < 0 else hi
-    cells = n(b"<c ")
-    if n(b'<c r="') != cells + n(b"<c\t") + n(b"<c\n") + n(b"<c\r"):
-        return None
-    meta = SheetMeta(name, exact=False)
-    dim = _DIMENSION.search(data, 0, lo)
+    hi = t.find(b"</sheetData>", lo)
+    hi = len(t) if hi < 0 else hi
+    dim = _DIMENSION.search(t, 0, lo)
     if dim is None:
         return None
     a, b, c, d = dim.groups()
@@ -120,16 +119,18 @@ def scan_sheet_sparse(data: bytes, name: str, percent_xfs: set[int]):
         return None
     if (r2 - r1 + 1) * (c2 - c1 + 1) > DIMENSION_LIMIT:
         return None  # a box that large: the exact scan says whether it is filled
-    if cells and outside_box(r1, c1, r2, c2).search(data, lo, hi):
-        return None  # a cell outside its <dimension>: the exact scan measures the box
+    if outside_box(r1, c1, r2, c2).search(t, lo, hi):
+        return None  # a cell without r first, or outside its <dimension>
+    meta = SheetMeta(name, exact=False)
+    cells = n(b"<c ", lo, hi)
     meta.cells = cells
     meta.bbox = (r1, c1, r2, c2) if cells else None
-    meta.shared_cells = n(b't="s"')
-    if _formulas(data, lo, hi, meta) is None or _errors(data, lo, hi, meta) is None:
+    meta.shared_cells = n(b't="s"', lo, hi) if cells else 0
+    if _formulas(t, lo, hi, meta) is None or _errors(t, data, lo, hi, meta) is None:
         return None
-    if percent_xfs and _percent(data, lo, hi, percent_xfs, meta) is None:
+    if percent_xfs and _percent(t, lo, hi, percent_xfs, meta) is None:
         return None
-    if b"hidden=" in data and _hidden(data, lo, hi, meta) is None:
+    if b"hidden=" in t and _hidden(t, lo, hi, meta) is None:
         return None
     return meta
 
@@ -163,8 +164,9 @@ def _formulas(data: bytes, lo: int, hi: int, meta) -> bool | None:
     return True
 
 
-def _errors(data: bytes, lo: int, hi: int, meta) -> bool | None:
-    """Error cells (``t="e"``): their text, which calamine returns as blank."""
+def _errors(data: bytes, raw: bytes, lo: int, hi: int, meta) -> bool | None:
+    """Error cells (``t="e"``): their text (from ``raw``, the sheet as written; ``data``
+    is it with tabs and line breaks as spaces), which calamine returns as blank."""
     pos = data.find(b't="e"', lo, hi)
     while pos >= 0:
         found = _cell_at(data, pos, lo)
@@ -175,7 +177,7 @@ def _errors(data: bytes, lo: int, hi: int, meta) -> bool | None:
         if cell is None:
             return None
         v = _V.search(data, e, end)
-        text = v.group(1) if v is not None and v.group(1) else b""
+        text = raw[v.start(1):v.end(1)] if v is not None and v.group(1) else b""
         if b"&" in text:
             return None
         text = text.decode("utf-8", "replace").strip()
