@@ -15,14 +15,7 @@ from collections.abc import Mapping
 from typing import Any, Iterator
 
 from .models import RawCell
-
-
-def _letters(col: int) -> str:
-    s = ""
-    while col > 0:
-        col, rem = divmod(col - 1, 26)
-        s = chr(65 + rem) + s
-    return s
+from .text import column_letters
 
 
 class ScoreTable:
@@ -41,7 +34,7 @@ class ScoreTable:
         """"Chấm điểm!F12" of criterion row ``i``'s cell in column ``col``."""
         head = self._heads.get(col)
         if head is None:
-            head = self._heads[col] = f"{self.sheet}!{_letters(col)}"
+            head = self._heads[col] = f"{self.sheet}!{column_letters(col)}"
         return f"{head}{self.rows[i]}"
 
 

@@ -10,14 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-
-def _letters(col: int) -> str:
-    s = ""
-    while col > 0:
-        col, rem = divmod(col - 1, 26)
-        s = chr(65 + rem) + s
-    return s
-
+from ..core.text import column_letters as _letters
 
 #: the first 1024 columns' letters (every position of a score sheet is turned into "F12")
 _LETTERS = [_letters(c) for c in range(1025)]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from .grid import col_index, col_letter
+from .sheet_meta import SheetMeta
 
 #: a filled cell's value text: <v>…</v> (or an empty <v/>)
 _V = re.compile(rb"<v(?:\s[^>]*)?(?:/>|>([^<]*)</v>)")
@@ -95,8 +96,6 @@ def _position(attrs: dict[bytes, bytes]) -> tuple[int, int] | None:
 def scan_sheet_sparse(data: bytes, name: str, percent_xfs: set[int]):
     """The :class:`~thidua_xl.io.ooxml_meta.SheetMeta` of a sheet, its ``bbox`` the sheet's
     checked ``<dimension>`` and ``cells``/``shared_cells`` upper bounds; None to decline."""
-    from .ooxml_meta import SheetMeta
-
     if 0 in percent_xfs:
         return None  # every cell without a style would be a percent one
     # searched with tabs and line breaks as spaces (the same positions, one pattern each)

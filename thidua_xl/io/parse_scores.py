@@ -19,9 +19,7 @@ from ..core.vocab import (
     SCORE_COLUMNS,
     SUB_LABELS,
     SUB_NOTE,
-    SUB_PRIORITY,
     SUB_TARGET,
-    SUB_SELF,
     is_total_label,
 )
 from ..core.suggest import nearest
