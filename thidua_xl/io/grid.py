@@ -91,7 +91,7 @@ class SheetGrid:
         self._values: dict[tuple[int, int], Any] | None = values if values is not None else {}
         self._rows: list[list[Any]] | None = None
         self._r0 = self._c0 = 1
-        self._picked: tuple[list[int], list[list[Any]], int] | None = None  # column()'s rows
+        self._picked: tuple[list[int], list[tuple], int] | None = None  # column()'s columns
         self.percent = percent if percent is not None else set()
         self.uncached = uncached if uncached is not None else set()
         self.merges = merges if merges is not None else []
@@ -178,11 +178,11 @@ class SheetGrid:
             got = [dense[r - r0] if 0 <= r - r0 < n else [] for r in rows]
             width = max(map(len, got), default=0)
             got = [row if len(row) == width else row + [None] * (width - len(row))
-                   for row in got]  # padded copies: one index per cell below
-            picked = self._picked = (rows, got, width)
+                   for row in got]  # padded: every row as wide, then turned into columns
+            picked = self._picked = (rows, list(zip(*got)) if got else [], width)
         if j >= picked[2]:
             return [None] * len(rows)
-        return [row[j] for row in picked[1]]
+        return list(picked[1][j])
 
     def row_cols(self) -> dict[int, list[int]]:
         """Row -> the columns holding a value there, in order (rows with values only)."""
