@@ -281,8 +281,12 @@ def _unit_cells(cells, leaves, positions) -> tuple[list, list, list | None, list
             found = positions[id(table)] = (table, idx, {i: j for j, i in enumerate(idx)})
         _, idx, leaf_of = found
         data, cols = cells.data, cells.cols
-        values = [data[i] if i >= 0 else None for i in idx]
-        present = [i >= 0 and cols[i] != 0 for i in idx]
+        if leaf_of.get(-1) is None:  # every leaf is a row of the table (0: no cell)
+            values = [data[i] for i in idx]
+            present = [cols[i] for i in idx]
+        else:
+            values = [data[i] if i >= 0 else None for i in idx]
+            present = [i >= 0 and cols[i] != 0 for i in idx]
         percent = sorted(leaf_of[i] for i in cells.percent if i in leaf_of) or None
         uncached = sorted(leaf_of[i] for i in cells.uncached if i in leaf_of) or None
         return values, present, percent, uncached, lambda j: cells.ref(idx[j])
@@ -300,6 +304,7 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
     leaves = [(c, tree.types[c.path]) for c in tree.leaves() if not c.definition_error]
     n_scored = sum(1 for _, ctype in leaves if ctype.is_scored)
     paths = [c.path for c, _ in leaves]
+    unique = len(set(paths)) == len(paths)  # (a code typed twice has its own path)
     # per leaf: a plain number in [0, limit] is its value (-1: check_value decides)
     limits = [(min(c.max + EPS, _BELOW_MAX) if c.max is not None and ctype in _MAXED
                else _BELOW_MAX) if ctype in _AS_IS else -1.0 for c, ctype in leaves]
@@ -359,11 +364,17 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
             report.emit("missing-score", name=unit.name, score_sheet=bloc.score_sheet,
                         ref=unit.column_ref or unit.ref)
         got = uv.values
-        got.update((p, x) for p, x in zip(paths, checks) if x.__class__ is float)
+        if unique:
+            got.update(zip(paths, checks))  # the plain numbers; the others are set below
+        else:
+            got.update((p, x) for p, x in zip(paths, checks) if x.__class__ is float)
         for j in look:
             check = checks[j]
             c, ctype = leaves[j]
-            if check.__class__ is float:
+            if check.__class__ is not float:
+                if unique:
+                    del got[c.path]
+            else:
                 _plausibility(report, unit, c, ctype, check, j in pct, ref(j, c))
                 continue
             if check.problem:
