@@ -33,8 +33,9 @@ def _sheets(path: Path):
                     yield sp.name, zf.read(sp.part), pxf
 
 
-def _agree(paths) -> tuple[int, int]:
-    fast_n = total = 0
+def _each_sheet(paths, declines):
+    """(path, name, data, percent styles, the expat scan) of every worksheet of ``paths``;
+    where expat refuses a sheet, ``declines(data, name, pxf)`` must hold."""
     for path in paths:
         try:
             sheets = list(_sheets(path))
@@ -43,14 +44,21 @@ def _agree(paths) -> tuple[int, int]:
         for name, data, pxf in sheets:
             try:
                 slow = scan_sheet_stream(io.BytesIO(data), name, pxf, merges=False)
-            except Exception:  # noqa: BLE001 - expat refuses it: the byte path must too
-                assert scan_sheet_bytes(data, name, pxf) is None, (path, name)
+            except Exception:  # noqa: BLE001 - expat refuses it: the fast paths must too
+                assert declines(data, name, pxf), (path, name)
                 continue
-            fast = scan_sheet_bytes(data, name, pxf)
-            total += 1
-            if fast is not None:
-                fast_n += 1
-                assert fast == slow, (path, name)
+            yield path, name, data, pxf, slow
+
+
+def _agree(paths) -> tuple[int, int]:
+    fast_n = total = 0
+    for path, name, data, pxf, slow in _each_sheet(
+            paths, lambda d, n, p: scan_sheet_bytes(d, n, p) is None):
+        fast = scan_sheet_bytes(data, name, pxf)
+        total += 1
+        if fast is not None:
+            fast_n += 1
+            assert fast == slow, (path, name)
     return fast_n, total
 
 
@@ -124,22 +132,13 @@ def _sparse_agrees(data: bytes, name: str, pxf: set[int], slow) -> bool:
 
 
 def _sparse_sweep(paths) -> tuple[int, int]:
-    taken = total = 0
-    for path in paths:
-        try:
-            sheets = list(_sheets(path))
-        except Exception:  # noqa: BLE001 - broken packages are the readers' business
-            continue
-        for name, data, pxf in sheets:
-            try:
-                slow = scan_sheet_stream(io.BytesIO(data), name, pxf, merges=False)
-            except Exception:  # noqa: BLE001 - expat refuses it: the sparse scan must too
-                from thidua_xl.io.ooxml_sparse import scan_sheet_sparse
+    from thidua_xl.io.ooxml_sparse import scan_sheet_sparse
 
-                assert scan_sheet_sparse(data, name, pxf) is None, (path, name)
-                continue
-            total += 1
-            taken += _sparse_agrees(data, name, pxf, slow)
+    taken = total = 0
+    for _, name, data, pxf, slow in _each_sheet(
+            paths, lambda d, n, p: scan_sheet_sparse(d, n, p) is None):
+        total += 1
+        taken += _sparse_agrees(data, name, pxf, slow)
     return taken, total
 
 

@@ -85,6 +85,18 @@ def _cell_at(data: bytes, pos: int, lo: int) -> tuple[int, int, dict[bytes, byte
     return k, e, attrs, end
 
 
+def _marked(data: bytes, pos: int, lo: int):
+    """The cell whose start tag holds ``pos``: (position, end of the start tag, attributes,
+    end of the cell); None when ``pos`` is not in a cell's start tag or the cell has no
+    position (the scan then declines)."""
+    found = _cell_at(data, pos, lo)
+    if found is None or found[1] < pos:
+        return None
+    _, e, attrs, end = found
+    cell = _position(attrs)
+    return None if cell is None else (cell, e, attrs, end)
+
+
 def _position(attrs: dict[bytes, bytes]) -> tuple[int, int] | None:
     m = _REF.match(attrs.get(b"r", b""))
     if not m:
@@ -168,13 +180,10 @@ def _errors(data: bytes, raw: bytes, lo: int, hi: int, meta) -> bool | None:
     is it with tabs and line breaks as spaces), which calamine returns as blank."""
     pos = data.find(b't="e"', lo, hi)
     while pos >= 0:
-        found = _cell_at(data, pos, lo)
-        if found is None or found[1] < pos:
+        found = _marked(data, pos, lo)
+        if found is None:
             return None
-        k, e, attrs, end = found
-        cell = _position(attrs)
-        if cell is None:
-            return None
+        cell, e, _, end = found
         v = _V.search(data, e, end)
         text = raw[v.start(1):v.end(1)] if v is not None and v.group(1) else b""
         if b"&" in text:
@@ -196,13 +205,10 @@ def _percent(data: bytes, lo: int, hi: int, pxf: set[int], meta) -> bool | None:
         tag = data.rfind(b"<", lo, pos)
         if data[tag:tag + 3] != b"<c ":
             continue  # a row's style
-        found = _cell_at(data, pos, lo)
-        if found is None or found[1] < pos:
+        found = _marked(data, pos, lo)
+        if found is None:
             return None
-        k, e, attrs, end = found
-        cell = _position(attrs)
-        if cell is None:
-            return None
+        cell, e, _, end = found
         if _has_value(data, e, end):
             meta.percent.add(cell)
     return True
