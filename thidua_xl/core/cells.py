@@ -124,3 +124,37 @@ class UnitCells(Mapping):
 
     def __repr__(self) -> str:
         return f"UnitCells({len(self)} cells)"
+
+
+def gather(cells: Mapping, leaves: list, positions: dict
+           ) -> tuple[list, list, list | None, list | None, Any]:
+    """A unit's cells (``Bloc.scores[key]``: :class:`UnitCells` or a plain dict) on
+    ``leaves`` ((criterion, type) pairs): values, has-a-cell flags, the leaves whose cell has a
+    percent format / an uncached formula (or None), and a function giving the reference
+    of the j-th leaf's cell. ``positions``: table -> (criterion row of each leaf, row ->
+    leaf), made once per table."""
+    if isinstance(cells, UnitCells):
+        table = cells.table
+        found = positions.get(id(table))
+        if found is None or found[0] is not table:
+            index = table.index
+            idx = [index.get(c.path, -1) for c, _ in leaves]
+            found = positions[id(table)] = (table, idx, {i: j for j, i in enumerate(idx)})
+        _, idx, leaf_of = found
+        data, cols = cells.data, cells.cols
+        if leaf_of.get(-1) is None:  # every leaf is a row of the table (0: no cell)
+            values = [data[i] for i in idx]
+            present = [cols[i] for i in idx]
+        else:
+            values = [data[i] if i >= 0 else None for i in idx]
+            present = [i >= 0 and cols[i] != 0 for i in idx]
+        percent = sorted(leaf_of[i] for i in cells.percent if i in leaf_of) or None
+        uncached = sorted(leaf_of[i] for i in cells.uncached if i in leaf_of) or None
+        return values, present, percent, uncached, lambda j: cells.ref(idx[j])
+    got = [cells.get(c.path) for c, _ in leaves]
+    values = [None if cell is None else cell.value for cell in got]
+    present = [cell is not None for cell in got]
+    percent = [j for j, cell in enumerate(got) if cell is not None and cell.percent] or None
+    uncached = [j for j, cell in enumerate(got)
+                if cell is not None and cell.uncached_formula] or None
+    return values, present, percent, uncached, lambda j: got[j].ref

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from .caps import capped_totals, has_caps
-from .cells import UnitCells
+from .cells import gather
 from .decisions import decide
 from .findings import Report
 from .grouping import group_findings
@@ -267,38 +267,6 @@ class _Slow:
     """Marks a cell that check_value must look at."""
 
 
-def _unit_cells(cells, leaves, positions) -> tuple[list, list, list | None, list | None, object]:
-    """A unit's cells on ``leaves``: values, has-a-cell flags, the leaves whose cell has a
-    percent format / an uncached formula (or None), and a function giving the reference
-    of the j-th leaf's cell. ``positions``: table -> (criterion row of each leaf, row ->
-    leaf), made once per table."""
-    if isinstance(cells, UnitCells):
-        table = cells.table
-        found = positions.get(id(table))
-        if found is None or found[0] is not table:
-            index = table.index
-            idx = [index.get(c.path, -1) for c, _ in leaves]
-            found = positions[id(table)] = (table, idx, {i: j for j, i in enumerate(idx)})
-        _, idx, leaf_of = found
-        data, cols = cells.data, cells.cols
-        if leaf_of.get(-1) is None:  # every leaf is a row of the table (0: no cell)
-            values = [data[i] for i in idx]
-            present = [cols[i] for i in idx]
-        else:
-            values = [data[i] if i >= 0 else None for i in idx]
-            present = [i >= 0 and cols[i] != 0 for i in idx]
-        percent = sorted(leaf_of[i] for i in cells.percent if i in leaf_of) or None
-        uncached = sorted(leaf_of[i] for i in cells.uncached if i in leaf_of) or None
-        return values, present, percent, uncached, lambda j: cells.ref(idx[j])
-    got = [cells.get(c.path) for c, _ in leaves]
-    values = [None if cell is None else cell.value for cell in got]
-    present = [cell is not None for cell in got]
-    percent = [j for j, cell in enumerate(got) if cell is not None and cell.percent] or None
-    uncached = [j for j, cell in enumerate(got)
-                if cell is not None and cell.uncached_formula] or None
-    return values, present, percent, uncached, lambda j: got[j].ref
-
-
 def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues]:
     out: dict[str, _UnitValues] = {}
     leaves = [(c, tree.types[c.path]) for c in tree.leaves() if not c.definition_error]
@@ -319,7 +287,7 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
         uv = _UnitValues()
         out[unit.key] = uv
         cells = bloc.scores.get(unit.key, {})
-        values, present, percent, uncached, ref_of = _unit_cells(cells, leaves, positions)
+        values, present, percent, uncached, ref_of = gather(cells, leaves, positions)
         # per leaf: the value of a plain number, else what check_value says
         checks: list = [float(v) if (v.__class__ is float or v.__class__ is int)
                         and 0 <= v <= lim else slow for v, lim in zip(values, limits)]
