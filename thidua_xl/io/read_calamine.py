@@ -186,13 +186,14 @@ def _sheet(sheet: Any, name: str) -> SheetGrid:
         r0, c0 = start[0] + 1, start[1] + 1
         rows = sheet.to_python(skip_empty_area=True)
         odd: list[int] = []  # rows holding a value the quick rules do not cover
-        nfc = unicodedata.is_normalized
+        nfc, flt, text, whole, longest = (unicodedata.is_normalized, float, str, _WHOLE,
+                                          MAX_CELL_TEXT)  # locals: read once per cell
         for i, row in enumerate(rows):
-            fixed = [(int(v) if v.is_integer() and -_WHOLE < v < _WHOLE else v)
-                     if v.__class__ is float else
+            fixed = [(int(v) if v.is_integer() and -whole < v < whole else v)
+                     if v.__class__ is flt else
                      None if v == "" else
-                     v if v.__class__ is str and v.isprintable() and not v.isspace()
-                     and len(v) <= MAX_CELL_TEXT and (v.isascii() or nfc("NFC", v))
+                     v if v.__class__ is text and v.isprintable() and not v.isspace()
+                     and len(v) <= longest and (v.isascii() or nfc("NFC", v))
                      else _odd(odd, i, v)
                      for v in row]
             n = len(fixed)
