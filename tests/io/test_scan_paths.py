@@ -33,8 +33,9 @@ def _sheets(path: Path):
                     yield sp.name, zf.read(sp.part), pxf
 
 
-def _agree(paths) -> tuple[int, int]:
-    fast_n = total = 0
+def _each_sheet(paths, declines):
+    """(path, name, data, percent styles, the expat scan) of every worksheet of ``paths``;
+    where expat refuses a sheet, ``declines(data, name, pxf)`` must hold."""
     for path in paths:
         try:
             sheets = list(_sheets(path))
@@ -43,14 +44,21 @@ def _agree(paths) -> tuple[int, int]:
         for name, data, pxf in sheets:
             try:
                 slow = scan_sheet_stream(io.BytesIO(data), name, pxf, merges=False)
-            except Exception:  # noqa: BLE001 - expat refuses it: the byte path must too
-                assert scan_sheet_bytes(data, name, pxf) is None, (path, name)
+            except Exception:  # noqa: BLE001 - expat refuses it: the fast paths must too
+                assert declines(data, name, pxf), (path, name)
                 continue
-            fast = scan_sheet_bytes(data, name, pxf)
-            total += 1
-            if fast is not None:
-                fast_n += 1
-                assert fast == slow, (path, name)
+            yield path, name, data, pxf, slow
+
+
+def _agree(paths) -> tuple[int, int]:
+    fast_n = total = 0
+    for path, name, data, pxf, slow in _each_sheet(
+            paths, lambda d, n, p: scan_sheet_bytes(d, n, p) is None):
+        fast = scan_sheet_bytes(data, name, pxf)
+        total += 1
+        if fast is not None:
+            fast_n += 1
+            assert fast == slow, (path, name)
     return fast_n, total
 
 
@@ -103,3 +111,87 @@ def test_odd_sheets(body, declines):
         assert fast is None
     else:
         assert fast == slow and fast is not None
+
+
+# -- the sparse scan (io.ooxml_sparse): the same findings, bounds for the size ------------
+def _sparse_agrees(data: bytes, name: str, pxf: set[int], slow) -> bool:
+    """Whether the sparse scan declined (False) or agreed with the expat scan (True)."""
+    from thidua_xl.io.ooxml_sparse import scan_sheet_sparse
+
+    fast = scan_sheet_sparse(data, name, pxf)
+    if fast is None:
+        return False
+    assert not fast.exact
+    for what in ("percent", "uncached", "errors", "hidden_rows", "hidden_cols"):
+        assert getattr(fast, what) == getattr(slow, what), what
+    assert fast.cells >= slow.cells and fast.shared_cells >= slow.shared_cells
+    if slow.bbox is not None:
+        (a, b, c, d), (e, f, g, h) = fast.bbox, slow.bbox
+        assert a <= e and b <= f and c >= g and d >= h  # the bound holds the box
+    return True
+
+
+def _sparse_sweep(paths) -> tuple[int, int]:
+    from thidua_xl.io.ooxml_sparse import scan_sheet_sparse
+
+    taken = total = 0
+    for _, name, data, pxf, slow in _each_sheet(
+            paths, lambda d, n, p: scan_sheet_sparse(d, n, p) is None):
+        total += 1
+        taken += _sparse_agrees(data, name, pxf, slow)
+    return taken, total
+
+
+def test_examples_sparse_scan_agrees_with_expat():
+    books = sorted((REPO / "workbooks").rglob("*.xlsx"))
+    taken, total = _sparse_sweep(books)
+    assert total >= 20 and taken >= total * 3 // 4  # formulas and percents included
+
+
+@pytest.mark.skipif(not corpora_root().is_dir(), reason="../shared/corpora is absent")
+def test_corpus_sparse_scan_agrees_with_expat_or_declines():
+    files = sorted(p for p in corpora_root().rglob("*") if p.suffix.lower() in
+                   (".xlsx", ".xlsm") and p.is_file())
+    taken, total = _sparse_sweep(files)
+    assert total > 500 and taken > 100
+
+
+SPARSE_BODIES = [
+    b'<row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1"><f>A1</f></c>'
+    b'<c r="C1" t="str"><f>""</f><v></v></c><c r="D1"><f t="shared" si="0"/><v/></c></row>',
+    b'<row r="2"><c r="A2" t="e"><v>#N/A</v></c><c r="B2" t="e"><f>1/0</f><v>#DIV/0!</v>'
+    b'</c><c r="C2" t="e"><v></v></c></row>',
+    b'<row r="3" hidden="1"><c r="A3"><v>1</v></c></row><row r="4" hidden="0" s="2" '
+    b'customFormat="1"><c r="B4" s="2"><v>0.5</v></c><c r="C4" s="2"/></row>',
+    b'<row r="5"><c r="A5" s="2"><f>B4</f></c><c r="AB5" s="12"><v>1</v></c></row>',
+]
+
+
+@pytest.mark.parametrize("body", SPARSE_BODIES)
+def test_sparse_scan_on_marked_cells(body):
+    dim = b'<dimension ref="A1:AB5"/>'
+    data = HEAD.replace(b"<sheetData>", dim + b"<sheetData>") + body + TAIL
+    slow = scan_sheet_stream(io.BytesIO(data), "S", {2}, merges=False)
+    assert _sparse_agrees(data, "S", {2}, slow)
+    assert slow.uncached or slow.errors or slow.hidden_rows or slow.percent
+
+
+@pytest.mark.parametrize("dim", [b'<dimension ref="A1:B4"/>', b'<dimension ref="B1:AB5"/>',
+                                 b'<dimension ref="A1:AB4"/>', b""])
+def test_sparse_scan_declines_a_dimension_that_does_not_hold_the_cells(dim):
+    from thidua_xl.io.ooxml_sparse import scan_sheet_sparse
+
+    data = HEAD.replace(b"<sheetData>", dim + b"<sheetData>") + SPARSE_BODIES[3] + TAIL
+    assert scan_sheet_sparse(data, "S", {2}) is None
+
+
+def test_outside_box_pattern():
+    from thidua_xl.io.ooxml_sparse import outside_box
+
+    pat = outside_box(3, 2, 803, 607)  # B3:WI803
+    inside = [b"B3", b"WI803", b"Z99", b"AA500", b"WH803", b"B10"]
+    outside = [b"A3", b"B2", b"WJ3", b"XA3", b"AAA3", b"B804", b"B1000", b"B0803", b"WI900"]
+    for ref in inside:
+        assert not pat.search(b'<c r="' + ref + b'"'), ref
+    for ref in outside:
+        assert pat.search(b'<c r="' + ref + b'"'), ref

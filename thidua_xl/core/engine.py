@@ -11,17 +11,19 @@ there); ``BlocResult.findings`` is the whole report.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
 from .caps import capped_totals, has_caps
+from .cells import gather
 from .decisions import decide
 from .findings import Report
 from .grouping import group_findings
 from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, Unit, UnitResult
 from .scoring import (EPS, CellCheck, check_value, leaf_score, section_type_from_text,
                       shown_value, vn_number)
-from .values import parse_number, parse_yes_no, round_half_up
+from .values import MAX_MAGNITUDE, parse_number, parse_yes_no, round_half_up
 from .verification import NO_CRITERIA_NOTE, report_verifications
 from .vocab import SUB_PRIORITY
 
@@ -43,6 +45,10 @@ class Tree:
     sections: list[tuple[str, str]] = field(default_factory=list)
     #: sections with a row that could not be placed (their sums are not checked)
     incomplete: set[str] = field(default_factory=set)
+    #: the leaves with their effective types, once (every unit reads them)
+    typed_leaves: list[tuple[Criterion, CriterionType]] = field(default_factory=list)
+    #: per leaf (criterion, type, path, section, weight or 1, a 0 there counts as a zero)
+    leaf_facts: list[tuple] = field(default_factory=list)
 
     @classmethod
     def build(cls, bloc: Bloc) -> "Tree":
@@ -54,6 +60,9 @@ class Tree:
                 t.children.setdefault(c.parent, []).append(c)
         for c in t.criteria:  # sheet order: parents come before their children
             t.types[c.path] = t._effective(c)
+        t.typed_leaves = [(c, t.types[c.path]) for c in t.criteria if c.is_leaf]
+        t.leaf_facts = [(c, ctype, c.path, c.section, c.weight or 1.0,
+                         c.max is None or c.max > 0) for c, ctype in t.typed_leaves]
         seen: list[str] = []
         for c in t.criteria:
             if c.section not in seen:
@@ -79,7 +88,7 @@ class Tree:
         return own
 
     def leaves(self) -> list[Criterion]:
-        return [c for c in self.criteria if c.is_leaf]
+        return [c for c, _ in self.typed_leaves]
 
     def has_bad_descendant(self, c: Criterion) -> bool:
         """A row below ``c`` has an error in its own cells (its max or weight is unknown)."""
@@ -223,11 +232,12 @@ def _cell(ref: str | None) -> str:
 
 
 def _plausibility(report: Report, unit: Unit, c: Criterion, ctype: CriterionType,
-                  value: float, cell: RawCell | None, ref: str | None) -> None:
-    """Warnings for a number that is probably in the wrong unit (it is still scored)."""
-    if ctype not in (CriterionType.QUANTITATIVE, CriterionType.LEADING) or cell is None:
+                  value: float, percent: bool | None, ref: str | None) -> None:
+    """Warnings for a number that is probably in the wrong unit (it is still scored).
+    ``percent``: whether the cell has a percent format (None: no cell)."""
+    if ctype not in (CriterionType.QUANTITATIVE, CriterionType.LEADING) or percent is None:
         return
-    if cell.percent or c.target is None or c.target <= 1 or not 0 < value <= 1:
+    if percent or c.target is None or c.target <= 1 or not 0 < value <= 1:
         return
     report.emit("result-looks-like-fraction", shown=vn_number(value), who=f"đơn vị {unit.name}, "
                 f"tiêu chí {_label(c)}", target=vn_number(c.target),
@@ -240,29 +250,79 @@ class _UnitValues:
     ok: bool = True
 
 
+_BLANK = CellCheck(None, None, None)
+#: a plain number is taken as is below this (values.is_finite_number's bound, exclusive)
+_BELOW_MAX = math.nextafter(MAX_MAGNITUDE, 0.0)
+#: types whose plain number in [0, max] is its value as is (Điểm trừ: the absolute value
+#: of a negative one, which check_value takes)
+_AS_IS = frozenset({CriterionType.SCORE, CriterionType.BONUS, CriterionType.PENALTY,
+                    CriterionType.QUANTITATIVE, CriterionType.LEADING})
+_MAXED = frozenset({CriterionType.SCORE, CriterionType.BONUS, CriterionType.PENALTY})
+
+
+_KEYED = frozenset({str, int, float, bool})
+
+
+class _Slow:
+    """Marks a cell that check_value must look at."""
+
+
 def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues]:
     out: dict[str, _UnitValues] = {}
     leaves = [(c, tree.types[c.path]) for c in tree.leaves() if not c.definition_error]
     n_scored = sum(1 for _, ctype in leaves if ctype.is_scored)
+    paths = [c.path for c, _ in leaves]
+    unique = len(set(paths)) == len(paths)  # (a code typed twice has its own path)
+    # per leaf: a plain number in [0, limit] is its value (-1: check_value decides)
+    limits = [(min(c.max + EPS, _BELOW_MAX) if c.max is not None and ctype in _MAXED
+               else _BELOW_MAX) if ctype in _AS_IS else -1.0 for c, ctype in leaves]
+    # the leaves worth a look even when their number is plain (the plausibility warning)
+    ratios = {j for j, (_, ctype) in enumerate(leaves)
+              if ctype is CriterionType.QUANTITATIVE or ctype is CriterionType.LEADING}
+    positions: dict = {}
+    slow = _Slow
+    qualitative = CriterionType.QUALITATIVE
+    yes_no: dict[tuple[type, object], CellCheck] = {}  # check_value is pure for Định tính
     for unit in bloc.units:
         uv = _UnitValues()
         out[unit.key] = uv
         cells = bloc.scores.get(unit.key, {})
-        checks: list[tuple[Criterion, CriterionType, CellCheck, str | None]] = []
-        for c, ctype in leaves:
-            cell: RawCell | None = cells.get(c.path)
-            if cell is None:
-                check = CellCheck(None, None, None)
-                ref = _derived_ref(bloc, unit, c)
-            else:
-                check = check_value(ctype, cell.value, max=c.max, percent=cell.percent,
-                                    uncached_formula=cell.uncached_formula)
-                ref = cell.ref or _derived_ref(bloc, unit, c)
-            checks.append((c, ctype, check, ref))
+        values, present, percent, uncached, ref_of = gather(cells, leaves, positions)
+        # per leaf: the value of a plain number, else what check_value says
+        checks: list = [float(v) if (v.__class__ is float or v.__class__ is int)
+                        and 0 <= v <= lim else slow for v, lim in zip(values, limits)]
+        marked = set(percent or ()) | set(uncached or ())
+        for j in marked:
+            checks[j] = slow
+        look = [j for j, x in enumerate(checks) if x is slow or j in ratios]
+        for j in look:
+            if checks[j] is slow:
+                c, ctype = leaves[j]
+                v = values[j]
+                if not present[j]:
+                    checks[j] = _BLANK
+                elif ctype is qualitative and j not in marked and v.__class__ in _KEYED:
+                    key = (v.__class__, v)  # Đạt/Không đạt: one reading per distinct word
+                    check = yes_no.get(key)
+                    if check is None:
+                        check = yes_no[key] = check_value(ctype, v, max=c.max)
+                    checks[j] = check
+                else:
+                    checks[j] = check_value(
+                        ctype, v, max=c.max, percent=j in marked and j in (percent or ()),
+                        uncached_formula=j in marked and j in (uncached or ()))
+        pct = set(percent or ())
+
+        def ref(j: int, c: Criterion) -> str | None:
+            if present[j]:
+                return ref_of(j) or _derived_ref(bloc, unit, c)
+            return _derived_ref(bloc, unit, c)
+
         # a unit with no score at all: one error, not one per criterion
         no_score_at_all = n_scored >= 2 and all(
-            check.value is None and check.problem is None
-            for c, ctype, check, _ in checks if ctype.is_scored)
+            check is _BLANK or (check.__class__ is CellCheck and check.value is None
+                                and check.problem is None)
+            for check, (_, ctype) in zip(checks, leaves) if ctype.is_scored)
         if unit.column_ref is None and not cells:
             # no column group at all: "unit-without-scores" (the parser) says it once
             uv.ok = False
@@ -271,28 +331,42 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
             uv.ok = False
             report.emit("missing-score", name=unit.name, score_sheet=bloc.score_sheet,
                         ref=unit.column_ref or unit.ref)
-        for c, ctype, check, ref in checks:
+        got = uv.values
+        if unique:
+            got.update(zip(paths, checks))  # the plain numbers; the others are set below
+        else:
+            got.update((p, x) for p, x in zip(paths, checks) if x.__class__ is float)
+        for j in look:
+            check = checks[j]
+            c, ctype = leaves[j]
+            if check.__class__ is not float:
+                if unique:
+                    del got[c.path]
+            else:
+                _plausibility(report, unit, c, ctype, check, j in pct, ref(j, c))
+                continue
             if check.problem:
                 uv.ok = False
-                cell = cells.get(c.path)
-                percent = cell is not None and cell.percent
-                shown = (shown_value(cell.value, True) if percent and not check.shown
+                p = bool(present[j] and j in pct)
+                shown = (shown_value(values[j], True) if p and not check.shown
                          else check.text)
                 value = check.value if isinstance(check.value, float) else None
-                _cell_finding(report, check.problem, unit, c, ctype, shown, ref, value, percent)
+                _cell_finding(report, check.problem, unit, c, ctype, shown, ref(j, c), value, p)
                 continue
             if check.value is None:
                 if not ctype.is_scored or (c.max is not None and c.max == 0):
-                    uv.values[c.path] = 0.0  # blank bonus/penalty (or a 0-point row) = 0
+                    got[c.path] = 0.0  # blank bonus/penalty (or a 0-point row) = 0
                 else:
                     uv.ok = False
                     if not no_score_at_all:
                         report.emit("missing-score", variant="cell", name=unit.name,
-                                    crit=_label(c), ref=ref, unit=unit.name, criterion=c.path)
+                                    crit=_label(c), ref=ref(j, c), unit=unit.name,
+                                    criterion=c.path)
                 continue
-            uv.values[c.path] = check.value
+            got[c.path] = check.value
             if ctype in (CriterionType.QUANTITATIVE, CriterionType.LEADING):
-                _plausibility(report, unit, c, ctype, float(check.value), cells.get(c.path), ref)
+                _plausibility(report, unit, c, ctype, float(check.value),
+                              (j in pct) if present[j] else None, ref(j, c))
     return out
 
 
@@ -341,37 +415,40 @@ def _unit_result(unit: Unit, tree: Tree, uv: _UnitValues, unscorable: set[str],
     bonus = penalty = 0.0
     bonus_ok = penalty_ok = True
     zero_leaf = False
-    for c in tree.leaves():
-        ctype = tree.types[c.path]
-        value = uv.values.get(c.path)
-        if value is None or c.path in unscorable:
-            if ctype is CriterionType.BONUS:
+    got = uv.values
+    leaf_scores = r.leaf_scores
+    score_type, bonus_type, penalty_type = (CriterionType.SCORE, CriterionType.BONUS,
+                                            CriterionType.PENALTY)
+    for c, ctype, path, section, weight, counts in tree.leaf_facts:
+        value = got.get(path)
+        if value is None or (unscorable and path in unscorable):
+            if ctype is bonus_type:
                 bonus_ok = False
-            elif ctype is CriterionType.PENALTY:
+            elif ctype is penalty_type:
                 penalty_ok = False
             else:
-                section_ok[c.section] = False
+                section_ok[section] = False
             continue
-        if ctype is CriterionType.SCORE:  # leaf_score's rule, inline for the usual type
+        if ctype is score_type:  # leaf_score's rule, inline for the usual type
             score = float(value)
         else:
             target = _target(c, own)
-            if ctype is CriterionType.LEADING and c.path in ratio_paths and target:
+            if ctype is CriterionType.LEADING and path in ratio_paths and target:
                 value, target = float(value) / target, 1.0  # best is a ratio there
             try:
                 score = leaf_score(ctype, value, max=c.max, target=target,
-                                   per_time=c.per_time, best=best.get(c.path))
+                                   per_time=c.per_time, best=best.get(path))
             except ValueError:
-                section_ok[c.section] = False
+                section_ok[section] = False
                 continue
-        r.leaf_scores[c.path] = score
-        if ctype is CriterionType.BONUS:
+        leaf_scores[path] = score
+        if ctype is bonus_type:
             bonus += score
-        elif ctype is CriterionType.PENALTY:
+        elif ctype is penalty_type:
             penalty += score
         else:
-            raw_sections[c.section] = raw_sections.get(c.section, 0.0) + (c.weight or 1.0) * score
-            if abs(score) <= EPS and (c.max is None or c.max > 0):
+            raw_sections[section] = raw_sections.get(section, 0.0) + weight * score
+            if counts and -EPS <= score <= EPS:
                 zero_leaf = True
                 zero_leaves.append(_label(c))
     r.sections = {sec: round_half_up(v, 2) for sec, v in raw_sections.items() if section_ok[sec]}

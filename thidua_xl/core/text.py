@@ -97,3 +97,12 @@ def label_in(value: object, *labels: str) -> bool:
     """True when ``value`` names one of ``labels`` (compared with :func:`fold`)."""
     f = fold(value)
     return bool(f) and any(f == fold(label) for label in labels)
+
+
+def column_letters(col: int) -> str:
+    """A column's letters: 1 → "A", 27 → "AA"."""
+    s = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        s = chr(65 + rem) + s
+    return s

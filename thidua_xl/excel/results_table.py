@@ -44,19 +44,21 @@ def sheet_from_values(name: str, values: Any):
         r0, c0 = rng.row, rng.column
         percent = {(r - r0 + 1, c - c0 + 1)
                    for r, c in _percent_cells(rng.sheet, r0, c0, values)}
-    sg = SheetGrid(name=name, percent=percent)
-    cells = sg.values
     big = 2**53
-    for r, row in enumerate(_rows_2d(values), start=1):
-        for c, v in enumerate(row, start=1):
-            t = type(v)  # the two kinds Excel hands over most, without _clean's tests
-            if t is float:
-                cells[(r, c)] = int(v) if v.is_integer() and -big < v < big else v
-            elif t is str:
-                if v:
-                    cells[(r, c)] = v
-            elif v is not None and not (isinstance(v, str) and v == ""):
-                cells[(r, c)] = _clean(v)
+    rows = []
+    for row in _rows_2d(values):
+        # the two kinds Excel hands over most without _clean's tests; "" is blank
+        fixed = [(int(v) if v.is_integer() and -big < v < big else v) if v.__class__ is float
+                 else (v or None) if v.__class__ is str
+                 else None if v is None or (isinstance(v, str) and v == "") else _clean(v)
+                 for v in row]
+        n = len(fixed)
+        while n and fixed[n - 1] is None:
+            n -= 1
+        del fixed[n:]
+        rows.append(fixed)
+    sg = SheetGrid.from_rows(name, rows)  # kept as rows: no object per cell
+    sg.percent = percent
     return sg
 
 
@@ -68,7 +70,7 @@ def results_table(bang: Any, quy_dinh: Any = None, don_vi: Any = None) -> list[l
     from ..io.grid import Grid
 
     sheets = [sheet_from_values(SCORE_SHEET, bang)]
-    if not sheets[0].values:
+    if sheets[0].bounds() == (0, 0):
         raise TableError("Vùng bảng chấm điểm trống.")
     if don_vi is not None:
         sheets.append(sheet_from_values(UNITS_SHEET, don_vi))

@@ -15,12 +15,13 @@ import os
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, Callable, Iterable
 from xml.parsers import expat
 
 from ..errors import UnreadableWorkbook
 from .grid import Merge, col_index
+from .sheet_meta import SheetMeta
 from .sniff import (MAX_UNCOMPRESSED, error_for, main_part, member_index, read_member,
                     resolve_target)
 
@@ -39,39 +40,6 @@ class SheetPart:
     part: str      # zip member name ("" when the relationship is broken)
     kind: str      # "worksheet" | "chartsheet" | "dialogsheet" | "macrosheet" | "unknown"
     state: str = "visible"  # "visible" | "hidden" | "veryHidden"
-
-
-@dataclass
-class SheetMeta:
-    name: str
-    percent: set[tuple[int, int]] = field(default_factory=set)
-    uncached: set[tuple[int, int]] = field(default_factory=set)
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)
-    hidden_rows: set[int] = field(default_factory=set)
-    hidden_cols: set[int] = field(default_factory=set)
-    merges: list[Merge] = field(default_factory=list)
-    #: bounding box (min_row, min_col, max_row, max_col) of cells with a value or formula;
-    #: None when the sheet has none. Lets a reader refuse a dense read of a huge box.
-    bbox: tuple[int, int, int, int] | None = None
-    #: number of cells with a value or formula
-    cells: int = 0
-    #: cells of type "s" (shared string) with a value
-    shared_cells: int = 0
-    #: length of the longest shared string of the workbook (same for every sheet)
-    shared_max_len: int = 0
-
-    @property
-    def shared_text_bound(self) -> int:
-        """An upper bound of the characters a reader copying each cell's string (calamine)
-        materialises: many cells pointing at one huge shared string is a memory bomb."""
-        return self.shared_cells * self.shared_max_len
-
-    @property
-    def area(self) -> int:
-        if self.bbox is None:
-            return 0
-        r1, c1, r2, c2 = self.bbox
-        return (r2 - r1 + 1) * (c2 - c1 + 1)
 
 
 class _Unsafe(Exception):
@@ -512,9 +480,11 @@ def scan_sheet_bytes(data: bytes, name: str, percent_xfs: set[int]) -> SheetMeta
 
 def scan(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
          names: Iterable[str] | None = None, merges: bool = True,
-         byte_path: bool = True) -> dict[str, SheetMeta]:
+         byte_path: bool = True, sparse: bool = False) -> dict[str, SheetMeta]:
     """Scan the worksheets of the workbook at ``path`` (those ``only(name)`` accepts, or those
-    named in ``names``), in workbook order. Raises :class:`UnreadableWorkbook`."""
+    named in ``names``), in workbook order. Raises :class:`UnreadableWorkbook`.
+    ``sparse``: first try :func:`~thidua_xl.io.ooxml_sparse.scan_sheet_sparse` (bounds for
+    the size, work only where a sheet has something to report)."""
     wanted = set(names) if names is not None else None
     try:
         with zipfile.ZipFile(path) as zf:
@@ -532,7 +502,14 @@ def scan(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
                 m = None
                 if byte_path and not merges \
                         and zf.getinfo(sp.part).file_size <= _BYTES_PATH_LIMIT:
-                    m = scan_sheet_bytes(_read(zf, sp.part, _BYTES_PATH_LIMIT), sp.name, pxf)
+                    data = _read(zf, sp.part, _BYTES_PATH_LIMIT)
+                    if sparse:
+                        from .ooxml_sparse import scan_sheet_sparse
+
+                        m = scan_sheet_sparse(data, sp.name, pxf)
+                    if m is None:
+                        m = scan_sheet_bytes(data, sp.name, pxf)
+                    del data
                 if m is None:
                     with zf.open(sp.part) as f:
                         m = scan_sheet_stream(f, sp.name, pxf, merges=merges)

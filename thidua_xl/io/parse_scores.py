@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..core.findings import Report
 from ..core.hierarchy import HierarchyBuilder, has_roman, normalize_code
-from ..core.models import Bloc, Criterion, CriterionType, RawCell, Unit
+from ..core.models import Bloc, Criterion, CriterionType, Unit
 from ..core.scoring import criterion_type
 from ..core.text import clean, fold, unit_key
 from ..core.vocab import (
@@ -19,15 +19,14 @@ from ..core.vocab import (
     SCORE_COLUMNS,
     SUB_LABELS,
     SUB_NOTE,
-    SUB_PRIORITY,
     SUB_TARGET,
-    SUB_SELF,
     is_total_label,
 )
 from ..core.suggest import nearest
 from ..core.values import is_blank, parse_number, vn_number
 from .grid import SheetGrid, col_letter
 from .parse_v2 import own_target
+from .pick import _pick, unit_cells
 from .root_causes import CodeRows, join_units
 from .sheet_index import _Sheet, _find_header, _folded
 
@@ -71,9 +70,10 @@ def _parse_scores(sg: SheetGrid, bloc: Bloc, listed: list[Unit] | None,
         span = sh.span(label_row, c)
         if span and span[2] > hr:
             first_data = max(first_data, span[2] + 1)
-    criteria, raw_scores, builder = _criteria_rows(sh, bloc, cols, first_data,
-                                                   list(by_key.values()), report)
-    return _finish_criteria(sh, bloc, criteria, raw_scores, builder, report)
+    group_list = list(by_key.values())
+    criteria, crit_rows, builder = _criteria_rows(sh, bloc, cols, first_data, group_list,
+                                                  report)
+    return _finish_criteria(sh, bloc, criteria, crit_rows, group_list, builder, report)
 
 
 def _unit_groups(sh: _Sheet, hr: int, left_end: int, report: Report
@@ -167,12 +167,11 @@ def _criteria_rows(sh: _Sheet, bloc: Bloc, cols: dict[str, int], first_data: int
         sh.get(r, cols["code"]) for r in range(first_data, sh.max_row + 1)))
     rows = CodeRows(builder, bloc, report)
     criteria: list[Criterion] = []
-    raw_scores: dict[str, dict[str, RawCell]] = {}
+    crit_rows: list[int] = []  # the sheet row of each criterion
     unit_cols = {c for g in group_list for c in g.columns.values()}
 
     for r in range(first_data, sh.max_row + 1):
-        row_cols = sh.row_cols(r)
-        if not row_cols and not any((r, c) in sg.uncached for c in unit_cols):
+        if not sh.has_row(r) and not any((r, c) in sg.uncached for c in unit_cols):
             continue
         code_raw = sh.get(r, cols["code"])
         text = clean(sh.get(r, cols["text"]))
@@ -222,16 +221,14 @@ def _criteria_rows(sh: _Sheet, bloc: Bloc, cols: dict[str, int], first_data: int
             crit.target_ref = sh.ref(r, cols["target"])
         if "per_time" in cols:
             crit.per_time_ref = sh.ref(r, cols["per_time"])
-        # scores of every unit group
+        # the units' cells are picked column by column once the rows are known
         for g in group_list:
-            cell = _pick(sh, r, g)
-            if cell is not None:
-                raw_scores.setdefault(g.key, {})[crit.path] = cell
             if SUB_TARGET in g.columns and crit.type in (CriterionType.QUANTITATIVE,
                                                           CriterionType.LEADING):
                 own_target(sh, r, g, crit, bloc, report)  # the unit's own Chỉ tiêu (v2)
+        crit_rows.append(r)
         criteria.append(crit)
-    return criteria, raw_scores, builder
+    return criteria, crit_rows, builder
 
 
 def _left_numbers(sh: _Sheet, r: int, cols: dict[str, int], crit: Criterion,
@@ -278,8 +275,9 @@ def _left_numbers(sh: _Sheet, r: int, cols: dict[str, int], crit: Criterion,
         setattr(crit, attr, p.value)
 
 
-def _finish_criteria(sh: _Sheet, bloc: Bloc, criteria: list[Criterion], raw_scores: dict,
-                     builder: HierarchyBuilder, report: Report) -> bool:
+def _finish_criteria(sh: _Sheet, bloc: Bloc, criteria: list[Criterion], crit_rows: list[int],
+                     group_list: list[_Group], builder: HierarchyBuilder,
+                     report: Report) -> bool:
     """Leaves, the implicit section, the leaf scores of every unit; False without criteria."""
     sg = sh.sg
     # leaves: rows without children
@@ -288,6 +286,7 @@ def _finish_criteria(sh: _Sheet, bloc: Bloc, criteria: list[Criterion], raw_scor
     for c in criteria:
         c.is_leaf = c.path not in parents
     # effective types (a leaf under a "Điểm thưởng"/"Điểm trừ" section) are the engine's job
+    rows_of = list(zip((c.path for c in criteria), crit_rows))  # before the implicit section
     if builder.implicit_used and builder.implicit not in by_path:
         # rows before the first section: an implicit section named after the sheet
         criteria.insert(0, Criterion(path=builder.implicit, code="", text=sg.name, level=1,
@@ -297,8 +296,7 @@ def _finish_criteria(sh: _Sheet, bloc: Bloc, criteria: list[Criterion], raw_scor
         return False
     leaf_paths = {c.path for c in criteria if c.is_leaf}
     bloc.criteria = criteria
-    bloc.scores = {k: {p: v for p, v in d.items() if p in leaf_paths}
-                   for k, d in raw_scores.items()}
+    bloc.scores = unit_cells(sh, rows_of, group_list, leaf_paths)
     return True
 
 
@@ -338,25 +336,3 @@ def _rc(ref: str) -> tuple[int, int]:
     from .grid import parse_a1
 
     return parse_a1(ref.rsplit("!", 1)[1])
-
-
-def _pick(sh: _Sheet, r: int, g: _Group) -> RawCell | None:
-    """The value of a unit's group in row r: the first non-blank by priority."""
-    values, uncached, percent = sh.sg.values, sh.sg.uncached, sh.sg.percent
-    order = g.order
-    if order is None:  # (role, its column, the group's Tự chấm column beside it)
-        own = g.columns.get(SUB_SELF)
-        order = g.order = [(role, g.columns[role], None if role == SUB_SELF else own)
-                           for role in SUB_PRIORITY if role in g.columns]
-    for role, c, own in order:
-        v = values.get((r, c))
-        unc = bool(uncached) and (r, c) in uncached
-        if (v is None or is_blank(v)) and not unc:
-            continue
-        cell = RawCell(value=v, percent=(r, c) in percent, uncached_formula=unc,
-                       ref=sh.ref(r, c), source=role)
-        if own is not None:  # the self-score beside the agreed one ("Phân tích")
-            cell.self_value = values.get((r, own))
-            cell.self_percent = (r, own) in percent
-        return cell
-    return None

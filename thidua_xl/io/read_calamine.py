@@ -70,8 +70,12 @@ def drop_merged_interiors(sg: SheetGrid) -> None:
     cell (openpyxl drops the others too), so both readers give the same grid."""
     if not sg.merges:
         return
-    stores = (sg.values, sg.uncached, sg.percent)
+    dense = sg.dense
+    stores = (sg.uncached, sg.percent) if dense is not None else (
+        sg.values, sg.uncached, sg.percent)
     for m in sg.merges:
+        if dense is not None:
+            _blank_dense(dense, sg.origin, m)
         area = (m.max_row - m.min_row + 1) * (m.max_col - m.min_col + 1)
         for store in stores:
             if not store:
@@ -87,6 +91,20 @@ def drop_merged_interiors(sg: SheetGrid) -> None:
                         del store[k]
                     else:
                         store.discard(k)
+
+
+def _blank_dense(rows: list[list[Any]], origin: tuple[int, int], m: Merge) -> None:
+    """Blank the cells of ``m`` but its top-left one in rows kept as rows."""
+    r0, c0 = origin
+    top = m.min_row - r0
+    for i in range(max(0, top), min(len(rows), m.max_row - r0 + 1)):
+        row = rows[i]
+        j1 = max(0, m.min_col - c0 + (1 if i == top else 0))
+        j2 = min(len(row), m.max_col - c0 + 1)
+        if j1 < j2:
+            row[j1:j2] = [None] * (j2 - j1)
+        if i == top and m.min_col - c0 < 0 <= j2 - 1:
+            pass  # the top-left cell lies left of the rows: nothing of it is kept here
 
 
 def read_calamine(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
@@ -110,7 +128,12 @@ def read_calamine(path: str | os.PathLike, *, only: Callable[[str], bool] | None
                      if m.typ == pc.SheetTypeEnum.WorkSheet and (only is None or only(m.name))]
         except Exception as exc:  # noqa: BLE001
             raise convert_error(exc, path) from None
-        scans = ooxml_meta.scan(path, names=names, merges=False) if meta and names else {}
+        scans = ooxml_meta.scan(path, names=names, merges=False, sparse=True) \
+            if meta and names else {}
+        rough = [n for n, sm in scans.items()
+                 if not sm.exact and sm.shared_text_bound > SHARED_TEXT_LIMIT]
+        if rough:  # the bound says "maybe too much text": count exactly
+            scans.update(ooxml_meta.scan(path, names=rough, merges=False))
         for name, sm in scans.items():
             if sm.shared_text_bound > SHARED_TEXT_LIMIT:
                 fix = "Xoá các ô lặp lại một chuỗi văn bản rất dài, lưu lại rồi chạy lại."
@@ -134,51 +157,95 @@ def read_calamine(path: str | os.PathLike, *, only: Callable[[str], bool] | None
                 raise convert_error(exc, path) from None
             sm = scans.get(name)
             if sm is not None:
-                for cell, text in sm.errors.items():
-                    sg.values[cell] = text
+                for (r, c), text in sm.errors.items():
+                    sg.set(r, c, text)
                 sg.uncached = set(sm.uncached)
                 sg.hidden_rows = set(sm.hidden_rows)
                 sg.hidden_cols = set(sm.hidden_cols)
                 if not sg.merges and sm.merges:
                     sg.merges = normalize_merges(sm.merges)
                 drop_merged_interiors(sg)
-                sg.percent = {c for c in sm.percent if c in sg.values or c in sg.uncached}
+                get = sg.get
+                sg.percent = {c for c in sm.percent if get(*c) is not None or c in sg.uncached}
             else:
                 drop_merged_interiors(sg)
             grid.sheets.append(sg)
     return grid
 
 
+_WHOLE = 2**53
+
+
 def _sheet(sheet: Any, name: str) -> SheetGrid:
-    sg = SheetGrid(name=name)  # sheet names stay exactly as in the workbook
+    """One sheet kept as calamine's rows, each value in the grid's vocabulary
+    (:func:`normalize_value`; "" → None) and each row without its trailing blanks."""
     start = sheet.start
-    if start is not None:
+    if start is None:
+        sg = SheetGrid(name=name)  # sheet names stay exactly as in the workbook
+    else:
         r0, c0 = start[0] + 1, start[1] + 1
-        values = sg.values
-        norm = normalize_value
-        nfc = unicodedata.normalize
-        for r, row in enumerate(sheet.to_python(skip_empty_area=True), r0):
-            for c, v in enumerate(row, c0):
-                # normalize_value's rules, inline for the two kinds nearly every cell is
-                t = type(v)
-                if t is float:
-                    values[(r, c)] = int(v) if v.is_integer() and -2**53 < v < 2**53 else v
-                elif t is str:
-                    if not v.isprintable() or len(v) > MAX_CELL_TEXT:
-                        v, cut = boundary_text(v)
-                        if cut:
-                            sg.truncated.add((r, c))
-                    if v and not v.isspace():
-                        values[(r, c)] = v if v.isascii() else nfc("NFC", v)
-                elif v is not None:
-                    nv = norm(v)
-                    if nv is not None:
-                        values[(r, c)] = nv
+        rows = sheet.to_python(skip_empty_area=True)
+        odd: list[int] = []  # rows holding a value the quick rules do not cover
+        nfc, flt, text, whole, longest = (unicodedata.is_normalized, float, str, _WHOLE,
+                                          MAX_CELL_TEXT)  # locals: read once per cell
+        for i, row in enumerate(rows):
+            fixed = [(int(v) if v.is_integer() and -whole < v < whole else v)
+                     if v.__class__ is flt else
+                     None if v == "" else
+                     v if v.__class__ is text and v.isprintable() and not v.isspace()
+                     and len(v) <= longest and (v.isascii() or nfc("NFC", v))
+                     else _odd(odd, i, v)
+                     for v in row]
+            n = len(fixed)
+            while n and fixed[n - 1] is None:
+                n -= 1
+            del fixed[n:]
+            rows[i] = fixed
+        sg = SheetGrid.from_rows(name, rows, r0, c0)
+        for i in sorted(set(odd)):
+            row = rows[i]
+            for j, v in enumerate(row):
+                if v.__class__ is _Odd:
+                    row[j] = _slow(v.raw, sg, r0 + i, c0 + j)
+            n = len(row)
+            while n and row[n - 1] is None:
+                n -= 1
+            del row[n:]
     ranges = sheet.merged_cell_ranges
     if ranges:
         sg.merges = normalize_merges([
             Merge(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in ranges])
     return sg
+
+
+class _Odd:
+    """A raw value left for the slow rules (its row is revisited with the positions)."""
+
+    __slots__ = ("raw",)
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+
+
+def _slow(v: Any, sg: SheetGrid, r: int, c: int) -> Any:
+    """:func:`normalize_value` of a cell the quick rules left (text that is not plain
+    ASCII, or cut at Excel's limit: noted in ``sg.truncated``)."""
+    if v.__class__ is str:
+        if not v.isprintable() or len(v) > MAX_CELL_TEXT:
+            v, cut = boundary_text(v)
+            if cut:
+                sg.truncated.add((r, c))
+        if not v or v.isspace():  # blank text is no value
+            return None
+        return v if v.isascii() else unicodedata.normalize("NFC", v)
+    return normalize_value(v)
+
+
+def _odd(odd: list[int], i: int, v: Any) -> Any:
+    if v is None:
+        return None
+    odd.append(i)
+    return _Odd(v)
 
 
 def convert_error(exc: BaseException, path: str | os.PathLike) -> UnreadableWorkbook:

@@ -16,17 +16,17 @@ def _folded(labels: tuple[str, ...]) -> set[str]:
 
 
 class _Sheet:
-    """Row index and merge lookup over one SheetGrid (built once per sheet)."""
+    """Row index and merge lookup over one SheetGrid (built once per sheet; over a sheet
+    kept as rows the row index is made only when asked)."""
 
     def __init__(self, sg: SheetGrid, merge_rows: int | None = None) -> None:
         self.sg = sg
         self.name = sg.name
-        rows: dict[int, list[int]] = {}
-        for (r, c) in sg.values:
-            rows.setdefault(r, []).append(c)
-        for r in rows:
-            rows[r].sort()
-        self.rows = rows
+        self.get = sg.get  # (row, col) -> value
+        self._index: dict[int, list[int]] | None = None if sg.dense is not None \
+            else sg.row_cols()
+        self._row_cols: dict[int, list[int]] = {}
+        self._bounds: tuple[int, int] | None = None
         self._col_refs: dict[int, str] = {}  # column → "Chấm điểm!F" (ref() per cell read)
         self._merge_top: dict[tuple[int, int], tuple[int, int]] = {}
         self._merge_span: dict[tuple[int, int], tuple[int, int, int, int]] = {}
@@ -41,15 +41,23 @@ class _Sheet:
                     for c in range(m.min_col, m.max_col + 1):
                         self._merge_top[(r, c)] = (m.min_row, m.min_col)
 
-    def get(self, r: int, c: int) -> Any:
-        return self.sg.values.get((r, c))
+    @property
+    def rows(self) -> dict[int, list[int]]:
+        """Row -> its columns with a value, in order (rows with values only)."""
+        if self._index is None:
+            self._index = self.sg.row_cols()
+        return self._index
+
+    def column(self, c: int, rows: list[int]) -> list[Any]:
+        """The values of column ``c`` on ``rows`` (None: blank)."""
+        return self.sg.column(c, rows)
 
     def get_merged(self, r: int, c: int) -> Any:
         """The value shown at (r, c): a merged cell shows its top-left value."""
         top = self._merge_top.get((r, c))
         if top is not None:
-            return self.sg.values.get(top)
-        return self.sg.values.get((r, c))
+            return self.get(*top)
+        return self.get(r, c)
 
     def top_left(self, r: int, c: int) -> tuple[int, int]:
         return self._merge_top.get((r, c), (r, c))
@@ -63,16 +71,48 @@ class _Sheet:
             head = self._col_refs[c] = f"{self.name}!{col_letter(c)}"
         return f"{head}{r}"
 
+    def _indexed(self) -> bool:
+        """Whether the row index answers (the sheet's values are a dict, or were made one
+        since: then it is built now)."""
+        if self._index is None and self.sg.dense is None:
+            self._index = self.sg.row_cols()
+        return self._index is not None
+
+    def _bound(self) -> tuple[int, int]:
+        if self._bounds is None:
+            if self._indexed():
+                rows = self._index
+                self._bounds = (max(rows, default=0),
+                                max((cols[-1] for cols in rows.values()), default=0))
+            else:
+                self._bounds = self.sg.bounds()
+        return self._bounds
+
     @property
     def max_row(self) -> int:
-        return max(self.rows, default=0)
+        return self._bound()[0]
 
     @property
     def max_col(self) -> int:
-        return max((cols[-1] for cols in self.rows.values()), default=0)
+        return self._bound()[1]
 
     def row_cols(self, r: int) -> list[int]:
-        return self.rows.get(r, [])
+        if self._indexed():
+            return self._index.get(r, [])
+        cols = self._row_cols.get(r)
+        if cols is None:
+            dense = self.sg.dense
+            r0, c0 = self.sg.origin
+            i = r - r0
+            row = dense[i] if 0 <= i < len(dense) else []
+            cols = self._row_cols[r] = [c for c, v in enumerate(row, c0) if v is not None]
+        return cols
+
+    def has_row(self, r: int) -> bool:
+        """Whether row ``r`` holds a value."""
+        if self._indexed():
+            return r in self._index
+        return self.sg.has_values(r)
 
     def is_uncached(self, r: int, c: int) -> bool:
         return (r, c) in self.sg.uncached
@@ -103,7 +143,7 @@ def _match_columns(sh: _Sheet, row: int, labels: dict[str, tuple[str, ...]],
 def _find_header(sh: _Sheet, labels: dict[str, tuple[str, ...]],
                  required: tuple[str, ...]) -> tuple[int, dict[str, int]] | None:
     for r in range(1, HEADER_SCAN_ROWS + 1):
-        if r not in sh.rows:
+        if not sh.has_row(r):
             continue
         cols = _match_columns(sh, r, labels)
         if all(k in cols for k in required):

@@ -1,0 +1,66 @@
+"""A sheet kept as the reader's rows (SheetGrid.from_rows) answers every question as the
+same sheet kept as a (row, col) dict: values, columns, rows with values, bounds, and the
+parser's view of it (_Sheet)."""
+from __future__ import annotations
+
+import random
+
+from thidua_xl.io.grid import SheetGrid
+from thidua_xl.io.sheet_index import _Sheet
+
+
+def _pair(seed: int):
+    rnd = random.Random(seed)
+    r0, c0 = rnd.randint(1, 4), rnd.randint(1, 4)
+    rows = []
+    for _ in range(rnd.randint(0, 12)):
+        width = rnd.randint(0, 9)
+        row = [rnd.choice([None, None, 1, 2.5, "x", "Đạt", True]) for _ in range(width)]
+        while row and row[-1] is None:  # the reader keeps no trailing blanks
+            row.pop()
+        rows.append(row)
+    cells = {(r0 + i, c0 + j): v for i, row in enumerate(rows) for j, v in enumerate(row)
+             if v is not None}
+    return SheetGrid.from_rows("S", [list(r) for r in rows], r0, c0), SheetGrid("S", cells)
+
+
+def test_rows_and_dict_agree():
+    for seed in range(200):
+        dense, sparse = _pair(seed)
+        assert dense.dense is not None and sparse.dense is None
+        assert dense.bounds() == sparse.bounds()
+        assert dense.max_row == sparse.max_row and dense.max_col == sparse.max_col
+        assert dense.row_cols() == sparse.row_cols()
+        rows = list(range(0, 16))
+        for c in range(0, 16):
+            assert dense.column(c, rows) == sparse.column(c, rows), (seed, c)
+            for r in rows:
+                assert dense.get(r, c) == sparse.get(r, c)
+        a, b = _Sheet(dense), _Sheet(sparse)
+        assert (a.max_row, a.max_col) == (b.max_row, b.max_col)
+        for r in rows:
+            assert a.row_cols(r) == b.row_cols(r) and a.has_row(r) == b.has_row(r)
+        assert a.rows == b.rows
+        assert dense == sparse and dense.values == sparse.values
+        assert dense.dense is None  # .values made the dict: it is the sheet's values now
+
+
+def test_set_grows_the_rows_or_falls_back_to_the_dict():
+    sg = SheetGrid.from_rows("S", [[1, 2]], 3, 3)
+    assert sg.column(4, [3, 4]) == [2, None]
+    sg.set(5, 6, "e")            # below and right of the rows: they grow
+    assert sg.dense is not None and sg.get(5, 6) == "e" and sg.bounds() == (5, 6)
+    assert sg.column(6, [3, 5]) == [None, "e"]  # a column read before is not stale
+    sg.set(1, 1, "#N/A")         # above the rows' origin: the dict takes over
+    assert sg.dense is None
+    assert sg.values == {(3, 3): 1, (3, 4): 2, (5, 6): "e", (1, 1): "#N/A"}
+    sg.set(3, 3, None)
+    assert sg.get(3, 3) is None and (3, 3) not in sg.values
+
+
+def test_a_sheet_made_a_dict_mid_parse_still_answers():
+    sg = SheetGrid.from_rows("S", [[None, "a"], [], ["b"]], 1, 1)
+    sh = _Sheet(sg)
+    assert sh.row_cols(1) == [2] and not sh.has_row(2)
+    sg.values[(2, 5)] = "c"      # someone reads .values and writes into it
+    assert sh.has_row(2) and sh.row_cols(2) == [5] and sh.get(2, 5) == "c"

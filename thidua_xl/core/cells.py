@@ -1,0 +1,160 @@
+"""The units' cells of the scoring table, kept column-oriented.
+
+The parser picks, per unit and criterion row, the cell whose value counts (the first
+non-blank sub-column by priority); the engine validates and scores those values. Neither
+needs one object per cell: :class:`UnitCells` keeps a unit's picked values as one list in
+criterion-row order (with the picked column, the few percent-formatted or uncached
+positions as sets) and is the ``path -> RawCell`` mapping of ``Bloc.scores`` everyone else
+reads. A :class:`~thidua_xl.core.models.RawCell` — and its "Sheet!F12" reference — is made
+only when someone asks for that cell (a finding, the "Chi tiết điểm" rows), once: the same
+object comes back on the next access, as from a dict.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Iterator
+
+from .models import RawCell
+from .text import column_letters
+
+
+class ScoreTable:
+    """What a bloc's units share: the sheet, each criterion row's sheet row, and the
+    leaf paths (path -> position in those rows; each path once)."""
+
+    __slots__ = ("sheet", "rows", "index", "_heads")
+
+    def __init__(self, sheet: str, rows: list[int], index: dict[str, int]) -> None:
+        self.sheet = sheet
+        self.rows = rows
+        self.index = index
+        self._heads: dict[int, str] = {}
+
+    def ref(self, i: int, col: int) -> str:
+        """"Chấm điểm!F12" of criterion row ``i``'s cell in column ``col``."""
+        head = self._heads.get(col)
+        if head is None:
+            head = self._heads[col] = f"{self.sheet}!{column_letters(col)}"
+        return f"{head}{self.rows[i]}"
+
+
+class UnitCells(Mapping):
+    """One unit's picked cells: criterion path -> :class:`RawCell`, made on first access.
+
+    ``data[i]`` is the value of criterion row ``i`` (None: blank or an uncached formula),
+    ``cols[i]`` the column it came from (0: no cell — blank in every sub-column),
+    ``roles`` column -> sub-label, ``percent``/``uncached`` the positions whose cell has a
+    percent format / a formula without a cached result; ``self_values[i]`` the unit's
+    Tự chấm value on that row when the value came from another column (else None),
+    ``self_percent`` the positions where that cell has a percent format.
+    """
+
+    __slots__ = ("table", "data", "cols", "roles", "percent", "uncached", "self_col",
+                 "self_values", "self_percent", "_made", "_keys")
+
+    def __init__(self, table: ScoreTable, values: list[Any], cols: list[int],
+                 roles: dict[int, str], percent: set[int], uncached: set[int],
+                 self_col: int | None = None, self_values: list[Any] | None = None,
+                 self_percent: set[int] | None = None) -> None:
+        self.table = table
+        self.data = values
+        self.cols = cols
+        self.roles = roles
+        self.percent = percent
+        self.uncached = uncached
+        self.self_col = self_col
+        self.self_values = self_values
+        self.self_percent = self_percent or set()
+        self._made: dict[str, RawCell] = {}
+        self._keys: list[str] | None = None
+
+    def position(self, path: str) -> int | None:
+        """The criterion row of ``path`` when the unit has a cell there, else None."""
+        i = self.table.index.get(path)
+        return i if i is not None and self.cols[i] else None
+
+    def ref(self, i: int) -> str:
+        return self.table.ref(i, self.cols[i])
+
+    def __getitem__(self, path: str) -> RawCell:
+        cell = self._made.get(path)
+        if cell is not None:
+            return cell
+        i = self.position(path)
+        if i is None:
+            raise KeyError(path)
+        col = self.cols[i]
+        cell = RawCell(value=self.data[i], percent=i in self.percent,
+                       uncached_formula=i in self.uncached, ref=self.table.ref(i, col),
+                       source=self.roles.get(col, ""))
+        if self.self_values is not None and col != self.self_col:
+            cell.self_value = self.self_values[i]
+            cell.self_percent = i in self.self_percent
+        self._made[path] = cell
+        return cell
+
+    def get(self, path: str, default: Any = None) -> Any:
+        try:
+            return self[path]
+        except KeyError:
+            return default
+
+    def __contains__(self, path: object) -> bool:
+        return isinstance(path, str) and self.position(path) is not None
+
+    def _key_list(self) -> list[str]:
+        if self._keys is None:
+            cols = self.cols
+            order = sorted(self.table.index.items(), key=lambda kv: kv[1])
+            self._keys = [p for p, i in order if cols[i]]
+        return self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._key_list())
+
+    def __len__(self) -> int:
+        return len(self._key_list())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return dict(self.items()) == dict(other.items())
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"UnitCells({len(self)} cells)"
+
+
+def gather(cells: Mapping, leaves: list, positions: dict
+           ) -> tuple[list, list, list | None, list | None, Any]:
+    """A unit's cells (``Bloc.scores[key]``: :class:`UnitCells` or a plain dict) on
+    ``leaves`` ((criterion, type) pairs): values, has-a-cell flags, the leaves whose cell has a
+    percent format / an uncached formula (or None), and a function giving the reference
+    of the j-th leaf's cell. ``positions``: table -> (criterion row of each leaf, row ->
+    leaf), made once per table."""
+    if isinstance(cells, UnitCells):
+        table = cells.table
+        found = positions.get(id(table))
+        if found is None or found[0] is not table:
+            index = table.index
+            idx = [index.get(c.path, -1) for c, _ in leaves]
+            found = positions[id(table)] = (table, idx, {i: j for j, i in enumerate(idx)})
+        _, idx, leaf_of = found
+        data, cols = cells.data, cells.cols
+        if leaf_of.get(-1) is None:  # every leaf is a row of the table (0: no cell)
+            values = [data[i] for i in idx]
+            present = [cols[i] for i in idx]
+        else:
+            values = [data[i] if i >= 0 else None for i in idx]
+            present = [i >= 0 and cols[i] != 0 for i in idx]
+        percent = sorted(leaf_of[i] for i in cells.percent if i in leaf_of) or None
+        uncached = sorted(leaf_of[i] for i in cells.uncached if i in leaf_of) or None
+        return values, present, percent, uncached, lambda j: cells.ref(idx[j])
+    got = [cells.get(c.path) for c, _ in leaves]
+    values = [None if cell is None else cell.value for cell in got]
+    present = [cell is not None for cell in got]
+    percent = [j for j, cell in enumerate(got) if cell is not None and cell.percent] or None
+    uncached = [j for j, cell in enumerate(got)
+                if cell is not None and cell.uncached_formula] or None
+    return values, present, percent, uncached, lambda j: got[j].ref

@@ -1,0 +1,245 @@
+"""The sheet scan that looks only where something is: what calamine does not give
+(percent-formatted cells, formulas without a cached value, error cells, hidden rows and
+columns) found by searching for its marks (``s="9"`` of a percent style, ``<f``, ``t="e"``,
+``hidden=``) and reading just those cells — nothing per ordinary cell. The size guard of
+the reader gets bounds instead of counts: the ``<dimension>`` box, checked with one
+regular-expression pass to hold every cell, and the number of shared-string cells.
+
+:func:`scan_sheet_sparse` declines (returns None) any sheet in a shape these searches do
+not read exactly (the shapes :func:`~thidua_xl.io.ooxml_meta.scan_sheet_bytes` declines,
+or a missing or wrong ``<dimension>``); the caller then takes the exact scans.
+"""
+from __future__ import annotations
+
+import re
+
+from .grid import col_index, col_letter
+from .sheet_meta import SheetMeta
+
+#: a filled cell's value text: <v>…</v> (or an empty <v/>)
+_V = re.compile(rb"<v(?:\s[^>]*)?(?:/>|>([^<]*)</v>)")
+_ATTR = re.compile(rb'([A-Za-z:]+)="([^"]*)"')
+_REF = re.compile(rb"([A-Z]{1,3})([0-9]{1,7})$")
+_DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,3})'
+                        rb'([0-9]{1,7}))?"')
+_FORMULA = re.compile(rb"<f[\s>/]")
+#: a style index written in a way the searches for ' s="9"' would miss ("09", "9.0")
+_ODD_STYLE = re.compile(rb'\ss="(?:0[0-9]|[0-9]*[^0-9"])')
+#: the dimension box read densely without the exact scan (as read_calamine's limit)
+DIMENSION_LIMIT = 4_000_000
+_TRUE = frozenset({b"1", b"true", b"True", b"TRUE"})
+_AS_SPACE = bytes.maketrans(b"\t\n\r", b"   ")
+
+
+def _greater(s: str, cls: str, last: str) -> list[str]:
+    """Patterns of the tokens of ``cls`` that compare above ``s`` (longer, or as long and
+    above it), each matching a whole token."""
+    alts = [f"[{cls}]{{{len(s) + 1},}}"]
+    for i, ch in enumerate(s):
+        if ch < last:
+            rest = len(s) - i - 1
+            alts.append(re.escape(s[:i]) + f"[{chr(ord(ch) + 1)}-{last}]"
+                        + (f"[{cls}]{{{rest}}}" if rest else ""))
+    return alts
+
+
+def _less(s: str, cls: str, first: str) -> list[str]:
+    """Patterns of the tokens of ``cls`` that compare below ``s`` (shorter, or as long and
+    below it)."""
+    alts = [f"[{cls}]{{1,{len(s) - 1}}}"] if len(s) > 1 else []
+    for i, ch in enumerate(s):
+        if ch > first:
+            rest = len(s) - i - 1
+            alts.append(re.escape(s[:i]) + f"[{first}-{chr(ord(ch) - 1)}]"
+                        + (f"[{cls}]{{{rest}}}" if rest else ""))
+    return alts
+
+
+def outside_box(r1: int, c1: int, r2: int, c2: int) -> re.Pattern[bytes]:
+    """A pattern finding any cell start tag without ``r`` as its first attribute, or with
+    one outside rows r1..r2 and columns c1..c2 (or a row number with a leading zero)."""
+    cols = _less(col_letter(c1), "A-Z", "A") + _greater(col_letter(c2), "A-Z", "Z")
+    rows = _less(str(r1), "0-9", "0") + _greater(str(r2), "0-9", "9") + ["0[0-9]*"]
+    alts = []
+    if cols:
+        alts.append(f"(?:{'|'.join(cols)})[0-9]")
+    alts.append(f'[A-Z]+(?:{"|".join(rows)})"')
+    return re.compile(('<c(?:>| (?!r=")| r="(?:' + "|".join(alts) + "))").encode())
+
+
+def _cell_at(data: bytes, pos: int, lo: int) -> tuple[int, int, dict[bytes, bytes], int] | None:
+    """The cell tag around ``pos``: (start of ``<c``, end of its start tag, attributes,
+    end of the cell); None when ``pos`` is not inside a cell's start tag or content."""
+    k = data.rfind(b"<c ", lo, pos)
+    if k < 0:
+        return None
+    e = data.find(b">", k)
+    if e < 0:
+        return None
+    attrs = dict(_ATTR.findall(data, k + 3, e))
+    if data[e - 1:e] == b"/":  # <c …/>: an empty cell
+        return (k, e, attrs, e + 1) if pos < e else None
+    end = data.find(b"</c>", e)
+    if end < 0 or end < pos:
+        return None
+    return k, e, attrs, end
+
+
+def _marked(data: bytes, pos: int, lo: int):
+    """The cell whose start tag holds ``pos``: (position, end of the start tag, attributes,
+    end of the cell); None when ``pos`` is not in a cell's start tag or the cell has no
+    position (the scan then declines)."""
+    found = _cell_at(data, pos, lo)
+    if found is None or found[1] < pos:
+        return None
+    _, e, attrs, end = found
+    cell = _position(attrs)
+    return None if cell is None else (cell, e, attrs, end)
+
+
+def _position(attrs: dict[bytes, bytes]) -> tuple[int, int] | None:
+    m = _REF.match(attrs.get(b"r", b""))
+    if not m:
+        return None
+    row, col = int(m.group(2)), col_index(m.group(1).decode("ascii"))
+    return (row, col) if 1 <= row <= 1_048_576 and 1 <= col <= 16_384 else None
+
+
+def scan_sheet_sparse(data: bytes, name: str, percent_xfs: set[int]):
+    """The :class:`~thidua_xl.io.ooxml_meta.SheetMeta` of a sheet, its ``bbox`` the sheet's
+    checked ``<dimension>`` and ``cells``/``shared_cells`` upper bounds; None to decline."""
+    if 0 in percent_xfs:
+        return None  # every cell without a style would be a percent one
+    # searched with tabs and line breaks as spaces (the same positions, one pattern each)
+    t = data.translate(_AS_SPACE)
+    n = t.count
+    lo = t.find(b"<sheetData")
+    if (lo < 0 or (b"!" in t and b"<!" in t) or (n(b"?") > 2 and n(b"<?") > 1)
+            or (b"'" in t or b"= " in t or b" =" in t) and (
+                n(b"=") != n(b'="') or b' ="' in t)):
+        return None
+    hi = t.find(b"</sheetData>", lo)
+    hi = len(t) if hi < 0 else hi
+    dim = _DIMENSION.search(t, 0, lo)
+    if dim is None:
+        return None
+    a, b, c, d = dim.groups()
+    r1, c1 = int(b), col_index(a.decode())
+    r2, c2 = (int(d), col_index(c.decode())) if c else (r1, c1)
+    if not (1 <= r1 <= r2 <= 1_048_576 and 1 <= c1 <= c2 <= 16_384):
+        return None
+    if (r2 - r1 + 1) * (c2 - c1 + 1) > DIMENSION_LIMIT:
+        return None  # a box that large: the exact scan says whether it is filled
+    if outside_box(r1, c1, r2, c2).search(t, lo, hi):
+        return None  # a cell without r first, or outside its <dimension>
+    meta = SheetMeta(name, exact=False)
+    cells = n(b"<c ", lo, hi)
+    meta.cells = cells
+    meta.bbox = (r1, c1, r2, c2) if cells else None
+    meta.shared_cells = n(b't="s"', lo, hi) if cells else 0
+    if _formulas(t, lo, hi, meta) is None or _errors(t, data, lo, hi, meta) is None:
+        return None
+    if percent_xfs and _percent(t, lo, hi, percent_xfs, meta) is None:
+        return None
+    if b"hidden=" in t and _hidden(t, lo, hi, meta) is None:
+        return None
+    return meta
+
+
+def _has_value(data: bytes, e: int, end: int) -> bool:
+    """Whether a cell's content (after its start tag ``e``) has a <v>, <is> or <f>."""
+    return end > e + 1 and any(data.find(t, e, end) >= 0 for t in (b"<v", b"<is", b"<f"))
+
+
+def _formulas(data: bytes, lo: int, hi: int, meta) -> bool | None:
+    """Formulas without a cached value: a <f> whose cell has no <v> text (a <v> of a
+    text-typed cell counts even when empty)."""
+    last = -1
+    for m in _FORMULA.finditer(data, lo, hi):
+        found = _cell_at(data, m.start(), lo)
+        if found is None:
+            return None
+        k, e, attrs, end = found
+        if k == last:
+            continue
+        last = k
+        cell = _position(attrs)
+        if cell is None:
+            return None
+        v = _V.search(data, e, end)
+        if v is not None and v.start() < m.start():
+            return None  # a value before its formula
+        typ = attrs.get(b"t", b"n")
+        if v is None or (not v.group(1) and typ not in (b"str", b"s", b"inlineStr")):
+            meta.uncached.add(cell)
+    return True
+
+
+def _errors(data: bytes, raw: bytes, lo: int, hi: int, meta) -> bool | None:
+    """Error cells (``t="e"``): their text (from ``raw``, the sheet as written; ``data``
+    is it with tabs and line breaks as spaces), which calamine returns as blank."""
+    pos = data.find(b't="e"', lo, hi)
+    while pos >= 0:
+        found = _marked(data, pos, lo)
+        if found is None:
+            return None
+        cell, e, _, end = found
+        v = _V.search(data, e, end)
+        text = raw[v.start(1):v.end(1)] if v is not None and v.group(1) else b""
+        if b"&" in text:
+            return None
+        text = text.decode("utf-8", "replace").strip()
+        if text:
+            meta.errors[cell] = text
+        pos = data.find(b't="e"', end, hi)
+    return True
+
+
+def _percent(data: bytes, lo: int, hi: int, pxf: set[int], meta) -> bool | None:
+    """Cells with a value or formula whose style is a percent format."""
+    if _ODD_STYLE.search(data, lo, hi):
+        return None
+    marks = re.compile(rb'\ss="(?:%s)"' % b"|".join(b"%d" % i for i in sorted(pxf)))
+    for m in marks.finditer(data, lo, hi):
+        pos = m.start() + 1
+        tag = data.rfind(b"<", lo, pos)
+        if data[tag:tag + 3] != b"<c ":
+            continue  # a row's style
+        found = _marked(data, pos, lo)
+        if found is None:
+            return None
+        cell, e, _, end = found
+        if _has_value(data, e, end):
+            meta.percent.add(cell)
+    return True
+
+
+def _hidden(data: bytes, lo: int, hi: int, meta) -> bool | None:
+    """Hidden rows (``<row r=… hidden="1">``) and columns (``<col min max hidden>`` inside
+    <cols>, before the cells)."""
+    pos = data.find(b"hidden=")
+    while pos >= 0:
+        tag = data.rfind(b"<", 0, pos)
+        e = data.find(b">", pos)
+        attrs = dict(_ATTR.findall(data, tag, e))
+        if attrs.get(b"hidden") in _TRUE:
+            if data[tag:tag + 5] == b"<row ":
+                if not lo < tag < hi or not attrs.get(b"r", b"").isdigit():
+                    return None
+                row = int(attrs[b"r"])
+                if not 0 < row <= 1_048_576:
+                    return None
+                meta.hidden_rows.add(row)
+            elif data[tag:tag + 5] == b"<col ":
+                if tag > lo or data.rfind(b"<cols", 0, tag) < 0:
+                    return None
+                try:
+                    first = max(1, int(attrs.get(b"min", b"0")))
+                    last = min(16_384, int(attrs[b"max"])) if b"max" in attrs else first
+                except ValueError:
+                    return None
+                meta.hidden_cols.update(range(first, last + 1))
+            elif lo < tag < hi:
+                return None  # hidden= on something else inside the cells
+        pos = data.find(b"hidden=", e)
+    return True
