@@ -12,9 +12,11 @@ starts fast::
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from .errors import OutputError, ThiduaError, UnreadableWorkbook, UsageError
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.1.0"
 

@@ -44,9 +44,12 @@ import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from . import vba
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 ADDIN_NAME = "thidua_xl.xlam"
 PROJECT_NAME = "thidua_xl"

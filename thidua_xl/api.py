@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .errors import ThiduaError, UnreadableWorkbook
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
 
 if TYPE_CHECKING:  # pragma: no cover
     from .core.models import Bloc, BlocResult

@@ -12,7 +12,7 @@ pandas is imported when a frame is asked for, never on the command path (``check
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+TYPE_CHECKING = False  # typing itself is not imported at run time
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

@@ -19,7 +19,10 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Callable, Iterable, Iterator
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable
 
 from .core.findings import Report
 from .core.last_year import LastYearClass, apply_last_year
 from .core.models import Bloc
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Callable
 
 RESULTS_SHEET = "Kết quả"
 

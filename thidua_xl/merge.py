@@ -15,13 +15,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .core.findings import Finding, Report, Severity
 from .core.text import clean, fold, unit_key
 from .core.values import vn_number
 from .core.vocab import SELF_SCORE_COLUMNS, SELF_SCORE_UNIT_LABELS, SUB_SELF
 from .errors import ThiduaError
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 SELF_SCORE_SUBCOL = SUB_SELF
 

@@ -13,13 +13,16 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
 
 from .core.findings import Finding, Report, Severity
 from .core.models import FORM_GOV_FLAG, FORM_MERIT, FORM_PROV_FLAG, current_form_name
 from .core.text import clean, fold, unit_key
 from .io.grid import col_letter
 from .io.plan import Align, PrintSetup, SheetPlan, Style, WritePlan, fonts, styled
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any, Iterable
 
 if TYPE_CHECKING:  # pragma: no cover
     from .core.models import BlocResult

@@ -17,7 +17,6 @@ results, and the reader would (rightly) report uncached formulas.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
 
 from .core.vocab import (
     CRITERION_TYPE_LABELS,
@@ -34,6 +33,10 @@ from .io.grid import col_letter
 from .io.plan import (Align, PrintSetup, SheetPlan, Style, Validation, WritePlan, fonts,
                       styled)
 from .template_inputs import TemplateCriterion, load_criteria, parse_units_arg
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Iterable
 
 __all__ = ["TemplateCriterion", "load_criteria", "parse_units_arg", "sample_criteria",
            "computed_max", "build_template", "write_template"]

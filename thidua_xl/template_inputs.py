@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .core.vocab import SCORE_COLUMNS, criterion_type_label, is_total_label
 from .errors import UnreadableWorkbook, UsageError
 from .core.vocab import CRITERION_TYPE_LABELS as TYPE_LABELS
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass

@@ -10,12 +10,15 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from typing import Sequence
 
 from ..api import example_workbooks
 from ..stdio import utf8_streams
 from .argv import EXIT_ERRORS, EXIT_NO_PDF, EXIT_OK, EXIT_UNREADABLE, build_parser
 from .consoles import PlainConsole, RichConsole, console
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Sequence
 
 __all__ = ["main", "build_parser", "console", "PlainConsole", "RichConsole", "utf8_streams",
            "example_workbooks", "EXIT_OK", "EXIT_ERRORS", "EXIT_UNREADABLE", "EXIT_NO_PDF",

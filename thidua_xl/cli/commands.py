@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Sequence
 
 from .argv import EXIT_ERRORS, EXIT_NO_PDF, EXIT_OK, EXIT_UNREADABLE
 from .consoles import console
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any, Sequence
 
 
 def _status_code(results: Sequence[Any]) -> int:

@@ -8,7 +8,10 @@ from __future__ import annotations
 import os
 import re
 import sys
-from typing import Sequence
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Sequence
 
 #: the markup our own lines use (data is never passed through markup on the plain path)
 _MARKUP = re.compile(r"\[/?(?:bold|red|green|yellow)?\]")

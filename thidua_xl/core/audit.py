@@ -27,7 +27,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import starmap
 from operator import getitem
-from typing import Any, Iterator, Sequence
+from collections.abc import Iterator, Sequence
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, UnitResult
 from .ranking import TieKey, resolve_tiebreak

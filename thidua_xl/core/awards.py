@@ -30,7 +30,6 @@ it is proposed with a note "Cần xác minh: …".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
 
 from .models import (TIE_NOTE, AwardForm, Classification, Discipline, Proposal, TieGroup, Unit,
                      UnitResult)
@@ -40,6 +39,10 @@ from .vocab import (BASIS_OFFICIAL, BASIS_TITLE, REASON_NOT_PROPOSED, REASON_PRO
                     REASON_QUOTA, REVIEW_REASON, WHY_CLASS, WHY_CLASS_NONE, WHY_CLASS_OFFICIAL,
                     WHY_CLASS_SCORE, WHY_DISCIPLINE, WHY_LAST_YEAR, WOMEN_RATIO)
 from .verification import VERIFY_PREFIX as VERIFICATION
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Mapping, Sequence
 
 TIE_GROUP_NOTE = TIE_NOTE
 VERIFY_PREFIX = VERIFICATION + ": "

@@ -12,10 +12,13 @@ object comes back on the next access, as from a dict.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Iterator
 
 from .models import RawCell
 from .text import column_letters
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any, Iterator
 
 
 class ScoreTable:

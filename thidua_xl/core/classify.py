@@ -15,8 +15,6 @@ Cách chức, Giáng chức, Bãi nhiệm, Buộc thôi việc (or heavier) → 
 """
 from __future__ import annotations
 
-from typing import Sequence
-
 from .models import Classification, Discipline, Rules
 from .text import fold
 from .values import round_half_up
@@ -24,6 +22,9 @@ from .vocab import (CLASSIFICATION_DEFAULT_SOURCE, CLASSIFICATION_SHEET_SOURCE,
                     REASON_DISCIPLINE_CAP, REASON_ZERO_LEAF, REASON_ZERO_LEAF_UNNAMED,
                     discipline_name)
 
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Sequence
 
 _NOISE = 1e-9  # binary noise of total / max × 100 (95 % must stay 95 %)
 

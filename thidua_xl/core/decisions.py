@@ -10,7 +10,6 @@ totals, for the worksheet functions (TD_KHENTHUONG) — no fake bloc.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from .awards import allocate_awards
 from .classify import classify_with_note
@@ -21,6 +20,10 @@ from .ranking import rank_units, resolve_tiebreak
 from .succession import next_head
 from .values import round_half_up
 from .vocab import REASON_OFFICIAL, SHEET_RULES
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Sequence
 
 
 @dataclass

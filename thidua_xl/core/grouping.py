@@ -10,10 +10,12 @@ whose one fix mends every cell are grouped: two scores above a maximum are two m
 """
 from __future__ import annotations
 
-from typing import Iterable
-
 from .catalogue import CATALOGUE
 from .findings import Finding
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Iterable
 
 #: how many cells a grouped message names before "…" (all are in ``cells``)
 SHOWN_CELLS = 8

@@ -9,10 +9,13 @@ Warnings name both sides: a unit found in only one of the two, and a class that 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 from .findings import Report
 from .models import Bloc, Classification, Proposal, Unit, UnitResult
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Iterable, Mapping, Sequence
 
 TWO_YEARS_HTXS = f"2 năm liên tục {Classification.HTXS.value}"
 

@@ -8,7 +8,6 @@ and are marked "Đồng hạng".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
 
 from .models import UnitResult
 from .text import fold
@@ -16,6 +15,10 @@ from .values import round_half_up
 
 from .vocab import (REASON_ABOVE, REASON_BELOW, TIE_NOTE, TIEBREAK_BONUS_WORDS, TIEBREAK_PENALTY,
                     TIEBREAK_PENALTY_WORDS, TIEBREAK_SECTION_PREFIXES, TIEBREAK_WHY)
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any, Sequence
 
 _PENALTY_LABELS = {fold(s) for s in TIEBREAK_PENALTY_WORDS}
 _BONUS_LABELS = {fold(s) for s in TIEBREAK_BONUS_WORDS}

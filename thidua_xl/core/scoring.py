@@ -18,13 +18,16 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Sequence
 
 from .models import CRITERION_TYPE_VARIANTS, CriterionType
 from .text import fold
 from .vocab import CRITERION_TYPE_EXTRA
 from .values import (is_blank, is_finite_number, parse_number, parse_yes_no, round_half_up,
                      vn_number)
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any, Sequence
 
 #: tolerance for comparing a score with its maximum (binary noise, not user precision)
 EPS = 1e-9

@@ -20,7 +20,11 @@ total) goes through :func:`self_result`.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, NamedTuple
+from collections import namedtuple
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 from .findings import Report
 from .models import BlocResult, CriterionType, RawCell, UnitResult
@@ -34,11 +38,10 @@ _LEADING = CriterionType.LEADING
 _SCORE = CriterionType.SCORE
 
 
-class SelfScore(NamedTuple):
-    """One unit's self-score: the total (None: not computable) and its leaf scores."""
-
-    total: float | None
-    leaf_scores: dict[str, float]
+#: One unit's self-score: the total (None: not computable) and its leaf scores
+#: (path -> score).
+SelfScore = namedtuple("SelfScore", ("total", "leaf_scores"))
+SelfScore.__doc__ = "One unit's self-score: total (None: not computable), leaf_scores."
 
 
 def _self_cell(cell: RawCell, column: str | None) -> RawCell | None:

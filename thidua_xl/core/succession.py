@@ -16,11 +16,14 @@ Spec: shared/spec/domain.md "Next head and deputy".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from .findings import Report
 from .models import Succession, Unit, UnitResult
 from .text import unit_key
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Sequence
 
 
 @dataclass

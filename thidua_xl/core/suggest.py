@@ -7,9 +7,11 @@ meant, never a guess between two.
 """
 from __future__ import annotations
 
-from typing import Iterable
-
 from .text import fold
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Iterable
 
 
 def distance(a: str, b: str, limit: int | None = None) -> int:

@@ -11,21 +11,19 @@ mapping through its RawCells. Both give the same lists.
 """
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from collections import namedtuple
 
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
-class UnitColumns(NamedTuple):
-    """Per leaf: a cell there, its value, percent format, uncached formula, the sub-column
-    it came from ("" single column), the unit's Tự chấm value beside it (None: blank, or the
-    value is the Tự chấm one) and that cell's percent format."""
-
-    present: list[bool]
-    value: list[Any]
-    percent: list[bool]
-    uncached: list[bool]
-    source: list[str]
-    self_value: list[Any]
-    self_percent: list[bool]
+#: Per leaf (lists): a cell there, its value, percent format, uncached formula, the
+#: sub-column it came from ("" single column), the unit's Tự chấm value beside it (None:
+#: blank, or the value is the Tự chấm one) and that cell's percent format.
+UnitColumns = namedtuple("UnitColumns", ("present", "value", "percent", "uncached", "source",
+                                         "self_value", "self_percent"))
+UnitColumns.__doc__ = ("A unit's cells on a list of leaves: present, value, percent, "
+                       "uncached, source, self_value, self_percent (lists, one per leaf).")
 
 
 def _columnar(cells: Any) -> bool:

@@ -9,7 +9,10 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 #: text that means "no value" in a numeric cell
 NO_VALUE_TEXT = {"", "-", "–", "—", "x", "X"}

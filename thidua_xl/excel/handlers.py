@@ -17,7 +17,10 @@ import logging
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, Iterable
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterable
 
 log = logging.getLogger("thidua_xl")
 

@@ -16,10 +16,13 @@ Live values are what Excel shows: a formula always has its computed value, so
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable
 
 from ..core.text import MAX_CELL_TEXT, boundary_text
 from ..io.grid import Grid, Merge, SheetGrid
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any, Iterable
 
 SOURCE = "<live workbook>"
 

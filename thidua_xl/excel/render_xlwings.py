@@ -17,11 +17,14 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from typing import Any
 
 from ..io.grid import col_letter, parse_range
 from ..io.plan import (FORMULA_PREFIXES, CellSpec, ChartSpec, PrintSetup, SheetPlan, Style,
                        Validation, WritePlan)
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 log = logging.getLogger("thidua_xl")
 

@@ -14,7 +14,9 @@ first cell; the parser reads an unmerged group header the same way.
 """
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 HEADERS = ["Đơn vị", "Tổng điểm", "Xếp hạng", "Xếp loại", "Hình thức đề nghị"]
 SCORE_SHEET, RULES_SHEET, UNITS_SHEET = "Chấm điểm", "Quy định", "Đơn vị"

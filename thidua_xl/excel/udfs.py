@@ -15,11 +15,13 @@ without the prefix. Text numbers ("8,5"), "95%" and blanks are accepted as in wo
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
-
 import xlwings as xw
 
 from ..core.values import is_blank, is_finite_number, parse_number, round_half_up
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any, Iterable
 
 ERROR_PREFIX = "#GIÁ TRỊ! "
 

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from ..core.text import fold
 from ..core.values import is_blank
 from .grid import Grid, SheetGrid
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 #: the layouts, as the messages name them
 LAYOUT_NAMES = {

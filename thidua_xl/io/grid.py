@@ -8,9 +8,12 @@ columns are 1-based like Excel; :func:`a1` converts to "F12" once, at this bound
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator
 
 from ..core.text import column_letters as _letters
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any, Iterator
 
 #: the first 1024 columns' letters (every position of a score sheet is turned into "F12")
 _LETTERS = [_letters(c) for c in range(1025)]

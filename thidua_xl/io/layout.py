@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable
 
 from .grid import a1
 from .plan import PrintSetup, SheetPlan, Style
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Callable
 
 FONT = "Times New Roman"
 BLANK = "……"  # a blank to fill in by hand

@@ -16,7 +16,6 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass
-from typing import IO, Callable, Iterable
 from xml.parsers import expat
 
 from ..errors import UnreadableWorkbook
@@ -24,6 +23,10 @@ from .grid import Merge, col_index
 from .sheet_meta import SheetMeta
 from .sniff import (MAX_UNCOMPRESSED, error_for, main_part, member_index, read_member,
                     resolve_target)
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import IO, Callable, Iterable
 
 MAX_ROW = 1_048_576
 MAX_COL = 16_384

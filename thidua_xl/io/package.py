@@ -39,7 +39,6 @@ import zipfile
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 from ..logs import get_logger
 from .xmldoc import (CT_MAIN, CT_RELS, CT_STYLES, CT_WORKSHEET, GraftError, NS_R, RT_CALC_CHAIN,
@@ -51,6 +50,9 @@ from .parts import (_ContentTypes, _MemPackage, _Package, _Rel, _copy_member_raw
                     _target_for, _zip_raw_copy_supported, rels_name)
 from .styles import _STYLE_MERGES, _StyleMerge, _donor_sheet_xml, _set_tab_selected
 
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 log = get_logger(__name__)  # logging imported only when something is logged
 

@@ -5,8 +5,6 @@ read as the current ones), validated by
 """
 from __future__ import annotations
 
-from typing import Any
-
 from ..core.classify import parse_classification as _core_classification
 from ..core.findings import Report
 from ..core.models import Bloc, Classification, Rules, Succession, current_form_name
@@ -26,6 +24,10 @@ from ..core.vocab import (
 from ..core.values import is_blank, parse_number, parse_yes_no
 from .grid import SheetGrid
 from .sheet_index import _Sheet, _find_header_anywhere, _key_values
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def parse_classification(raw: Any) -> Classification | None | str:

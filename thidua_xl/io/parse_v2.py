@@ -10,8 +10,6 @@ is read with the rest of "Quy định", in :mod:`thidua_xl.io.parse_rules`.)
 """
 from __future__ import annotations
 
-from typing import Protocol
-
 from ..core.findings import Report
 from ..core.models import Bloc, Criterion, RawCell, Unit
 from ..core.scoring import shown_value
@@ -23,10 +21,14 @@ from .parse_rules import parse_classification
 from .sheet_index import _Sheet
 
 
-class _Group(Protocol):  # pragma: no cover - a typing aid (parse_scores._Group)
-    name: str
-    key: str
-    columns: dict[str, int]
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class _Group(Protocol):  # pragma: no cover - a typing aid (parse_scores._Group)
+        name: str
+        key: str
+        columns: dict[str, int]
 
 
 def unit_v2_columns(sh: _Sheet, r: int, cols: dict[str, int], unit: Unit,

@@ -9,7 +9,6 @@ sheet and cell, and nothing stops at the first problem.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from ..core.findings import Report
 from ..core.models import Bloc, BlocInfo, Discipline, Succession, Unit
@@ -34,6 +33,10 @@ from .sheet_index import _Sheet, _find_header, _folded, _key_values
 from .parse_rules import _parse_rules, parse_classification
 from .parse_scores import _parse_scores
 from .parse_v2 import unit_v2_columns
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def parse_discipline(raw: Any) -> Discipline | None:

@@ -11,11 +11,13 @@ import time
 import xml.etree.ElementTree as ET
 import zipfile
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import unquote
 
 from .xmldoc import GraftError, NS_R, XmlDoc, _CT, _REL, parse_xml
 
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 # --------------------------------------------------------------------------- package
 

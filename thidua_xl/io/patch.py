@@ -8,12 +8,15 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
-from typing import Any
 
 from ..core.findings import split_ref
 from .grid import a1, col_index, parse_a1
 from .parts import _resolve, rels_name
 from .xmldoc import _M, _RID, parse_xml, serialize_xml
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Unpatchable(Exception):

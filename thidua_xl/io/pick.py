@@ -5,12 +5,14 @@ result there), picked a column at a time for all rows of the table
 same rule for one row (the totals row)."""
 from __future__ import annotations
 
-from typing import Any
-
 from ..core.cells import ScoreTable, UnitCells
 from ..core.models import RawCell
 from ..core.values import is_blank
 from ..core.vocab import SUB_PRIORITY, SUB_SELF
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _order(g: Any) -> list[tuple[str, int, int | None]]:

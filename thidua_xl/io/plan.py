@@ -12,7 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Any
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 #: text starting with these would be a formula: it is always written as text
 FORMULA_PREFIXES = ("=", "+", "-", "@")

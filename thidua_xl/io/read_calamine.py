@@ -13,12 +13,15 @@ import math
 import os
 import unicodedata
 from pathlib import Path
-from typing import Any, Callable
 
 from ..core.text import MAX_CELL_TEXT, boundary_text
 from ..errors import UnreadableWorkbook
 from .grid import Grid, Merge, SheetGrid
 from .sniff import error_for
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 #: Above this many cells in a sheet's value bounding box, a sparse sheet is not read densely
 #: (calamine materialises the whole box): :class:`SheetTooLarge` lets the caller use openpyxl.

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from typing import Any, Callable
 
 from ..core.text import MAX_CELL_TEXT
 from ..errors import UnreadableWorkbook
@@ -19,6 +18,10 @@ from .grid import Grid, Merge, SheetGrid
 from .ooxml_meta import is_percent_format
 from .read_calamine import normalize_merges, normalize_value
 from .sniff import error_for
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any, Callable
 
 MAX_COL = 16_384
 _ESC = re.compile(r"_x00([01][0-9A-Fa-f])_")

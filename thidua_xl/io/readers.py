@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from typing import Callable
 
 from ..core.text import display_path
 from ..errors import UnreadableWorkbook, UsageError
 from .grid import Grid
 from .foreign import FOREIGN_CODES, read_foreign
 from .sniff import ensure_readable, error_for
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Callable
 
 READERS = ("auto", "calamine", "openpyxl")
 

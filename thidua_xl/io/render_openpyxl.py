@@ -17,7 +17,6 @@ from copy import copy
 
 import os
 from pathlib import Path
-from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -37,9 +36,12 @@ from .plan import (FORMULA_PREFIXES, MM_PER_INCH, PAPER_SIZES, ChartSpec, Condit
                    PrintSetup, SheetPlan, Style, Validation, WritePlan, argb as _argb,
                    internal_location, quote_sheet)
 
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
+
 _MM_PER_INCH = MM_PER_INCH
 _PAPER = PAPER_SIZES
-
 
 
 class _StyleCache:

@@ -11,12 +11,12 @@ reading so that nothing follows from it.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..core.findings import Report
 from ..core.hierarchy import HierarchyBuilder, Node, next_code
 from ..core.suggest import nearest
 from ..core.text import unit_key
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..core.models import Bloc, Unit

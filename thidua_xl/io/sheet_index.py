@@ -3,12 +3,14 @@ look-ups of header rows and key/value rows by their labels (compared with ``fold
 """
 from __future__ import annotations
 
-from typing import Any
-
 from ..core.text import fold
 from ..core.vocab import HEADER_SCAN_ROWS
 from ..core.values import is_blank
 from .grid import SheetGrid, col_letter
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def _folded(labels: tuple[str, ...]) -> set[str]:

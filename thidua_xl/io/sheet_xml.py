@@ -13,11 +13,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any, Iterator
 
 from .grid import a1, col_letter, parse_a1, parse_range
 from .plan import (FORMULA_PREFIXES, MM_PER_INCH, PAPER_SIZES, CellSpec, PrintSetup,
                    SheetPlan, Style, Validation, argb, internal_location)
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any, Iterator
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

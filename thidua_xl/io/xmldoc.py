@@ -8,10 +8,12 @@ import io
 import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from typing import Any
 
 from defusedxml.ElementTree import iterparse as _safe_iterparse
 
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

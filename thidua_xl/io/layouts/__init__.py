@@ -18,11 +18,14 @@ has and what it lacks (for the message of a workbook in none of them).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
 
 from ...core.findings import Report
 from ...core.text import fold
 from ..grid import Grid, SheetGrid
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Callable
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...core.models import Bloc, BlocResult

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
 
 from ...core.findings import Finding
 from ..grid import SheetGrid, a1, parse_a1
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from ...core.models import Bloc, BlocResult

@@ -8,12 +8,15 @@ sub-label such as "Tự chấm": a sheet of sub-labels only is one unit's form, 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from ...core.findings import Report
 from ...core.text import clean, fold
 from ...core.values import is_blank
 from ..grid import Grid, SheetGrid
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass

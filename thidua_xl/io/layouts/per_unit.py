@@ -10,7 +10,6 @@ cells. Every finding names the unit's own sheet and cell (:mod:`.base`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from ...core.findings import Report
 from ...core.hierarchy import HierarchyBuilder, has_roman, normalize_code
@@ -19,6 +18,10 @@ from ...core.values import is_blank, parse_number
 from ..grid import Grid, SheetGrid
 from .base import Synthetic, header_row
 from .matrix import Header, table_header
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
 
 #: the left block's roles a synthetic matrix carries over, in order
 _ROLES = ("code", "text", "max", "type", "weight", "target", "per_time")
