@@ -114,3 +114,25 @@ def test_a_column_first_or_only_met_with_quoted_texts(tmp_path):
     b = _sheet_xml(write_donor(cells_plan(plan), tmp_path / "cells.xlsx"))
     assert a == b
     assert b'quotePrefix="1"' in a[1]
+
+
+def test_self_links_render_as_the_explicit_links_they_stand_for(tmp_path):
+    """SELF_LINK (one links tuple shared by a table's rows) = each cell linked to its own
+    "Sheet!A1" text; a cell of another kind there gets no link, as with no link at all."""
+    from thidua_xl.io.plan import SELF_LINK
+
+    shared = (None, None, None, None, SELF_LINK)
+    values = [("Sở A", "I.1", 1.0, 2, "Chấm điểm!B7", None, "x"),
+              ("Sở B", "I.2", 0.5, 1, "Chấm điểm!$C$8", None, "y"),
+              ("Sở C", "I.3", 0.0, 1, 3.5, None, "z")]
+    by_self = SheetPlan("Bảng")
+    explicit = SheetPlan("Bảng")
+    for r, row in enumerate(values, start=2):
+        by_self.put_row(r, row, ROW, shared)
+        link = row[4] if isinstance(row[4], str) else None
+        explicit.put_row(r, row, ROW, (None, None, None, None, link))
+    a = _sheet_xml(write_donor(WritePlan(sheets=[by_self], replace=()), tmp_path / "a.xlsx"))
+    b = _sheet_xml(write_donor(WritePlan(sheets=[explicit], replace=()), tmp_path / "b.xlsx"))
+    assert a == b and a[0].count(b"<hyperlink ") == 2
+    assert [c.link for c in by_self.all_cells() if c.col == 5] == \
+        ["Chấm điểm!B7", "Chấm điểm!$C$8", None]

@@ -17,7 +17,8 @@ from ..core.audit import (AuditRow, UnitAnalysis, analyse, audit_table,
                           difference_text)
 from ..core.models import BlocResult
 from .grid import col_letter
-from .plan import OUTPUT_ANALYSIS, OUTPUT_DETAIL, ChartSpec, PrintSetup, SheetPlan, Style
+from .plan import (OUTPUT_ANALYSIS, OUTPUT_DETAIL, SELF_LINK, ChartSpec, PrintSetup, SheetPlan,
+                   Style)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -92,7 +93,8 @@ def _row_tuples(rows) -> Iterator[tuple]:
              r.contribution, r.percent) for r in rows)
 
 
-_NO_LINKS = (None,) * 6  # the links of a row: only "Ô nguồn" (column 7) has one
+#: the links of a row: only "Ô nguồn" (column 7), to the cell it shows (one tuple for all)
+_LINKS = (None,) * 6 + (SELF_LINK,)
 
 
 def _detail_rows(rows, put_row, plain: dict, linked: dict) -> None:
@@ -104,7 +106,7 @@ def _detail_rows(rows, put_row, plain: dict, linked: dict) -> None:
                else TEXT if isinstance(v, str) else NUM)
         cell = t[6]
         if cell:
-            put_row(r, t[:10], linked[fmt], _NO_LINKS + (cell,))
+            put_row(r, t[:10], linked[fmt], _LINKS)
         else:  # no source cell: no "Ô nguồn" cell at all
             put_row(r, t[:6] + (None,) + t[7:10], plain[fmt])
         r += 1

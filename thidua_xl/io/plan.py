@@ -167,6 +167,20 @@ class PrintSetup:
     center_horizontally: bool = False
 
 
+class _SelfLink:
+    """The link of a cell that shows its own "Sheet!A1" target (see :data:`SELF_LINK`)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "SELF_LINK"
+
+
+#: in ``put_row``'s ``links``: this cell's value is its link ("Ô nguồn" of "Chi tiết điểm"),
+#: so that a table's rows share one links tuple instead of one each
+SELF_LINK = _SelfLink()
+
+
 @dataclass
 class SheetPlan:
     name: str
@@ -203,7 +217,8 @@ class SheetPlan:
     def put_row(self, row: int, values: tuple, styles: tuple, links: tuple | None = None,
                 col: int = 1) -> None:
         """The cells (row, col), (row, col + 1), ... at once: ``values[i]`` styled
-        ``styles[i]``, linked to ``links[i]`` (None, or a shorter tuple: no link) — the same
+        ``styles[i]``, linked to ``links[i]`` (None, or a shorter tuple: no link;
+        :data:`SELF_LINK`: to the value itself, a "Sheet!A1" text) — the same
         cells as :meth:`put` each, without a CellSpec per cell (a table's rows share one
         ``styles`` tuple: the renderers look its styles up once a tuple). A value None with
         the style None is no cell (a gap in the row)."""
@@ -222,6 +237,8 @@ class SheetPlan:
             for i, (v, st) in enumerate(zip(values, styles)):
                 if v is not None or st is not None:
                     link = links[i] if links and i < len(links) else None
+                    if link is SELF_LINK:
+                        link = v if v.__class__ is str else None
                     out.append(CellSpec(r, c0 + i, v, st, link))
         out.extend(self.cells[done:])
         return out

@@ -15,8 +15,8 @@ from functools import lru_cache
 from operator import itemgetter
 
 from .grid import a1, col_letter, parse_a1, parse_range
-from .plan import (FORMULA_PREFIXES, MM_PER_INCH, PAPER_SIZES, CellSpec, PrintSetup,
-                   SheetPlan, Style, Validation, argb, internal_location)
+from .plan import (FORMULA_PREFIXES, MM_PER_INCH, PAPER_SIZES, SELF_LINK, CellSpec,
+                   PrintSetup, SheetPlan, Style, Validation, argb, internal_location)
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
@@ -428,6 +428,10 @@ class SheetXml:
                         v, tpl = values[i], cols[i]
                         if v is None and tpl[4] is None:
                             continue  # no cell, no link
+                        if link is SELF_LINK:
+                            if v.__class__ is not str:
+                                continue  # only a "Sheet!A1" text links to itself
+                            link = v
                         sheet, bang, cell = link.rpartition("!")
                         known = prefixes.get(sheet)
                         if known is not None and v is link and cell.isalnum():
