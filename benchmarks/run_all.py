@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_batch  # noqa: E402
 import bench_floor  # noqa: E402
+import bench_imports  # noqa: E402
 import bench_foreign  # noqa: E402
 import bench_ketqua  # noqa: E402
 import bench_memory  # noqa: E402
@@ -30,9 +31,9 @@ from common import print_rows  # noqa: E402
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
-    ap.add_argument("--only", default="abcdefgh",
+    ap.add_argument("--only", default="abcdefghi",
                     help="which benchmarks, e.g. 'acd' (f: .xls/.ods reading, g: TD_KETQUA, "
-                         "h: score/check against the floor)")
+                         "h: score/check against the floor, i: imports)")
     a = ap.parse_args()
     files, small, large, repeat = (20, 10, 40, 1) if a.quick else (200, 50, 500, 3)
     try:
@@ -58,6 +59,8 @@ def main() -> int:
             r, _ = bench_foreign.run(7 if not a.quick else 2)
         elif key == "g":
             r, _ = bench_ketqua.run(20 if not a.quick else 5)
+        elif key == "i":
+            r, _ = bench_imports.run(7 if not a.quick else 2)
         elif key == "h":
             r, _ = bench_floor.run(5 if not a.quick else 1,
                                    ((30, 80), (200, 800)) if not a.quick else ((30, 80),))

@@ -163,6 +163,9 @@ def default_output(path: str | os.PathLike) -> Path:
 
 @dataclass
 class ScoreOutcome:
+    """What :func:`score_file` did: the result, the workbook written (None when
+    unreadable), the PDFs and why they were not made."""
+
     result: "BlocResult"
     out: Path | None = None
     pdfs: list[Path] = field(default_factory=list)

@@ -65,6 +65,8 @@ class AuditRow:
 
 @dataclass(slots=True)
 class Difference:
+    """One criterion's share of a gap: its path, text and the points (signed)."""
+
     path: str
     text: str
     points: float  # signed

@@ -59,6 +59,8 @@ _QUOTA, _TIED = "\x00quota", "\x00tie"  # markers of why a form was missed
 
 @dataclass
 class Eligibility:
+    """Whether a unit may receive an award form, the checks left to people and why not."""
+
     ok: bool
     verify: list[str] = field(default_factory=list)  # "Cần xác minh: ..." notes
     why_not: str = ""  # when not ok: "bị kỷ luật Khiển trách" ...

@@ -30,6 +30,8 @@ _BONUS_PENALTY = (CriterionType.BONUS, CriterionType.PENALTY)
 
 @dataclass
 class Capped:
+    """Bonus and penalty totals after the groups' caps, with a note per capped group."""
+
     bonus: float = 0.0
     penalty: float = 0.0
     #: "Điểm thưởng IV (…): 4 điểm, đã áp mức tối đa 3 điểm", one per capped group

@@ -24,6 +24,8 @@ WARNING = "warning"
 
 @dataclass(frozen=True)
 class Entry:
+    """One finding code of the catalogue: severity, message and fix templates, variants."""
+
     code: str
     severity: str  # "error" | "warning"
     message: str

@@ -246,6 +246,8 @@ def _plausibility(report: Report, unit: Unit, c: Criterion, ctype: CriterionType
 
 @dataclass
 class _UnitValues:
+    """A unit's parsed leaf values, and whether all of them were valid."""
+
     values: dict[str, float | bool] = field(default_factory=dict)  # parsed, per leaf
     ok: bool = True
 

@@ -101,6 +101,8 @@ def code_kind(code: str, *, letters: bool = False) -> str | None:
 
 @dataclass
 class Node:
+    """A criterion row's place in the tree: path, code, level, parent, section, kind."""
+
     path: str
     code: str
     level: int

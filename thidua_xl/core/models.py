@@ -146,6 +146,8 @@ class RawCell:
 
 @_model
 class Unit:
+    """A unit of the bloc as the Đơn vị sheet (or its v2 columns) describes it."""
+
     name: str  # display name as written (NFC, trimmed)
     key: str  # thidua_xl.core.text.unit_key(name)
     last_year: Classification | None = None
@@ -169,6 +171,9 @@ class Unit:
 
 @_model
 class BlocInfo:
+    """The Thông tin sheet: the bloc's name, year, province, head and deputy, declared
+    maximum."""
+
     name: str = ""
     year: int | None = None
     province: str = ""
@@ -315,6 +320,8 @@ class Bloc:
 # --------------------------------------------------------------------------------------
 @_model
 class UnitResult:
+    """Everything computed for one unit: total, percent, rank, classes, proposal, notes."""
+
     name: str
     key: str
     total: float | None = None

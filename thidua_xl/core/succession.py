@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class SuccessionResult:
+    """Next year's head and deputy, the note that explains them and the warnings."""
+
     head: str | None = None
     deputy: str | None = None
     note: str = ""

@@ -103,6 +103,9 @@ class PartStats:
 
 @dataclass
 class PackageStats:
+    """What :func:`inspect_package` counted: XML bytes, cells, per-sheet stats, unsafe
+    part."""
+
     xml_bytes: int = 0
     cells: int = 0
     sheets: dict[str, PartStats] = field(default_factory=dict)

@@ -87,6 +87,9 @@ def abbreviation(name: str) -> str:
 
 @dataclass
 class OutputContext:
+    """What every output sheet builder reads: the result, the bloc, the date and the
+    wording."""
+
     result: BlocResult
     bloc: Bloc | None
     today: date | None

@@ -35,6 +35,8 @@ _SECTION = re.compile(r"^(?:(?:Phần|PHẦN|Mục|MỤC)\s+)?([IVX]{1,4})(?:[ .
 
 @dataclass
 class Diagnosis:
+    """How close a sheet comes to a scoring table of a layout: what it has and lacks."""
+
     sheet: str
     layout: str
     has: list[str] = field(default_factory=list)

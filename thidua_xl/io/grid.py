@@ -58,6 +58,8 @@ def parse_range(ref: str) -> tuple[int, int, int, int]:
 
 @dataclass(frozen=True)
 class Merge:
+    """A merged range, 1-based and inclusive."""
+
     min_row: int
     min_col: int
     max_row: int

@@ -39,6 +39,8 @@ PERCENT_BUILTIN = frozenset({9, 10})
 
 @dataclass
 class SheetPart:
+    """A sheet of the workbook: its name, zip member, kind and visibility."""
+
     name: str      # as in the workbook
     part: str      # zip member name ("" when the relationship is broken)
     kind: str      # "worksheet" | "chartsheet" | "dialogsheet" | "macrosheet" | "unknown"

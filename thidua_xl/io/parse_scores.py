@@ -33,6 +33,8 @@ from .sheet_index import _Sheet, _find_header, _folded
 
 @dataclass
 class _Group:
+    """A unit's column group on the score sheet: the unit, its header cell, its columns."""
+
     name: str
     key: str
     header_ref: str

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class _Rel:
+    """One relationship of a package part."""
+
     id: str
     type: str
     target: str

@@ -42,6 +42,8 @@ AUDIT_SHEETS = (OUTPUT_DETAIL, OUTPUT_ANALYSIS)
 
 @dataclass(frozen=True)
 class Style:
+    """How a cell looks: font, colours, borders, alignment, number format."""
+
     font_name: str | None = None
     font_size: float | None = None
     bold: bool = False
@@ -60,6 +62,8 @@ class Style:
 
 @dataclass(slots=True)
 class CellSpec:
+    """One cell to write: position, value, style and an internal link."""
+
     row: int
     col: int
     value: Any  # str | float | int | None; text is always written as text, never a formula
@@ -155,6 +159,8 @@ class Validation:
 
 @dataclass
 class PrintSetup:
+    """A sheet's page setup: paper, orientation, margins, fit, print area, title rows."""
+
     paper: str = "A4"
     orientation: str = "portrait"  # | "landscape"
     margin_top_mm: float = 20.0
@@ -183,6 +189,9 @@ SELF_LINK = _SelfLink()
 
 @dataclass
 class SheetPlan:
+    """One sheet to write: its cells (one by one or rows whole), layout, charts and
+    print setup."""
+
     name: str
     cells: list[CellSpec] = field(default_factory=list)
     merges: list[str] = field(default_factory=list)  # "A1:C1"

@@ -9,6 +9,9 @@ from .grid import Merge
 
 @dataclass
 class SheetMeta:
+    """What the sheet XML says that calamine does not: percent formats, uncached
+    formulas, errors, hidden rows and columns, merges."""
+
     name: str
     percent: set[tuple[int, int]] = field(default_factory=set)
     uncached: set[tuple[int, int]] = field(default_factory=set)

@@ -73,6 +73,8 @@ def sheet_key(name: str) -> str:
 
 @dataclass
 class XmlDoc:
+    """A parsed XML part and its namespace declarations, kept where they were."""
+
     root: ET.Element
     #: namespace declarations (prefix, uri) of the elements that carry them, in source
     #: order ("" = default namespace); kept where they were so the part keeps its shape
