@@ -229,19 +229,34 @@ def compact(result: "BlocResult", docs: bool = True) -> tuple[bytes | None, byte
 
 
 class Packed(Sequence):
-    """A read-only list whose items are stored compressed and rebuilt on access."""
+    """A read-only list whose items are stored compressed and rebuilt on access; the first
+    ``keep`` items are kept once rebuilt (the summary reads every result several times:
+    a province's usual batch is rebuilt once, a huge one's memory stays bounded)."""
 
-    def __init__(self, blobs: list[bytes], load: Callable[[bytes], Any]) -> None:
+    def __init__(self, blobs: list[bytes], load: Callable[[bytes], Any], keep: int = 0) -> None:
         self._blobs = blobs
         self._load = load
+        self._kept: dict[int, Any] = {}
+        self._keep = keep
 
     def __len__(self) -> int:
         return len(self._blobs)
 
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):
-            return [self._load(b) for b in self._blobs[i]]
-        return self._load(self._blobs[i])
+            return [self[k] for k in range(*i.indices(len(self._blobs)))]
+        if i < 0:
+            i += len(self._blobs)
+        item = self._kept.get(i)
+        if item is None:
+            item = self._load(self._blobs[i])
+            if i < self._keep:
+                self._kept[i] = item
+        return item
+
+
+#: results the parent keeps rebuilt (≈ 30 kB each for 30 units)
+KEEP_REBUILT = 200
 
 
 def _load_result(blob: bytes):
@@ -401,7 +416,7 @@ def run_batch(inputs: list[str | Path], outdir: str | Path, *, jobs: int | None 
             doc_blobs.append(doc)
         if j.out is not None and j.out.exists():
             outputs[j.display] = str(j.out.relative_to(outdir))
-    results = Packed(blobs, _load_result)
+    results = Packed(blobs, _load_result, KEEP_REBUILT)
     cross = cross_checks(results)
     summary = write_summary(results, summary_path, cross, outputs)
     return BatchOutcome(results, outputs, summary, cross,
