@@ -181,8 +181,8 @@ class _Lane:
         self.ready = False
         self.sent: deque = deque()
         self.deadline = float("inf")
-        self.count = 0
-        self.retiring = False
+        self.count = 0  # files it has scored
+        self.stopped = False
 
     def send(self, job, args: tuple) -> None:
         self.conn.send((job.index, args))
@@ -195,12 +195,19 @@ class _Lane:
             pass
         self._reap()
 
-    def close(self) -> None:
-        """Let the worker finish and exit (reaping it keeps rusage honest)."""
+    def stop(self) -> None:
+        """Ask the worker to exit when its jobs are done."""
+        if self.stopped:
+            return
+        self.stopped = True
         try:
             self.conn.send(None)
         except OSError:
             pass
+
+    def close(self) -> None:
+        """Let the worker finish and exit (reaping it keeps rusage honest)."""
+        self.stop()
         self.proc.join(timeout=5)
         if self.proc.exitcode is None:
             self.proc.kill()
@@ -259,8 +266,6 @@ def run_lanes(jobs: Sequence, *, n: int, timeout: float, args: Callable[[Any], t
                     fail(job, "internal-error", msg[2])
                 lane.count += 1
                 lane.deadline = now + timeout
-                if lane.count >= RECYCLE_AFTER:
-                    lane.retiring = True
         except (EOFError, OSError):
             if lane.ready:
                 if lane.sent:
@@ -270,7 +275,7 @@ def run_lanes(jobs: Sequence, *, n: int, timeout: float, args: Callable[[Any], t
                 start_failures += 1
             lost(lane, i)
             return
-        if lane.retiring and not lane.sent:
+        if lane.count >= RECYCLE_AFTER and not lane.sent:
             lane.close()
             lanes[i] = _Lane(ctx, spec) if pending else None
 
@@ -284,14 +289,17 @@ def run_lanes(jobs: Sequence, *, n: int, timeout: float, args: Callable[[Any], t
         if len(lane.sent) == 1:
             lane.deadline = time.monotonic() + timeout
 
+    def takes(lane: _Lane | None, depth: int) -> bool:
+        return lane is not None and len(lane.sent) < depth \
+            and lane.count + len(lane.sent) < RECYCLE_AFTER
+
     def feed() -> None:
         for lane in lanes:
-            if lane is not None and not lane.retiring and not lane.sent and pending:
+            if pending and takes(lane, 1):
                 give(lane)
         # a second job each, as long as none would be taken from a lane left idle
         for lane in lanes:
-            if lane is not None and not lane.retiring and len(pending) > n \
-                    and len(lane.sent) < DEPTH:
+            if len(pending) > n and takes(lane, DEPTH):
                 give(lane)
 
     def report() -> None:
@@ -305,7 +313,7 @@ def run_lanes(jobs: Sequence, *, n: int, timeout: float, args: Callable[[Any], t
         report()
         while len(results) < len(jobs):
             live = [(i, ln) for i, ln in enumerate(lanes) if ln is not None]
-            if not live:
+            if not live or not (pending or any(ln.sent for _, ln in live)):
                 break
             feed()
             now = time.monotonic()
@@ -323,16 +331,20 @@ def run_lanes(jobs: Sequence, *, n: int, timeout: float, args: Callable[[Any], t
                     lost(lane, i)
             report()
         # lanes could not start: every remaining job says so
-        while pending:
-            job = pending.popleft()
-            results[job.index] = fail(job, "worker-start-failed", "")
+        started = any(ln is not None for ln in lanes)
+        for job in jobs:
+            if job.index not in results:
+                results[job.index] = fail(job, "internal-error" if started else
+                                          "worker-start-failed", "")
         report()
     except BaseException:
         for lane in lanes:
             if lane is not None:
                 lane.kill()
         raise
-    for lane in lanes:
-        if lane is not None:
-            lane.kill() if lane.sent else lane.close()
+    idle = [ln for ln in lanes if ln is not None]
+    for lane in idle:
+        lane.stop()
+    for lane in idle:
+        lane.close()
     return results
