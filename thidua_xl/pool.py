@@ -243,14 +243,22 @@ def run_lanes(jobs: Sequence, *, n: int, timeout: float, args: Callable[[Any], t
     lanes: list[_Lane | None] = []
     start_failures = 0
 
+    def fresh() -> _Lane | None:
+        """A new lane (None when lanes cannot even be started: no process left, ...)."""
+        nonlocal start_failures
+        while start_failures < MAX_START_FAILURES:
+            try:
+                return _Lane(ctx, spec)
+            except Exception:  # noqa: BLE001 - e.g. fork failed: the files say so
+                start_failures += 1
+        return None
+
     def lost(lane: _Lane, i: int) -> None:
         """``lane`` is gone: its queued jobs go back, a new lane takes its place."""
-        nonlocal start_failures
         pending.extendleft(reversed(lane.sent))
         lane.sent.clear()
         lane.kill()
-        lanes[i] = _Lane(ctx, spec) if start_failures < MAX_START_FAILURES and pending \
-            else None
+        lanes[i] = fresh() if pending else None
 
     def receive(lane: _Lane, i: int, now: float) -> None:
         nonlocal start_failures
@@ -277,7 +285,7 @@ def run_lanes(jobs: Sequence, *, n: int, timeout: float, args: Callable[[Any], t
             return
         if lane.count >= RECYCLE_AFTER and not lane.sent:
             lane.close()
-            lanes[i] = _Lane(ctx, spec) if pending else None
+            lanes[i] = fresh() if pending else None
 
     def give(lane: _Lane) -> None:
         job = pending.popleft()
@@ -309,7 +317,7 @@ def run_lanes(jobs: Sequence, *, n: int, timeout: float, args: Callable[[Any], t
             on_progress(len(results), current)
 
     try:
-        lanes.extend(_Lane(ctx, spec) for _ in range(n))
+        lanes.extend(fresh() for _ in range(n))
         report()
         while len(results) < len(jobs):
             live = [(i, ln) for i, ln in enumerate(lanes) if ln is not None]

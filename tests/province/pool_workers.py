@@ -23,3 +23,8 @@ def who(src: str, out: str | None, display: str):
 def packed_by(result):
     """A ``pack`` that says in which process it ran."""
     return (result, os.getpid())
+
+
+def never_starts(parent: int) -> None:
+    """A worker start that fails (a broken installation)."""
+    os._exit(3)

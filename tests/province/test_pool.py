@@ -11,7 +11,7 @@ import pytest
 
 from thidua_xl import batch, pool
 
-from .pool_workers import packed_by, who
+from .pool_workers import never_starts, packed_by, who
 
 
 def _jobs(tmp_path, names):
@@ -59,6 +59,21 @@ def test_the_files_queued_behind_a_lost_one_are_scored(tmp_path, bad):
     assert out[0] == {"file": f"{bad}.xlsx", "failed": code}
     assert [out[i]["file"] for i in (1, 2, 3)] == ["a.xlsx", "b.xlsx", "c.xlsx"]
     assert len({out[i]["pid"] for i in (1, 2, 3)}) == 1  # the replacement worker
+
+
+def test_workers_that_cannot_start_give_every_file_a_finding(tmp_path, monkeypatch):
+    jobs = _jobs(tmp_path, ["a.xlsx", "b.xlsx", "c.xlsx"])
+    out = pool.run_lanes(jobs, n=2, timeout=30, args=batch._job_args, worker=who,
+                         pack=None, init=never_starts, fail=_failed)
+    assert [out[j.index] for j in jobs] == [
+        {"file": j.display, "failed": "worker-start-failed"} for j in jobs]
+
+    def no_process(*a, **k):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(pool, "_Lane", no_process)  # fork itself fails
+    out = batch.run_jobs(jobs, workers=2, worker=who)
+    assert [f.code for r in out for f in r.findings] == ["worker-start-failed"] * 3
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork server on Linux")
