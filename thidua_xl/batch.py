@@ -247,6 +247,8 @@ class Packed(Sequence):
             return [self[k] for k in range(*i.indices(len(self._blobs)))]
         if i < 0:
             i += len(self._blobs)
+            if i < 0:
+                raise IndexError("Packed index out of range")
         item = self._kept.get(i)
         if item is None:
             item = self._load(self._blobs[i])
