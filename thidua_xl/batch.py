@@ -257,8 +257,9 @@ class Packed(Sequence):
         return item
 
 
-#: results the parent keeps rebuilt (≈ 30 kB each for 30 units)
-KEEP_REBUILT = 200
+#: results the parent keeps rebuilt (≈ 30 kB each for 30 units): a province's blocs, while
+#: the parent's memory stays flat over a batch of hundreds (bench_memory)
+KEEP_REBUILT = 32
 
 
 def _load_result(blob: bytes):
