@@ -148,7 +148,7 @@ def summary_name(outdir: Path, sources) -> Path:
 
 
 # --------------------------------------------------------------------------------------
-# worker side (runs in the spawned processes)
+# worker side (runs in the worker processes)
 # --------------------------------------------------------------------------------------
 def _init_worker(parent: int | None = None) -> None:
     """Worker start: die with the batch, keep stdout clean (JSON lives there)."""

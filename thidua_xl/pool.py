@@ -87,7 +87,13 @@ def lane_main(conn, parent: int, env: dict, init: Callable[[int], None] | None,
             if msg is None:
                 break
             index, args = msg
-            conn.send(_run(index, worker, pack, args))
+            reply = _run(index, worker, pack, args)
+            try:
+                conn.send(reply)
+            except (EOFError, OSError):
+                raise
+            except Exception as e:  # noqa: BLE001 - e.g. a result that cannot be pickled
+                conn.send(("raised", index, f"{type(e).__name__}: {e}"))
     except (EOFError, OSError):  # the batch has gone: nothing to report to
         os._exit(1)
 

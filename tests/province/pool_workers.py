@@ -28,3 +28,8 @@ def packed_by(result):
 def never_starts(parent: int) -> None:
     """A worker start that fails (a broken installation)."""
     os._exit(3)
+
+
+def unpicklable(src: str, out: str | None, display: str):
+    """A result that cannot be sent back."""
+    return lambda: display

@@ -11,7 +11,7 @@ import pytest
 
 from thidua_xl import batch, pool
 
-from .pool_workers import never_starts, packed_by, who
+from .pool_workers import never_starts, packed_by, unpicklable, who
 
 
 def _jobs(tmp_path, names):
@@ -100,3 +100,10 @@ def _cmdline(p: Path) -> bytes:
         return (p / "cmdline").read_bytes()
     except OSError:
         return b""
+
+
+def test_a_result_that_cannot_be_sent_back_is_an_internal_error(tmp_path):
+    jobs = _jobs(tmp_path, ["a.xlsx", "b.xlsx"])
+    out = batch.run_jobs(jobs, workers=1, worker=unpicklable)
+    assert [f.code for r in out for f in r.findings] == ["internal-error"] * 2
+    assert all("pickle" in r.findings[0].message.lower() for r in out)
