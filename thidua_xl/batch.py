@@ -341,9 +341,11 @@ def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float = DE
                 jobs, n=n, timeout=timeout, args=_job_args, worker=worker, pack=pack,
                 init=_init_worker, fail=lambda job, code, detail:
                 keep(_lost(job, code, detail, timeout)), on_progress=progress, ctx=ctx)
-    finally:
-        if own:
-            pool.stop_server(ctx)
+    except BaseException:
+        pool.stop_server(ctx, at_once=True)  # Ctrl-C, SIGTERM: nothing to wait for
+        raise
+    if own:
+        pool.stop_server(ctx)
     return [results[j.index] for j in jobs]
 
 

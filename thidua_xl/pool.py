@@ -69,11 +69,22 @@ def _leave_fork_server() -> None:
         pass
 
 
+def _ignore_ctrl_c() -> None:
+    """Ctrl-C stops the batch, which kills its workers: a worker itself ignores it."""
+    import signal
+
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except (ValueError, OSError):  # pragma: no cover
+        pass
+
+
 def lane_main(conn, parent: int, env: dict, init: Callable[[int], None] | None,
               worker: Callable[..., Any], pack: Callable[[Any], Any] | None) -> None:
     """A lane's life: start, then one job after another until told to stop (None) or the
     batch is gone (its pipe closed)."""
     try:
+        _ignore_ctrl_c()
         _leave_fork_server()
         if init is not None:
             init(parent)
@@ -135,9 +146,10 @@ def start_server(ctx) -> None:
         forkserver.ensure_running()
 
 
-def stop_server(ctx) -> None:
+def stop_server(ctx, at_once: bool = False) -> None:
     """Stop the fork server and reap it (its lanes' resource use then counts for the
-    batch); a server that does not end within seconds is killed."""
+    batch); a server that does not end within seconds (or ``at_once``: the batch is being
+    stopped) is killed."""
     if ctx.get_start_method() != "forkserver":
         return
     try:
@@ -151,7 +163,7 @@ def stop_server(ctx) -> None:
             server._forkserver_pid = server._forkserver_alive_fd = None
             address, server._forkserver_address = server._forkserver_address, None
             os.close(fd)  # its "alive" pipe: the server sees it closed and ends
-            _reap(pid)
+            _reap(pid, 0.0 if at_once else 5.0)
             if isinstance(address, str) and not address.startswith("\0"):
                 try:
                     os.unlink(address)
@@ -161,7 +173,7 @@ def stop_server(ctx) -> None:
         pass
 
 
-def _reap(pid: int, within: float = 5.0) -> None:
+def _reap(pid: int, within: float) -> None:
     end = time.monotonic() + within
     while time.monotonic() < end:
         if os.waitpid(pid, os.WNOHANG)[0]:
@@ -180,8 +192,14 @@ class _Lane:
         here, there = ctx.Pipe()
         self.proc = ctx.Process(target=lane_main, name="thidua-lane", daemon=True,
                                 args=(there, os.getpid(), dict(os.environ), *spec))
-        with sigint_ignored():  # the worker starts (here) with Ctrl-C ignored
+        if ctx.get_start_method() == "forkserver":
+            # the server was started with Ctrl-C ignored, and so start its children; the
+            # start may wait for the server's imports: Ctrl-C must stop the batch meanwhile
+            start_server(ctx)
             self.proc.start()
+        else:
+            with sigint_ignored():  # the worker starts (here) with Ctrl-C ignored
+                self.proc.start()
         there.close()
         self.conn = here
         self.ready = False

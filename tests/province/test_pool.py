@@ -107,3 +107,24 @@ def test_a_result_that_cannot_be_sent_back_is_an_internal_error(tmp_path):
     out = batch.run_jobs(jobs, workers=1, worker=unpicklable)
     assert [f.code for r in out for f in r.findings] == ["internal-error"] * 2
     assert all("pickle" in r.findings[0].message.lower() for r in out)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork server on Linux")
+def test_ctrl_c_while_the_workers_start_stops_the_batch(tmp_path, monkeypatch):
+    # a worker's start waits for the fork server's imports (made slow here): Ctrl-C then
+    # was ignored (SIGINT was set aside around the start) and the batch ran to its end
+    import signal
+    import threading
+    import time
+
+    monkeypatch.setattr(pool, "PRELOAD", pool.PRELOAD + ("tests.province.slow_import",))
+    jobs = _jobs(tmp_path, ["a.xlsx"])
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    t0 = time.monotonic()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            batch.run_jobs(jobs, workers=1, worker=who)
+        assert time.monotonic() - t0 < 2.5  # not after the server's 3 s of imports
+    finally:
+        timer.cancel()
