@@ -402,8 +402,10 @@ def run_batch(inputs: list[str | Path], outdir: str | Path, *, jobs: int | None 
         finally:
             if bar:
                 bar.stop()
-    finally:
-        pool.stop_server(ctx)
+    except BaseException:
+        pool.stop_server(ctx, at_once=True)
+        raise
+    pool.stop_server(ctx)
     by_index = {j.index: r for j, r in zip(runnable, done)}
     del done
     blobs: list[bytes] = []
