@@ -81,16 +81,17 @@ def make_workbook(path: str | Path, units: int = 30, criteria: int = 80,
 
 
 def make_copies(src: Path, folder: Path, n: int) -> list[Path]:
-    """``n`` copies of ``src`` in ``folder`` (hard links when possible: fast, no disk)."""
+    """``n`` copies of ``src`` in ``folder``: real copies, never hard links — a batch counts
+    hard links of one file as that one file (it is named twice), so linked copies would
+    measure a batch of a single workbook."""
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for i in range(n):
         dst = folder / f"khoi-{i + 1:04d}.xlsx"
+        if dst.exists() and dst.stat().st_nlink > 1:  # left by an older make_copies
+            dst.unlink()
         if not dst.exists():
-            try:
-                os.link(src, dst)
-            except OSError:
-                shutil.copyfile(src, dst)
+            shutil.copyfile(src, dst)
         out.append(dst)
     return out
 

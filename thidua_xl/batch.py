@@ -1,11 +1,12 @@
 """`thidua-xl batch`: score every workbook of some folders in parallel, then write the
 province summary (``OUTDIR/tong-hop.xlsx``).
 
-Workers are spawn-safe ``ProcessPoolExecutor`` s of one process each ("lanes"): a lane's
-process is reused from file to file (heavy modules are imported once, in the worker), and
-a file that exceeds the per-file time limit gets a "timeout" finding while only its own
-lane's process is killed and replaced — one slow or hanging file never stops the batch.
-A bad file is a result with findings (unreadable, errors), never an exception.
+The workers (:mod:`thidua_xl.pool`) are warm processes that score file after file: each
+writes its file's result workbook itself and sends back only what the parent keeps (the
+file's JSON text and the summary's fields, compressed: :func:`compact`). A file that
+exceeds the per-file time limit gets a "timeout" finding while only its own worker is
+killed and replaced — one slow or hanging file never stops the batch. A bad file is a
+result with findings (unreadable, errors), never an exception.
 
 The progress bar (rich) goes to stderr; with ``--json`` stdout holds only the JSON list.
 """
@@ -13,8 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import time
-from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Sequence
@@ -29,10 +28,6 @@ if TYPE_CHECKING:  # pragma: no cover
 WORKBOOK_EXTS = {".xlsx", ".xlsm"}
 SPREADSHEET_LIKE_EXTS = {".xls", ".xlsb", ".ods", ".csv"}
 DEFAULT_TIMEOUT = 120.0
-#: a lane's process is replaced after this many files (bounds memory growth of workers)
-RECYCLE_AFTER = 250
-#: a lane that cannot even start this many times in a row gives up (broken installation)
-MAX_START_FAILURES = 3
 
 
 @dataclass
@@ -153,11 +148,10 @@ def summary_name(outdir: Path, sources) -> Path:
 
 
 # --------------------------------------------------------------------------------------
-# worker side (runs in the spawned processes)
+# worker side (runs in the worker processes)
 # --------------------------------------------------------------------------------------
 def _init_worker(parent: int | None = None) -> None:
-    """Worker start: die with the batch, keep stdout clean (JSON lives there), import the
-    heavy modules once."""
+    """Worker start: die with the batch, keep stdout clean (JSON lives there)."""
     import sys
 
     from .stdio import utf8_streams
@@ -173,19 +167,6 @@ def _init_worker(parent: int | None = None) -> None:
         pass
     sys.stdout = sys.stderr
     utf8_streams()  # a worker's warnings are Vietnamese too
-
-
-def _warm() -> int:
-    import thidua_xl.api  # noqa: F401
-
-    # what scoring a workbook uses (openpyxl is only the writer's fallback: not loaded)
-    for mod in ("thidua_xl.io.readers", "thidua_xl.io.parser", "thidua_xl.core.engine",
-                "thidua_xl.io.outputs", "thidua_xl.io.writer"):
-        try:
-            __import__(mod)
-        except ImportError:
-            pass
-    return os.getpid()
 
 
 def score_job(src: str, out: str | None, display: str) -> "BlocResult":
@@ -227,39 +208,58 @@ def slim(result: "BlocResult") -> "BlocResult":
     return result
 
 
-def compact(result: "BlocResult") -> tuple[bytes, bytes]:
+def compact(result: "BlocResult", docs: bool = True) -> tuple[bytes | None, bytes]:
     """What the parent keeps of a result, so its memory stays flat over hundreds of files:
-    the file's JSON text (zlib) and a light copy for the summary (units keep name, total,
-    rank, classification, award), pickled and compressed."""
+    the file's JSON text (zlib; None without ``docs``) and a light copy for the summary
+    (units keep name, total, rank, classification, award), pickled and compressed. Made
+    in the worker: the parent only stores the bytes."""
     import json
     import pickle
     import zlib
 
     from .core.models import UnitResult
 
-    doc = json.dumps(result.to_json(), ensure_ascii=False, indent=2)
+    doc = json.dumps(result.to_json(), ensure_ascii=False, indent=2) if docs else None
     units = [UnitResult(name=u.name, key=u.key, total=u.total, percent=u.percent, rank=u.rank,
                         tie=u.tie, classification=u.classification, award=u.award)
              for u in result.units]
     small = dataclasses.replace(result, units=units, sections=[], parsed=None)
-    return (zlib.compress(doc.encode("utf-8"), 3),
+    return (zlib.compress(doc.encode("utf-8"), 3) if doc is not None else None,
             zlib.compress(pickle.dumps(small, protocol=pickle.HIGHEST_PROTOCOL), 3))
 
 
 class Packed(Sequence):
-    """A read-only list whose items are stored compressed and rebuilt on access."""
+    """A read-only list whose items are stored compressed and rebuilt on access; the first
+    ``keep`` items are kept once rebuilt (the summary reads every result several times:
+    a province's usual batch is rebuilt once, a huge one's memory stays bounded)."""
 
-    def __init__(self, blobs: list[bytes], load: Callable[[bytes], Any]) -> None:
+    def __init__(self, blobs: list[bytes], load: Callable[[bytes], Any], keep: int = 0) -> None:
         self._blobs = blobs
         self._load = load
+        self._kept: dict[int, Any] = {}
+        self._keep = keep
 
     def __len__(self) -> int:
         return len(self._blobs)
 
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):
-            return [self._load(b) for b in self._blobs[i]]
-        return self._load(self._blobs[i])
+            return [self[k] for k in range(*i.indices(len(self._blobs)))]
+        if i < 0:
+            i += len(self._blobs)
+            if i < 0:
+                raise IndexError("Packed index out of range")
+        item = self._kept.get(i)
+        if item is None:
+            item = self._load(self._blobs[i])
+            if i < self._keep:
+                self._kept[i] = item
+        return item
+
+
+#: results the parent keeps rebuilt (≈ 30 kB each for 30 units): a province's blocs, while
+#: the parent's memory stays flat over a batch of hundreds (bench_memory)
+KEEP_REBUILT = 32
 
 
 def _load_result(blob: bytes):
@@ -286,204 +286,66 @@ def _failure(display: str, code: str, message: str, fix: str = "",
 
 
 # --------------------------------------------------------------------------------------
-# the pool of lanes (parent side)
+# running the jobs (parent side)
 # --------------------------------------------------------------------------------------
-class _Lane:
-    """One worker process (a ProcessPoolExecutor of one), reused until killed/recycled."""
+def _lost(job: Job, code: str, detail: str, timeout: float) -> "BlocResult":
+    """The result of a file its worker gave none for."""
+    if code == "timeout":
+        return _failure(job.display, "timeout",
+                        f"Sổ xử lý quá {timeout:g} giây nên bị dừng và bỏ qua.",
+                        "Kiểm tra riêng sổ này (thidua-xl check); nếu sổ rất lớn, chạy lại "
+                        "với --timeout lớn hơn.")
+    if code == "worker-crashed":
+        return _failure(job.display, "worker-crashed",
+                        "Tiến trình xử lý sổ này bị dừng đột ngột (có thể do thiếu bộ nhớ "
+                        "hoặc tệp hỏng); sổ bị bỏ qua.",
+                        "Chạy riêng sổ này bằng thidua-xl check để xem chi tiết.")
+    if code == "worker-start-failed":
+        return _failure(job.display, "worker-start-failed",
+                        "Không khởi động được tiến trình xử lý (cài đặt thidua_xl bị lỗi?).",
+                        "Cài đặt lại thidua_xl rồi chạy lại.")
+    return _failure(job.display, "internal-error", f"Lỗi không mong đợi: {detail}",
+                    "Gửi tệp này cho người phát triển.")
 
-    def __init__(self, ctx) -> None:
-        from concurrent.futures import ProcessPoolExecutor
 
-        self.ex = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker,
-                                      initargs=(os.getpid(),))
-        from .lifecycle import sigint_ignored
-
-        with sigint_ignored():  # the worker starts (here) with Ctrl-C ignored
-            self.fut = self.ex.submit(_warm)
-        self.state = "warming"  # | "idle" | "busy"
-        self.job: Job | None = None
-        self.deadline = 0.0
-        self.count = 0
-
-    def kill(self) -> None:
-        procs = list(getattr(self.ex, "_processes", {}).values())
-        for p in procs:
-            try:
-                p.kill()
-            except Exception:  # noqa: BLE001 - already gone
-                pass
-        self.ex.shutdown(wait=False, cancel_futures=True)
-        for p in procs:
-            try:
-                p.join(timeout=5)
-            except Exception:  # noqa: BLE001
-                pass
-        # let the executor's management thread finish: on CPython 3.11 the interpreter's
-        # exit hook (concurrent.futures.process._python_exit) can write to its wake-up pipe
-        # while that thread closes it, and Ctrl-C then ends with an EBADF traceback
-        thread = getattr(self.ex, "_executor_manager_thread", None)
-        if thread is not None:
-            thread.join(timeout=5)
-
-    def close(self) -> None:
-        self.ex.shutdown(wait=True, cancel_futures=True)
+def _job_args(job: Job) -> tuple:
+    return (str(job.src), str(job.out) if job.out else None, job.display)
 
 
 def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float = DEFAULT_TIMEOUT,
-             worker: Callable[..., Any] = score_job,
+             worker: Callable[..., Any] = score_job, pack: Callable[[Any], Any] | None = None,
              on_progress: Callable[[int, int, list[str]], None] | None = None,
-             keep: Callable[[Any], Any] | None = None) -> list[Any]:
+             ctx=None) -> list[Any]:
     """Run ``worker(src, out, display)`` for every job in parallel; results in job order.
 
-    ``worker`` must be an importable module-level function (spawned processes).
-    A job over ``timeout`` seconds is a "timeout" result; its process is replaced.
-    ``keep`` transforms each result as it arrives (what the caller keeps in memory).
-    Workers die with the batch and ignore Ctrl-C (:mod:`thidua_xl.lifecycle`).
+    ``worker`` and ``pack`` must be importable module-level functions (or partials of
+    them): ``pack`` turns each result, in the worker, into what the caller keeps (and the
+    results made here: timeouts, crashes). A job over ``timeout`` seconds is a "timeout"
+    result; its process is replaced. Workers die with the batch and ignore Ctrl-C
+    (:mod:`thidua_xl.lifecycle`).
     """
     if not jobs:
         return []
+    from . import pool
     from .lifecycle import terminate_as_exit
 
-    with terminate_as_exit():
-        return _run_jobs(jobs, workers, timeout, worker, on_progress, keep)
-
-
-def _run_jobs(jobs, workers, timeout, worker, on_progress, keep) -> list[Any]:
-    import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, wait
-    from concurrent.futures.process import BrokenProcessPool
-
     n = max(1, min(int(workers or os.cpu_count() or 1), len(jobs)))
-    ctx = multiprocessing.get_context("spawn")
-    pending = deque(jobs)
-    results: dict[int, Any] = {}
-    lanes: list[_Lane] = [_Lane(ctx) for _ in range(n)]
-    start_failures = 0
-    done_count = 0
-    keep = keep or (lambda r: r)
-
-    arrived: list[tuple[int, Any]] = []
-
-    def put(index: int, result: Any) -> None:
-        arrived.append((index, result))
-
-    def settle() -> None:
-        """Keep what arrived — after the freed lanes have their next job, so ``keep``
-        (JSON, pickling) runs while the workers work."""
-        while arrived:
-            index, result = arrived.pop()
-            results[index] = keep(result)
-
-    def report():
-        if on_progress:
-            current = [ln.job.display for ln in lanes if ln.state == "busy" and ln.job]
-            on_progress(done_count, len(jobs), current)
-
+    keep = pack or (lambda r: r)
+    progress = (lambda done, current: on_progress(done, len(jobs), current)) \
+        if on_progress else None
+    own = ctx is None
+    ctx = ctx or pool.context()
     try:
-        report()
-        while len(results) + len(arrived) < len(jobs):
-            now = time.monotonic()
-            for i, lane in enumerate(lanes):
-                if lane.state == "idle" and pending:
-                    job = pending.popleft()
-                    lane.job, lane.state = job, "busy"
-                    lane.fut = lane.ex.submit(worker, str(job.src),
-                                              str(job.out) if job.out else None, job.display)
-                    lane.deadline = time.monotonic() + timeout
-            settle()
-            report()
-            active = [ln for ln in lanes if ln.state in ("busy", "warming")]
-            if not active:
-                if pending and start_failures >= MAX_START_FAILURES:
-                    break
-                # every lane idle but jobs remain: loop assigns them
-                continue
-            busy_deadlines = [ln.deadline for ln in active if ln.state == "busy"]
-            wait_for = 0.5
-            if busy_deadlines:
-                wait_for = max(0.0, min(wait_for, min(busy_deadlines) - now))
-            wait([ln.fut for ln in active], timeout=wait_for, return_when=FIRST_COMPLETED)
-            now = time.monotonic()
-            for i, lane in enumerate(lanes):
-                if lane.state == "warming":
-                    if not lane.fut.done():
-                        continue
-                    if lane.fut.exception() is not None:
-                        start_failures += 1
-                        lane.kill()
-                        if start_failures >= MAX_START_FAILURES:
-                            lanes[i] = lane
-                            lane.state = "dead"
-                            continue
-                        lanes[i] = _Lane(ctx)
-                    else:
-                        start_failures = 0
-                        lane.state = "idle"
-                    continue
-                if lane.state != "busy":
-                    continue
-                job = lane.job
-                assert job is not None
-                replace = False
-                if lane.fut.done():
-                    try:
-                        put(job.index, lane.fut.result())
-                    except BrokenProcessPool:
-                        put(job.index, _failure(
-                            job.display, "worker-crashed",
-                            "Tiến trình xử lý sổ này bị dừng đột ngột (có thể do thiếu bộ nhớ "
-                            "hoặc tệp hỏng); sổ bị bỏ qua.",
-                            "Chạy riêng sổ này bằng thidua-xl check để xem chi tiết."))
-                        replace = True
-                    except Exception as e:  # noqa: BLE001 - e.g. an unpicklable result
-                        put(job.index, _failure(
-                            job.display, "internal-error",
-                            f"Lỗi không mong đợi: {type(e).__name__}: {e}",
-                            "Gửi tệp này cho người phát triển."))
-                    lane.count += 1
-                    if lane.count >= RECYCLE_AFTER:
-                        replace = True
-                elif now >= lane.deadline:
-                    put(job.index, _failure(
-                        job.display, "timeout",
-                        f"Sổ xử lý quá {timeout:g} giây nên bị dừng và bỏ qua.",
-                        "Kiểm tra riêng sổ này (thidua-xl check); nếu sổ rất lớn, chạy lại với "
-                        "--timeout lớn hơn."))
-                    replace = True
-                    lane.fut.cancel()
-                    lane.kill()
-                    lanes[i] = _Lane(ctx)
-                    lane = None
-                else:
-                    continue
-                done_count += 1
-                if lane is not None:
-                    lane.job, lane.state = None, "idle"
-                    if replace:
-                        lane.kill() if lane.count < RECYCLE_AFTER else lane.ex.shutdown(wait=False)
-                        lanes[i] = _Lane(ctx)
-            if all(ln.state == "dead" for ln in lanes) and pending:
-                break
-        settle()
-        # lanes could not start: every remaining job is an internal error
-        while pending:
-            job = pending.popleft()
-            put(job.index, _failure(
-                job.display, "worker-start-failed",
-                "Không khởi động được tiến trình xử lý (cài đặt thidua_xl bị lỗi?).",
-                "Cài đặt lại thidua_xl rồi chạy lại."))
-            done_count += 1
-        settle()
-        report()
+        with terminate_as_exit():
+            results = pool.run_lanes(
+                jobs, n=n, timeout=timeout, args=_job_args, worker=worker, pack=pack,
+                init=_init_worker, fail=lambda job, code, detail:
+                keep(_lost(job, code, detail, timeout)), on_progress=progress, ctx=ctx)
     except BaseException:
-        for lane in lanes:
-            lane.kill()
+        pool.stop_server(ctx, at_once=True)  # Ctrl-C, SIGTERM: nothing to wait for
         raise
-    for lane in lanes:
-        if lane.state in ("busy", "warming", "dead"):
-            lane.kill()
-        else:
-            lane.close()  # idle: the worker exits at once; reaping it keeps rusage honest
+    if own:
+        pool.stop_server(ctx)
     return [results[j.index] for j in jobs]
 
 
@@ -492,11 +354,15 @@ def _run_jobs(jobs, workers, timeout, worker, on_progress, keep) -> list[Any]:
 # --------------------------------------------------------------------------------------
 def run_batch(inputs: list[str | Path], outdir: str | Path, *, jobs: int | None = None,
               timeout: float = DEFAULT_TIMEOUT, progress: Callable[[int], Any] | None = None,
-              worker: Callable[..., Any] = score_job) -> BatchOutcome:
+              worker: Callable[..., Any] = score_job, docs: bool = True) -> BatchOutcome:
     """Score every workbook under ``inputs`` into ``outdir`` and write ``tong-hop.xlsx``.
 
     ``progress(total)`` (the command line's progress bar) makes an object with
-    ``update(done, current_files)`` and ``stop()``; None (or False) shows nothing."""
+    ``update(done, current_files)`` and ``stop()``; None (or False) shows nothing.
+    ``docs=False``: no JSON documents are made (``BatchOutcome.docs`` is empty)."""
+    from functools import partial
+
+    from . import pool
     from .errors import UsageError
     from .io.atomic import output_error
     from .summary import SUMMARY_NAME, cross_checks, write_summary
@@ -513,25 +379,33 @@ def run_batch(inputs: list[str | Path], outdir: str | Path, *, jobs: int | None 
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise output_error(outdir / SUMMARY_NAME, exc) from exc
-    work = discover(inputs, outdir)
-    from .io.atomic import InputFiles
-
-    summary_path = summary_name(outdir, InputFiles(j.src for j in work))
-    if not work:
-        raise UsageError("Không tìm thấy sổ chấm điểm nào (.xlsx, .xlsm) trong: "
-                         + ", ".join(str(x) for x in inputs),
-                         fix="Kiểm tra lại đường dẫn thư mục hoặc tệp.")
-    missing = {j.index for j in work if not j.src.exists()}
-    runnable = [j for j in work if j.index not in missing]
-
-    bar = progress(len(work)) if progress else None
+    ctx = pool.context()
+    pool.start_server(ctx)  # the workers' modules load while the folders are walked
     try:
-        done = run_jobs(runnable, workers=jobs, timeout=timeout, worker=worker,
-                        on_progress=(lambda d, t, cur: bar.update(d + len(missing), cur))
-                        if bar else None, keep=compact)
-    finally:
-        if bar:
-            bar.stop()
+        work = discover(inputs, outdir)
+        from .io.atomic import InputFiles
+
+        summary_path = summary_name(outdir, InputFiles(j.src for j in work))
+        if not work:
+            raise UsageError("Không tìm thấy sổ chấm điểm nào (.xlsx, .xlsm) trong: "
+                             + ", ".join(str(x) for x in inputs),
+                             fix="Kiểm tra lại đường dẫn thư mục hoặc tệp.")
+        missing = {j.index for j in work if not j.src.exists()}
+        runnable = [j for j in work if j.index not in missing]
+        pack = compact if docs else partial(compact, docs=False)
+
+        bar = progress(len(work)) if progress else None
+        try:
+            done = run_jobs(runnable, workers=jobs, timeout=timeout, worker=worker, pack=pack,
+                            on_progress=(lambda d, t, cur: bar.update(d + len(missing), cur))
+                            if bar else None, ctx=ctx)
+        finally:
+            if bar:
+                bar.stop()
+    except BaseException:
+        pool.stop_server(ctx, at_once=True)
+        raise
+    pool.stop_server(ctx)
     by_index = {j.index: r for j, r in zip(runnable, done)}
     del done
     blobs: list[bytes] = []
@@ -539,16 +413,18 @@ def run_batch(inputs: list[str | Path], outdir: str | Path, *, jobs: int | None 
     outputs: dict[str, str] = {}
     for j in work:
         if j.index in missing:
-            doc, blob = compact(_failure(j.display, "file-not-found",
-                                         f"Không tìm thấy tệp '{j.display}'.",
-                                         "Kiểm tra lại đường dẫn.", status="unreadable"))
+            doc, blob = pack(_failure(j.display, "file-not-found",
+                                      f"Không tìm thấy tệp '{j.display}'.",
+                                      "Kiểm tra lại đường dẫn.", status="unreadable"))
         else:
             doc, blob = by_index.pop(j.index)
         blobs.append(blob)
-        doc_blobs.append(doc)
+        if docs:
+            doc_blobs.append(doc)
         if j.out is not None and j.out.exists():
             outputs[j.display] = str(j.out.relative_to(outdir))
-    results = Packed(blobs, _load_result)
+    results = Packed(blobs, _load_result, KEEP_REBUILT)
     cross = cross_checks(results)
     summary = write_summary(results, summary_path, cross, outputs)
-    return BatchOutcome(results, outputs, summary, cross, Packed(doc_blobs, _load_doc))
+    return BatchOutcome(results, outputs, summary, cross,
+                        Packed(doc_blobs, _load_doc) if docs else ())

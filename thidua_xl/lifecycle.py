@@ -1,9 +1,9 @@
 """How the batch's worker processes live and die.
 
-- :func:`die_with_parent` (in each worker): the kernel kills the worker when the batch dies
-  (Linux ``PR_SET_PDEATHSIG``, even after SIGKILL of the batch); elsewhere a thread
-  watching the parent's pid does it. No worker (nor, then, multiprocessing's resource
-  tracker) is left holding the batch's output pipe.
+- :func:`die_with_parent` (in each worker): the kernel kills the worker when the batch (or
+  the fork server, which ends with the batch) dies (Linux ``PR_SET_PDEATHSIG``, even after
+  SIGKILL of the batch); elsewhere a thread watching the parent's pid does it. No worker
+  (nor, then, multiprocessing's resource tracker) is left holding the batch's output pipe.
 - :func:`sigint_ignored` (around a spawn): workers start with Ctrl-C ignored, so Ctrl-C
   stops the batch alone (which kills its workers) without worker tracebacks.
 - :func:`terminate_as_exit` (around the pool): SIGTERM/SIGHUP become ``SystemExit`` in the
@@ -17,12 +17,15 @@ import time
 
 
 def die_with_parent(parent: int) -> None:
-    """A worker never outlives the batch: on Linux the kernel kills it when its parent dies
-    (PR_SET_PDEATHSIG, even after SIGKILL); elsewhere, and for a parent already gone before
-    that was set, a daemon thread watches the parent's pid."""
+    """A worker never outlives the batch ``parent``: on Linux the kernel kills it when its
+    parent process dies (PR_SET_PDEATHSIG, even after SIGKILL); elsewhere, and for a parent
+    already gone before that was set, a daemon thread watches the parent's pid. The parent
+    process is the batch, or the fork server that forked the worker for it (which ends when
+    the batch does, see :mod:`thidua_xl.pool`)."""
     import sys
     import threading
 
+    ppid = os.getppid()
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -31,16 +34,26 @@ def die_with_parent(parent: int) -> None:
             ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PDEATHSIG
         except Exception:  # noqa: BLE001 - the watcher below still works
             pass
-    if os.getppid() != parent:
+    if os.getppid() != ppid or (ppid != parent and not _alive(parent)):
         os._exit(1)
 
     def watch() -> None:
         while True:
             time.sleep(0.5)
-            if os.getppid() != parent:
+            if os.getppid() != ppid:
                 os._exit(1)
 
     threading.Thread(target=watch, name="thidua-parent-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # e.g. EPERM: it exists
+        pass
+    return True
 
 
 @contextlib.contextmanager

@@ -50,14 +50,13 @@ def run(args) -> int:
         raise UsageError("Số tiến trình (-j) phải từ 1 trở lên.")
     timeout = getattr(args, "timeout", None) or DEFAULT_TIMEOUT
     outcome = run_batch(list(args.inputs), args.output, jobs=jobs, timeout=float(timeout),
-                        progress=ProgressBar)
+                        progress=ProgressBar, docs=as_json)
     if as_json:
-        import textwrap
-
         out = sys.stdout
         out.write("[")
         for i, doc in enumerate(outcome.docs):
-            out.write(("," if i else "") + "\n" + textwrap.indent(doc, "  "))
+            # indented JSON has no blank line: every line gets the list's indent
+            out.write(("," if i else "") + "\n  " + doc.replace("\n", "\n  "))
         out.write("\n]\n" if len(outcome.docs) else "]\n")
         sys.stdout.flush()
     else:
