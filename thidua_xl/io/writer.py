@@ -111,8 +111,6 @@ def write_plan_only(plan: WritePlan, out: Path | str) -> Path:
     """Write a new workbook holding only the plan's sheets to ``out`` (atomically): the
     SpreadsheetML renderer (fast, streamed: the province summary's memory does not grow
     with its cells), or openpyxl's if that fails or ``THIDUA_XL_RENDERER=openpyxl``."""
-    from thidua_xl.io.render_openpyxl import render_to_file
-
     out = Path(out)
     try:
         if os.environ.get("THIDUA_XL_RENDERER") != "openpyxl":
@@ -127,6 +125,8 @@ def write_plan_only(plan: WritePlan, out: Path | str) -> Path:
             except Exception as exc:  # noqa: BLE001 - fall back to the openpyxl renderer
                 log.warning("Ghi tệp '%s' (xml) không được (%s); thử cách khác.", out.name, exc,
                             exc_info=log.isEnabledFor(DEBUG))
+        from thidua_xl.io.render_openpyxl import render_to_file  # openpyxl: the fallback only
+
         with atomic_write(out) as tmp:
             render_to_file(plan, tmp)
     except ThiduaError:
