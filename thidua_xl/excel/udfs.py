@@ -18,10 +18,13 @@ from __future__ import annotations
 import xlwings as xw
 
 from ..core.values import is_blank, is_finite_number, parse_number, round_half_up
+from ..logs import get_logger
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
     from typing import Any, Iterable
+
+log = get_logger("thidua_xl")  # a failing UDF's traceback: logging only then
 
 ERROR_PREFIX = "#GIÁ TRỊ! "
 
@@ -159,9 +162,7 @@ def _guard(fn):
         except UdfInputError as e:
             return _error(str(e))
         except Exception as e:  # noqa: BLE001 - never a traceback in a cell
-            import logging
-
-            logging.getLogger("thidua_xl").exception("UDF %s failed", fn.__name__)
+            log.exception("UDF %s failed", fn.__name__)
             return _error(f"Không tính được ({type(e).__name__}).")
 
     return wrapper

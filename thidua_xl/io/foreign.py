@@ -21,14 +21,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..logs import get_logger
 from .grid import Grid
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
+    import tempfile
     from typing import Callable
 
-if TYPE_CHECKING:
-    import tempfile
+log = get_logger(__name__)  # logging imported only when something is logged
 
 #: sniffed kinds read through calamine only, and their usual extensions
 FOREIGN_KINDS = frozenset({"xls", "xlsb", "ods"})
@@ -154,9 +155,7 @@ def xlsx_base(src: str | os.PathLike, folder: str | os.PathLike, *,
         return Base(convert_with_libreoffice(src, folder, timeout=timeout), True)
     except _NoConversion as exc:
         reason = str(exc)
-        import logging  # lazy: logging/shutil/tempfile cost a check ~6 ms to import
-
-        logging.getLogger(__name__).info("No LibreOffice conversion of %s: %s", src.name, reason)
+        log.info("No LibreOffice conversion of %s: %s", src.name, reason)
     out = folder / "values.xlsx"
     write_values_copy(src, out)
     return Base(out, False, reason)
