@@ -1,8 +1,8 @@
 """A unit's cells on a list of leaves, as parallel lists (what the audit and the self-score
 read of every cell, 160,000 of them at 200 units × 800 criteria).
 
-``Bloc.scores[unit]`` is a mapping path → :class:`~thidua_xl.core.models.RawCell`. A mapping
-that keeps its cells column-oriented — the value of criterion row ``i`` in ``data[i]``, the
+``Bloc.scores[unit]`` is a mapping path → :class:`~thidua_xl.core.models.RawCell`. The
+parser's :class:`~thidua_xl.core.cells.UnitCells` keeps its cells column-oriented — the value of criterion row ``i`` in ``data[i]``, the
 column it came from in ``cols[i]`` (0: no cell), ``roles`` column → sub-label, the
 ``percent``/``uncached`` positions, ``self_values``/``self_percent`` for the unit's Tự chấm
 cell beside a value picked from another column (``self_col``), ``table.index`` path → row
@@ -13,21 +13,22 @@ from __future__ import annotations
 
 from collections import namedtuple
 
+from .cells import UnitCells
+
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
     from typing import Any
 
-#: Per leaf (lists): a cell there, its value, percent format, uncached formula, the
-#: sub-column it came from ("" single column), the unit's Tự chấm value beside it (None:
-#: blank, or the value is the Tự chấm one) and that cell's percent format.
 UnitColumns = namedtuple("UnitColumns", ("present", "value", "percent", "uncached", "source",
                                          "self_value", "self_percent"))
-UnitColumns.__doc__ = ("A unit's cells on a list of leaves: present, value, percent, "
-                       "uncached, source, self_value, self_percent (lists, one per leaf).")
+UnitColumns.__doc__ = (
+    "Per leaf (lists): a cell there, its value, percent format, uncached formula, the "
+    "sub-column it came from (\"\" single column), the unit's Tự chấm value beside it (None: "
+    "blank, or the value is the Tự chấm one) and that cell's percent format.")
 
 
 def _columnar(cells: Any) -> bool:
-    return all(hasattr(cells, a) for a in ("table", "data", "cols", "roles", "self_values"))
+    return isinstance(cells, UnitCells)
 
 
 class CellReader:
