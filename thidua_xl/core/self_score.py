@@ -38,10 +38,9 @@ _LEADING = CriterionType.LEADING
 _SCORE = CriterionType.SCORE
 
 
-#: One unit's self-score: the total (None: not computable) and its leaf scores
-#: (path -> score).
 SelfScore = namedtuple("SelfScore", ("total", "leaf_scores"))
-SelfScore.__doc__ = "One unit's self-score: total (None: not computable), leaf_scores."
+SelfScore.__doc__ = ("One unit's self-score: the total (None: not computable) and its leaf "
+                     "scores (path -> score).")
 
 
 def _self_cell(cell: RawCell, column: str | None) -> RawCell | None:

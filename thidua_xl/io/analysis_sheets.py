@@ -13,16 +13,11 @@ from __future__ import annotations
 
 import gc
 
-from ..core.audit import (AuditRow, UnitAnalysis, analyse, audit_table,
-                          difference_text)
+from ..core.audit import AuditTable, UnitAnalysis, analyse, audit_table, difference_text
 from ..core.models import BlocResult
 from .grid import col_letter
 from .plan import (OUTPUT_ANALYSIS, OUTPUT_DETAIL, SELF_LINK, ChartSpec, PrintSetup, SheetPlan,
                    Style)
-
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
 
 _FONT = "Times New Roman"
 _HEADER_FILL = "D9E1F2"
@@ -84,23 +79,16 @@ def _year(result: BlocResult) -> str:
 
 
 # ----------------------------------------------------------------------- Chi tiết điểm
-def _row_tuples(rows) -> Iterator[tuple]:
-    """Audit rows as tuples in :data:`~thidua_xl.core.audit.FIELDS` order (an
-    :class:`~thidua_xl.core.audit.AuditTable` gives them without an AuditRow per row)."""
-    if hasattr(rows, "tuples"):
-        return rows.tuples()
-    return ((r.unit, r.path, r.text, r.type, r.value, r.column, r.cell, r.score, r.weight,
-             r.contribution, r.percent) for r in rows)
-
-
 #: the links of a row: only "Ô nguồn" (column 7), to the cell it shows (one tuple for all)
 _LINKS = (None,) * 6 + (SELF_LINK,)
 
 
-def _detail_rows(rows, put_row, plain: dict, linked: dict) -> None:
-    """One row of "Chi tiết điểm" per audit row, from the first data row on."""
+def _detail_rows(rows: AuditTable, put_row, plain: dict, linked: dict) -> None:
+    """One row of "Chi tiết điểm" per audit row (as tuples in
+    :data:`~thidua_xl.core.audit.FIELDS` order: no AuditRow per row), from the first data
+    row on."""
     r = _FIRST
-    for t in _row_tuples(rows):
+    for t in rows.tuples():
         v = t[4]
         fmt = (PERCENT if t[10] and isinstance(v, (int, float))
                else TEXT if isinstance(v, str) else NUM)
@@ -112,7 +100,7 @@ def _detail_rows(rows, put_row, plain: dict, linked: dict) -> None:
         r += 1
 
 
-def detail_sheet(result: BlocResult, rows: Sequence[AuditRow]) -> SheetPlan:
+def detail_sheet(result: BlocResult, rows: AuditTable) -> SheetPlan:
     plan = SheetPlan(OUTPUT_DETAIL, tab_color="548235")
     _header(plan, DETAIL_HEADERS, f"CHI TIẾT ĐIỂM THI ĐUA{_year(result)}",
             "Mỗi dòng là một tiêu chí của một đơn vị; cộng cột \"Điểm tính\" của một đơn vị "
