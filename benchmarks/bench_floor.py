@@ -89,6 +89,7 @@ def timed(cmd: list[str], env: dict) -> tuple[float, int]:
 def run(repeat: int = 5, sizes: tuple[tuple[int, int], ...] = ((30, 80), (200, 800)),
         python: str | None = None) -> tuple[list[Row], dict]:
     py = python or regular_install()
+    WORK.mkdir(parents=True, exist_ok=True)  # the cwd of every process below
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     where = subprocess.run([py, "-c", "import thidua_xl; print(thidua_xl.__file__)"],
                            capture_output=True, text=True, env=env, check=True,
