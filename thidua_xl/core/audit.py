@@ -25,7 +25,7 @@ criteria): a leaf's shown score and contribution are made once per distinct scor
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import starmap
+from itertools import chain, repeat, starmap
 from operator import getitem
 from collections.abc import Iterator, Sequence
 
@@ -37,6 +37,8 @@ from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, UnitRes
 from .ranking import TieKey, resolve_tiebreak
 from .scoring import vn_number
 from .self_score import SELF_COLUMN, self_totals
+from .cells import UnitCells
+from .text import column_letters
 from .unit_columns import CellReader
 from .values import round_half_up
 
@@ -113,8 +115,8 @@ def _signed(ctype: CriterionType, weight: float | None, score: float) -> float:
 
 
 class _Memo(dict):
-    """A leaf's score → (score shown, contribution), made once per distinct score (units
-    share most scores)."""
+    """A leaf's score → its contribution, made once per distinct score (units share most
+    scores; so do the leaves of one type and weight: one memo serves them all)."""
 
     __slots__ = ("ctype", "weight")
 
@@ -122,8 +124,18 @@ class _Memo(dict):
         super().__init__()
         self.ctype, self.weight = ctype, weight
 
-    def __missing__(self, score: float) -> tuple[float, float]:
-        got = self[score] = (_clean(score), _signed(self.ctype, self.weight, score))
+    def __missing__(self, score: float) -> float:
+        got = self[score] = _signed(self.ctype, self.weight, score)
+        return got
+
+
+class _Shown(dict):
+    """A score → the score shown (:func:`_clean`), once per distinct score."""
+
+    __slots__ = ()
+
+    def __missing__(self, score: float) -> float:
+        got = self[score] = _clean(score)
         return got
 
 
@@ -132,20 +144,25 @@ class _Leaf:
 
     __slots__ = ("c", "path", "text", "ctype", "label", "weight", "memo")
 
-    def __init__(self, c: Criterion, ctype: CriterionType) -> None:
+    def __init__(self, c: Criterion, ctype: CriterionType, memos: dict) -> None:
         self.c, self.path, self.text, self.ctype = c, c.path, c.text, ctype
         self.label = ctype.value
         self.weight = 1.0 if not ctype.is_scored else (c.weight or 1.0)
-        self.memo = _Memo(ctype, self.weight)
+        key = (ctype, type(self.weight), self.weight)
+        memo = memos.get(key)
+        if memo is None:
+            memo = memos[key] = _Memo(ctype, self.weight)
+        self.memo = memo
 
-    def numbers(self, score: float) -> tuple[float, float]:
+    def contribution(self, score: float) -> float:
         return self.memo[score]
 
 
 def _leaves(bloc: Bloc) -> list[_Leaf]:
     """The leaf criteria in sheet order (a path typed twice is there twice)."""
     types = _types(bloc)
-    return [_Leaf(c, types[c.path]) for c in bloc.criteria if c.is_leaf]
+    memos: dict = {}
+    return [_Leaf(c, types[c.path], memos) for c in bloc.criteria if c.is_leaf]
 
 
 def _by_path(leaves: list[_Leaf]) -> list[_Leaf]:
@@ -164,7 +181,7 @@ def _cap_rows(u: UnitResult, leaves: list[_Leaf]) -> list[tuple]:
         mine = [lf for lf in leaves if lf.ctype is ctype and lf.path in u.leaf_scores]
         if not mine:
             continue
-        excess = kept - sum(lf.numbers(u.leaf_scores[lf.path])[1] for lf in mine)
+        excess = kept - sum(lf.contribution(u.leaf_scores[lf.path]) for lf in mine)
         if abs(excess) > EPS:
             out.append((u.name, mine[-1].path.split(".")[0],
                         f"{CAP_TEXT} ({ctype.value.lower()})", ctype.value, None, "", None,
@@ -179,36 +196,103 @@ def _blank_ref(bloc: Bloc, unit, crit) -> str | None:
     return _derived_ref(bloc, unit, crit) if unit is not None else crit.ref
 
 
-FIELDS: tuple[str, ...] = tuple(AuditRow.__dataclass_fields__)
+FIELDS: tuple[str, ...] = ("unit", "path", "text", "type", "value", "column", "cell", "score",
+                           "weight", "contribution", "percent")  # AuditRow's, in order
 
 
 class AuditTable(Sequence[AuditRow]):
-    """The rows of "Chi tiết điểm" as columns: :attr:`columns` maps each field of
-    :class:`AuditRow` to its list of values (:meth:`tuples` gives the rows as plain tuples
-    in :data:`FIELDS` order); an :class:`AuditRow` is made only when one is asked for
-    (iterating makes them one at a time). At 200 units × 800 criteria that is 160,000 rows:
-    a column is filled by one comprehension per unit, and eleven lists are all the garbage
-    collector has to watch."""
+    """The rows of "Chi tiết điểm": :meth:`tuples` gives them as plain tuples in
+    :data:`FIELDS` order, :attr:`columns` maps each field of :class:`AuditRow` to its list of
+    values; an :class:`AuditRow` is made only when one is asked for (iterating makes them one
+    at a time). At 200 units × 800 criteria that is 160,000 rows: the table keeps, per
+    unit, what its rows are made of (the leaves' lists, shared by the units, and the unit's
+    own lists of cells and scores) and makes a unit's rows when they are iterated — no
+    column of 160,000 values unless :attr:`columns` is asked for. It reads the result as
+    it is then: iterate it before changing the result."""
 
-    __slots__ = ("columns",)
+    __slots__ = ("_parts", "_len", "_columns")
 
-    def __init__(self, columns: dict[str, list]) -> None:
-        self.columns = columns
+    def __init__(self, columns: dict[str, list] | None = None, *, parts: list | None = None
+                 ) -> None:
+        """A table of the given ``columns`` (each field's list of values), or of ``parts``:
+        sized iterables of row tuples, in order."""
+        self._columns = columns
+        self._parts = parts if parts is not None else []
+        self._len = (len(columns["unit"]) if columns is not None
+                     else sum(map(len, self._parts)))
+
+    @property
+    def columns(self) -> dict[str, list]:
+        """Each field's list of values (made on first use)."""
+        if self._columns is None:
+            rows = list(self.tuples())
+            self._columns = {name: list(col) for name, col in
+                             zip(FIELDS, zip(*rows) if rows else ((),) * len(FIELDS))}
+            self._parts = []
+        return self._columns
 
     def __len__(self) -> int:
-        return len(self.columns["unit"])
+        return self._len
 
     def __getitem__(self, i):  # type: ignore[override]
+        columns = self.columns.values()
         if isinstance(i, slice):
-            return list(starmap(AuditRow, zip(*(c[i] for c in self.columns.values()))))
-        return AuditRow(*(c[i] for c in self.columns.values()))
+            return list(starmap(AuditRow, zip(*(c[i] for c in columns))))
+        return AuditRow(*(c[i] for c in columns))
 
     def __iter__(self) -> Iterator[AuditRow]:
         return starmap(AuditRow, self.tuples())
 
     def tuples(self) -> Iterator[tuple]:
         """The rows as plain tuples, in :data:`FIELDS` order."""
-        return zip(*self.columns.values())
+        if self._columns is not None:
+            return zip(*self._columns.values())
+        return chain.from_iterable(self._parts)
+
+
+class _UnitRows:
+    """One unit's leaf rows of "Chi tiết điểm", made when iterated (:class:`AuditTable`)."""
+
+    __slots__ = ("name", "leaves", "every", "reader", "scores", "cells", "bloc", "unit",
+                 "shown")
+
+    def __init__(self, name: str, leaves: list[_Leaf], every: tuple[list, ...],
+                 reader: CellReader, scores: dict[str, float], cells: Any, bloc: Bloc,
+                 unit: Any, shown: _Shown) -> None:
+        self.name, self.leaves, self.every, self.reader = name, leaves, every, reader
+        self.scores, self.cells, self.bloc, self.unit, self.shown = (scores, cells, bloc,
+                                                                     unit, shown)
+
+    def __len__(self) -> int:
+        return len(self.leaves)
+
+    def __iter__(self) -> Iterator[tuple]:
+        leaves, cells, reader = self.leaves, self.cells, self.reader
+        paths, texts, labels, weights, memos = self.every
+        n = len(leaves)
+        got = list(map(self.scores.__getitem__, paths))
+        shown = map(self.shown.__getitem__, got)
+        contributions = map(getitem, memos, got)
+        unit = repeat(self.name, n)
+        if n and isinstance(cells, UnitCells):
+            at, whole = reader.at(cells)
+            cols = reader.take(cells.cols) if whole else ()
+            col = cols[0] if cols else 0
+            if col and cols.count(col) == n:  # the usual: a cell on every row, one column
+                table, pct = cells.table, cells.percent
+                head = f"{table.sheet}!{column_letters(col)}"  # as ScoreTable.ref makes it
+                return zip(unit, paths, texts, labels, reader.take(cells.data),
+                           repeat(cells.roles.get(col, "") or SINGLE_COLUMN, n),
+                           map(head.__add__, reader.rows_text(cells)), shown, weights,
+                           contributions, [i in pct for i in at] if pct else repeat(False, n))
+        at = reader.columns(cells)
+        present = at.present
+        bloc, owner = self.bloc, self.unit
+        column = [(s or SINGLE_COLUMN) if have else "" for s, have in zip(at.source, present)]
+        cell = [ref if have else _blank_ref(bloc, owner, lf.c) for ref, have, lf
+                in zip(reader.refs(cells, present), present, leaves)]
+        return zip(unit, paths, texts, labels, at.value, column, cell, shown, weights,
+                   contributions, at.percent)
 
 
 def audit_rows(result: BlocResult) -> list[AuditRow]:
@@ -217,56 +301,41 @@ def audit_rows(result: BlocResult) -> list[AuditRow]:
     return list(audit_table(result))
 
 
+def _lists(leaves: list[_Leaf]) -> tuple[list, ...]:
+    return ([lf.path for lf in leaves], [lf.text for lf in leaves], [lf.label for lf in leaves],
+            [lf.weight for lf in leaves], [lf.memo for lf in leaves])
+
+
 def audit_table(result: BlocResult) -> AuditTable:
-    """:func:`audit_rows` as an :class:`AuditTable`."""
-    cols: dict[str, list] = {name: [] for name in FIELDS}
+    """:func:`audit_rows` as an :class:`AuditTable`: per unit in rank order (with a total),
+    a row per leaf it has a score on, then its cap rows."""
     bloc = result.parsed
     if bloc is None:
-        return AuditTable(cols)
+        return AuditTable({name: [] for name in FIELDS})
     leaves = _leaves(bloc)
     capped = [lf for lf in leaves if lf.ctype is _BONUS or lf.ctype is _PENALTY]
     units = {u.key: u for u in bloc.units}
-    (unit_c, path_c, text_c, type_c, value_c, column_c, cell_c, score_c, weight_c,
-     contribution_c, percent_c) = cols.values()
-    every = ([lf.path for lf in leaves], [lf.text for lf in leaves],
-             [lf.label for lf in leaves], [lf.weight for lf in leaves])
+    every = _lists(leaves)
+    wanted = set(every[0])
     every_reader = CellReader(every[0])
+    shown = _Shown()
+    parts: list = []
     for u in result.units:
         if u.total is None:
             continue
-        cells = bloc.scores.get(u.key, {})
         scores = u.leaf_scores
-        mine = leaves
-        paths, texts, labels, weights = every
-        got = list(map(scores.get, paths))
-        if None in got:  # a leaf the engine did not score: no row
-            mine = [lf for lf, s in zip(leaves, got) if s is not None]
-            paths, texts, labels, weights = ([lf.path for lf in mine], [lf.text for lf in mine],
-                                             [lf.label for lf in mine],
-                                             [lf.weight for lf in mine])
-            got = [s for s in got if s is not None]
-        reader = every_reader if mine is leaves else CellReader(paths)
-        at = reader.columns(cells)
-        present = at.present
-        numbers = list(map(getitem, [lf.memo for lf in mine], got))
-        unit_c += [u.name] * len(paths)
-        path_c += paths
-        text_c += texts
-        type_c += labels
-        value_c += at.value
-        column_c += [(s or SINGLE_COLUMN) if have else "" for s, have in zip(at.source, present)]
-        unit = units.get(u.key)
-        cell_c += [ref if have else _blank_ref(bloc, unit, lf.c) for ref, have, lf
-                   in zip(reader.refs(cells, present), present, mine)]
-        score_c += [n[0] for n in numbers]
-        weight_c += weights
-        contribution_c += [n[1] for n in numbers]
-        percent_c += at.percent
+        mine, lists, reader = leaves, every, every_reader
+        if not scores.keys() >= wanted or None in scores.values():  # a leaf the engine did
+            mine = [lf for lf in leaves if scores.get(lf.path) is not None]  # not score: no row
+            lists = _lists(mine)
+            reader = CellReader(lists[0])
+        parts.append(_UnitRows(u.name, mine, lists, reader, scores,
+                               bloc.scores.get(u.key, {}), bloc, units.get(u.key), shown))
         if capped:
-            for row in _cap_rows(u, capped):
-                for col, v in zip(cols.values(), row):
-                    col.append(v)
-    return AuditTable(cols)
+            cap = _cap_rows(u, capped)
+            if cap:
+                parts.append(cap)
+    return AuditTable(parts=parts)
 
 
 # --------------------------------------------------------------------------------------
@@ -347,15 +416,15 @@ def _deltas(leaves: dict[str, tuple[int, _Leaf]], plus: dict[str, float],
         x, y = plus.get(path), minus.get(path)
         if y is None:
             if both:
-                out[path] = leaf.numbers(x)[1] - 0.0
+                out[path] = leaf.contribution(x) - 0.0
         elif x is None:
-            d = 0.0 - leaf.numbers(y)[1]
+            d = 0.0 - leaf.contribution(y)
             if both:
                 late.append((path, d))
             else:
                 out[path] = d
         else:
-            out[path] = leaf.numbers(x)[1] - leaf.numbers(y)[1]
+            out[path] = leaf.contribution(x) - leaf.contribution(y)
     out.update(late)
     return out
 
