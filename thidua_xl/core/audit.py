@@ -25,8 +25,8 @@ criteria): a leaf's shown score and contribution are made once per distinct scor
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from itertools import chain, repeat, starmap
-from operator import getitem
+from itertools import chain, compress, repeat, starmap
+from operator import getitem, ne, sub
 from collections.abc import Iterator, Sequence
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
@@ -399,32 +399,48 @@ def _tiebreaks(ordered: list[UnitResult], keys: Sequence[TieKey]) -> dict[str, l
     return out
 
 
-def _deltas(leaves: dict[str, tuple[int, _Leaf]], plus: dict[str, float],
-            minus: dict[str, float], *, both: bool) -> dict[str, float]:
+class _Places:
+    """The leaves of the analysis, one per path (:func:`_by_path`): each path's place in
+    sheet order and its contribution memo."""
+
+    __slots__ = ("place", "memo")
+
+    def __init__(self, leaves: list[_Leaf]) -> None:
+        self.place = {lf.path: i for i, lf in enumerate(leaves)}
+        self.memo = {lf.path: lf.memo for lf in leaves}
+
+
+def _deltas(leaves: _Places, plus: dict[str, float], minus: dict[str, float], *,
+            both: bool) -> dict[str, float]:
     """Path → the contribution of a leaf score in ``plus`` − that in ``minus`` (0 where a
     unit has no score), in sheet order over the leaves ``minus`` scores — ``both``: over
     those ``plus`` scores, then those only ``minus`` scores. A leaf scored alike differs by
-    0: it is left out (no top list shows it). ``leaves``: path → (place, leaf)."""
+    0: it is left out (no top list shows it)."""
+    place, memo = leaves.place, leaves.memo
     if len(plus) == len(minus) and list(plus) == list(minus):  # the usual: same leaves
-        changed = [p for p, x, y in zip(plus, plus.values(), minus.values()) if x != y]
+        changed: Any = compress(plus, map(ne, plus.values(), minus.values()))  # (in C)
     else:
         changed = [p for p in plus.keys() | minus.keys() if plus.get(p) != minus.get(p)]
+    paths = sorted(filter(place.__contains__, changed), key=place.__getitem__)
+    xs, ys = list(map(plus.get, paths)), list(map(minus.get, paths))
+    if None not in xs and None not in ys:  # the usual: both score every leaf that differs
+        memos = list(map(memo.__getitem__, paths))
+        return dict(zip(paths, map(sub, map(getitem, memos, xs), map(getitem, memos, ys))))
     out: dict[str, float] = {}
     late: list[tuple[str, float]] = []
-    for path in sorted((p for p in changed if p in leaves), key=lambda p: leaves[p][0]):
-        leaf = leaves[path][1]
-        x, y = plus.get(path), minus.get(path)
+    for path, x, y in zip(paths, xs, ys):
+        m = memo[path]
         if y is None:
             if both:
-                out[path] = leaf.contribution(x) - 0.0
+                out[path] = m[x] - 0.0
         elif x is None:
-            d = 0.0 - leaf.contribution(y)
+            d = 0.0 - m[y]
             if both:
                 late.append((path, d))
             else:
                 out[path] = d
         else:
-            out[path] = leaf.contribution(x) - leaf.contribution(y)
+            out[path] = m[x] - m[y]
     out.update(late)
     return out
 
@@ -434,7 +450,7 @@ def analyse(result: BlocResult) -> list[UnitAnalysis]:
     bloc = result.parsed
     if bloc is None:
         return []
-    leaves = {lf.path: (i, lf) for i, lf in enumerate(_by_path(_leaves(bloc)))}
+    leaves = _Places(_by_path(_leaves(bloc)))
     texts = {c.path: c.text for c in bloc.criteria}
     selfs, unscored = self_totals(result)
     selfs = selfs or {}

@@ -26,7 +26,7 @@ from operator import add, itemgetter, mul
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
-    from typing import Any, Iterator
+    from typing import Any
 
 from .findings import Report
 from .models import BlocResult, CriterionType, RawCell, UnitResult
@@ -255,21 +255,34 @@ def _maybe(reader: CellReader, cells: UnitCells, column: str | None) -> Any:
     return js
 
 
-def _fields(reader: CellReader, cells: UnitCells, js) -> Iterator[tuple]:
-    """:func:`_claims`'s fields of the leaves ``js``, read from the unit's lists (what
-    :meth:`CellReader.columns` gives for every leaf)."""
+def _claims_at(leaves: list[_Leaf], reader: CellReader, cells: UnitCells, js,
+               column: str | None, targets: dict[str, RawCell] | None) -> dict[str, Any]:
+    """:func:`_claims` of the leaves ``js`` (ascending) read from the unit's lists (the
+    fields :meth:`CellReader.columns` gives, one leaf at a time)."""
     at, _ = reader.at(cells)
     data, cols, roles = cells.data, cells.cols, cells.roles
     pct, unc = cells.percent, cells.uncached
     selfs, self_col, self_pct = cells.self_values, cells.self_col, cells.self_percent
+    number = _NUMBER
+    out: dict[str, Any] = {}
     for j in js:
         i = at[j]
-        if i < 0 or not cols[i]:
+        if i < 0 or not (col := cols[i]):
             continue
-        col = cols[i]
-        beside = selfs is not None and col != self_col
-        yield (j, True, data[i], i in pct, i in unc, roles.get(col, ""),
-               selfs[i] if beside else None, beside and i in self_pct)
+        v = data[i]
+        leaf = leaves[j]
+        if roles.get(col, "") == SELF_COLUMN:
+            if type(v) in number:
+                continue
+            out[leaf.path] = leaf.claim(v, i in pct, i in unc, targets)
+        elif selfs is None or col == self_col or column is None or (mine := selfs[i]) is None:
+            out[leaf.path] = leaf.blank()
+        else:
+            mp = i in self_pct
+            if type(mine) in number and type(mine) is type(v) and mine == v and mp == (i in pct):
+                continue
+            out[leaf.path] = leaf.claim(mine, mp, False, targets)
+    return out
 
 
 def _final_cell(reader: CellReader, cells: Any, cols: UnitColumns | None, j: int
@@ -341,12 +354,11 @@ def _in_hand(result: BlocResult) -> tuple[dict[str, SelfScore], dict[str, int]] 
         targets = bloc.unit_targets.get(u.key)
         cols = None
         if isinstance(cells, UnitCells):
-            fields = _fields(reader, cells, _maybe(reader, cells, column) if has
-                             else range(len(lead)))
+            mine = _claims_at(mine_leaves, reader, cells, _maybe(reader, cells, column) if has
+                              else range(len(lead)), column, targets)
         else:
             cols = reader.columns(cells)
-            fields = zip(range(len(mine_leaves)), *cols)
-        mine = _claims(mine_leaves, fields, column, targets)
+            mine = _claims(mine_leaves, zip(range(len(mine_leaves)), *cols), column, targets)
         unscored[u.key] = sum(1 for v in mine.values() if v is MISSING) if has else 0
         if lead:
             at = {p: j for j, p in enumerate(paths if has else lead_paths)}
