@@ -24,6 +24,7 @@ criteria): a leaf's shown score and contribution are made once per distinct scor
 """
 from __future__ import annotations
 
+from _thread import allocate_lock
 from dataclasses import dataclass, field
 from itertools import chain, compress, repeat, starmap
 from operator import getitem, ne, sub
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, UnitResult
 from .ranking import TieKey, resolve_tiebreak
 from .scoring import vn_number
-from .self_score import SELF_COLUMN, self_totals
+from .self_score import SELF_COLUMN, _self_totals
 from .cells import UnitCells
 from .text import column_letters
 from .unit_columns import CellReader
@@ -48,21 +49,45 @@ CAP_TEXT = "Áp mức tối đa"
 EPS = 0.005  # below a displayed cent: equal
 
 
-@dataclass(slots=True)
-class AuditRow:
-    """One line of "Chi tiết điểm"."""
+def _audit_row() -> type:
+    """:class:`AuditRow`, made on first use: ``score`` writes the audit's rows from plain
+    tuples (:meth:`AuditTable.tuples`) and never needs the class — making a dataclass is
+    most of this module's import time."""
+    with _MAKING:  # (one class, whichever thread asks first)
+        got = globals().get("AuditRow")
+        if got is None:
+            got = globals()["AuditRow"] = _make_audit_row()
+    return got
 
-    unit: str
-    path: str  # full path, e.g. "II.1.2"
-    text: str
-    type: str  # the effective Loại (CriterionType value)
-    value: Any  # as entered (None: blank)
-    column: str  # "Thống nhất" | "Khối chấm" | "Tự chấm" | SINGLE_COLUMN | "" (blank)
-    cell: str | None  # "Chấm điểm!F12": the cell the value came from (or would be in)
-    score: float | None  # the leaf's score before weight (penalty positive)
-    weight: float | None
-    contribution: float  # weight × score; + bonus; − penalty
-    percent: bool = False  # the cell has a percent format (the value is shown as %)
+
+def _make_audit_row() -> type:
+    @dataclass(slots=True)
+    class AuditRow:
+        """One line of "Chi tiết điểm"."""
+
+        unit: str
+        path: str  # full path, e.g. "II.1.2"
+        text: str
+        type: str  # the effective Loại (CriterionType value)
+        value: Any  # as entered (None: blank)
+        column: str  # "Thống nhất" | "Khối chấm" | "Tự chấm" | SINGLE_COLUMN | "" (blank)
+        cell: str | None  # "Chấm điểm!F12": the cell the value came from (or would be in)
+        score: float | None  # the leaf's score before weight (penalty positive)
+        weight: float | None
+        contribution: float  # weight × score; + bonus; − penalty
+        percent: bool = False  # the cell has a percent format (the value is shown as %)
+
+    AuditRow.__qualname__ = "AuditRow"  # (pickled and shown as the module's own)
+    return AuditRow
+
+
+_MAKING = allocate_lock()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "AuditRow":
+        return _audit_row()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(slots=True)
@@ -94,10 +119,10 @@ class UnitAnalysis:
 # --------------------------------------------------------------------------------------
 # contributions
 # --------------------------------------------------------------------------------------
-def _types(bloc: Bloc) -> dict[str, CriterionType]:
-    from .engine import effective_types
+def _tree(bloc: Bloc) -> Any:
+    from .engine import Tree
 
-    return effective_types(bloc)
+    return Tree.build(bloc)
 
 
 def _clean(x: float) -> float:
@@ -158,9 +183,11 @@ class _Leaf:
         return self.memo[score]
 
 
-def _leaves(bloc: Bloc) -> list[_Leaf]:
-    """The leaf criteria in sheet order (a path typed twice is there twice)."""
-    types = _types(bloc)
+def _leaves(bloc: Bloc, types: dict[str, CriterionType] | None = None) -> list[_Leaf]:
+    """The leaf criteria in sheet order (a path typed twice is there twice); ``types``: their
+    effective types (:class:`~thidua_xl.core.engine.Tree`'s; None: found here)."""
+    if types is None:
+        types = _tree(bloc).types
     memos: dict = {}
     return [_Leaf(c, types[c.path], memos) for c in bloc.criteria if c.is_leaf]
 
@@ -200,7 +227,7 @@ FIELDS: tuple[str, ...] = ("unit", "path", "text", "type", "value", "column", "c
                            "weight", "contribution", "percent")  # AuditRow's, in order
 
 
-class AuditTable(Sequence[AuditRow]):
+class AuditTable(Sequence):
     """The rows of "Chi tiết điểm": :meth:`tuples` gives them as plain tuples in
     :data:`FIELDS` order, :attr:`columns` maps each field of :class:`AuditRow` to its list of
     values; an :class:`AuditRow` is made only when one is asked for (iterating makes them one
@@ -237,11 +264,11 @@ class AuditTable(Sequence[AuditRow]):
     def __getitem__(self, i):  # type: ignore[override]
         columns = self.columns.values()
         if isinstance(i, slice):
-            return list(starmap(AuditRow, zip(*(c[i] for c in columns))))
-        return AuditRow(*(c[i] for c in columns))
+            return list(starmap(_audit_row(), zip(*(c[i] for c in columns))))
+        return _audit_row()(*(c[i] for c in columns))
 
     def __iter__(self) -> Iterator[AuditRow]:
-        return starmap(AuditRow, self.tuples())
+        return starmap(_audit_row(), self.tuples())
 
     def tuples(self) -> Iterator[tuple]:
         """The rows as plain tuples, in :data:`FIELDS` order."""
@@ -450,9 +477,10 @@ def analyse(result: BlocResult) -> list[UnitAnalysis]:
     bloc = result.parsed
     if bloc is None:
         return []
-    leaves = _Places(_by_path(_leaves(bloc)))
+    tree = _tree(bloc)  # (once: the self-scores read it too)
+    leaves = _Places(_by_path(_leaves(bloc, tree.types)))
     texts = {c.path: c.text for c in bloc.criteria}
-    selfs, unscored = self_totals(result)
+    selfs, unscored = _self_totals(result, tree)
     selfs = selfs or {}
     keys, _ = resolve_tiebreak(bloc.rules.tiebreak, result.sections)
     ties = _tiebreaks(result.units, keys)

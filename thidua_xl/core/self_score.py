@@ -216,11 +216,14 @@ def _claims(leaves: list[_Leaf], fields, column: str | None,
 _NO_CELL, _OWN, _BESIDE, _NONE = 0, 1, 2, 3  # no cell; the Tự chấm one; one beside it; none
 
 
-def _maybe(reader: CellReader, cells: UnitCells, column: str | None) -> Any:
+def _maybe(reader: CellReader, cells: UnitCells, column: str | None,
+           kinds: dict[tuple, list[int]]) -> Any:
     """The leaves (indices, ascending) where a unit's twin may differ from its final cell:
     all but those without a cell and those whose Tự chấm value is the very number the final
     scoring read (the unit's own, or a number of the same type equal to it with the same
-    format) — :func:`_claims` skips those too. One comprehension over the unit's lists."""
+    format) — :func:`_claims` skips those too. One comprehension over the unit's lists (the
+    unit whose every value is its own: its rows of values not numbers, the same rows for
+    every unit whose values have the same types — ``kinds`` keeps them by the types)."""
     at, whole = reader.at(cells)
     n = len(at)
     if not whole:
@@ -228,30 +231,38 @@ def _maybe(reader: CellReader, cells: UnitCells, column: str | None) -> Any:
     data, cols, roles = cells.data, cells.cols, cells.roles
     selfs, self_col = cells.self_values, cells.self_col
     cs = reader.take(cols)
-    mode = {c: (_NO_CELL if not c else _OWN if roles.get(c, "") == SELF_COLUMN
+
+    def mode(c: int) -> int:
+        return (_NO_CELL if not c else _OWN if roles.get(c, "") == SELF_COLUMN
                 else _BESIDE if selfs is not None and c != self_col and column is not None
-                else _NONE) for c in set(cs)}
+                else _NONE)
+
     vals = reader.take(data)
-    number = _NUMBER
-    if len(mode) == 1:  # the usual: one column picked on every row
-        (only,) = mode.values()
+    if n and cs.count(cs[0]) == n:  # the usual: one column picked on every row
+        only = mode(cs[0])
         if only == _NO_CELL:
             return ()
         if only == _NONE:
             return range(n)
         if only == _OWN:
-            js = [j for j, v in enumerate(vals) if type(v) not in number]
-        else:
+            types = tuple(map(type, vals))
+            js = kinds.get(types)
+            if js is None:
+                js = kinds[types] = [j for j, t in enumerate(types)
+                                     if t is not int and t is not float]
+        else:  # (the test is :func:`_claims`'s, written cheapest first)
             js = [j for j, m, v in zip(range(n), reader.take(selfs), vals)
-                  if m != v or type(m) is not type(v) or type(m) not in number]
+                  if (t := type(m)) is not type(v) or m != v or (t is not int and t is not float)]
     else:
+        modes = {c: mode(c) for c in set(cs)}
         mine = reader.take(selfs) if selfs is not None else (None,) * n
+        number = _NUMBER
         js = [j for j, c, m, v in zip(range(n), cs, mine, vals)
-              if (k := mode[c]) == _NONE or (k != _NO_CELL and not (
+              if (k := modes[c]) == _NONE or (k != _NO_CELL and not (
                   type(v) in number and (k == _OWN or (m == v and type(m) is type(v)))))]
-    odd = cells.percent | cells.uncached | cells.self_percent
-    if odd:  # a format or formula flag on the row: read as :func:`_claims` reads any cell
-        js = sorted({*js, *(j for j, i in enumerate(at) if i in odd)})
+    flagged = cells.percent | cells.uncached | cells.self_percent
+    if flagged:  # a format or formula flag on the row: read as :func:`_claims` reads any cell
+        js = sorted({*js, *(j for j, i in enumerate(at) if i in flagged)})
     return js
 
 
@@ -300,17 +311,25 @@ def _final_cell(reader: CellReader, cells: Any, cols: UnitColumns | None, j: int
 def self_totals(result: BlocResult) -> tuple[dict[str, SelfScore] | None, dict[str, int]]:
     """Unit key → :class:`SelfScore`, and the ``unscored`` counts, equal to
     :func:`self_result`'s (``None`` when no unit has a Tự chấm column)."""
+    return _self_totals(result, None)
+
+
+def _self_totals(result: BlocResult, tree: Any
+                 ) -> tuple[dict[str, SelfScore] | None, dict[str, int]]:
+    """:func:`self_totals`, with the criteria tree of the result's workbook when the caller
+    has built it already (None: built here)."""
     bloc = result.parsed
     if bloc is None or not _has_self(result):
         return None, {}
-    fast = _in_hand(result)
+    fast = _in_hand(result, tree)
     if fast is not None:
         return fast
     units, unscored = self_result(result)
     return {u.key: SelfScore(u.total, u.leaf_scores) for u in units or ()}, unscored
 
 
-def _in_hand(result: BlocResult) -> tuple[dict[str, SelfScore], dict[str, int]] | None:
+def _in_hand(result: BlocResult, tree: Any = None
+             ) -> tuple[dict[str, SelfScore], dict[str, int]] | None:
     """:func:`self_totals` from the final leaf scores (None: the result has errors or a
     unit without a total — the engine's run decides those).
 
@@ -328,7 +347,8 @@ def _in_hand(result: BlocResult) -> tuple[dict[str, SelfScore], dict[str, int]] 
     finals = {u.key: u.leaf_scores for u in result.units}
     if result.has_errors or any(u.total is None for u in result.units):
         return None
-    tree = Tree.build(bloc)
+    if tree is None:
+        tree = Tree.build(bloc)
     ratio = {p for t in bloc.unit_targets.values() for p in t}
     leaves = [_Leaf(c, tree.types[c.path], c.path not in ratio) for c in tree.leaves()]
     if len({leaf.path for leaf in leaves}) != len(leaves) or any(
@@ -343,6 +363,7 @@ def _in_hand(result: BlocResult) -> tuple[dict[str, SelfScore], dict[str, int]] 
     paths = [lf.path for lf in leaves]
     lead_paths = [lf.path for lf in lead]
     every, only_lead = CellReader(paths), CellReader(lead_paths)
+    kinds: dict[tuple, list[int]] = {}  # (see :func:`_maybe`)
     for u in bloc.units:
         cells = bloc.scores.get(u.key, {})
         column = u.score_columns.get(SELF_COLUMN)
@@ -354,7 +375,7 @@ def _in_hand(result: BlocResult) -> tuple[dict[str, SelfScore], dict[str, int]] 
         targets = bloc.unit_targets.get(u.key)
         cols = None
         if isinstance(cells, UnitCells):
-            mine = _claims_at(mine_leaves, reader, cells, _maybe(reader, cells, column) if has
+            mine = _claims_at(mine_leaves, reader, cells, _maybe(reader, cells, column, kinds) if has
                               else range(len(lead)), column, targets)
         else:
             cols = reader.columns(cells)
