@@ -370,10 +370,16 @@ def audit_table(result: BlocResult) -> AuditTable:
 # --------------------------------------------------------------------------------------
 def _top(deltas: dict[str, float], texts: dict[str, str], *, positive_only: bool,
          n: int = 3) -> list[Difference]:
-    items = [(p, d) for p, d in deltas.items()
-             if (d > EPS if positive_only else abs(d) > EPS)]
-    items.sort(key=lambda x: -abs(x[1]))  # stable: equal differences stay in sheet order
-    return [Difference(p, texts.get(p, ""), round_half_up(d, 2)) for p, d in items[:n]]
+    """The ``n`` largest differences (by size; equal ones in sheet order) above a cent's
+    half: positive ones only, or either sign. (Filtered and ranked in C: ``sorted(…,
+    reverse=True)`` keeps equal keys in order, as the ascending sort by −|d| did.)"""
+    values = list(deltas.values())
+    sizes = list(map(abs, values))
+    kept = compress(range(len(values)), map(EPS.__lt__, values if positive_only else sizes))
+    top = sorted(kept, key=sizes.__getitem__, reverse=True)[:n]
+    paths = list(deltas)
+    return [Difference(paths[i], texts.get(paths[i], ""), round_half_up(values[i], 2))
+            for i in top]
 
 
 _UPPER = {"penalty": "ít điểm trừ hơn", "bonus": "điểm thưởng cao hơn"}
