@@ -252,9 +252,11 @@ class AuditTable(Sequence):
     def columns(self) -> dict[str, list]:
         """Each field's list of values (made on first use)."""
         if self._columns is None:
-            rows = list(self.tuples())
-            self._columns = {name: list(col) for name, col in
-                             zip(FIELDS, zip(*rows) if rows else ((),) * len(FIELDS))}
+            columns: list[list] = [[] for _ in FIELDS]
+            for part in self._parts:  # a unit's rows at a time, not all 160,000 at once
+                for column, values in zip(columns, zip(*part)):
+                    column.extend(values)
+            self._columns = dict(zip(FIELDS, columns))
             self._parts = []
         return self._columns
 
