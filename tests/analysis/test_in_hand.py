@@ -232,3 +232,17 @@ def test_self_differences_from_the_touched_paths_are_those_of_every_leaf(tmp_pat
     got = audit._self_deltas(leaves, plus, final, [])
     want = audit._deltas(leaves, plus, final, both=False)
     assert first in got and repr(got) == repr(want)
+
+
+def test_sums_add_term_by_term_as_the_engine_does():
+    rng = random.Random(7)
+    for _ in range(200):
+        values = [rng.choice([rng.uniform(-1e6, 1e6), rng.random() * 1e-9, 0.1, 1e16, -1e16,
+                              rng.randint(-5, 5), True]) for _ in range(rng.randint(0, 50))]
+        acc = 0.0
+        for v in values:
+            acc += v
+        got = self_score._add_up(iter(values))
+        assert type(got) is float and got.hex() == acc.hex(), values
+    # the compensated sum of Python 3.12 (math.fsum) would say 1e-16 here, not 0
+    assert self_score._add_up([1.0, 1e-16, -1.0]) == 0.0

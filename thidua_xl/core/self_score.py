@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 from collections import namedtuple
-from functools import reduce
+import sys
+from functools import partial, reduce
 from operator import add, itemgetter, mul
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
@@ -274,6 +275,7 @@ def _claims_at(leaves: list[_Leaf], reader: CellReader, cells: UnitCells, js,
     data, cols, roles = cells.data, cells.cols, cells.roles
     pct, unc = cells.percent, cells.uncached
     selfs, self_col, self_pct = cells.self_values, cells.self_col, cells.self_percent
+    own = {c for c, role in roles.items() if role == SELF_COLUMN}
     number = _NUMBER
     out: dict[str, Any] = {}
     for j in js:
@@ -282,7 +284,7 @@ def _claims_at(leaves: list[_Leaf], reader: CellReader, cells: UnitCells, js,
             continue
         v = data[i]
         leaf = leaves[j]
-        if roles.get(col, "") == SELF_COLUMN:
+        if col in own:
             if type(v) in number:
                 continue
             out[leaf.path] = leaf.claim(v, i in pct, i in unc, targets)
@@ -290,9 +292,14 @@ def _claims_at(leaves: list[_Leaf], reader: CellReader, cells: UnitCells, js,
             out[leaf.path] = leaf.blank()
         else:
             mp = i in self_pct
-            if type(mine) in number and type(mine) is type(v) and mine == v and mp == (i in pct):
+            t = type(mine)
+            if t in number and t is type(v) and mine == v and mp == (i in pct):
                 continue
-            out[leaf.path] = leaf.claim(mine, mp, False, targets)
+            try:  # (a claim seen before: :meth:`_Leaf.claim`'s memo, without the call)
+                got = leaf.claims.get((t, mine, mp, False), leaf)
+            except TypeError:  # pragma: no cover - readers give hashable values
+                got = leaf
+            out[leaf.path] = leaf.claim(mine, mp, False, targets) if got is leaf else got
     return out
 
 
@@ -456,6 +463,16 @@ def _score(leaf: _Leaf, value: Any, target: float | None, best: float | None,
                       best=best)
 
 
+def _add_up(values: Any) -> float:
+    """``acc = 0.0; for v in values: acc += v`` — the engine's sums, term by term in the same
+    order — in C: ``sum`` adds a float at a time before Python 3.12 (which compensates the
+    rounding: a different number), ``reduce(add)`` everywhere (slower: a float a term)."""
+    return _SUM(values, 0.0)
+
+
+_SUM = sum if sys.version_info < (3, 12) else partial(reduce, add)
+
+
 def _getter(keys: list[str]):
     """A function giving ``(d[k] for k in keys)`` as a tuple, in one C call."""
     if len(keys) > 1:
@@ -493,17 +510,16 @@ def _total(tree, sums: list[tuple[str, Any, list[float]]], scores: dict[str, flo
            capped) -> float:
     """The engine's total of one unit's leaf scores: each section's weighted scores added
     in sheet order, the sections in order, then the bonus and the penalty (capped by their
-    groups' max when the sheet gives one). (``reduce(add, …, 0.0)`` is the engine's loop
-    ``acc += weight * score``, term by term in the same order, in C.)"""
+    groups' max when the sheet gives one)."""
     sections: list[float] = []
     bonus = penalty = 0.0
     for key, get, weights in sums:
         if key is _BONUS:
-            bonus = reduce(add, get(scores), 0.0)
+            bonus = _add_up(get(scores))
         elif key is _PENALTY:
-            penalty = reduce(add, get(scores), 0.0)
+            penalty = _add_up(get(scores))
         else:
-            sections.append(reduce(add, map(mul, weights, get(scores)), 0.0))
+            sections.append(_add_up(map(mul, weights, get(scores))))
     if capped is not None:
         got = capped(tree, scores)
         bonus, penalty = got.bonus, got.penalty
