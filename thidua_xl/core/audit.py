@@ -19,15 +19,17 @@ value: no difference is claimed where the unit claimed nothing; such leaves are 
 the analysis' note.
 
 Both run once per ``score`` on every leaf of every unit (160,000 at 200 units × 800
-criteria): a leaf's shown score and contribution are made once per distinct score
-(:class:`_Leaf`), and a difference only where two scores differ.
+criteria): a shown score and a contribution are made once per distinct score (and type and
+weight: :class:`_Memo`), the audit's rows only when they are iterated (:class:`AuditTable`:
+no column of 160,000 values), a unit's cells read from the parser's lists a unit at a time
+(:class:`~thidua_xl.core.unit_columns.CellReader`), a difference only where two scores
+differ (the self-scores say which leaves a claim set).
 """
 from __future__ import annotations
 
 from _thread import allocate_lock
 from dataclasses import dataclass, field
 from itertools import chain, compress, repeat, starmap
-from math import nan as math_nan
 from operator import getitem, ne, sub
 from collections.abc import Iterator, Sequence
 
@@ -35,11 +37,11 @@ TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
     from typing import Any
 
+from .cells import UnitCells
 from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, UnitResult
 from .ranking import TieKey, resolve_tiebreak
 from .scoring import vn_number
 from .self_score import SELF_COLUMN, _self_totals
-from .cells import UnitCells
 from .text import column_letters
 from .unit_columns import CellReader
 from .values import round_half_up
@@ -468,7 +470,7 @@ def _self_deltas(leaves: _Places, plus: dict[str, float], minus: dict[str, float
     try:
         total = sum(minus.values())
     except TypeError:  # pragma: no cover - leaf scores are numbers
-        total = math_nan
+        return _deltas(leaves, plus, minus, both=False)
     if total != total:  # a NaN among them (or inf − inf)
         return _deltas(leaves, plus, minus, both=False)
     return _changed(leaves, [p for p in touched if plus[p] != minus[p]], plus, minus,

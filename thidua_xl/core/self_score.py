@@ -253,7 +253,8 @@ def _maybe(reader: CellReader, cells: UnitCells, column: str | None,
                                      if t is not int and t is not float]
         else:  # (the test is :func:`_claims`'s, written cheapest first)
             js = [j for j, m, v in zip(range(n), reader.take(selfs), vals)
-                  if (t := type(m)) is not type(v) or m != v or (t is not int and t is not float)]
+                  if (t := type(m)) is not type(v) or m != v
+                  or (t is not int and t is not float)]
     else:
         modes = {c: mode(c) for c in set(cs)}
         mine = reader.take(selfs) if selfs is not None else (None,) * n
@@ -386,8 +387,8 @@ def _in_hand(result: BlocResult, tree: Any = None, touched: dict | None = None
         targets = bloc.unit_targets.get(u.key)
         cols = None
         if isinstance(cells, UnitCells):
-            mine = _claims_at(mine_leaves, reader, cells, _maybe(reader, cells, column, kinds) if has
-                              else range(len(lead)), column, targets)
+            js = _maybe(reader, cells, column, kinds) if has else range(len(lead))
+            mine = _claims_at(mine_leaves, reader, cells, js, column, targets)
         else:
             cols = reader.columns(cells)
             mine = _claims(mine_leaves, zip(range(len(mine_leaves)), *cols), column, targets)

@@ -2,12 +2,19 @@
 read of every cell, 160,000 of them at 200 units × 800 criteria).
 
 ``Bloc.scores[unit]`` is a mapping path → :class:`~thidua_xl.core.models.RawCell`. The
-parser's :class:`~thidua_xl.core.cells.UnitCells` keeps its cells column-oriented — the value of criterion row ``i`` in ``data[i]``, the
-column it came from in ``cols[i]`` (0: no cell), ``roles`` column → sub-label, the
-``percent``/``uncached`` positions, ``self_values``/``self_percent`` for the unit's Tự chấm
-cell beside a value picked from another column (``self_col``), ``table.index`` path → row
-and ``table.ref(i, col)`` — is read from those lists, without a RawCell per cell; any other
-mapping through its RawCells. Both give the same lists.
+parser's :class:`~thidua_xl.core.cells.UnitCells` keeps its cells column-oriented — the
+value of criterion row ``i`` in ``data[i]``, the column it came from in ``cols[i]`` (0: no
+cell), ``roles`` column → sub-label, the ``percent``/``uncached`` positions,
+``self_values``/``self_percent`` for the unit's Tự chấm cell beside a value picked from
+another column (``self_col``), ``table.index`` path → row and ``table.ref(i, col)`` — is
+read from those lists, without a RawCell per cell; any other mapping through its RawCells.
+Both give the same lists.
+
+:class:`CellReader` also hands out the pieces for reading a column-oriented unit faster
+still: each path's criterion row (:meth:`~CellReader.at`), one C call that gathers a
+unit's list at those rows (:meth:`~CellReader.take`), each row's number as text
+(:meth:`~CellReader.rows_text`: a unit whose cells are all in one column has the
+references "Sheet!F" + those).
 """
 from __future__ import annotations
 
