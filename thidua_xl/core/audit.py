@@ -19,24 +19,30 @@ value: no difference is claimed where the unit claimed nothing; such leaves are 
 the analysis' note.
 
 Both run once per ``score`` on every leaf of every unit (160,000 at 200 units × 800
-criteria): a leaf's shown score and contribution are made once per distinct score
-(:class:`_Leaf`), and a difference only where two scores differ.
+criteria): a shown score and a contribution are made once per distinct score (and type and
+weight: :class:`_Memo`), the audit's rows only when they are iterated (:class:`AuditTable`:
+no column of 160,000 values), a unit's cells read from the parser's lists a unit at a time
+(:class:`~thidua_xl.core.unit_columns.CellReader`), a difference only where two scores
+differ (the self-scores say which leaves a claim set).
 """
 from __future__ import annotations
 
+from _thread import allocate_lock
 from dataclasses import dataclass, field
-from itertools import starmap
-from operator import getitem
+from itertools import chain, compress, repeat, starmap
+from operator import getitem, ne, sub
 from collections.abc import Iterator, Sequence
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
     from typing import Any
 
+from .cells import UnitCells
 from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, UnitResult
 from .ranking import TieKey, resolve_tiebreak
 from .scoring import vn_number
-from .self_score import SELF_COLUMN, self_totals
+from .self_score import SELF_COLUMN, _self_totals
+from .text import column_letters
 from .unit_columns import CellReader
 from .values import round_half_up
 
@@ -46,21 +52,45 @@ CAP_TEXT = "Áp mức tối đa"
 EPS = 0.005  # below a displayed cent: equal
 
 
-@dataclass(slots=True)
-class AuditRow:
-    """One line of "Chi tiết điểm"."""
+def _audit_row() -> type:
+    """:class:`AuditRow`, made on first use: ``score`` writes the audit's rows from plain
+    tuples (:meth:`AuditTable.tuples`) and never needs the class — making a dataclass is
+    most of this module's import time."""
+    with _MAKING:  # (one class, whichever thread asks first)
+        got = globals().get("AuditRow")
+        if got is None:
+            got = globals()["AuditRow"] = _make_audit_row()
+    return got
 
-    unit: str
-    path: str  # full path, e.g. "II.1.2"
-    text: str
-    type: str  # the effective Loại (CriterionType value)
-    value: Any  # as entered (None: blank)
-    column: str  # "Thống nhất" | "Khối chấm" | "Tự chấm" | SINGLE_COLUMN | "" (blank)
-    cell: str | None  # "Chấm điểm!F12": the cell the value came from (or would be in)
-    score: float | None  # the leaf's score before weight (penalty positive)
-    weight: float | None
-    contribution: float  # weight × score; + bonus; − penalty
-    percent: bool = False  # the cell has a percent format (the value is shown as %)
+
+def _make_audit_row() -> type:
+    @dataclass(slots=True)
+    class AuditRow:
+        """One line of "Chi tiết điểm"."""
+
+        unit: str
+        path: str  # full path, e.g. "II.1.2"
+        text: str
+        type: str  # the effective Loại (CriterionType value)
+        value: Any  # as entered (None: blank)
+        column: str  # "Thống nhất" | "Khối chấm" | "Tự chấm" | SINGLE_COLUMN | "" (blank)
+        cell: str | None  # "Chấm điểm!F12": the cell the value came from (or would be in)
+        score: float | None  # the leaf's score before weight (penalty positive)
+        weight: float | None
+        contribution: float  # weight × score; + bonus; − penalty
+        percent: bool = False  # the cell has a percent format (the value is shown as %)
+
+    AuditRow.__qualname__ = "AuditRow"  # (pickled and shown as the module's own)
+    return AuditRow
+
+
+_MAKING = allocate_lock()
+
+
+def __getattr__(name: str) -> Any:
+    if name == "AuditRow":
+        return _audit_row()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(slots=True)
@@ -92,10 +122,10 @@ class UnitAnalysis:
 # --------------------------------------------------------------------------------------
 # contributions
 # --------------------------------------------------------------------------------------
-def _types(bloc: Bloc) -> dict[str, CriterionType]:
-    from .engine import effective_types
+def _tree(bloc: Bloc) -> Any:
+    from .engine import Tree
 
-    return effective_types(bloc)
+    return Tree.build(bloc)
 
 
 def _clean(x: float) -> float:
@@ -113,8 +143,8 @@ def _signed(ctype: CriterionType, weight: float | None, score: float) -> float:
 
 
 class _Memo(dict):
-    """A leaf's score → (score shown, contribution), made once per distinct score (units
-    share most scores)."""
+    """A leaf's score → its contribution, made once per distinct score (units share most
+    scores; so do the leaves of one type and weight: one memo serves them all)."""
 
     __slots__ = ("ctype", "weight")
 
@@ -122,8 +152,18 @@ class _Memo(dict):
         super().__init__()
         self.ctype, self.weight = ctype, weight
 
-    def __missing__(self, score: float) -> tuple[float, float]:
-        got = self[score] = (_clean(score), _signed(self.ctype, self.weight, score))
+    def __missing__(self, score: float) -> float:
+        got = self[score] = _signed(self.ctype, self.weight, score)
+        return got
+
+
+class _Shown(dict):
+    """A score → the score shown (:func:`_clean`), once per distinct score."""
+
+    __slots__ = ()
+
+    def __missing__(self, score: float) -> float:
+        got = self[score] = _clean(score)
         return got
 
 
@@ -132,20 +172,27 @@ class _Leaf:
 
     __slots__ = ("c", "path", "text", "ctype", "label", "weight", "memo")
 
-    def __init__(self, c: Criterion, ctype: CriterionType) -> None:
+    def __init__(self, c: Criterion, ctype: CriterionType, memos: dict) -> None:
         self.c, self.path, self.text, self.ctype = c, c.path, c.text, ctype
         self.label = ctype.value
         self.weight = 1.0 if not ctype.is_scored else (c.weight or 1.0)
-        self.memo = _Memo(ctype, self.weight)
+        key = (ctype, type(self.weight), self.weight)
+        memo = memos.get(key)
+        if memo is None:
+            memo = memos[key] = _Memo(ctype, self.weight)
+        self.memo = memo
 
-    def numbers(self, score: float) -> tuple[float, float]:
+    def contribution(self, score: float) -> float:
         return self.memo[score]
 
 
-def _leaves(bloc: Bloc) -> list[_Leaf]:
-    """The leaf criteria in sheet order (a path typed twice is there twice)."""
-    types = _types(bloc)
-    return [_Leaf(c, types[c.path]) for c in bloc.criteria if c.is_leaf]
+def _leaves(bloc: Bloc, types: dict[str, CriterionType] | None = None) -> list[_Leaf]:
+    """The leaf criteria in sheet order (a path typed twice is there twice); ``types``: their
+    effective types (:class:`~thidua_xl.core.engine.Tree`'s; None: found here)."""
+    if types is None:
+        types = _tree(bloc).types
+    memos: dict = {}
+    return [_Leaf(c, types[c.path], memos) for c in bloc.criteria if c.is_leaf]
 
 
 def _by_path(leaves: list[_Leaf]) -> list[_Leaf]:
@@ -164,7 +211,7 @@ def _cap_rows(u: UnitResult, leaves: list[_Leaf]) -> list[tuple]:
         mine = [lf for lf in leaves if lf.ctype is ctype and lf.path in u.leaf_scores]
         if not mine:
             continue
-        excess = kept - sum(lf.numbers(u.leaf_scores[lf.path])[1] for lf in mine)
+        excess = kept - sum(lf.contribution(u.leaf_scores[lf.path]) for lf in mine)
         if abs(excess) > EPS:
             out.append((u.name, mine[-1].path.split(".")[0],
                         f"{CAP_TEXT} ({ctype.value.lower()})", ctype.value, None, "", None,
@@ -179,36 +226,105 @@ def _blank_ref(bloc: Bloc, unit, crit) -> str | None:
     return _derived_ref(bloc, unit, crit) if unit is not None else crit.ref
 
 
-FIELDS: tuple[str, ...] = tuple(AuditRow.__dataclass_fields__)
+FIELDS: tuple[str, ...] = ("unit", "path", "text", "type", "value", "column", "cell", "score",
+                           "weight", "contribution", "percent")  # AuditRow's, in order
 
 
-class AuditTable(Sequence[AuditRow]):
-    """The rows of "Chi tiết điểm" as columns: :attr:`columns` maps each field of
-    :class:`AuditRow` to its list of values (:meth:`tuples` gives the rows as plain tuples
-    in :data:`FIELDS` order); an :class:`AuditRow` is made only when one is asked for
-    (iterating makes them one at a time). At 200 units × 800 criteria that is 160,000 rows:
-    a column is filled by one comprehension per unit, and eleven lists are all the garbage
-    collector has to watch."""
+class AuditTable(Sequence):
+    """The rows of "Chi tiết điểm": :meth:`tuples` gives them as plain tuples in
+    :data:`FIELDS` order, :attr:`columns` maps each field of :class:`AuditRow` to its list of
+    values; an :class:`AuditRow` is made only when one is asked for (iterating makes them one
+    at a time). At 200 units × 800 criteria that is 160,000 rows: the table keeps, per
+    unit, what its rows are made of (the leaves' lists, shared by the units, and the unit's
+    own lists of cells and scores) and makes a unit's rows when they are iterated — no
+    column of 160,000 values unless :attr:`columns` is asked for. It reads the result as
+    it is then: iterate it before changing the result."""
 
-    __slots__ = ("columns",)
+    __slots__ = ("_parts", "_len", "_columns")
 
-    def __init__(self, columns: dict[str, list]) -> None:
-        self.columns = columns
+    def __init__(self, columns: dict[str, list] | None = None, *, parts: list | None = None
+                 ) -> None:
+        """A table of the given ``columns`` (each field's list of values), or of ``parts``:
+        sized iterables of row tuples, in order."""
+        self._columns = columns
+        self._parts = parts if parts is not None else []
+        self._len = (len(columns["unit"]) if columns is not None
+                     else sum(map(len, self._parts)))
+
+    @property
+    def columns(self) -> dict[str, list]:
+        """Each field's list of values (made on first use)."""
+        if self._columns is None:
+            columns: list[list] = [[] for _ in FIELDS]
+            for part in self._parts:  # a unit's rows at a time, not all 160,000 at once
+                for column, values in zip(columns, zip(*part)):
+                    column.extend(values)
+            self._columns = dict(zip(FIELDS, columns))
+            self._parts = []
+        return self._columns
 
     def __len__(self) -> int:
-        return len(self.columns["unit"])
+        return self._len
 
     def __getitem__(self, i):  # type: ignore[override]
+        columns = self.columns.values()
         if isinstance(i, slice):
-            return list(starmap(AuditRow, zip(*(c[i] for c in self.columns.values()))))
-        return AuditRow(*(c[i] for c in self.columns.values()))
+            return list(starmap(_audit_row(), zip(*(c[i] for c in columns))))
+        return _audit_row()(*(c[i] for c in columns))
 
     def __iter__(self) -> Iterator[AuditRow]:
-        return starmap(AuditRow, self.tuples())
+        return starmap(_audit_row(), self.tuples())
 
     def tuples(self) -> Iterator[tuple]:
         """The rows as plain tuples, in :data:`FIELDS` order."""
-        return zip(*self.columns.values())
+        if self._columns is not None:
+            return zip(*self._columns.values())
+        return chain.from_iterable(self._parts)
+
+
+class _UnitRows:
+    """One unit's leaf rows of "Chi tiết điểm", made when iterated (:class:`AuditTable`)."""
+
+    __slots__ = ("name", "leaves", "every", "reader", "scores", "cells", "bloc", "unit",
+                 "shown")
+
+    def __init__(self, name: str, leaves: list[_Leaf], every: tuple[list, ...],
+                 reader: CellReader, scores: dict[str, float], cells: Any, bloc: Bloc,
+                 unit: Any, shown: _Shown) -> None:
+        self.name, self.leaves, self.every, self.reader = name, leaves, every, reader
+        self.scores, self.cells, self.bloc, self.unit, self.shown = (scores, cells, bloc,
+                                                                     unit, shown)
+
+    def __len__(self) -> int:
+        return len(self.leaves)
+
+    def __iter__(self) -> Iterator[tuple]:
+        leaves, cells, reader = self.leaves, self.cells, self.reader
+        paths, texts, labels, weights, memos = self.every
+        n = len(leaves)
+        got = list(map(self.scores.__getitem__, paths))
+        shown = map(self.shown.__getitem__, got)
+        contributions = map(getitem, memos, got)
+        unit = repeat(self.name, n)
+        if n and isinstance(cells, UnitCells):
+            at, whole = reader.at(cells)
+            cols = reader.take(cells.cols) if whole else ()
+            col = cols[0] if cols else 0
+            if col and cols.count(col) == n:  # the usual: a cell on every row, one column
+                table, pct = cells.table, cells.percent
+                head = f"{table.sheet}!{column_letters(col)}"  # as ScoreTable.ref makes it
+                return zip(unit, paths, texts, labels, reader.take(cells.data),
+                           repeat(cells.roles.get(col, "") or SINGLE_COLUMN, n),
+                           map(head.__add__, reader.rows_text(cells)), shown, weights,
+                           contributions, [i in pct for i in at] if pct else repeat(False, n))
+        at = reader.columns(cells)
+        present = at.present
+        bloc, owner = self.bloc, self.unit
+        column = [(s or SINGLE_COLUMN) if have else "" for s, have in zip(at.source, present)]
+        cell = [ref if have else _blank_ref(bloc, owner, lf.c) for ref, have, lf
+                in zip(reader.refs(cells, present), present, leaves)]
+        return zip(unit, paths, texts, labels, at.value, column, cell, shown, weights,
+                   contributions, at.percent)
 
 
 def audit_rows(result: BlocResult) -> list[AuditRow]:
@@ -217,56 +333,41 @@ def audit_rows(result: BlocResult) -> list[AuditRow]:
     return list(audit_table(result))
 
 
+def _lists(leaves: list[_Leaf]) -> tuple[list, ...]:
+    return ([lf.path for lf in leaves], [lf.text for lf in leaves], [lf.label for lf in leaves],
+            [lf.weight for lf in leaves], [lf.memo for lf in leaves])
+
+
 def audit_table(result: BlocResult) -> AuditTable:
-    """:func:`audit_rows` as an :class:`AuditTable`."""
-    cols: dict[str, list] = {name: [] for name in FIELDS}
+    """:func:`audit_rows` as an :class:`AuditTable`: per unit in rank order (with a total),
+    a row per leaf it has a score on, then its cap rows."""
     bloc = result.parsed
     if bloc is None:
-        return AuditTable(cols)
+        return AuditTable({name: [] for name in FIELDS})
     leaves = _leaves(bloc)
     capped = [lf for lf in leaves if lf.ctype is _BONUS or lf.ctype is _PENALTY]
     units = {u.key: u for u in bloc.units}
-    (unit_c, path_c, text_c, type_c, value_c, column_c, cell_c, score_c, weight_c,
-     contribution_c, percent_c) = cols.values()
-    every = ([lf.path for lf in leaves], [lf.text for lf in leaves],
-             [lf.label for lf in leaves], [lf.weight for lf in leaves])
+    every = _lists(leaves)
+    wanted = set(every[0])
     every_reader = CellReader(every[0])
+    shown = _Shown()
+    parts: list = []
     for u in result.units:
         if u.total is None:
             continue
-        cells = bloc.scores.get(u.key, {})
         scores = u.leaf_scores
-        mine = leaves
-        paths, texts, labels, weights = every
-        got = list(map(scores.get, paths))
-        if None in got:  # a leaf the engine did not score: no row
-            mine = [lf for lf, s in zip(leaves, got) if s is not None]
-            paths, texts, labels, weights = ([lf.path for lf in mine], [lf.text for lf in mine],
-                                             [lf.label for lf in mine],
-                                             [lf.weight for lf in mine])
-            got = [s for s in got if s is not None]
-        reader = every_reader if mine is leaves else CellReader(paths)
-        at = reader.columns(cells)
-        present = at.present
-        numbers = list(map(getitem, [lf.memo for lf in mine], got))
-        unit_c += [u.name] * len(paths)
-        path_c += paths
-        text_c += texts
-        type_c += labels
-        value_c += at.value
-        column_c += [(s or SINGLE_COLUMN) if have else "" for s, have in zip(at.source, present)]
-        unit = units.get(u.key)
-        cell_c += [ref if have else _blank_ref(bloc, unit, lf.c) for ref, have, lf
-                   in zip(reader.refs(cells, present), present, mine)]
-        score_c += [n[0] for n in numbers]
-        weight_c += weights
-        contribution_c += [n[1] for n in numbers]
-        percent_c += at.percent
+        mine, lists, reader = leaves, every, every_reader
+        if not scores.keys() >= wanted or None in scores.values():  # a leaf the engine did
+            mine = [lf for lf in leaves if scores.get(lf.path) is not None]  # not score: no row
+            lists = _lists(mine)
+            reader = CellReader(lists[0])
+        parts.append(_UnitRows(u.name, mine, lists, reader, scores,
+                               bloc.scores.get(u.key, {}), bloc, units.get(u.key), shown))
         if capped:
-            for row in _cap_rows(u, capped):
-                for col, v in zip(cols.values(), row):
-                    col.append(v)
-    return AuditTable(cols)
+            cap = _cap_rows(u, capped)
+            if cap:
+                parts.append(cap)
+    return AuditTable(parts=parts)
 
 
 # --------------------------------------------------------------------------------------
@@ -274,10 +375,16 @@ def audit_table(result: BlocResult) -> AuditTable:
 # --------------------------------------------------------------------------------------
 def _top(deltas: dict[str, float], texts: dict[str, str], *, positive_only: bool,
          n: int = 3) -> list[Difference]:
-    items = [(p, d) for p, d in deltas.items()
-             if (d > EPS if positive_only else abs(d) > EPS)]
-    items.sort(key=lambda x: -abs(x[1]))  # stable: equal differences stay in sheet order
-    return [Difference(p, texts.get(p, ""), round_half_up(d, 2)) for p, d in items[:n]]
+    """The ``n`` largest differences (by size; equal ones in sheet order) above a cent's
+    half: positive ones only, or either sign. (Filtered and ranked in C: ``sorted(…,
+    reverse=True)`` keeps equal keys in order, as the ascending sort by −|d| did.)"""
+    values = list(deltas.values())
+    sizes = list(map(abs, values))
+    kept = compress(range(len(values)), map(EPS.__lt__, values if positive_only else sizes))
+    top = sorted(kept, key=sizes.__getitem__, reverse=True)[:n]
+    paths = list(deltas)
+    return [Difference(paths[i], texts.get(paths[i], ""), round_half_up(values[i], 2))
+            for i in top]
 
 
 _UPPER = {"penalty": "ít điểm trừ hơn", "bonus": "điểm thưởng cao hơn"}
@@ -330,32 +437,70 @@ def _tiebreaks(ordered: list[UnitResult], keys: Sequence[TieKey]) -> dict[str, l
     return out
 
 
-def _deltas(leaves: dict[str, tuple[int, _Leaf]], plus: dict[str, float],
-            minus: dict[str, float], *, both: bool) -> dict[str, float]:
+class _Places:
+    """The leaves of the analysis, one per path (:func:`_by_path`): each path's place in
+    sheet order and its contribution memo."""
+
+    __slots__ = ("place", "memo")
+
+    def __init__(self, leaves: list[_Leaf]) -> None:
+        self.place = {lf.path: i for i, lf in enumerate(leaves)}
+        self.memo = {lf.path: lf.memo for lf in leaves}
+
+
+def _deltas(leaves: _Places, plus: dict[str, float], minus: dict[str, float], *,
+            both: bool) -> dict[str, float]:
     """Path → the contribution of a leaf score in ``plus`` − that in ``minus`` (0 where a
     unit has no score), in sheet order over the leaves ``minus`` scores — ``both``: over
     those ``plus`` scores, then those only ``minus`` scores. A leaf scored alike differs by
-    0: it is left out (no top list shows it). ``leaves``: path → (place, leaf)."""
+    0: it is left out (no top list shows it)."""
     if len(plus) == len(minus) and list(plus) == list(minus):  # the usual: same leaves
-        changed = [p for p, x, y in zip(plus, plus.values(), minus.values()) if x != y]
+        changed: Any = compress(plus, map(ne, plus.values(), minus.values()))  # (in C)
     else:
         changed = [p for p in plus.keys() | minus.keys() if plus.get(p) != minus.get(p)]
+    return _changed(leaves, changed, plus, minus, both=both)
+
+
+def _self_deltas(leaves: _Places, plus: dict[str, float], minus: dict[str, float],
+                 touched: list[str]) -> dict[str, float]:
+    """:func:`_deltas` (``both=False``) of a unit's self-scores ``plus`` — a copy of its
+    final scores ``minus`` but at the paths ``touched`` — against those: only the touched
+    paths can differ (the others hold the very same number, which differs from itself only
+    if it is NaN: then, the long way)."""
+    try:
+        total = sum(minus.values())
+    except TypeError:  # pragma: no cover - leaf scores are numbers
+        return _deltas(leaves, plus, minus, both=False)
+    if total != total:  # a NaN among them (or inf − inf)
+        return _deltas(leaves, plus, minus, both=False)
+    return _changed(leaves, [p for p in touched if plus[p] != minus[p]], plus, minus,
+                    both=False)
+
+
+def _changed(leaves: _Places, changed: Any, plus: dict[str, float], minus: dict[str, float],
+             *, both: bool) -> dict[str, float]:
+    """:func:`_deltas` of the paths ``changed`` (those whose two scores differ)."""
+    place, memo = leaves.place, leaves.memo
+    paths = sorted(filter(place.__contains__, changed), key=place.__getitem__)
+    xs, ys = list(map(plus.get, paths)), list(map(minus.get, paths))
+    if None not in xs and None not in ys:  # the usual: both score every leaf that differs
+        memos = list(map(memo.__getitem__, paths))
+        return dict(zip(paths, map(sub, map(getitem, memos, xs), map(getitem, memos, ys))))
     out: dict[str, float] = {}
     late: list[tuple[str, float]] = []
-    for path in sorted((p for p in changed if p in leaves), key=lambda p: leaves[p][0]):
-        leaf = leaves[path][1]
-        x, y = plus.get(path), minus.get(path)
+    for path, x, y in zip(paths, xs, ys):
+        m = memo[path]
         if y is None:
             if both:
-                out[path] = leaf.numbers(x)[1] - 0.0
+                out[path] = m[x] - 0.0
         elif x is None:
-            d = 0.0 - leaf.numbers(y)[1]
+            d = 0.0 - m[y]
             if both:
                 late.append((path, d))
             else:
                 out[path] = d
         else:
-            out[path] = leaf.numbers(x)[1] - leaf.numbers(y)[1]
+            out[path] = m[x] - m[y]
     out.update(late)
     return out
 
@@ -365,9 +510,11 @@ def analyse(result: BlocResult) -> list[UnitAnalysis]:
     bloc = result.parsed
     if bloc is None:
         return []
-    leaves = {lf.path: (i, lf) for i, lf in enumerate(_by_path(_leaves(bloc)))}
+    tree = _tree(bloc)  # (once: the self-scores read it too)
+    leaves = _Places(_by_path(_leaves(bloc, tree.types)))
     texts = {c.path: c.text for c in bloc.criteria}
-    selfs, unscored = self_totals(result)
+    touched: dict[str, Any] = {}
+    selfs, unscored = _self_totals(result, tree, touched)
     selfs = selfs or {}
     keys, _ = resolve_tiebreak(bloc.rules.tiebreak, result.sections)
     ties = _tiebreaks(result.units, keys)
@@ -382,7 +529,11 @@ def analyse(result: BlocResult) -> list[UnitAnalysis]:
                 and u.total is not None:
             a.self_total = s.total
             a.difference = round_half_up(s.total - u.total, 2)
-            deltas = _deltas(leaves, s.leaf_scores, u.leaf_scores, both=False)
+            t = touched.get(u.key)
+            if t is not None and t[0] is u.leaf_scores:  # (the copy was of these scores)
+                deltas = _self_deltas(leaves, s.leaf_scores, u.leaf_scores, t[1])
+            else:
+                deltas = _deltas(leaves, s.leaf_scores, u.leaf_scores, both=False)
             a.differences = _top(deltas, texts, positive_only=False)
             a.unscored_self = unscored.get(u.key, 0)
         if above is not None and above.total is not None and u.total is not None:

@@ -21,6 +21,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from collections import namedtuple
+import sys
+from functools import partial, reduce
+from operator import add, itemgetter, mul
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
@@ -29,6 +32,7 @@ if TYPE_CHECKING:
 from .findings import Report
 from .models import BlocResult, CriterionType, RawCell, UnitResult
 from .scoring import CellCheck, check_value, leaf_score
+from .cells import UnitCells
 from .unit_columns import CellReader, UnitColumns
 from .values import round_half_up
 from .vocab import SUB_SELF
@@ -106,20 +110,31 @@ def self_result(result: BlocResult) -> tuple[list[UnitResult] | None, dict[str, 
 # --------------------------------------------------------------------------------------
 # from what is in hand
 # --------------------------------------------------------------------------------------
+_NUMBER = (int, float)
+#: what a unit's twin holds on a leaf besides a claim's score or value (see :func:`_claims`):
+#: the final cell as it stands, or because the claim is blank or not valid
+FINAL, MISSING = object(), object()
+
+
 class _Leaf:
-    """One leaf criterion and a memo of the checks of its distinct values."""
+    """One leaf criterion and memos of its distinct values: their checks, and what the twin
+    makes of a claim (the same value, format and formula flag give the same check: the
+    criterion is fixed; and the same score where the target is the criterion's own)."""
 
-    __slots__ = ("c", "path", "ctype", "scored", "weight", "checks")
+    __slots__ = ("c", "path", "ctype", "scored", "weight", "lead", "fixed", "checks",
+                 "claims")
 
-    def __init__(self, c, ctype: CriterionType) -> None:
+    def __init__(self, c, ctype: CriterionType, fixed: bool = True) -> None:
         self.c, self.path, self.ctype = c, c.path, ctype
         self.scored = ctype.is_scored
         self.weight = c.weight or 1.0
+        self.lead = ctype is _LEADING
+        self.fixed = fixed or self.lead  # (a dẫn đầu claim is scored later, not here)
         self.checks: dict[tuple, CellCheck] = {}
+        self.claims: dict[tuple, Any] = {}
 
     def check(self, value: Any, percent: bool, uncached: bool) -> CellCheck:
-        """:func:`check_value` of a cell (the same value, format and formula flag give the
-        same check: the criterion is fixed)."""
+        """:func:`check_value` of a cell."""
         try:
             key = (type(value), value, percent, uncached)
             got = self.checks.get(key)
@@ -132,6 +147,38 @@ class _Leaf:
                 self.checks[key] = got
         return got
 
+    def claim(self, value: Any, percent: bool, uncached: bool,
+              targets: dict[str, RawCell] | None) -> Any:
+        """What the twin holds for a Tự chấm cell: ``MISSING`` when it is blank or not valid
+        (the final cell stands), else — a Định lượng dẫn đầu leaf — the value parsed (scored
+        once the bloc's best is known), — any other — its score (a blank bonus / penalty
+        claim: 0)."""
+        key = None
+        if self.fixed:
+            try:
+                key = (type(value), value, percent, uncached)
+                got = self.claims.get(key, self)  # (self: not seen yet)
+            except TypeError:  # pragma: no cover - readers give hashable values
+                key, got = None, self
+            if got is not self:
+                return got
+        chk = self.check(value, percent, uncached)
+        if chk.problem is not None or (chk.value is None and self.scored):
+            got = MISSING
+        elif self.lead:  # (scored: a value there)
+            got = chk.value
+        else:
+            got = 0.0 if chk.value is None else _score(self, chk.value,
+                                                       _target(self, targets), None, False)
+        if key is not None:
+            self.claims[key] = got
+        return got
+
+    def blank(self) -> Any:
+        """What the twin holds where the unit claims nothing beside its final cell: the
+        final cell (``MISSING``) on a scored leaf, nothing (0) on a bonus / penalty."""
+        return MISSING if self.scored else 0.0
+
     def parsed(self, present: bool, value: Any, percent: bool, uncached: bool) -> Any:
         """The value the engine reads from a cell the final scoring accepted (a blank
         is 0)."""
@@ -141,62 +188,169 @@ class _Leaf:
         return 0.0 if v is None else v
 
 
-_NUMBER = (int, float)
-#: what a unit's twin holds on a leaf besides a claimed value (see :func:`_claims`)
-FINAL, ZERO, MISSING = object(), object(), object()
-
-
-def _claims(leaves: list[_Leaf], cols: UnitColumns, column: str | None) -> dict[str, Any]:
+def _claims(leaves: list[_Leaf], fields, column: str | None,
+            targets: dict[str, RawCell] | None) -> dict[str, Any]:
     """Leaf path → what the twin holds there (:func:`self_result`'s rule) where it is not
-    the final cell as it stands: ``ZERO`` nothing (a blank bonus/penalty claim),
-    ``MISSING`` the final cell because the claim is blank or not valid, or the Tự chấm value
-    parsed."""
+    the final cell as it stands (:meth:`_Leaf.claim`; a blank claim :meth:`_Leaf.blank`).
+    ``fields``: (leaf index, and the unit's cell there as :class:`UnitColumns` has it) for
+    the leaves that may differ from the final cell, in sheet order."""
     out: dict[str, Any] = {}
     number = _NUMBER
-    for leaf, have, v, p, u, src, mine, mp in zip(leaves, *cols):
+    for j, have, v, p, u, src, mine, mp in fields:
         if not have:
             continue
+        leaf = leaves[j]
         if src == SELF_COLUMN:  # the final value is the unit's own
             if type(v) in number:
                 continue  # a number the final scoring accepted
-            raw, percent, uncached = v, p, u
+            out[leaf.path] = leaf.claim(v, p, u, targets)
         elif mine is None or column is None:
-            out[leaf.path] = MISSING if leaf.scored else ZERO
-            continue
+            out[leaf.path] = leaf.blank()
         elif type(mine) in number and type(mine) is type(v) and mine == v and mp == p:
             continue  # the final value itself
         else:
-            raw, percent, uncached = mine, mp, False
-        chk = leaf.check(raw, percent, uncached)
-        if chk.problem is None and (chk.value is not None or not leaf.scored):
-            out[leaf.path] = ZERO if chk.value is None else chk.value
-        else:
-            out[leaf.path] = MISSING
+            out[leaf.path] = leaf.claim(mine, mp, False, targets)
     return out
+
+
+#: what a unit's column holds on a row, for :func:`_maybe`
+_NO_CELL, _OWN, _BESIDE, _NONE = 0, 1, 2, 3  # no cell; the Tự chấm one; one beside it; none
+
+
+def _maybe(reader: CellReader, cells: UnitCells, column: str | None,
+           kinds: dict[tuple, list[int]]) -> Any:
+    """The leaves (indices, ascending) where a unit's twin may differ from its final cell:
+    all but those without a cell and those whose Tự chấm value is the very number the final
+    scoring read (the unit's own, or a number of the same type equal to it with the same
+    format) — :func:`_claims` skips those too. One comprehension over the unit's lists (the
+    unit whose every value is its own: its rows of values not numbers, the same rows for
+    every unit whose values have the same types — ``kinds`` keeps them by the types)."""
+    at, whole = reader.at(cells)
+    n = len(at)
+    if not whole:
+        return range(n)  # (a leaf not on the table: :func:`_claims` reads them one by one)
+    data, cols, roles = cells.data, cells.cols, cells.roles
+    selfs, self_col = cells.self_values, cells.self_col
+    cs = reader.take(cols)
+
+    def mode(c: int) -> int:
+        return (_NO_CELL if not c else _OWN if roles.get(c, "") == SELF_COLUMN
+                else _BESIDE if selfs is not None and c != self_col and column is not None
+                else _NONE)
+
+    vals = reader.take(data)
+    if n and cs.count(cs[0]) == n:  # the usual: one column picked on every row
+        only = mode(cs[0])
+        if only == _NO_CELL:
+            return ()
+        if only == _NONE:
+            return range(n)
+        if only == _OWN:
+            types = tuple(map(type, vals))
+            js = kinds.get(types)
+            if js is None:
+                js = kinds[types] = [j for j, t in enumerate(types)
+                                     if t is not int and t is not float]
+        else:  # (the test is :func:`_claims`'s, written cheapest first)
+            js = [j for j, m, v in zip(range(n), reader.take(selfs), vals)
+                  if (t := type(m)) is not type(v) or m != v
+                  or (t is not int and t is not float)]
+    else:
+        modes = {c: mode(c) for c in set(cs)}
+        mine = reader.take(selfs) if selfs is not None else (None,) * n
+        number = _NUMBER
+        js = [j for j, c, m, v in zip(range(n), cs, mine, vals)
+              if (k := modes[c]) == _NONE or (k != _NO_CELL and not (
+                  type(v) in number and (k == _OWN or (m == v and type(m) is type(v)))))]
+    flagged = cells.percent | cells.uncached | cells.self_percent
+    if flagged:  # a format or formula flag on the row: read as :func:`_claims` reads any cell
+        js = sorted({*js, *(j for j, i in enumerate(at) if i in flagged)})
+    return js
+
+
+def _claims_at(leaves: list[_Leaf], reader: CellReader, cells: UnitCells, js,
+               column: str | None, targets: dict[str, RawCell] | None) -> dict[str, Any]:
+    """:func:`_claims` of the leaves ``js`` (ascending) read from the unit's lists (the
+    fields :meth:`CellReader.columns` gives, one leaf at a time)."""
+    at, _ = reader.at(cells)
+    data, cols, roles = cells.data, cells.cols, cells.roles
+    pct, unc = cells.percent, cells.uncached
+    selfs, self_col, self_pct = cells.self_values, cells.self_col, cells.self_percent
+    own = {c for c, role in roles.items() if role == SELF_COLUMN}
+    number = _NUMBER
+    out: dict[str, Any] = {}
+    for j in js:
+        i = at[j]
+        if i < 0 or not (col := cols[i]):
+            continue
+        v = data[i]
+        leaf = leaves[j]
+        if col in own:
+            if type(v) in number:
+                continue
+            out[leaf.path] = leaf.claim(v, i in pct, i in unc, targets)
+        elif selfs is None or col == self_col or column is None or (mine := selfs[i]) is None:
+            out[leaf.path] = leaf.blank()
+        else:
+            mp = i in self_pct
+            t = type(mine)
+            if t in number and t is type(v) and mine == v and mp == (i in pct):
+                continue
+            try:  # (a claim seen before: :meth:`_Leaf.claim`'s memo, without the call)
+                got = leaf.claims.get((t, mine, mp, False), leaf)
+            except TypeError:  # pragma: no cover - readers give hashable values
+                got = leaf
+            out[leaf.path] = leaf.claim(mine, mp, False, targets) if got is leaf else got
+    return out
+
+
+def _final_cell(reader: CellReader, cells: Any, cols: UnitColumns | None, j: int
+                ) -> tuple[bool, Any, bool, bool]:
+    """The unit's final cell on leaf ``j``: a cell there, its value, percent format,
+    uncached formula."""
+    if cols is not None:
+        return cols.present[j], cols.value[j], cols.percent[j], cols.uncached[j]
+    i = reader.at(cells)[0][j]
+    if i < 0 or not cells.cols[i]:
+        return False, None, False, False
+    return True, cells.data[i], i in cells.percent, i in cells.uncached
 
 
 def self_totals(result: BlocResult) -> tuple[dict[str, SelfScore] | None, dict[str, int]]:
     """Unit key → :class:`SelfScore`, and the ``unscored`` counts, equal to
     :func:`self_result`'s (``None`` when no unit has a Tự chấm column)."""
+    return _self_totals(result, None)
+
+
+def _self_totals(result: BlocResult, tree: Any, touched: dict | None = None
+                 ) -> tuple[dict[str, SelfScore] | None, dict[str, int]]:
+    """:func:`self_totals`, with the criteria tree of the result's workbook when the caller
+    has built it already (None: built here); ``touched``: see :func:`_in_hand`."""
     bloc = result.parsed
     if bloc is None or not _has_self(result):
         return None, {}
-    fast = _in_hand(result)
+    fast = _in_hand(result, tree, touched)
     if fast is not None:
         return fast
     units, unscored = self_result(result)
     return {u.key: SelfScore(u.total, u.leaf_scores) for u in units or ()}, unscored
 
 
-def _in_hand(result: BlocResult) -> tuple[dict[str, SelfScore], dict[str, int]] | None:
+def _in_hand(result: BlocResult, tree: Any = None, touched: dict | None = None
+             ) -> tuple[dict[str, SelfScore], dict[str, int]] | None:
     """:func:`self_totals` from the final leaf scores (None: the result has errors or a
     unit without a total — the engine's run decides those).
 
     Without errors every unit's every leaf was scored from a valid cell, so the twin's
     cells are all valid too: a leaf whose claim is the final value (or not valid, or blank)
     keeps its final score — but for Định lượng dẫn đầu, whose score hangs on the bloc's best
-    twin result —, a claimed value is scored as the engine scores it, and the totals are
-    added up in the engine's order."""
+    twin result —, a claimed value is scored as the engine scores it (once per distinct
+    claim of a criterion), and the totals are added up in the engine's order. Only the
+    leaves whose claim is not the final number are looked at one by one (:func:`_maybe`).
+
+    ``touched`` (a dict): filled with unit key → (its final leaf scores, the paths whose
+    self-score was set from a claim): every other self-score is that final score itself —
+    or None where a claim added a path the final scores lack."""
     from .caps import capped_totals, has_caps
     from .engine import Tree
 
@@ -205,13 +359,15 @@ def _in_hand(result: BlocResult) -> tuple[dict[str, SelfScore], dict[str, int]] 
     finals = {u.key: u.leaf_scores for u in result.units}
     if result.has_errors or any(u.total is None for u in result.units):
         return None
-    tree = Tree.build(bloc)
-    leaves = [_Leaf(c, tree.types[c.path]) for c in tree.leaves()]
+    if tree is None:
+        tree = Tree.build(bloc)
+    ratio = {p for t in bloc.unit_targets.values() for p in t}
+    leaves = [_Leaf(c, tree.types[c.path], c.path not in ratio) for c in tree.leaves()]
     if len({leaf.path for leaf in leaves}) != len(leaves) or any(
             u.key not in finals or len(finals[u.key]) != len(leaves) or u.column_ref is None
             for u in bloc.units):
         return None  # (a unit without a column group: the engine decides what it scores)
-    lead = [lf for lf in leaves if lf.ctype is _LEADING]
+    lead = [lf for lf in leaves if lf.lead]
     # the twin's value of every Định lượng dẫn đầu leaf, every unit: the bloc's best
     leading: dict[str, dict[str, Any]] = {lf.path: {} for lf in lead}
     claims: dict[str, dict[str, Any]] = {}  # unit key → leaf → claim (not FINAL)
@@ -219,6 +375,7 @@ def _in_hand(result: BlocResult) -> tuple[dict[str, SelfScore], dict[str, int]] 
     paths = [lf.path for lf in leaves]
     lead_paths = [lf.path for lf in lead]
     every, only_lead = CellReader(paths), CellReader(lead_paths)
+    kinds: dict[tuple, list[int]] = {}  # (see :func:`_maybe`)
     for u in bloc.units:
         cells = bloc.scores.get(u.key, {})
         column = u.score_columns.get(SELF_COLUMN)
@@ -226,38 +383,44 @@ def _in_hand(result: BlocResult) -> tuple[dict[str, SelfScore], dict[str, int]] 
         if not has and not lead:
             unscored[u.key] = 0
             continue
-        cols = (every if has else only_lead).columns(cells)
-        mine = _claims(leaves if has else lead, cols, column)
+        reader, mine_leaves = (every, leaves) if has else (only_lead, lead)
+        targets = bloc.unit_targets.get(u.key)
+        cols = None
+        if isinstance(cells, UnitCells):
+            js = _maybe(reader, cells, column, kinds) if has else range(len(lead))
+            mine = _claims_at(mine_leaves, reader, cells, js, column, targets)
+        else:
+            cols = reader.columns(cells)
+            mine = _claims(mine_leaves, zip(range(len(mine_leaves)), *cols), column, targets)
         unscored[u.key] = sum(1 for v in mine.values() if v is MISSING) if has else 0
         if lead:
             at = {p: j for j, p in enumerate(paths if has else lead_paths)}
             for leaf in lead:
                 got = mine.pop(leaf.path, FINAL)
                 if got is FINAL or got is MISSING:
-                    j = at[leaf.path]
-                    got = leaf.parsed(cols.present[j], cols.value[j], cols.percent[j],
-                                      cols.uncached[j])
+                    got = leaf.parsed(*_final_cell(reader, cells, cols, at[leaf.path]))
                 leading[leaf.path][u.key] = got
         if has:
             claims[u.key] = mine
     best = _best(leaves, leading, bloc.unit_targets)
-    ratio = {p for t in bloc.unit_targets.values() for p in t}
     sums = _sections(tree, leaves)
     capped = capped_totals if has_caps(tree) else None
-    by_path = {lf.path: lf for lf in leaves}
     out: dict[str, SelfScore] = {}
     for key, mine in claims.items():
-        targets = bloc.unit_targets.get(key)
-        scores = dict(finals[key])  # a leaf claimed as scored stands
+        final = finals[key]
+        scores = dict(final)  # a leaf claimed as scored stands
         for path, got in mine.items():
-            if got is ZERO:
-                scores[path] = 0.0
-            elif got is not MISSING:
-                leaf = by_path[path]
-                scores[path] = _score(leaf, got, _target(leaf, targets), None, False)
-        for leaf in lead:
-            scores[leaf.path] = _score(leaf, leading[leaf.path][key], _target(leaf, targets),
-                                       best.get(leaf.path), leaf.path in ratio)
+            if got is not MISSING:
+                scores[path] = got
+        if touched is not None:
+            touched[key] = ((final, [p for p, got in mine.items() if got is not MISSING]
+                             + lead_paths) if len(scores) == len(final) else None)
+        if lead:
+            targets = bloc.unit_targets.get(key)
+            for leaf in lead:
+                scores[leaf.path] = _score(leaf, leading[leaf.path][key],
+                                           _target(leaf, targets), best.get(leaf.path),
+                                           leaf.path in ratio)
         out[key] = SelfScore(_total(tree, sums, scores, capped), scores)
     return out, unscored
 
@@ -301,10 +464,31 @@ def _score(leaf: _Leaf, value: Any, target: float | None, best: float | None,
                       best=best)
 
 
-def _sections(tree, leaves: list[_Leaf]) -> list[tuple[str, list[tuple[str, float]]]]:
-    """Each section's scored leaves (path, weight) in sheet order, sections in the
-    engine's order; the bonus and penalty leaves under ``_BONUS``/``_PENALTY``."""
-    by: dict[str, list[tuple[str, float]]] = {sec: [] for sec, _ in tree.sections}
+def _add_up(values: Any) -> float:
+    """``acc = 0.0; for v in values: acc += v`` — the engine's sums, term by term in the same
+    order — in C: ``sum`` adds a float at a time before Python 3.12 (which compensates the
+    rounding: a different number), ``reduce(add)`` everywhere (slower: a float a term)."""
+    return _SUM(values, 0.0)
+
+
+_SUM = sum if sys.version_info < (3, 12) else partial(reduce, add)
+
+
+def _getter(keys: list[str]):
+    """A function giving ``(d[k] for k in keys)`` as a tuple, in one C call."""
+    if len(keys) > 1:
+        return itemgetter(*keys)
+    if keys:
+        (k,) = keys
+        return lambda d: (d[k],)
+    return lambda d: ()
+
+
+def _sections(tree, leaves: list[_Leaf]) -> list[tuple[str, Any, list[float]]]:
+    """Each section's scored leaves in sheet order — (its key, a getter of their scores,
+    their weights) —, sections in the engine's order; the bonus and penalty leaves under
+    ``_BONUS``/``_PENALTY``."""
+    by: dict[str, tuple[list[str], list[float]]] = {sec: ([], []) for sec, _ in tree.sections}
     for leaf in leaves:
         if leaf.ctype is CriterionType.BONUS:
             key = _BONUS
@@ -312,34 +496,31 @@ def _sections(tree, leaves: list[_Leaf]) -> list[tuple[str, list[tuple[str, floa
             key = _PENALTY
         else:
             key = leaf.c.section
-        by.setdefault(key, []).append((leaf.path, leaf.weight))
-    by.setdefault(_BONUS, [])
-    by.setdefault(_PENALTY, [])
-    return list(by.items())
+        paths, weights = by.setdefault(key, ([], []))
+        paths.append(leaf.path)
+        weights.append(leaf.weight)
+    by.setdefault(_BONUS, ([], []))
+    by.setdefault(_PENALTY, ([], []))
+    return [(key, _getter(paths), weights) for key, (paths, weights) in by.items()]
 
 
 _BONUS, _PENALTY = "\0bonus", "\0penalty"  # not a section's path
 
 
-def _total(tree, sums: list[tuple[str, list[tuple[str, float]]]], scores: dict[str, float],
+def _total(tree, sums: list[tuple[str, Any, list[float]]], scores: dict[str, float],
            capped) -> float:
     """The engine's total of one unit's leaf scores: each section's weighted scores added
     in sheet order, the sections in order, then the bonus and the penalty (capped by their
     groups' max when the sheet gives one)."""
     sections: list[float] = []
     bonus = penalty = 0.0
-    for key, items in sums:
+    for key, get, weights in sums:
         if key is _BONUS:
-            for path, _ in items:
-                bonus += scores[path]
+            bonus = _add_up(get(scores))
         elif key is _PENALTY:
-            for path, _ in items:
-                penalty += scores[path]
+            penalty = _add_up(get(scores))
         else:
-            acc = 0.0
-            for path, weight in items:
-                acc += weight * scores[path]
-            sections.append(acc)
+            sections.append(_add_up(map(mul, weights, get(scores))))
     if capped is not None:
         got = capped(tree, scores)
         bonus, penalty = got.bonus, got.penalty
