@@ -64,3 +64,31 @@ def test_a_sheet_made_a_dict_mid_parse_still_answers():
     assert sh.row_cols(1) == [2] and not sh.has_row(2)
     sg.values[(2, 5)] = "c"      # someone reads .values and writes into it
     assert sh.has_row(2) and sh.row_cols(2) == [5] and sh.get(2, 5) == "c"
+
+
+class _FakeSheet:
+    """What read_calamine._sheet reads of a python-calamine sheet."""
+
+    def __init__(self, rows):
+        self._rows, self.start, self.merged_cell_ranges = rows, (0, 0), []
+
+    def to_python(self, skip_empty_area=True):
+        return [list(r) for r in self._rows]
+
+
+def test_calamine_rows_take_normalize_values_rules():
+    import math
+
+    from thidua_xl.io.read_calamine import _sheet, normalize_value
+
+    floats = [0.0, -0.0, 1.0, -1.0, 7.0, 1024.0, -1024.0, 1025.0, -1025.0, 2.5, -0.5,
+              1e15, 2.0**53 - 1, 2.0**53, -(2.0**53), 1e300, math.inf, -math.inf, 1e-300]
+    others = ["", " ", "x", "Đạt", "Đạt", True, False, 3, "a\x01b"]
+    row = floats + others
+    sg = _sheet(_FakeSheet([row]), "S")
+    got = [sg.get(1, j + 1) for j in range(len(row))]
+    want = [normalize_value(v) for v in row]
+    assert got == want
+    assert [type(v) for v in got] == [type(v) for v in want]  # 1 not 1.0, 2**53 a float
+    nan = _sheet(_FakeSheet([[math.nan]]), "S").get(1, 1)
+    assert isinstance(nan, float) and math.isnan(nan)

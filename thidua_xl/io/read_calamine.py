@@ -116,6 +116,11 @@ def read_calamine(path: str | os.PathLike, *, only: Callable[[str], bool] | None
 
     Raises :class:`UnreadableWorkbook` (``SheetTooLarge`` for a huge sparse sheet).
     """
+    from .sniff import take_kept
+
+    # the sheets the budget check inflated (taken, so forgotten there, whatever follows)
+    kept = take_kept(path)
+
     import python_calamine as pc
 
     from . import ooxml_meta
@@ -131,8 +136,9 @@ def read_calamine(path: str | os.PathLike, *, only: Callable[[str], bool] | None
                      if m.typ == pc.SheetTypeEnum.WorkSheet and (only is None or only(m.name))]
         except Exception as exc:  # noqa: BLE001
             raise convert_error(exc, path) from None
-        scans = ooxml_meta.scan(path, names=names, merges=False, sparse=True) \
-            if meta and names else {}
+        scans = ooxml_meta.scan(path, names=names, merges=False, sparse=True,
+                                kept=kept) if meta and names else {}
+        del kept  # the sheets not scanned: not held while calamine reads
         rough = [n for n, sm in scans.items()
                  if not sm.exact and sm.shared_text_bound > SHARED_TEXT_LIMIT]
         if rough:  # the bound says "maybe too much text": count exactly
@@ -176,7 +182,12 @@ def read_calamine(path: str | os.PathLike, *, only: Callable[[str], bool] | None
     return grid
 
 
-_WHOLE = 2**53
+#: a whole float below this magnitude becomes an int; a float (2**53 is exact as one)
+#: because comparing a float with an int costs twice as much, once per cell
+_WHOLE = float(2**53)
+#: the ints of the usual whole scores, looked up instead of int(v) (a dict hit on a float
+#: key is cheaper than the call; 0.0 and -0.0 both give 0, as int() does)
+_SMALL = {float(i): i for i in range(-1024, 1025)}
 
 
 def _sheet(sheet: Any, name: str) -> SheetGrid:
@@ -189,10 +200,12 @@ def _sheet(sheet: Any, name: str) -> SheetGrid:
         r0, c0 = start[0] + 1, start[1] + 1
         rows = sheet.to_python(skip_empty_area=True)
         odd: list[int] = []  # rows holding a value the quick rules do not cover
-        nfc, flt, text, whole, longest = (unicodedata.is_normalized, float, str, _WHOLE,
-                                          MAX_CELL_TEXT)  # locals: read once per cell
+        nfc, flt, text, whole, longest, small = (
+            unicodedata.is_normalized, float, str, _WHOLE, MAX_CELL_TEXT,
+            _SMALL.get)  # locals: read once per cell
         for i, row in enumerate(rows):
-            fixed = [(int(v) if v.is_integer() and -whole < v < whole else v)
+            # (small(v) is 0 for 0.0: falsy, so int() makes the same 0)
+            fixed = [(small(v) or (int(v) if v.is_integer() and -whole < v < whole else v))
                      if v.__class__ is flt else
                      None if v == "" else
                      v if v.__class__ is text and v.isprintable() and not v.isspace()
