@@ -64,6 +64,7 @@ def unit_cells(sh: Any, rows_of: list[tuple[str, int]], groups: list[Any],
     unc_by_col = _by_column(sg.uncached) if sg.uncached else {}
     pct_by_col = _by_column(sg.percent) if sg.percent else {}
     n = len(rows)
+    everything = range(n)
     made: list[tuple[int, int, str, UnitCells]] = []
     columns: dict[int, list[Any]] = {}
 
@@ -79,11 +80,31 @@ def unit_cells(sh: Any, rows_of: list[tuple[str, int]], groups: list[Any],
         cols = [0] * n
         percent: set[int] = set()
         uncached: set[int] = set()
-        pending: Any = range(n)
+        pending: Any = everything
         for _, c, _ in order:
             col = column(c)
             unc = unc_by_col.get(c)
             pct = pct_by_col.get(c)
+            if pending is everything:
+                # the first column, on every row: mostly numbers, each taken as it is; the
+                # rule below decides the other cells (the same cells, the same order)
+                values, cols = col[:], [c] * n
+                left = []
+                for j in [j for j, v in enumerate(col) if v.__class__ is not int
+                          and (v.__class__ is not float or v != v)]:
+                    v = col[j]
+                    if v is None or (v != v if v.__class__ is float else is_blank(v)):
+                        if unc is None or rows[j] not in unc:
+                            left.append(j)
+                            values[j], cols[j] = None, 0
+                if unc is not None:
+                    uncached.update(j for j in everything if rows[j] in unc)
+                if pct is not None:
+                    percent.update(j for j in everything if cols[j] and rows[j] in pct)
+                pending = left
+                if not left:
+                    break
+                continue
             left = []
             for j in pending:
                 v = col[j]
