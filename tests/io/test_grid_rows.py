@@ -83,7 +83,8 @@ def test_calamine_rows_take_normalize_values_rules():
 
     floats = [0.0, -0.0, 1.0, -1.0, 7.0, 1024.0, -1024.0, 1025.0, -1025.0, 2.5, -0.5,
               1e15, 2.0**53 - 1, 2.0**53, -(2.0**53), 1e300, math.inf, -math.inf, 1e-300]
-    others = ["", " ", "x", "Đạt", "Đạt", True, False, 3, "a\x01b"]
+    others = ["", " ", "x", "Đạt", "Đạt", True, False, 3, "a\x01b", "a\x01b", " ", "x",
+              "Đa\u0323t", "Đa\u0323t"]  # (repeated: the second of each is known)
     row = floats + others
     sg = _sheet(_FakeSheet([row]), "S")
     got = [sg.get(1, j + 1) for j in range(len(row))]

@@ -203,13 +203,18 @@ def _sheet(sheet: Any, name: str) -> SheetGrid:
         nfc, flt, text, whole, longest, small = (
             unicodedata.is_normalized, float, str, _WHOLE, MAX_CELL_TEXT,
             _SMALL.get)  # locals: read once per cell
+        # the texts that passed the quick rules: a sheet repeats a few ("Đạt" in most cells
+        # of a Định tính row), one set look-up each instead of five checks
+        plain: set[str] = set()
+        keep = plain.add
         for i, row in enumerate(rows):
             # (small(v) is 0 for 0.0: falsy, so int() makes the same 0)
             fixed = [(small(v) or (int(v) if v.is_integer() and -whole < v < whole else v))
                      if v.__class__ is flt else
                      None if v == "" else
-                     v if v.__class__ is text and v.isprintable() and not v.isspace()
-                     and len(v) <= longest and (v.isascii() or nfc("NFC", v))
+                     v if v.__class__ is text and (v in plain or (
+                         v.isprintable() and not v.isspace() and len(v) <= longest
+                         and (v.isascii() or nfc("NFC", v)) and not keep(v)))
                      else _odd(odd, i, v)
                      for v in row]
             n = len(fixed)
