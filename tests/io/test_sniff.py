@@ -303,7 +303,8 @@ def test_kept_sheets_are_the_parts_bytes_and_taken_once(tmp_path):
     assert ensure_readable(p, keep=True) == "xlsx"
     with zipfile.ZipFile(p) as z:
         want = {"xl/worksheets/sheet1.xml": z.read("xl/worksheets/sheet1.xml")}
-    assert sn.take_kept(p) == want
+    got = sn.take_kept(p)
+    assert {k: v[0] for k, v in got.items()} == want
     assert sn.take_kept(p) == {}  # taken once
     ensure_readable(p)  # keep=False: nothing kept
     assert sn.take_kept(p) == {}
@@ -344,3 +345,41 @@ def test_kept_sheets_give_the_same_grid(tmp_path):
         assert sn._KEPT is None  # taken by the reader
         b = read_calamine(book)  # nothing kept: every sheet read again
         assert a.sheets == b.sheets and a.sheets
+
+
+@pytest.mark.parametrize("body, spaced", [
+    (b'<row r="1"><c r="A1"><v>1</v></c></row>', False),
+    (b'<row r="1"><c r="A1"><is><t>a = b</t></is></c></row>', True),
+    (b'<row r="1"><c r="A1" t\n="s"><v>0</v></c></row>', True),
+    (b'<row r="1"><c r="A1" t=\t"n"><v>0</v></c></row>', True),
+])
+def test_what_the_budget_saw_of_a_kept_sheet(tmp_path, body, spaced):
+    """The kept sheet comes with a bound of its cells and whether an "=" has a space
+    beside it: what the sparse scan would otherwise count and search for itself."""
+    import zipfile
+
+    from thidua_xl.io import sniff as sn
+    from thidua_xl.io.ooxml_sparse import _AS_SPACE, _SPACED, scan_sheet_sparse
+
+    src = _book(tmp_path / "a.xlsx")
+    member = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(src) as z:
+        data = z.read(member)
+    head, _, rest = data.partition(b"<sheetData>")
+    data = head + b"<sheetData>" + body + b"</sheetData>" + rest.partition(b"</sheetData>")[2]
+    p = rewrite_zip(src, tmp_path / "b.xlsx", {member: data})
+    ensure_readable(p, keep=True)
+    whole, cells, seen_spaced = sn.take_kept(p)[member]
+    assert whole == data
+    t = data.translate(_AS_SPACE)
+    assert seen_spaced is spaced is (_SPACED.search(t) is not None)
+    assert cells >= t.count(b"<c ") >= 1
+    # the scan given what was seen says what it says by itself
+    a = scan_sheet_sparse(data, "S", set(), seen=(cells, seen_spaced))
+    b = scan_sheet_sparse(data, "S", set())
+    assert (a is None) == (b is None) == spaced
+    if a is not None:
+        for what in ("percent", "uncached", "errors", "hidden_rows", "hidden_cols", "bbox",
+                     "shared_cells"):
+            assert getattr(a, what) == getattr(b, what), what
+        assert a.cells >= b.cells

@@ -99,6 +99,8 @@ class PartStats:
 
     cells: int = 0
     bad_ref: str = ""
+    #: an "=" with a space (tab, line break) before or after it somewhere in the part
+    spaced: bool = False
 
 
 @dataclass
@@ -123,7 +125,9 @@ _SHAPE = bytes.maketrans(
 #: (one literal prefix: the regular expression engine then skips to each r=" quickly)
 _CANDIDATE = re.compile(rb'r="(?:[AXr]{4}|X[AXr]{2}|[AX]{0,2}r)')
 _LONG_DIGITS = b'0000000"'
-#: "r =" or "r= " (one pass: the two substring searches cost as much each)
+#: "= " or " =" (one pass over the "="s: the two substring searches cost as much each)
+_SPACED = re.compile(rb"=(?: |(?<= =))")
+#: "r =" or "r= "
 _SPACED_R = re.compile(rb"r(?: =|= )")
 
 
@@ -134,11 +138,15 @@ def _first_outside(rx: re.Pattern, data: bytes) -> str:
     return ""
 
 
-def _bad_reference(data: bytes) -> str:
+def _bad_reference(data: bytes, stats: PartStats | None = None) -> str:
     """The first r="..." reference of ``data`` beyond the grid, or "" (candidates found on
-    the data's shape, each checked on the bytes)."""
+    the data's shape, each checked on the bytes). ``stats.spaced`` is set when ``data``
+    has an "=" with a space beside it."""
     shape = data.translate(_SHAPE)
-    if _SPACED_R.search(shape):  # unusual but legal spelling: the slow way
+    spaced = _SPACED.search(shape) is not None  # (the shape has tabs, breaks as spaces)
+    if spaced and stats is not None:
+        stats.spaced = True
+    if spaced and _SPACED_R.search(shape):  # unusual but legal spelling: the slow way
         return _first_outside(_WIDE_COL, data) or _first_outside(_LONG_ROW, data)
     starts = [m.start() for m in _CANDIDATE.finditer(shape)]
     pos = shape.find(_LONG_DIGITS)
@@ -176,7 +184,7 @@ class _SheetWatch:
         st.cells += data.count(b"<c") + data.count(b":c ")
         if st.bad_ref:
             return
-        bad = _bad_reference(data)
+        bad = _bad_reference(data, st)
         if bad:
             st.bad_ref = bad
             return
@@ -202,8 +210,9 @@ def inspect_package(zf: zipfile.ZipFile, keep: dict[str, bytes] | None = None
     """Stream every part of ``zf`` once; raise :class:`BudgetExceeded` at the first part
     over budget (the message is the detail: the caller adds the file name).
 
-    ``keep``: a dict that receives (zip member → bytes) the worksheet parts declared no
-    larger than :data:`KEEP_PART`, up to :data:`KEEP_TOTAL` in all, that passed. They are
+    ``keep``: a dict that receives the worksheet parts declared no larger than
+    :data:`KEEP_PART`, up to :data:`KEEP_TOTAL` in all, that passed: zip member →
+    (bytes, the cell count's bound, whether an "=" has a space beside it). They are
     inflated whole — zipfile stops at the declared size, so that is bounded too — and
     then checked in the same chunks as a streamed part; a part that fails to inflate
     whole is streamed as any other, so its refusal is the one it always was."""
@@ -289,7 +298,7 @@ def inspect_package(zf: zipfile.ZipFile, keep: dict[str, bytes] | None = None
                     "too-many-cells",
                     f"các sheet có tổng cộng hơn {vn_count(MAX_CELLS)} ô", part=name)
             if whole is not None:
-                keep[name] = whole
+                keep[name] = (whole, ps.cells, ps.spaced)
                 kept += len(whole)
     return stats
 

@@ -120,9 +120,14 @@ def _position(attrs: dict[bytes, bytes]) -> tuple[int, int] | None:
     return (row, col) if 1 <= row <= 1_048_576 and 1 <= col <= 16_384 else None
 
 
-def scan_sheet_sparse(data: bytes, name: str, percent_xfs: set[int]):
+def scan_sheet_sparse(data: bytes, name: str, percent_xfs: set[int],
+                      seen: tuple[int, bool] | None = None):
     """The :class:`~thidua_xl.io.ooxml_meta.SheetMeta` of a sheet, its ``bbox`` the sheet's
-    checked ``<dimension>`` and ``cells``/``shared_cells`` upper bounds; None to decline."""
+    checked ``<dimension>`` and ``cells``/``shared_cells`` upper bounds; None to decline.
+
+    ``seen``: what the budget check (:func:`~thidua_xl.io.budget.inspect_package`) found
+    in these very bytes — a bound of the cells (every ``<c``) and whether an "=" has a
+    space beside it — so that those two passes are not made again."""
     if 0 in percent_xfs:
         return None  # every cell without a style would be a percent one
     # searched with tabs and line breaks as spaces (the same positions, one pattern each)
@@ -132,7 +137,7 @@ def scan_sheet_sparse(data: bytes, name: str, percent_xfs: set[int]):
     n = t.count
     lo = t.find(b"<sheetData")
     if (lo < 0 or (b"!" in t and b"<!" in t) or (n(b"?") > 2 and n(b"<?") > 1)
-            or (b"'" in t or _SPACED.search(t)) and (
+            or (b"'" in t or (seen[1] if seen else _SPACED.search(t))) and (
                 n(b"=") != n(b'="') or b' ="' in t)):
         return None
     hi = t.find(b"</sheetData>", lo)
@@ -150,7 +155,7 @@ def scan_sheet_sparse(data: bytes, name: str, percent_xfs: set[int]):
     if outside_box(r1, c1, r2, c2).search(t, lo, hi):
         return None  # a cell without r first, or outside its <dimension>
     meta = SheetMeta(name, exact=False)
-    cells = n(b"<c ", lo, hi)
+    cells = seen[0] if seen else n(b"<c ", lo, hi)
     meta.cells = cells
     meta.bbox = (r1, c1, r2, c2) if cells else None
     meta.shared_cells = n(b't="s"', lo, hi) if cells else 0

@@ -300,7 +300,7 @@ def _content_types(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def _zip_kind(path: Path, keep: dict[str, bytes] | None = None) -> str:
+def _zip_kind(path: Path, keep: dict[str, tuple] | None = None) -> str:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
@@ -385,7 +385,7 @@ def sniff(path: str | os.PathLike) -> str:
     return base if base == "unsafe-xml" else kind
 
 
-def _sniff(path: str | os.PathLike, keep: dict[str, bytes] | None = None) -> str:
+def _sniff(path: str | os.PathLike, keep: dict[str, tuple] | None = None) -> str:
     """:func:`sniff` with the detail of a refusal after a colon ("budget:<code>:<detail>",
     "unsafe-xml:<part>", "not-a-workbook:<what>"); ``keep`` as for
     :func:`~thidua_xl.io.budget.inspect_package`."""
@@ -467,7 +467,7 @@ def ensure_readable(path: str | os.PathLike, *, keep: bool = False) -> str:
     """
     global _KEPT
     _KEPT = None
-    parts: dict[str, bytes] | None = {} if keep else None
+    parts: dict[str, tuple] | None = {} if keep else None
     before = _identity(path) if keep else None
     kind = _sniff(path, parts)
     if kind in READABLE_KINDS:
@@ -492,9 +492,9 @@ _SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 
 # --------------------------------------------------------------------------- kept parts
-#: (the file's identity when it was checked, zip member → bytes) of the last
-#: ensure_readable(keep=True); one file at a time
-_KEPT: tuple[tuple, dict[str, bytes]] | None = None
+#: (the file's identity when it was checked, zip member → (bytes, cell bound, spaced "="))
+#: of the last ensure_readable(keep=True); one file at a time
+_KEPT: tuple[tuple, dict[str, tuple]] | None = None
 
 
 def _identity(path: str | os.PathLike) -> tuple | None:
@@ -508,10 +508,11 @@ def _identity(path: str | os.PathLike) -> tuple | None:
             st.st_ctime_ns)
 
 
-def take_kept(path: str | os.PathLike) -> dict[str, bytes]:
-    """The worksheet parts (zip member → bytes) the last ``ensure_readable(path,
-    keep=True)`` inflated, when they are of this very file, unchanged; else {}. Taken
-    once: they are forgotten here either way."""
+def take_kept(path: str | os.PathLike) -> dict[str, tuple]:
+    """The worksheet parts the last ``ensure_readable(path, keep=True)`` inflated, when
+    they are of this very file, unchanged; else {}: zip member → (bytes, what the budget
+    check saw: :func:`~thidua_xl.io.budget.inspect_package`'s ``keep``). Taken once: they
+    are forgotten here either way."""
     global _KEPT
     kept, _KEPT = _KEPT, None
     if kept is None or kept[0] != _identity(path):
