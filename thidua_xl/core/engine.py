@@ -263,6 +263,8 @@ _MAXED = frozenset({CriterionType.SCORE, CriterionType.BONUS, CriterionType.PENA
 
 
 _KEYED = frozenset({str, int, float, bool})
+#: float(i) of the usual whole scores 0..1024, made once
+_FLOATS = tuple(float(i) for i in range(1025))
 
 
 class _Slow:
@@ -284,6 +286,7 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
     positions: dict = {}
     slow = _Slow
     qualitative = CriterionType.QUALITATIVE
+    floats, top = _FLOATS, len(_FLOATS) - 1
     yes_no: dict[tuple[type, object], CellCheck] = {}  # check_value is pure for Định tính
     for unit in bloc.units:
         uv = _UnitValues()
@@ -291,7 +294,10 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
         cells = bloc.scores.get(unit.key, {})
         values, present, percent, uncached, ref_of = gather(cells, leaves, positions)
         # per leaf: the value of a plain number, else what check_value says
-        checks: list = [float(v) if (v.__class__ is float or v.__class__ is int)
+        # (a whole score comes from the reader as an int: its float is taken from
+        # _FLOATS, one object for all the cells holding it, not one made per cell)
+        checks: list = [(v if v.__class__ is float else floats[v] if v <= top else float(v))
+                        if (v.__class__ is float or v.__class__ is int)
                         and 0 <= v <= lim else slow for v, lim in zip(values, limits)]
         marked = set(percent or ()) | set(uncached or ())
         for j in marked:

@@ -204,17 +204,19 @@ def _sheet(sheet: Any, name: str) -> SheetGrid:
             unicodedata.is_normalized, float, str, _WHOLE, MAX_CELL_TEXT,
             _SMALL.get)  # locals: read once per cell
         # the texts that passed the quick rules: a sheet repeats a few ("Đạt" in most cells
-        # of a Định tính row), one set look-up each instead of five checks
-        plain: set[str] = set()
-        keep = plain.add
+        # of a Định tính row), one look-up each instead of five checks, and one object
+        # for all the cells holding the same text (calamine makes one per cell)
+        plain: dict[str, str] = {}
+        known, keep = plain.get, plain.setdefault
         for i, row in enumerate(rows):
-            # (small(v) is 0 for 0.0: falsy, so int() makes the same 0)
+            # (small(v) is 0 for 0.0: falsy, so int() makes the same 0; a text here is not
+            # empty, so known(v) and keep(v, v) are true when they give it)
             fixed = [(small(v) or (int(v) if v.is_integer() and -whole < v < whole else v))
                      if v.__class__ is flt else
                      None if v == "" else
-                     v if v.__class__ is text and (v in plain or (
-                         v.isprintable() and not v.isspace() and len(v) <= longest
-                         and (v.isascii() or nfc("NFC", v)) and not keep(v)))
+                     (known(v) or (v.isprintable() and not v.isspace() and len(v) <= longest
+                                   and (v.isascii() or nfc("NFC", v)) and keep(v, v))
+                      or _odd(odd, i, v)) if v.__class__ is text
                      else _odd(odd, i, v)
                      for v in row]
             n = len(fixed)
