@@ -93,3 +93,28 @@ def test_calamine_rows_take_normalize_values_rules():
     assert [type(v) for v in got] == [type(v) for v in want]  # 1 not 1.0, 2**53 a float
     nan = _sheet(_FakeSheet([[math.nan]]), "S").get(1, 1)
     assert isinstance(nan, float) and math.isnan(nan)
+
+
+def test_columns_read_again_after_forget_columns():
+    sg = SheetGrid.from_rows("S", [[1, 2, 3], [4], [], [5, None, 6]], 2, 1)
+    rows = [2, 3, 4, 5, 9]
+    before = [sg.column(c, rows) for c in range(0, 5)]
+    assert sg._picked is not None  # (kept for the next column)
+    sg.forget_columns()
+    assert sg._picked is None
+    assert [sg.column(c, rows) for c in range(0, 5)] == before
+    assert before[1] == [1, 4, None, 5, None] and before[3] == [3, None, None, 6, None]
+
+
+def test_the_pick_does_not_keep_the_table_as_columns():
+    from pathlib import Path
+
+    from thidua_xl.api import analyze, read_grid
+
+    book = sorted((Path(__file__).resolve().parents[2] / "workbooks" / "examples")
+                  .glob("*.xlsx"))[0]
+    grid = read_grid(book)
+    bloc, _ = analyze(grid, str(book))
+    assert bloc is not None and bloc.scores
+    sheet = grid.find_sheet("Chấm điểm")
+    assert sheet is not None and sheet._picked is None

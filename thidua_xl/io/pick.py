@@ -9,6 +9,7 @@ from ..core.cells import ScoreTable, UnitCells
 from ..core.models import RawCell
 from ..core.values import is_blank
 from ..core.vocab import SUB_PRIORITY, SUB_SELF
+from .grid import SheetGrid
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
@@ -141,6 +142,8 @@ def unit_cells(sh: Any, rows_of: list[tuple[str, int]], groups: list[Any],
         cells = UnitCells(table, values, cols, {c: role for role, c, _ in order}, percent,
                           uncached, own, self_values, self_pct)
         made.append((first, k, g.key, cells))
+    if columns and isinstance(sg, SheetGrid):
+        sg.forget_columns()  # every column is read: the whole table is not kept for later
     made.sort(key=lambda m: (m[0], m[1]))
     return {key: cells for _, _, key, cells in made}
 
