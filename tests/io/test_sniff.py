@@ -383,3 +383,27 @@ def test_what_the_budget_saw_of_a_kept_sheet(tmp_path, body, spaced):
                      "shared_cells"):
             assert getattr(a, what) == getattr(b, what), what
         assert a.cells >= b.cells
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_a_kept_sheet_with_a_dtd_is_refused_by_the_budget_check(tmp_path, wide):
+    """A sheet read whole (to be kept) is still searched for declarations — deep in the
+    part, in UTF-8 or UTF-16 — by the check itself, before any reader sees it."""
+    import zipfile
+
+    from thidua_xl.io import sniff as sn
+
+    src = _book(tmp_path / "a.xlsx")
+    member = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(src) as z:
+        body = z.read(member).split(b"?>", 1)[-1]
+    hostile = (b'<?xml version="1.0"?>\n<!--' + b"x" * (3 << 20) + b"-->"
+               + BOMB.split(b"?>", 1)[1] + body)
+    if wide:
+        hostile = b"\xff\xfe" + hostile.decode("utf-8").encode("utf-16-le")
+    p = rewrite_zip(src, tmp_path / "deep.xlsx", edits={member: hostile})
+    kept: dict = {}
+    assert sn._sniff(p, kept) == "unsafe-xml:" + member and kept == {}
+    with pytest.raises(UnreadableWorkbook) as ei:
+        ensure_readable(p, keep=True)
+    assert ei.value.code == "unsafe-xml" and sn.take_kept(p) == {}

@@ -252,7 +252,9 @@ def inspect_package(zf: zipfile.ZipFile, keep: dict[str, bytes] | None = None
                 continue
             if info.file_size > limit:
                 raise _too_large(name, info.file_size, limit)
-            dtd = DtdWatch()
+            # (a declaration starts "<!": a part read whole without one "!" has none, in
+            # UTF-8 or UTF-16, and is not searched chunk by chunk)
+            dtd = DtdWatch() if whole is None or b"!" in whole else None
             ps = PartStats() if sheet else None
             watch = _SheetWatch(ps) if ps is not None else None
             size = 0
@@ -265,7 +267,7 @@ def inspect_package(zf: zipfile.ZipFile, keep: dict[str, bytes] | None = None
                         "workbook-too-large",
                         f"các phần XML của tệp giải nén ra hơn {_mb(MAX_XML_TOTAL)}",
                         part=name)
-                if dtd.feed(chunk) and not stats.unsafe:
+                if dtd is not None and dtd.feed(chunk) and not stats.unsafe:
                     stats.unsafe = name
                 if watch is not None:
                     watch.feed(chunk)
