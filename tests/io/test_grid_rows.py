@@ -67,13 +67,22 @@ def test_a_sheet_made_a_dict_mid_parse_still_answers():
 
 
 class _FakeSheet:
-    """What read_calamine._sheet reads of a python-calamine sheet."""
+    """What read_calamine._sheet reads of a python-calamine sheet: its rows from
+    ``start`` (to_python), and ``iter_rows`` as python-calamine 0.9 gives them (after a
+    blank row per row above ``start``) — or as ``lead`` says."""
 
-    def __init__(self, rows):
-        self._rows, self.start, self.merged_cell_ranges = rows, (0, 0), []
+    def __init__(self, rows, start=(0, 0), lead=None):
+        self._rows, self.start, self.merged_cell_ranges = rows, start, []
+        self.height, self.width = len(rows), max(map(len, rows), default=0)
+        self._lead = start[0] if lead is None else lead
 
     def to_python(self, skip_empty_area=True):
+        assert skip_empty_area
         return [list(r) for r in self._rows]
+
+    def iter_rows(self):
+        yield from ([""] * self.width for _ in range(self._lead))
+        yield from (list(r) for r in self._rows)
 
 
 def test_calamine_rows_take_normalize_values_rules():
@@ -118,3 +127,21 @@ def test_the_pick_does_not_keep_the_table_as_columns():
     assert bloc is not None and bloc.scores
     sheet = grid.find_sheet("Chấm điểm")
     assert sheet is not None and sheet._picked is None
+
+
+def test_calamine_rows_streamed_or_not_are_the_same():
+    """Rows converted as iter_rows gives them are to_python's rows; where iter_rows gives
+    something else (no blank lead, a lead of values, other widths) to_python is read."""
+    from thidua_xl.io import read_calamine as rc
+
+    long = "x" * (rc.MAX_CELL_TEXT + 5)
+    rows = [["", "Mã", 1.0], [2.5, "", "Đạt"], ["", "", ""], ["a\x01", 4.0, long]]
+    want = [[None, "Mã", 1], [2.5, None, "Đạt"], [], ["a", 4, rc.boundary_text(long)[0]]]
+    for start, lead in [((0, 0), None), ((3, 2), None), ((3, 2), 0), ((3, 2), 2)]:
+        got = rc._sheet(_FakeSheet(rows, start, lead), "S")
+        assert got.origin == (start[0] + 1, start[1] + 1)
+        assert got.dense == want, (start, lead)
+        assert got.truncated == {(start[0] + 4, start[1] + 3)}  # (the rows' own places)
+    odd = _FakeSheet(rows, (3, 2))
+    odd.iter_rows = lambda: iter([["x"] * 5] * 7)  # anything else: not taken
+    assert rc._sheet(odd, "S").dense == want
