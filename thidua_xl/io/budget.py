@@ -205,7 +205,7 @@ KEEP_PART = 32 * 1024**2
 KEEP_TOTAL = 32 * 1024**2
 
 
-def inspect_package(zf: zipfile.ZipFile, keep: dict[str, bytes] | None = None
+def inspect_package(zf: zipfile.ZipFile, keep: dict[str, tuple] | None = None
                     ) -> PackageStats:
     """Stream every part of ``zf`` once; raise :class:`BudgetExceeded` at the first part
     over budget (the message is the detail: the caller adds the file name).
