@@ -266,3 +266,51 @@ def test_percent_format_cells_and_weight_not_on_bonus():
     assert r.units[0].leaf_scores["I.1"] == pytest.approx(9.5)
     assert r.units[0].total == 19 + 2
     assert r.max_total == 20
+
+
+def test_section_sums_when_a_section_comes_back_and_around_blanks():
+    """A section's leaves need not be together: each sum adds its own leaves in sheet
+    order (weights included), the sections keep the order they first appear in, and a
+    unit without a value on a leaf has no sum for that section."""
+    from tests.core.factory import SCORE
+
+    specs = [crit("I", text="Công tác chung"), crit("I.1", 10), crit("I.2", 10, weight=2.0),
+             crit("II", text="Công tác khác"), crit("II.1", 10), crit("II.2", 5, type=QUAL),
+             crit("I.3", 10), crit("III", text="Phần ba"), crit("III.1", 10),
+             crit("II.3", 10, type=SCORE)]
+    values = {"I.1": 0.1, "I.2": 0.7, "II.1": 3.3, "II.2": "Đạt", "I.3": 0.2, "III.1": 0.0,
+              "II.3": 6.05}
+    r = evaluate(make_bloc(specs, {"Sở A": values, "Sở B": {**values, "III.1": None},
+                                   "Sở C": {**values, "I.3": None}}))
+    got = {u.name: u for u in r.units}
+    a = got["Sở A"]
+    ref = {"I": 0.1 + 2.0 * 0.7 + 0.2, "II": 3.3 + a.leaf_scores["II.2"] + 6.05, "III": 0.0}
+    assert a.sections == {k: round(v, 2) for k, v in ref.items()}
+    assert list(a.sections) == ["I", "II", "III"]
+    assert list(a.leaf_scores) == ["I.1", "I.2", "II.1", "II.2", "I.3", "III.1", "II.3"]
+    assert a.has_zero_leaf and len(a.zero_leaves) == 1 and a.zero_leaves[0].startswith("III.1")
+    assert "III" not in got["Sở B"].sections and got["Sở B"].total is None
+    assert "I" not in got["Sở C"].sections and got["Sở C"].sections["II"] == a.sections["II"]
+
+
+@pytest.mark.parametrize("paths", [["I.1", "I.4", "I.3"], ["I.3"], ["I.1", "X.9", "I.2", "I.4"],
+                                   ["I.2", "I.3"], []])
+def test_gather_reads_unit_cells_as_their_raw_cells(paths):
+    """The column-oriented cells give gather what the same cells as RawCells give: every
+    leaf in the table (picked in one call), a single one, one outside the table, none."""
+    from thidua_xl.core.cells import ScoreTable, UnitCells, gather
+    from thidua_xl.core.models import Criterion
+
+    table = ScoreTable("Chấm điểm", [5, 6, 7, 8], {"I.1": 0, "I.2": 1, "I.4": 2, "I.3": 3})
+    cells = UnitCells(table, [9, None, None, 2.5], [6, 0, 6, 7], {6: "Thống nhất"},
+                      percent={3}, uncached={2})  # (I.2: no cell; I.4: an uncached formula)
+    leaves = [(Criterion(path=p, code=p, text=p, level=2, parent="I", section="I"), None)
+              for p in paths]
+    raw = {p: cells[p] for p in paths if p in cells}
+    a = gather(cells, leaves, {})
+    b = gather(raw, leaves, {})
+    assert list(a[0]) == list(b[0]) and [bool(x) for x in a[1]] == list(b[1])
+    assert a[2] == b[2] and a[3] == b[3]
+    for j, p in enumerate(paths):
+        if p in raw:
+            assert a[4](j) == b[4](j) == raw[p].ref

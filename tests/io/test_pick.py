@@ -63,3 +63,49 @@ def test_a_cell_is_made_once_and_kept():
     assert "no such path" not in cells and cells.get("no such path") is None
     with pytest.raises(KeyError):
         cells["no such path"]
+
+
+def test_first_column_odd_cells_pick_as_row_by_row():
+    """The first column's quick pass (numbers taken as they are) leaves every other cell
+    to the rule: blanks, NaN, blank text, text, booleans, uncached formulas (blank or
+    not) and percent cells give what the row-by-row pick gives."""
+    import math
+    import random
+
+    from thidua_xl.io.grid import SheetGrid
+    from thidua_xl.io.parse_scores import _Group
+    from thidua_xl.io.sheet_index import _Sheet
+    from thidua_xl.core.vocab import SUB_PRIORITY, SUB_SELF
+
+    rnd = random.Random(7)
+    roles = [r for r in SUB_PRIORITY if r != SUB_SELF][:2] + [SUB_SELF]
+    kinds = [None, None, 3, 2.5, 0, math.nan, " ", "\u00a0", "Đạt", True, False, "x"]
+    for seed in range(30):
+        rows = list(range(5, 5 + rnd.randint(1, 40)))
+        groups, cells = [], {}
+        for k in range(4):
+            cols = {role: 3 + 3 * k + i for i, role in enumerate(roles)}
+            groups.append(_Group(name=f"Đơn vị {k}", key=f"u{k}", header_ref="", columns=cols))
+            for r in rows:
+                for c in cols.values():
+                    v = rnd.choice(kinds)
+                    if v is not None:
+                        cells[(r, c)] = v
+        every = [(r, c) for r in rows for c in range(3, 15)]
+        uncached = set(rnd.sample(every, rnd.randint(0, 6)))
+        percent = set(rnd.sample(every, rnd.randint(0, 6)))
+        sg = SheetGrid("Chấm điểm", dict(cells), percent=percent, uncached=uncached)
+        rows_of = [(f"I.{i}", r) for i, r in enumerate(rows)]
+        leaves = {p for p, _ in rows_of}
+        fast = pick.unit_cells(_Sheet(sg), rows_of, groups, leaves)
+        for g in groups:
+            g.order = None
+        slow = pick._row_by_row(_Sheet(sg), rows_of, groups, leaves)
+
+        def seen(scores):
+            return {k: {p: (repr(c.value), c.percent, c.uncached_formula, c.ref, c.source,
+                            repr(c.self_value), c.self_percent) for p, c in v.items()}
+                    for k, v in scores.items()}
+
+        assert list(fast) == list(slow), seed
+        assert seen(fast) == seen(slow), seed

@@ -195,3 +195,34 @@ def test_outside_box_pattern():
         assert not pat.search(b'<c r="' + ref + b'"'), ref
     for ref in outside:
         assert pat.search(b'<c r="' + ref + b'"'), ref
+
+
+def test_outside_box_pattern_against_every_nearby_cell():
+    """The pattern is built from the box's bounds: each cell near a bound (and a few far
+    ones) is inside exactly when the pattern does not find it."""
+    import random
+
+    from thidua_xl.io.grid import col_letter
+    from thidua_xl.io.ooxml_sparse import outside_box
+
+    rnd = random.Random(5)
+    boxes = [(1, 1, 803, 607), (3, 2, 1803, 16384), (1, 1, 1, 1), (9, 26, 10, 27),
+             (1, 1, 1_048_576, 16_384), (99, 700, 100_000, 703), (10, 1, 99, 26)]
+    for _ in range(30):
+        r1, c1 = rnd.choice([1, rnd.randint(1, 2000)]), rnd.choice([1, rnd.randint(1, 1000)])
+        boxes.append((r1, c1, r1 + rnd.randint(0, 20_000), min(16_384, c1 + rnd.randint(0, 1500))))
+    for r1, c1, r2, c2 in boxes:
+        pat = outside_box(r1, c1, r2, c2)
+        rows = {1, 9, 10, 99, 100, 999, 1000, r1 - 1, r1, r1 + 1, r2 - 1, r2, r2 + 1}
+        cols = {1, 26, 27, 702, 703, 16_384, c1 - 1, c1, c1 + 1, c2 - 1, c2, c2 + 1}
+        rows |= {rnd.randint(1, 3 * r2) for _ in range(10)}
+        cols |= {rnd.randint(1, 3 * c2) for _ in range(10)}
+        for r in (r for r in rows if r >= 1):
+            for c in (c for c in cols if c >= 1):
+                found = pat.search(f'<c r="{col_letter(c)}{r}" t="n">'.encode())
+                assert (found is None) == (r1 <= r <= r2 and c1 <= c <= c2), (r1, c1, r2, c2, r, c)
+        for odd in (b"<c>", b'<c t="s" r="A1">', b'<c r="A01">', b'<c r="a1">', b'<c r="">',
+                    b'<c r="$A$1">'):
+            assert pat.search(odd), odd  # not a plain reference: the scan declines
+        for fine in (b'<col min="1" max="2"/>', b"<cols>", b"<c/>"):
+            assert not pat.search(fine)

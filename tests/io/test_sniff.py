@@ -263,3 +263,147 @@ def test_a_csv_is_called_renamed_only_under_an_excel_name(tmp_path, name, rename
         ensure_readable(p)
     assert e.value.code == "not-a-workbook" and "CSV" in e.value.message
     assert ("đổi tên" in e.value.message) is renamed
+
+
+# -- the sheets the budget check inflates whole, kept for the calamine reader's scan --------
+def _lying_sheet(tmp_path: Path) -> Path:
+    """A workbook whose sheet declares 3 MB but inflates to more, with a cell beyond the
+    grid in its second MB: streamed, the cell is refused before the CRC is checked (at
+    the third MB)."""
+    import struct
+    import zipfile
+
+    src = _book(tmp_path / "a.xlsx")
+    member = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(src) as z:
+        data = z.read(member)
+    body = data.replace(b"</sheetData>", b" " * (1 << 20) + b'<row r="2"><c r="XFE2"><v>1'
+                        b"</v></c></row>" + b" " * (4 << 20) + b"</sheetData>")
+    p = rewrite_zip(src, tmp_path / "nói dối.xlsx", {member: body})
+    raw = bytearray(p.read_bytes())
+    with zipfile.ZipFile(p) as z:
+        offset = z.getinfo(member).header_offset
+    struct.pack_into("<I", raw, offset + 22, 3 << 20)  # the local header's size
+    name = member.encode()
+    pos = raw.find(b"PK\x01\x02")
+    while pos >= 0:  # the central directory's
+        if raw[pos + 46:pos + 46 + len(name)] == name:
+            struct.pack_into("<I", raw, pos + 24, 3 << 20)
+        pos = raw.find(b"PK\x01\x02", pos + 4)
+    p.write_bytes(bytes(raw))
+    return p
+
+
+def test_kept_sheets_are_the_parts_bytes_and_taken_once(tmp_path):
+    import zipfile
+
+    from thidua_xl.io import sniff as sn
+
+    p = _book(tmp_path / "a.xlsx")
+    assert ensure_readable(p, keep=True) == "xlsx"
+    with zipfile.ZipFile(p) as z:
+        want = {"xl/worksheets/sheet1.xml": z.read("xl/worksheets/sheet1.xml")}
+    got = sn.take_kept(p)
+    assert {k: v[0] for k, v in got.items()} == want
+    assert sn.take_kept(p) == {}  # taken once
+    ensure_readable(p)  # keep=False: nothing kept
+    assert sn.take_kept(p) == {}
+    ensure_readable(p, keep=True)
+    assert sn.take_kept(tmp_path / "other.xlsx") == {}  # another file: not these
+    ensure_readable(p, keep=True)
+    p.write_bytes(p.read_bytes())  # rewritten since the check (its change time moves)
+    import os
+
+    st = os.stat(p)
+    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    assert sn.take_kept(p) == {}
+
+
+def test_a_sheet_kept_whole_is_refused_as_when_streamed(tmp_path):
+    """Inflated whole, a part whose header lies fails its CRC; it is then streamed, and the
+    refusal is the one streaming gives (the cell beyond the grid, seen first)."""
+    from thidua_xl.io import budget
+    from thidua_xl.io import sniff as sn
+
+    p = _lying_sheet(tmp_path)
+    streamed = sn._sniff(p)
+    kept: dict = {}
+    assert sn._sniff(p, kept) == streamed and kept == {}
+    assert streamed.startswith("budget:cell-out-of-grid:"), streamed
+    assert budget.KEEP_PART >= 2 << 20  # (the part was a candidate for keeping)
+
+
+def test_kept_sheets_give_the_same_grid(tmp_path):
+    from thidua_xl.io import sniff as sn
+    from thidua_xl.io.read_calamine import read_calamine
+
+    src = Path(__file__).resolve().parents[2] / "workbooks" / "examples"
+    for book in sorted(src.glob("*.xlsx"))[:6]:
+        ensure_readable(book, keep=True)
+        assert sn._KEPT is not None
+        a = read_calamine(book)
+        assert sn._KEPT is None  # taken by the reader
+        b = read_calamine(book)  # nothing kept: every sheet read again
+        assert a.sheets == b.sheets and a.sheets
+
+
+@pytest.mark.parametrize("body, spaced", [
+    (b'<row r="1"><c r="A1"><v>1</v></c></row>', False),
+    (b'<row r="1"><c r="A1"><is><t>a = b</t></is></c></row>', True),
+    (b'<row r="1"><c r="A1" t\n="s"><v>0</v></c></row>', True),
+    (b'<row r="1"><c r="A1" t=\t"n"><v>0</v></c></row>', True),
+])
+def test_what_the_budget_saw_of_a_kept_sheet(tmp_path, body, spaced):
+    """The kept sheet comes with a bound of its cells and whether an "=" has a space
+    beside it: what the sparse scan would otherwise count and search for itself."""
+    import zipfile
+
+    from thidua_xl.io import sniff as sn
+    from thidua_xl.io.ooxml_sparse import _AS_SPACE, _SPACED, scan_sheet_sparse
+
+    src = _book(tmp_path / "a.xlsx")
+    member = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(src) as z:
+        data = z.read(member)
+    head, _, rest = data.partition(b"<sheetData>")
+    data = head + b"<sheetData>" + body + b"</sheetData>" + rest.partition(b"</sheetData>")[2]
+    p = rewrite_zip(src, tmp_path / "b.xlsx", {member: data})
+    ensure_readable(p, keep=True)
+    whole, cells, seen_spaced = sn.take_kept(p)[member]
+    assert whole == data
+    t = data.translate(_AS_SPACE)
+    assert seen_spaced is spaced is (_SPACED.search(t) is not None)
+    assert cells >= t.count(b"<c ") >= 1
+    # the scan given what was seen says what it says by itself
+    a = scan_sheet_sparse(data, "S", set(), seen=(cells, seen_spaced))
+    b = scan_sheet_sparse(data, "S", set())
+    assert (a is None) == (b is None) == spaced
+    if a is not None:
+        for what in ("percent", "uncached", "errors", "hidden_rows", "hidden_cols", "bbox",
+                     "shared_cells"):
+            assert getattr(a, what) == getattr(b, what), what
+        assert a.cells >= b.cells
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_a_kept_sheet_with_a_dtd_is_refused_by_the_budget_check(tmp_path, wide):
+    """A sheet read whole (to be kept) is still searched for declarations — deep in the
+    part, in UTF-8 or UTF-16 — by the check itself, before any reader sees it."""
+    import zipfile
+
+    from thidua_xl.io import sniff as sn
+
+    src = _book(tmp_path / "a.xlsx")
+    member = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(src) as z:
+        body = z.read(member).split(b"?>", 1)[-1]
+    hostile = (b'<?xml version="1.0"?>\n<!--' + b"x" * (3 << 20) + b"-->"
+               + BOMB.split(b"?>", 1)[1] + body)
+    if wide:
+        hostile = b"\xff\xfe" + hostile.decode("utf-8").encode("utf-16-le")
+    p = rewrite_zip(src, tmp_path / "deep.xlsx", edits={member: hostile})
+    kept: dict = {}
+    assert sn._sniff(p, kept) == "unsafe-xml:" + member and kept == {}
+    with pytest.raises(UnreadableWorkbook) as ei:
+        ensure_readable(p, keep=True)
+    assert ei.value.code == "unsafe-xml" and sn.take_kept(p) == {}

@@ -12,6 +12,7 @@ object comes back on the next access, as from a dict.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import itemgetter
 
 from .models import RawCell
 from .text import column_letters
@@ -132,20 +133,26 @@ class UnitCells(Mapping):
 def gather(cells: Mapping, leaves: list, positions: dict
            ) -> tuple[list, list, list | None, list | None, Any]:
     """A unit's cells (``Bloc.scores[key]``: :class:`UnitCells` or a plain dict) on
-    ``leaves`` ((criterion, type) pairs): values, has-a-cell flags, the leaves whose cell has a
-    percent format / an uncached formula (or None), and a function giving the reference
-    of the j-th leaf's cell. ``positions``: table -> (criterion row of each leaf, row ->
-    leaf), made once per table."""
+    ``leaves`` ((criterion, type) pairs): values, has-a-cell flags (both sequences to
+    read: lists or tuples), the leaves whose cell has a percent format / an uncached
+    formula (or None), and a function giving the reference of the j-th leaf's cell.
+    ``positions``: table -> (criterion row of each leaf, row -> leaf, their picker), made
+    once per table."""
     if isinstance(cells, UnitCells):
         table = cells.table
         found = positions.get(id(table))
         if found is None or found[0] is not table:
             index = table.index
             idx = [index.get(c.path, -1) for c, _ in leaves]
-            found = positions[id(table)] = (table, idx, {i: j for j, i in enumerate(idx)})
-        _, idx, leaf_of = found
+            leaf_of = {i: j for j, i in enumerate(idx)}
+            # every leaf a row of the table: the leaves' items picked in one call (a tuple)
+            pick = itemgetter(*idx) if len(idx) > 1 and -1 not in leaf_of else None
+            found = positions[id(table)] = (table, idx, leaf_of, pick)
+        _, idx, leaf_of, pick = found
         data, cols = cells.data, cells.cols
-        if leaf_of.get(-1) is None:  # every leaf is a row of the table (0: no cell)
+        if pick is not None:
+            values, present = pick(data), pick(cols)  # (0 in cols: no cell)
+        elif leaf_of.get(-1) is None:  # every leaf is a row of the table (0: no cell)
             values = [data[i] for i in idx]
             present = [cols[i] for i in idx]
         else:

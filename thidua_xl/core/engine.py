@@ -263,6 +263,8 @@ _MAXED = frozenset({CriterionType.SCORE, CriterionType.BONUS, CriterionType.PENA
 
 
 _KEYED = frozenset({str, int, float, bool})
+#: float(i) of the usual whole scores 0..1024, made once
+_FLOATS = tuple(float(i) for i in range(1025))
 
 
 class _Slow:
@@ -284,6 +286,7 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
     positions: dict = {}
     slow = _Slow
     qualitative = CriterionType.QUALITATIVE
+    floats, top = _FLOATS, len(_FLOATS) - 1
     yes_no: dict[tuple[type, object], CellCheck] = {}  # check_value is pure for Định tính
     for unit in bloc.units:
         uv = _UnitValues()
@@ -291,7 +294,10 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
         cells = bloc.scores.get(unit.key, {})
         values, present, percent, uncached, ref_of = gather(cells, leaves, positions)
         # per leaf: the value of a plain number, else what check_value says
-        checks: list = [float(v) if (v.__class__ is float or v.__class__ is int)
+        # (a whole score comes from the reader as an int: its float is taken from
+        # _FLOATS, one object for all the cells holding it, not one made per cell)
+        checks: list = [(v if v.__class__ is float else floats[v] if v <= top else float(v))
+                        if (v.__class__ is float or v.__class__ is int)
                         and 0 <= v <= lim else slow for v, lim in zip(values, limits)]
         marked = set(percent or ()) | set(uncached or ())
         for j in marked:
@@ -421,6 +427,11 @@ def _unit_result(unit: Unit, tree: Tree, uv: _UnitValues, unscorable: set[str],
     leaf_scores = r.leaf_scores
     score_type, bonus_type, penalty_type = (CriterionType.SCORE, CriterionType.BONUS,
                                             CriterionType.PENALTY)
+    low, high = -EPS, EPS
+    # the sum of the section being read, kept in a local while its leaves come one after
+    # another (written back when another section starts, and at the end): the same
+    # additions in the same order as through the dict, without two look-ups per leaf
+    current, acc = None, 0.0
     for c, ctype, path, section, weight, counts in tree.leaf_facts:
         value = got.get(path)
         if value is None or (unscorable and path in unscorable):
@@ -449,10 +460,19 @@ def _unit_result(unit: Unit, tree: Tree, uv: _UnitValues, unscorable: set[str],
         elif ctype is penalty_type:
             penalty += score
         else:
-            raw_sections[section] = raw_sections.get(section, 0.0) + weight * score
-            if counts and -EPS <= score <= EPS:
+            if section != current:
+                if current is not None:
+                    raw_sections[current] = acc
+                current = section
+                acc = raw_sections.get(section)
+                if acc is None:  # a section first seen here: its key takes this place
+                    acc = raw_sections[section] = 0.0
+            acc = acc + weight * score
+            if counts and low <= score <= high:
                 zero_leaf = True
                 zero_leaves.append(_label(c))
+    if current is not None:
+        raw_sections[current] = acc
     r.sections = {sec: round_half_up(v, 2) for sec, v in raw_sections.items() if section_ok[sec]}
     r.bonus = round_half_up(bonus, 2) if bonus_ok else 0.0
     r.penalty = round_half_up(penalty, 2) if penalty_ok else 0.0

@@ -99,6 +99,8 @@ class PartStats:
 
     cells: int = 0
     bad_ref: str = ""
+    #: an "=" with a space (tab, line break) before or after it somewhere in the part
+    spaced: bool = False
 
 
 @dataclass
@@ -123,6 +125,10 @@ _SHAPE = bytes.maketrans(
 #: (one literal prefix: the regular expression engine then skips to each r=" quickly)
 _CANDIDATE = re.compile(rb'r="(?:[AXr]{4}|X[AXr]{2}|[AX]{0,2}r)')
 _LONG_DIGITS = b'0000000"'
+#: "= " or " =" (one pass over the "="s: the two substring searches cost as much each)
+_SPACED = re.compile(rb"=(?: |(?<= =))")
+#: "r =" or "r= "
+_SPACED_R = re.compile(rb"r(?: =|= )")
 
 
 def _first_outside(rx: re.Pattern, data: bytes) -> str:
@@ -132,11 +138,15 @@ def _first_outside(rx: re.Pattern, data: bytes) -> str:
     return ""
 
 
-def _bad_reference(data: bytes) -> str:
+def _bad_reference(data: bytes, stats: PartStats | None = None) -> str:
     """The first r="..." reference of ``data`` beyond the grid, or "" (candidates found on
-    the data's shape, each checked on the bytes)."""
+    the data's shape, each checked on the bytes). ``stats.spaced`` is set when ``data``
+    has an "=" with a space beside it."""
     shape = data.translate(_SHAPE)
-    if b"r =" in shape or b"r= " in shape:  # unusual but legal spelling: the slow way
+    spaced = _SPACED.search(shape) is not None  # (the shape has tabs, breaks as spaces)
+    if spaced and stats is not None:
+        stats.spaced = True
+    if spaced and _SPACED_R.search(shape):  # unusual but legal spelling: the slow way
         return _first_outside(_WIDE_COL, data) or _first_outside(_LONG_ROW, data)
     starts = [m.start() for m in _CANDIDATE.finditer(shape)]
     pos = shape.find(_LONG_DIGITS)
@@ -174,7 +184,7 @@ class _SheetWatch:
         st.cells += data.count(b"<c") + data.count(b":c ")
         if st.bad_ref:
             return
-        bad = _bad_reference(data)
+        bad = _bad_reference(data, st)
         if bad:
             st.bad_ref = bad
             return
@@ -187,9 +197,25 @@ class _SheetWatch:
                         return
 
 
-def inspect_package(zf: zipfile.ZipFile) -> PackageStats:
+#: a worksheet part declared this small may be inflated whole and handed, through
+#: ``keep``, to the sheet scan (:mod:`thidua_xl.io.ooxml_meta` reads these whole anyway:
+#: one inflate instead of two) ...
+KEEP_PART = 32 * 1024**2
+#: ... as long as the parts kept add up to no more than this
+KEEP_TOTAL = 32 * 1024**2
+
+
+def inspect_package(zf: zipfile.ZipFile, keep: dict[str, tuple] | None = None
+                    ) -> PackageStats:
     """Stream every part of ``zf`` once; raise :class:`BudgetExceeded` at the first part
-    over budget (the message is the detail: the caller adds the file name)."""
+    over budget (the message is the detail: the caller adds the file name).
+
+    ``keep``: a dict that receives the worksheet parts declared no larger than
+    :data:`KEEP_PART`, up to :data:`KEEP_TOTAL` in all, that passed: zip member →
+    (bytes, the cell count's bound, whether an "=" has a space beside it). They are
+    inflated whole — zipfile stops at the declared size, so that is bounded too — and
+    then checked in the same chunks as a streamed part; a part that fails to inflate
+    whole is streamed as any other, so its refusal is the one it always was."""
     infos = zf.infolist()
     total = sum(i.file_size for i in infos)
     if total > MAX_TOTAL:
@@ -197,6 +223,7 @@ def inspect_package(zf: zipfile.ZipFile) -> PackageStats:
                              f"các phần của tệp giải nén ra {_mb(total)}, quá giới hạn "
                              f"{_mb(MAX_TOTAL)}")
     stats = PackageStats()
+    kept = 0
     for info in infos:
         if info.is_dir():
             continue
@@ -211,13 +238,23 @@ def inspect_package(zf: zipfile.ZipFile) -> PackageStats:
         head = _raw_head(zf, info)
         if head is not None and not looks_like_xml(head):
             continue
+        whole = None
+        if keep is not None and sheet and info.file_size <= min(KEEP_PART, KEEP_TOTAL - kept):
+            try:
+                with zf.open(info) as f:
+                    whole = f.read(KEEP_PART + 1)
+            except Exception:  # noqa: BLE001 - streamed below: the same error, at its place
+                whole = None
         with zf.open(info) as f:
-            chunk = f.read(_CHUNK)
+            read = f.read if whole is None else _chunks_of(whole)
+            chunk = read(_CHUNK)
             if head is None and not looks_like_xml(chunk):
                 continue
             if info.file_size > limit:
                 raise _too_large(name, info.file_size, limit)
-            dtd = DtdWatch()
+            # (a declaration starts "<!": a part read whole without one "!" has none, in
+            # UTF-8 or UTF-16, and is not searched chunk by chunk)
+            dtd = DtdWatch() if whole is None or b"!" in whole else None
             ps = PartStats() if sheet else None
             watch = _SheetWatch(ps) if ps is not None else None
             size = 0
@@ -230,13 +267,13 @@ def inspect_package(zf: zipfile.ZipFile) -> PackageStats:
                         "workbook-too-large",
                         f"các phần XML của tệp giải nén ra hơn {_mb(MAX_XML_TOTAL)}",
                         part=name)
-                if dtd.feed(chunk) and not stats.unsafe:
+                if dtd is not None and dtd.feed(chunk) and not stats.unsafe:
                     stats.unsafe = name
                 if watch is not None:
                     watch.feed(chunk)
                     if ps.bad_ref or ps.cells > MAX_SHEET_CELLS:
                         break  # refused below, without inflating the rest
-                chunk = f.read(_CHUNK)
+                chunk = read(_CHUNK)
             else:
                 if watch is not None:
                     watch.feed(b"", final=True)
@@ -262,7 +299,24 @@ def inspect_package(zf: zipfile.ZipFile) -> PackageStats:
                 raise BudgetExceeded(
                     "too-many-cells",
                     f"các sheet có tổng cộng hơn {vn_count(MAX_CELLS)} ô", part=name)
+            if whole is not None:
+                keep[name] = (whole, ps.cells, ps.spaced)
+                kept += len(whole)
     return stats
+
+
+def _chunks_of(whole: bytes):
+    """A ``read(n)`` giving the chunks of ``whole`` that reading the part ``n`` bytes at a
+    time gives (then b"")."""
+    pos = 0
+
+    def read(n: int) -> bytes:
+        nonlocal pos
+        chunk = whole[pos:pos + n]
+        pos += len(chunk)
+        return chunk
+
+    return read
 
 
 def _raw_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:

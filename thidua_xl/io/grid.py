@@ -189,6 +189,11 @@ class SheetGrid:
             return [None] * len(rows)
         return list(picked[1][j])
 
+    def forget_columns(self) -> None:
+        """Drop what :meth:`column` keeps for the next column (the table's rows turned
+        into columns: as large as the table) once every column has been read."""
+        self._picked = None
+
     def row_cols(self) -> dict[int, list[int]]:
         """Row -> the columns holding a value there, in order (rows with values only)."""
         dense = self._rows

@@ -485,11 +485,15 @@ def scan_sheet_bytes(data: bytes, name: str, percent_xfs: set[int]) -> SheetMeta
 
 def scan(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
          names: Iterable[str] | None = None, merges: bool = True,
-         byte_path: bool = True, sparse: bool = False) -> dict[str, SheetMeta]:
+         byte_path: bool = True, sparse: bool = False,
+         kept: dict[str, tuple] | None = None) -> dict[str, SheetMeta]:
     """Scan the worksheets of the workbook at ``path`` (those ``only(name)`` accepts, or those
     named in ``names``), in workbook order. Raises :class:`UnreadableWorkbook`.
     ``sparse``: first try :func:`~thidua_xl.io.ooxml_sparse.scan_sheet_sparse` (bounds for
-    the size, work only where a sheet has something to report)."""
+    the size, work only where a sheet has something to report).
+    ``kept``: zip member → (bytes, cell bound, spaced "=") of parts already inflated and
+    checked from this file (:func:`~thidua_xl.io.sniff.take_kept`); each one used is
+    removed from it."""
     wanted = set(names) if names is not None else None
     try:
         with zipfile.ZipFile(path) as zf:
@@ -507,11 +511,14 @@ def scan(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
                 m = None
                 if byte_path and not merges \
                         and zf.getinfo(sp.part).file_size <= _BYTES_PATH_LIMIT:
-                    data = _read(zf, sp.part, _BYTES_PATH_LIMIT)
+                    got = kept.pop(sp.part, None) if kept else None
+                    data = got[0] if got else _read(zf, sp.part, _BYTES_PATH_LIMIT)
                     if sparse:
                         from .ooxml_sparse import scan_sheet_sparse
 
-                        m = scan_sheet_sparse(data, sp.name, pxf)
+                        m = scan_sheet_sparse(data, sp.name, pxf,
+                                              seen=got[1:] if got else None)
+                    del got
                     if m is None:
                         m = scan_sheet_bytes(data, sp.name, pxf)
                     del data

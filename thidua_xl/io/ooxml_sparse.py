@@ -29,42 +29,57 @@ _ODD_STYLE = re.compile(rb'\ss="(?:0[0-9]|[0-9]*[^0-9"])')
 DIMENSION_LIMIT = 4_000_000
 _TRUE = frozenset({b"1", b"true", b"True", b"TRUE"})
 _AS_SPACE = bytes.maketrans(b"\t\n\r", b"   ")
+#: "= " or " =" (a spaced attribute, or text): one pass over the "="s, where the two
+#: substring searches each cost as much (a sheet has an "=" per attribute)
+_SPACED = re.compile(rb"=(?: |(?<= =))")
 
 
-def _greater(s: str, cls: str, last: str) -> list[str]:
-    """Patterns of the tokens of ``cls`` that compare above ``s`` (longer, or as long and
-    above it), each matching a whole token."""
-    alts = [f"[{cls}]{{{len(s) + 1},}}"]
-    for i, ch in enumerate(s):
-        if ch < last:
-            rest = len(s) - i - 1
-            alts.append(re.escape(s[:i]) + f"[{chr(ord(ch) + 1)}-{last}]"
-                        + (f"[{cls}]{{{rest}}}" if rest else ""))
-    return alts
+def _span(lo: str, hi: str, first: str, last: str) -> str:
+    """A pattern of the tokens as long as ``lo`` and ``hi`` lying between them (inclusive),
+    over the characters ``first``..``last``."""
+    if not lo:
+        return ""
+    a, b, rest = lo[0], hi[0], len(lo) - 1
+    if a == b:
+        return re.escape(a) + _span(lo[1:], hi[1:], first, last)
+    tail = ("" if not rest else f"[{first}-{last}]" if rest == 1
+            else f"[{first}-{last}]{{{rest}}}")
+    # lo's first character takes every rest when lo's rest is the least one, and so
+    # does hi's when its rest is the greatest: those join the range in between
+    whole_lo, whole_hi = lo[1:] == first * rest, hi[1:] == last * rest
+    m1 = a if whole_lo else chr(ord(a) + 1)
+    m2 = b if whole_hi else chr(ord(b) - 1)
+    alts = [] if whole_lo else [a + _span(lo[1:], last * rest, first, last)]
+    if m1 <= m2:
+        alts.append((re.escape(m1) if m1 == m2 else f"[{m1}-{m2}]") + tail)
+    if not whole_hi:
+        alts.append(b + _span(first * rest, hi[1:], first, last))
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
-def _less(s: str, cls: str, first: str) -> list[str]:
-    """Patterns of the tokens of ``cls`` that compare below ``s`` (shorter, or as long and
-    below it)."""
-    alts = [f"[{cls}]{{1,{len(s) - 1}}}"] if len(s) > 1 else []
-    for i, ch in enumerate(s):
-        if ch > first:
-            rest = len(s) - i - 1
-            alts.append(re.escape(s[:i]) + f"[{first}-{chr(ord(ch) - 1)}]"
-                        + (f"[{cls}]{{{rest}}}" if rest else ""))
-    return alts
+def _between(lo: str, hi: str, first: str, last: str, lead: str) -> str:
+    """A pattern of the tokens from ``lo`` to ``hi`` where a longer token is a greater one
+    (row numbers without leading zeros, ``lead`` "1"; column letters, ``lead`` "A"). The
+    longest first: most cells of a sheet have them, and the first branch then holds."""
+    alts = []
+    for k in range(len(hi), len(lo) - 1, -1):
+        a = lo if k == len(lo) else lead + first * (k - 1)
+        b = hi if k == len(hi) else last * k
+        alts.append(_span(a, b, first, last))
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
 def outside_box(r1: int, c1: int, r2: int, c2: int) -> re.Pattern[bytes]:
     """A pattern finding any cell start tag without ``r`` as its first attribute, or with
-    one outside rows r1..r2 and columns c1..c2 (or a row number with a leading zero)."""
-    cols = _less(col_letter(c1), "A-Z", "A") + _greater(col_letter(c2), "A-Z", "Z")
-    rows = _less(str(r1), "0-9", "0") + _greater(str(r2), "0-9", "9") + ["0[0-9]*"]
-    alts = []
-    if cols:
-        alts.append(f"(?:{'|'.join(cols)})[0-9]")
-    alts.append(f'[A-Z]+(?:{"|".join(rows)})"')
-    return re.compile(('<c(?:>| (?!r=")| r="(?:' + "|".join(alts) + "))").encode())
+    one that is not a cell of rows r1..r2 and columns c1..c2 written plainly (capitals,
+    then the row without leading zeros).
+
+    Written as "not followed by a reference inside the box" (one negative lookahead that
+    walks the reference once): half the time of listing the ways to lie outside, and a
+    sheet holds a cell start tag per cell."""
+    cols = _between(col_letter(c1), col_letter(c2), "A", "Z", "A")
+    rows = _between(str(r1), str(r2), "0", "9", "1")
+    return re.compile(f'<c(?:>| (?!r="{cols}{rows}"))'.encode())
 
 
 def _cell_at(data: bytes, pos: int, lo: int) -> tuple[int, int, dict[bytes, bytes], int] | None:
@@ -105,17 +120,24 @@ def _position(attrs: dict[bytes, bytes]) -> tuple[int, int] | None:
     return (row, col) if 1 <= row <= 1_048_576 and 1 <= col <= 16_384 else None
 
 
-def scan_sheet_sparse(data: bytes, name: str, percent_xfs: set[int]):
+def scan_sheet_sparse(data: bytes, name: str, percent_xfs: set[int],
+                      seen: tuple[int, bool] | None = None):
     """The :class:`~thidua_xl.io.ooxml_meta.SheetMeta` of a sheet, its ``bbox`` the sheet's
-    checked ``<dimension>`` and ``cells``/``shared_cells`` upper bounds; None to decline."""
+    checked ``<dimension>`` and ``cells``/``shared_cells`` upper bounds; None to decline.
+
+    ``seen``: what the budget check (:func:`~thidua_xl.io.budget.inspect_package`) found
+    in these very bytes — a bound of the cells (every ``<c``) and whether an "=" has a
+    space beside it — so that those two passes are not made again."""
     if 0 in percent_xfs:
         return None  # every cell without a style would be a percent one
     # searched with tabs and line breaks as spaces (the same positions, one pattern each)
-    t = data.translate(_AS_SPACE)
+    # (a sheet written on one line has none: no copy then — three byte searches cost less)
+    t = data.translate(_AS_SPACE) if b"\n" in data or b"\r" in data or b"\t" in data \
+        else data
     n = t.count
     lo = t.find(b"<sheetData")
     if (lo < 0 or (b"!" in t and b"<!" in t) or (n(b"?") > 2 and n(b"<?") > 1)
-            or (b"'" in t or b"= " in t or b" =" in t) and (
+            or (b"'" in t or (seen[1] if seen else _SPACED.search(t))) and (
                 n(b"=") != n(b'="') or b' ="' in t)):
         return None
     hi = t.find(b"</sheetData>", lo)
@@ -133,7 +155,7 @@ def scan_sheet_sparse(data: bytes, name: str, percent_xfs: set[int]):
     if outside_box(r1, c1, r2, c2).search(t, lo, hi):
         return None  # a cell without r first, or outside its <dimension>
     meta = SheetMeta(name, exact=False)
-    cells = n(b"<c ", lo, hi)
+    cells = seen[0] if seen else n(b"<c ", lo, hi)
     meta.cells = cells
     meta.bbox = (r1, c1, r2, c2) if cells else None
     meta.shared_cells = n(b't="s"', lo, hi) if cells else 0

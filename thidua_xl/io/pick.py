@@ -9,6 +9,7 @@ from ..core.cells import ScoreTable, UnitCells
 from ..core.models import RawCell
 from ..core.values import is_blank
 from ..core.vocab import SUB_PRIORITY, SUB_SELF
+from .grid import SheetGrid
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ def unit_cells(sh: Any, rows_of: list[tuple[str, int]], groups: list[Any],
     unc_by_col = _by_column(sg.uncached) if sg.uncached else {}
     pct_by_col = _by_column(sg.percent) if sg.percent else {}
     n = len(rows)
+    everything = range(n)
     made: list[tuple[int, int, str, UnitCells]] = []
     columns: dict[int, list[Any]] = {}
 
@@ -79,11 +81,31 @@ def unit_cells(sh: Any, rows_of: list[tuple[str, int]], groups: list[Any],
         cols = [0] * n
         percent: set[int] = set()
         uncached: set[int] = set()
-        pending: Any = range(n)
+        pending: Any = everything
         for _, c, _ in order:
             col = column(c)
             unc = unc_by_col.get(c)
             pct = pct_by_col.get(c)
+            if pending is everything:
+                # the first column, on every row: mostly numbers, each taken as it is; the
+                # rule below decides the other cells (the same cells, the same order)
+                values, cols = col[:], [c] * n
+                left = []
+                for j in [j for j, v in enumerate(col) if v.__class__ is not int
+                          and (v.__class__ is not float or v != v)]:
+                    v = col[j]
+                    if v is None or (v != v if v.__class__ is float else is_blank(v)):
+                        if unc is None or rows[j] not in unc:
+                            left.append(j)
+                            values[j], cols[j] = None, 0
+                if unc is not None:
+                    uncached.update(j for j in everything if rows[j] in unc)
+                if pct is not None:
+                    percent.update(j for j in everything if cols[j] and rows[j] in pct)
+                pending = left
+                if not left:
+                    break
+                continue
             left = []
             for j in pending:
                 v = col[j]
@@ -120,6 +142,8 @@ def unit_cells(sh: Any, rows_of: list[tuple[str, int]], groups: list[Any],
         cells = UnitCells(table, values, cols, {c: role for role, c, _ in order}, percent,
                           uncached, own, self_values, self_pct)
         made.append((first, k, g.key, cells))
+    if columns and isinstance(sg, SheetGrid):
+        sg.forget_columns()  # every column is read: the whole table is not kept for later
     made.sort(key=lambda m: (m[0], m[1]))
     return {key: cells for _, _, key, cells in made}
 

@@ -116,6 +116,11 @@ def read_calamine(path: str | os.PathLike, *, only: Callable[[str], bool] | None
 
     Raises :class:`UnreadableWorkbook` (``SheetTooLarge`` for a huge sparse sheet).
     """
+    from .sniff import take_kept
+
+    # the sheets the budget check inflated (taken, so forgotten there, whatever follows)
+    kept = take_kept(path)
+
     import python_calamine as pc
 
     from . import ooxml_meta
@@ -131,8 +136,9 @@ def read_calamine(path: str | os.PathLike, *, only: Callable[[str], bool] | None
                      if m.typ == pc.SheetTypeEnum.WorkSheet and (only is None or only(m.name))]
         except Exception as exc:  # noqa: BLE001
             raise convert_error(exc, path) from None
-        scans = ooxml_meta.scan(path, names=names, merges=False, sparse=True) \
-            if meta and names else {}
+        scans = ooxml_meta.scan(path, names=names, merges=False, sparse=True,
+                                kept=kept) if meta and names else {}
+        del kept  # the sheets not scanned: not held while calamine reads
         rough = [n for n, sm in scans.items()
                  if not sm.exact and sm.shared_text_bound > SHARED_TEXT_LIMIT]
         if rough:  # the bound says "maybe too much text": count exactly
@@ -176,7 +182,12 @@ def read_calamine(path: str | os.PathLike, *, only: Callable[[str], bool] | None
     return grid
 
 
-_WHOLE = 2**53
+#: a whole float below this magnitude becomes an int; a float (2**53 is exact as one)
+#: because comparing a float with an int costs twice as much, once per cell
+_WHOLE = float(2**53)
+#: the ints of the usual whole scores, looked up instead of int(v) (a dict hit on a float
+#: key is cheaper than the call; 0.0 and -0.0 both give 0, as int() does)
+_SMALL = {float(i): i for i in range(-1024, 1025)}
 
 
 def _sheet(sheet: Any, name: str) -> SheetGrid:
@@ -187,23 +198,7 @@ def _sheet(sheet: Any, name: str) -> SheetGrid:
         sg = SheetGrid(name=name)  # sheet names stay exactly as in the workbook
     else:
         r0, c0 = start[0] + 1, start[1] + 1
-        rows = sheet.to_python(skip_empty_area=True)
-        odd: list[int] = []  # rows holding a value the quick rules do not cover
-        nfc, flt, text, whole, longest = (unicodedata.is_normalized, float, str, _WHOLE,
-                                          MAX_CELL_TEXT)  # locals: read once per cell
-        for i, row in enumerate(rows):
-            fixed = [(int(v) if v.is_integer() and -whole < v < whole else v)
-                     if v.__class__ is flt else
-                     None if v == "" else
-                     v if v.__class__ is text and v.isprintable() and not v.isspace()
-                     and len(v) <= longest and (v.isascii() or nfc("NFC", v))
-                     else _odd(odd, i, v)
-                     for v in row]
-            n = len(fixed)
-            while n and fixed[n - 1] is None:
-                n -= 1
-            del fixed[n:]
-            rows[i] = fixed
+        rows, odd = _streamed_rows(sheet, start)
         sg = SheetGrid.from_rows(name, rows, r0, c0)
         for i in sorted(set(odd)):
             row = rows[i]
@@ -219,6 +214,64 @@ def _sheet(sheet: Any, name: str) -> SheetGrid:
         sg.merges = normalize_merges([
             Merge(a[0] + 1, a[1] + 1, b[0] + 1, b[1] + 1) for a, b in ranges])
     return sg
+
+
+def _streamed_rows(sheet: Any, start: tuple[int, int]) -> tuple[list[list[Any]], list[int]]:
+    """The rows of ``to_python(skip_empty_area=True)``, each converted as it comes from
+    ``iter_rows()`` — calamine's floats of a whole row then never all live at once (a few
+    MB of a large sheet's peak) — and the rows holding values for the slow rules.
+
+    ``iter_rows`` gives those rows, from the first column with a value, after the blank
+    rows above the first one (python-calamine 0.9): checked here — the count, the widths,
+    the blank lead — and where it gives anything else the rows are taken from
+    ``to_python`` instead."""
+    width, height = sheet.width, sheet.height
+    widths: set[int] = set()
+    rows, odd = _converted(sheet.iter_rows(), widths)
+    lead = len(rows) - height
+    if widths <= {width} and lead in (0, start[0]) and not any(rows[:lead]) and (
+            not odd or min(odd) >= lead):
+        if lead:
+            del rows[:lead]
+            odd = [i - lead for i in odd]
+        return rows, odd
+    return _converted(sheet.to_python(skip_empty_area=True), None)
+
+
+def _converted(source: Any, widths: set[int] | None) -> tuple[list[list[Any]], list[int]]:
+    """Each row of ``source`` in the grid's vocabulary, without its trailing blanks (its
+    length added to ``widths``), and the rows holding a value left for the slow rules
+    (as an :class:`_Odd`)."""
+    rows: list[list[Any]] = []
+    odd: list[int] = []
+    nfc, flt, text, whole, longest, small = (
+        unicodedata.is_normalized, float, str, _WHOLE, MAX_CELL_TEXT,
+        _SMALL.get)  # locals: read once per cell
+    # the texts that passed the quick rules: a sheet repeats a few ("Đạt" in most cells
+    # of a Định tính row), one look-up each instead of five checks, and one object
+    # for all the cells holding the same text (calamine makes one per cell)
+    plain: dict[str, str] = {}
+    known, keep = plain.get, plain.setdefault
+    seen = widths.add if widths is not None else None
+    for i, row in enumerate(source):
+        if seen is not None:
+            seen(len(row))
+        # (small(v) is 0 for 0.0: falsy, so int() makes the same 0; a text here is not
+        # empty, so known(v) and keep(v, v) are true when they give it)
+        fixed = [(small(v) or (int(v) if v.is_integer() and -whole < v < whole else v))
+                 if v.__class__ is flt else
+                 None if v == "" else
+                 (known(v) or (v.isprintable() and not v.isspace() and len(v) <= longest
+                               and (v.isascii() or nfc("NFC", v)) and keep(v, v))
+                  or _odd(odd, i, v)) if v.__class__ is text
+                 else _odd(odd, i, v)
+                 for v in row]
+        n = len(fixed)
+        while n and fixed[n - 1] is None:
+            n -= 1
+        del fixed[n:]
+        rows.append(fixed)
+    return rows, odd
 
 
 class _Odd:

@@ -22,7 +22,7 @@ from ..core.text import display_path
 from ..errors import UnreadableWorkbook, UsageError
 from .grid import Grid
 from .foreign import FOREIGN_CODES, read_foreign
-from .sniff import ensure_readable, error_for
+from .sniff import drop_kept, ensure_readable, error_for
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
@@ -53,8 +53,10 @@ def read_grid(path: str | os.PathLike, *, reader: str = "auto",
         raise UsageError("Máy này chưa cài python-calamine nên không dùng được trình đọc "
                          "\"calamine\".", fix="Bỏ tuỳ chọn trình đọc (tự chọn openpyxl) hoặc "
                          "cài: pip install python-calamine", code="reader-not-installed")
+    # the calamine reader takes the sheets the budget check inflated (read once, not twice)
+    keep = reader in ("auto", "calamine") and calamine_available()
     try:
-        kind = ensure_readable(path)
+        kind = ensure_readable(path, keep=keep)
     except UnreadableWorkbook as exc:
         # .xls/.xlsb/.ods: calamine reads them (io.foreign); without it (xlwings Lite) they
         # stay unreadable with the sniffer's own message
@@ -71,6 +73,7 @@ def read_grid(path: str | os.PathLike, *, reader: str = "auto",
     try:
         return _guard(_calamine, path, only)
     except UnreadableWorkbook as exc:
+        drop_kept()  # (read_calamine takes them first thing; this is in case it never ran)
         if reader == "calamine" or exc.code not in _FALLBACK:
             if kind == "xlsx-strict" and exc.code in _FALLBACK:
                 raise error_for("strict-ooxml-not-supported", path) from None

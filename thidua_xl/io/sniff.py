@@ -300,7 +300,7 @@ def _content_types(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def _zip_kind(path: Path) -> str:
+def _zip_kind(path: Path, keep: dict[str, tuple] | None = None) -> str:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, EOFError, ValueError, NotImplementedError):
@@ -323,7 +323,7 @@ def _zip_kind(path: Path) -> str:
             # Sizes, cells, coordinates and hostile XML in every part, on the bytes,
             # before any library parses one (calamine aborts on some).
             try:
-                stats = budget.inspect_package(zf)
+                stats = budget.inspect_package(zf, keep)
             except budget.BudgetExceeded as exc:
                 detail = exc.detail
                 if "{sheet}" in detail:
@@ -385,9 +385,10 @@ def sniff(path: str | os.PathLike) -> str:
     return base if base == "unsafe-xml" else kind
 
 
-def _sniff(path: str | os.PathLike) -> str:
+def _sniff(path: str | os.PathLike, keep: dict[str, tuple] | None = None) -> str:
     """:func:`sniff` with the detail of a refusal after a colon ("budget:<code>:<detail>",
-    "unsafe-xml:<part>", "not-a-workbook:<what>")."""
+    "unsafe-xml:<part>", "not-a-workbook:<what>"); ``keep`` as for
+    :func:`~thidua_xl.io.budget.inspect_package`."""
     p = Path(path)
     try:
         if not p.exists():
@@ -417,7 +418,7 @@ def _sniff(path: str | os.PathLike) -> str:
         return "cfb"
     if head.startswith(_ZIP_MAGICS):
         try:
-            return _zip_kind(p)
+            return _zip_kind(p, keep)
         except PermissionError:
             return "access-denied"
     if head.startswith(b"PK"):
@@ -456,12 +457,22 @@ _SUBKIND = {"odf": "đây là tài liệu OpenDocument, không phải bảng tí
             "docx": "đây là tài liệu Word", "pptx": "đây là bản trình chiếu PowerPoint"}
 
 
-def ensure_readable(path: str | os.PathLike) -> str:
+def ensure_readable(path: str | os.PathLike, *, keep: bool = False) -> str:
     """Return the kind of ``path`` when a reader can try it, else raise
     :class:`UnreadableWorkbook` (Vietnamese message naming the file, stable ``code``, ``fix``).
+
+    ``keep``: hold on to the worksheet parts the budget check inflated whole, for
+    :func:`take_kept` (the calamine reader's sheet scan) — one inflate of each sheet, not
+    two. Whoever asks for them takes them or calls :func:`drop_kept`.
     """
-    kind = _sniff(path)
+    global _KEPT
+    _KEPT = None
+    parts: dict[str, tuple] | None = {} if keep else None
+    before = _identity(path) if keep else None
+    kind = _sniff(path, parts)
     if kind in READABLE_KINDS:
+        if parts and before is not None:
+            _KEPT = (before, parts)
         return kind
     if kind.startswith("budget:"):
         _, code, detail = kind.split(":", 2)
@@ -478,3 +489,38 @@ def ensure_readable(path: str | os.PathLike) -> str:
 
 
 _SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+
+
+# --------------------------------------------------------------------------- kept parts
+#: (the file's identity when it was checked, zip member → (bytes, cell bound, spaced "="))
+#: of the last ensure_readable(keep=True); one file at a time
+_KEPT: tuple[tuple, dict[str, tuple]] | None = None
+
+
+def _identity(path: str | os.PathLike) -> tuple | None:
+    """What says the file is the one checked: its path, device, inode, size and change
+    time (taken before the check: a file rewritten since no longer matches)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (os.fspath(path), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns,
+            st.st_ctime_ns)
+
+
+def take_kept(path: str | os.PathLike) -> dict[str, tuple]:
+    """The worksheet parts the last ``ensure_readable(path, keep=True)`` inflated, when
+    they are of this very file, unchanged; else {}: zip member → (bytes, what the budget
+    check saw: :func:`~thidua_xl.io.budget.inspect_package`'s ``keep``). Taken once: they
+    are forgotten here either way."""
+    global _KEPT
+    kept, _KEPT = _KEPT, None
+    if kept is None or kept[0] != _identity(path):
+        return {}
+    return kept[1]
+
+
+def drop_kept() -> None:
+    """Forget the parts kept by :func:`ensure_readable` (their memory)."""
+    global _KEPT
+    _KEPT = None
