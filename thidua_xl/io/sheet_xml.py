@@ -11,7 +11,10 @@ of 160,000 rows costs well under a microsecond a cell.
 from __future__ import annotations
 
 import re
+import sys
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import islice
 from operator import itemgetter
 
 from .grid import a1, col_letter, parse_a1, parse_range
@@ -25,6 +28,8 @@ if TYPE_CHECKING:
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: a character _text changes (dropped or escaped): element text without one is written as is
+_ESCAPE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f]").search
 _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9,
                     "0.00%": 10}
 _DEFAULT_FONT = ("Times New Roman", 11.0)
@@ -182,10 +187,11 @@ class _Styles:
 _PREFIX = frozenset(FORMULA_PREFIXES)  # one character each: v[:1] in _PREFIX
 _XML_HEAD = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
              f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_R}">')
-_END_T = b"</t></is></c>"
-_END_V = b"</v></c>"
 _ROWS_PER_CHUNK = 512
-_CACHE_MAX = 1 << 16  # texts (numbers) kept written while a sheet is: names repeat, refs not
+#: values kept written, a column's style: names and labels repeat down a table, its "Ô nguồn"
+#: references never do (a bound keeps those from filling memory)
+_CACHE_MAX = 1 << 13
+_NONE = type(None)
 
 
 def _quoted(v: Any) -> bool:
@@ -204,10 +210,36 @@ def _cell_xml(ref: str, sattr: str, v: Any) -> str:
             f"{_text(str(v))}</t></is></c>")
 
 
+def _cut_values(values: tuple, cut, over: int) -> tuple:
+    """The values of a row as written: texts over ``over`` characters ``cut``."""
+    if cut is None:
+        return values
+    return tuple(cut(v) if v.__class__ is str and len(v) > over else v for v in values)
+
+
 def _plain(v: str) -> bool:
     """True when ``v`` needs no escaping as element text or attribute value."""
     return (v.isprintable() and "&" not in v and "<" not in v and ">" not in v
             and '"' not in v)
+
+class _Written(dict):
+    """value → the end of its cell's XML (after ``<c r="A1``), for one style and kind of
+    value: made by ``make`` once a distinct value (up to :data:`_CACHE_MAX` of them)."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, v):
+        out = self.make(v)
+        if len(self) < _CACHE_MAX:
+            self[v] = out
+        return out
+
+
+_getitem = dict.__getitem__  # map(_getitem, caches, values): one lookup a cell, in C
 
 
 class SheetXml:
@@ -218,13 +250,14 @@ class SheetXml:
         self.sp, self.styles = sp, styles
         self.selected, self.has_drawing = selected, has_drawing
         blocks = sp.rows
+        lazy = [b for b in sp.blocks if b.count > 0]
         specs = sp.cells
-        if blocks:
-            brows = {e[0] for e in blocks}
-            if len(brows) != len(blocks) or not brows.isdisjoint(c.row for c in specs):
-                specs, blocks, brows = sp.all_cells(), [], set()  # rows overlap: cell by cell
-        else:
-            brows = set()
+        brows = {e[0] for e in blocks}
+        spans = sorted((b.first, b.last) for b in lazy)
+        if (len(brows) != len(blocks) or not brows.isdisjoint(c.row for c in specs)
+                or _overlap(spans, brows, specs)):
+            specs, blocks, lazy, brows = sp.all_cells(), [], [], set()  # cell by cell
+            spans = []
         cells: dict[tuple[int, int], CellSpec] = {}
         for spec in specs:  # the last write to a cell wins, as in openpyxl
             cells[(spec.row, spec.col)] = spec
@@ -232,21 +265,26 @@ class SheetXml:
         for (r, c), spec in cells.items():
             by_row.setdefault(r, []).append((c, spec))
         for r in sp.row_heights:
-            if r not in brows:
+            if r not in brows and not _inside(spans, r):
                 by_row.setdefault(r, [])
-        #: (row, its cells sorted) of put cells, and the entries of rows put whole (row
-        #: first too: its second item is a column, not a list) — in row order
+        #: (row, its cells sorted) of put cells, the entries of rows put whole (row first
+        #: too: its second item is a column, not a list) and (first row, RowBlock) of the
+        #: blocks — in row order
         items: list[tuple] = [(r, sorted(v, key=itemgetter(0))) for r, v in by_row.items()]
         items += blocks
+        items += [(b.first, b) for b in lazy]
         items.sort(key=itemgetter(0))  # runs already in order: linear
         self.items = items
         #: (id(style), quote) → the local xf, while the plan holds the styles
         self.xf_of: dict[tuple[int, bool], int] = {}
+        #: the styles tuples of rows met (a block's rows are made again when written: its
+        #: tuples are kept, so that no other object takes their ids meanwhile)
+        self._keep: list[tuple] = []
         self._register()
         self.dxfs = [styles.dxf(cf.fill, cf.color) for cf in sp.conditional]
         #: "Sheet" of an internal "Sheet!A1" link → the start of its location and display
         #: attributes
-        self._loc_prefix: dict[str, tuple[bytes, bytes]] = {}
+        self._loc_prefix: dict[str, tuple[str, str]] = {}
 
     def _xf(self, st: Style | None, quote: bool) -> int:
         if st is None and not quote:
@@ -260,36 +298,62 @@ class SheetXml:
     def _register(self) -> None:
         """Every cell's style, in the order the cells are written (the ids must not depend
         on how a row was put)."""
-        xf, xf_of = self._xf, self.xf_of
-        seen: set[int] = set()  # styles tuples of rows registered (but quoted texts)
-        #: id(styles) → columns whose style has been met with a quoted text only
-        pending: dict[int, list[int]] = {}
+        xf = self._xf
+        #: id(styles) → the columns that can still need a style (:meth:`_watch`)
+        watch: dict[int, list] = {}
         for item in self.items:
-            if type(item[1]) is list:
-                for _, spec in item[1]:
+            kind = item[1]
+            if type(kind) is list:
+                for _, spec in kind:
                     xf(spec.style, _quoted(spec.value))
-                continue
-            values, styles = item[2], item[3]
-            key = id(styles)
-            todo = pending.get(key)
-            if key not in seen or todo:
-                seen.add(key)
+            elif type(kind) is int:
+                self._register_rows(((item[2], item[3], None),), watch)
+            else:
+                self._register_rows(islice(kind.source(), kind.count), watch)
+
+    def _register_rows(self, rows, watch: dict) -> None:
+        """The styles of rows put whole: all of a styles tuple's cells the first time it is
+        met, then only the cells that can still need a style not registered (a quoted text
+        in a column, or a plain value in one met only with quoted texts)."""
+        xf, xf_of = self._xf, self.xf_of
+        for values, styles, _ in rows:
+            w = watch.get(id(styles))
+            if w is None:
+                self._keep.append(styles)
                 for v, st in zip(values, styles):
                     if v is not None or st is not None:
                         xf(st, _quoted(v))
-                todo = [i for i, st in enumerate(styles[:len(values)])
-                        if st is not None and (id(st), False) not in xf_of]
-                if todo:
-                    pending[key] = todo
-                else:
-                    pending.pop(key, None)
-            else:  # only a quoted text can need a style not registered yet
-                for v in values:
-                    if v.__class__ is str and v[:1] in _PREFIX:
-                        for v, st in zip(values, styles):
-                            if v.__class__ is str and v[:1] in _PREFIX:
-                                xf(st, True)
-                        break
+                watch[id(styles)] = self._watch(styles)
+                continue
+            new = False
+            n = len(values)
+            for i, st, plain, quoted in w:  # in column order, as the cells come
+                if i >= n:
+                    break
+                v = values[i]
+                if isinstance(v, str) and v[:1] in _PREFIX:
+                    if quoted:
+                        if (id(st), True) not in xf_of:
+                            xf(st, True)
+                        new = True
+                elif plain and (v is not None or st is not None):
+                    if (id(st), False) not in xf_of:
+                        xf(st, False)
+                    new = True
+            if new:
+                watch[id(styles)] = self._watch(styles)
+
+    def _watch(self, styles: tuple) -> list[tuple[int, Style | None, bool, bool]]:
+        """The columns of a styles tuple whose cells can still need a style registered:
+        (index, style, its plain one is missing, its quoted one is missing)."""
+        xf_of = self.xf_of
+        out = []
+        for i, st in enumerate(styles):
+            plain = st is not None and (id(st), False) not in xf_of
+            quoted = (id(st), True) not in xf_of
+            if plain or quoted:
+                out.append((i, st, plain, quoted))
+        return out
 
     # ---------------------------------------------------------------- writing
     def chunks(self, xf_map: dict[int, int] | None = None,
@@ -337,7 +401,9 @@ class SheetXml:
                 _validation_xml(v) for v in rules) + "</dataValidations>")
         yield "".join(tail).encode()
         if links:
-            yield b"<hyperlinks>" + b"".join(links) + b"</hyperlinks>"
+            yield b"<hyperlinks>"
+            yield from links
+            yield b"</hyperlinks>"
         tail = [_print_xml(sp.print_setup)]
         if sp.page_breaks:
             brks = sorted(set(sp.page_breaks))
@@ -371,143 +437,264 @@ class SheetXml:
         return f"<sheetViews><sheetView {' '.join(view)}>{pane}</sheetView></sheetViews>"
 
     def _rows(self, mapped, links: list[bytes]) -> Iterator[bytes]:
+        """The <row> elements, in chunks of :data:`_ROWS_PER_CHUNK` rows; the <hyperlink>
+        elements of their cells added to ``links`` (a piece a chunk)."""
         heights = self.sp.row_heights
-        letters: dict[int, str] = {}  # column → "AB", once per column
-        sattrs: dict[int, str] = {}  # local xf → ' s="…"' of the target
-        texts: dict[str, bytes] = {}  # text → escaped, once per distinct text
-        nums: dict[Any, bytes] = {}
-        templates: dict[tuple[int, int], list] = {}  # (id(styles), column) → pieces
+        self._mapped = mapped
+        self._sattrs: dict[int, str] = {}  # local xf → ' s="…"' of the target
+        self._letters: dict[int, str] = {}  # column → "AB", once per column
+        #: (id(style), kind) → its column's _Written; first column → id(styles),
+        #: id(links), the values' types → the row's template
+        self._written: dict[tuple[int, Any], dict] = {}
+        self._templates: dict[int, dict[tuple, tuple]] = {}
         xf_of = self.xf_of
-        prefixes = self._loc_prefix
         buf: list[bytes] = []
+        lbuf: list[str] = []  # this chunk's hyperlinks
+        run: list[tuple] = []  # consecutive rows put one by one, with the same first column
+
+        def flush() -> bytes:
+            if lbuf:
+                links.append("".join(lbuf).encode())
+                lbuf.clear()
+            out = b"".join(buf)
+            buf.clear()
+            return out
+
         for item in self.items:
+            kind = item[1]
+            if run and (type(kind) is not int or kind != run[0][1]):
+                yield from self._whole(((e[0], str(e[0]), b"%d" % e[0], e[2:5]) for e in run),
+                                       run[0][1], None, 0, buf, lbuf, flush)
+                run.clear()
+            if type(kind) is int:  # a row put whole
+                run.append(item)
+                continue
+            if type(kind) is not list:  # a block: its rows made as they are written
+                first = kind.first
+                rows = range(first, first + kind.count)
+                yield from self._whole(zip(rows, map(str, rows), map(b"%d".__mod__, rows),
+                                           kind.source()),
+                                       kind.col, kind.cut, kind.cut_over, buf, lbuf, flush)
+                continue
             r = item[0]
             ht = heights.get(r)
             attrs = f' ht="{_num(ht)}" customHeight="1"' if ht is not None else ""
-            if type(item[1]) is not list:  # a row put whole: through its styles' template
-                _, c0, values, styles, row_links, _ = item
-                cols = templates.get((id(styles), c0))
-                if cols is None:
-                    cols = templates[(id(styles), c0)] = self._template(c0, styles, mapped,
-                                                                       letters)
-                rs = str(r).encode()
-                out = [b'<row r="', rs, f'"{attrs}>'.encode() if attrs else b'">']
-                ext = out.extend
-                for v, (head, tmid, nmid, empty, st, col, _) in zip(values, cols):
-                    t = v.__class__
-                    if t is str and (s := texts.get(v)) is not None:
-                        ext((head, rs, tmid, s, _END_T))
-                    elif t is str and v and v[0] not in _PREFIX:
-                        s = (v if _plain(v) else _text(v)).encode()
-                        if len(texts) < _CACHE_MAX:  # the first texts are the repeated ones
-                            texts[v] = s
-                        ext((head, rs, tmid, s, _END_T))
-                    elif t is float or t is int:
-                        s = nums.get(v)
-                        if s is None:
-                            s = _num(v).encode()
-                            if len(nums) < _CACHE_MAX:
-                                nums[v] = s
-                        ext((head, rs, nmid, s, _END_V))
-                    elif v is None:
-                        if st is not None:  # (None, None): no cell
-                            ext((head, rs, empty))
-                    else:  # quoted text, "", bool, anything else: the general path
-                        quote = _quoted(v)
-                        s = 0 if st is None and not quote else xf_of[(id(st), quote)]
-                        sattr = sattrs.get(s)
-                        if sattr is None:
-                            sattr = sattrs[s] = f' s="{mapped(s)}"' if s else ""
-                        out.append(_cell_xml(f"{col}{r}", sattr, v).encode())
-                out.append(b"</row>")
-                buf.append(b"".join(out))
-                if row_links is not None:
-                    for i, link in enumerate(row_links):
-                        if not link or i >= len(values) or i >= len(cols):
-                            continue
-                        v, tpl = values[i], cols[i]
-                        if v is None and tpl[4] is None:
-                            continue  # no cell, no link
-                        if link is SELF_LINK:
-                            if v.__class__ is not str:
-                                continue  # only a "Sheet!A1" text links to itself
-                            link = v
-                        sheet, bang, cell = link.rpartition("!")
-                        known = prefixes.get(sheet)
-                        if known is not None and v is link and cell.isalnum():
-                            # "Sheet!A1" showing itself (an "Ô nguồn"): its pieces once a sheet
-                            cb = cell.encode()
-                            links.append(b"".join((b'<hyperlink ref="', tpl[6], rs,
-                                                   b'" location=', known[0], cb,
-                                                   b'" display=', known[1], cb, b'"/>')))
-                        else:
-                            link = self._link(tpl[5], r, link, v)
-                            if link:
-                                links.append(link)
-                if len(buf) >= _ROWS_PER_CHUNK:
-                    yield b"".join(buf)
-                    buf.clear()
-                continue
             out = [f'<row r="{r}"{attrs}>']  # one piece per row, not per cell
-            for c, spec in item[1]:
-                col = letters.get(c)
-                if col is None:
-                    col = letters[c] = col_letter(c)
-                ref = f"{col}{r}"
+            for c, spec in kind:
+                ref = f"{self._letter(c)}{r}"
                 v = spec.value
                 quote = _quoted(v)
                 st = spec.style
                 s = 0 if st is None and not quote else xf_of[(id(st), quote)]
-                sattr = sattrs.get(s)
-                if sattr is None:
-                    sattr = sattrs[s] = f' s="{mapped(s)}"' if s else ""
-                out.append(_cell_xml(ref, sattr, v))
+                out.append(_cell_xml(ref, self._sattr(s), v))
                 if spec.link:
                     loc = internal_location(spec.link)
                     if loc is not None:
-                        links.append(f'<hyperlink ref="{ref}" location={_attr(loc)} '
-                                     f'display={_attr(str(v or ""))}/>'.encode())
+                        lbuf.append(f'<hyperlink ref="{ref}" location={_attr(loc)} '
+                                    f'display={_attr(str(v or ""))}/>')
             out.append("</row>")
             buf.append("".join(out).encode())
             if len(buf) >= _ROWS_PER_CHUNK:
-                yield b"".join(buf)
-                buf.clear()
-        if buf:
-            yield b"".join(buf)
+                yield flush()
+        if run:
+            yield from self._whole(((e[0], str(e[0]), b"%d" % e[0], e[2:5]) for e in run),
+                                   run[0][1], None, 0, buf, lbuf, flush)
+        if buf or lbuf:
+            yield flush()
 
-    def _template(self, c0: int, styles: tuple, mapped, letters: dict[int, str]) -> list:
-        """Per column of a row's styles: (head, text, number, empty, style, letter, its
-        bytes)."""
-        cols = []
-        for i, st in enumerate(styles):
-            c = c0 + i
-            col = letters.get(c)
-            if col is None:
-                col = letters[c] = col_letter(c)
-            s = 0 if st is None else self.xf_of.get((id(st), False))
-            if s is None:  # the column only ever holds quoted texts (the general path)
-                cols.append((None, None, None, None, st, col, col.encode()))
+    def _letter(self, c: int) -> str:
+        col = self._letters.get(c)
+        if col is None:
+            col = self._letters[c] = col_letter(c)
+        return col
+
+    def _sattr(self, s: int) -> str:
+        sattr = self._sattrs.get(s)
+        if sattr is None:
+            sattr = self._sattrs[s] = f' s="{self._mapped(s)}"' if s else ""
+        return sattr
+
+    def _whole(self, rows, c0: int, cut, over: int, buf: list[bytes], lbuf: list[str],
+               flush) -> Iterator[bytes]:
+        """Rows put whole, ``(row, its number as str and as bytes, (values, styles,
+        links))`` each, from column ``c0``, texts over ``over`` characters ``cut``: one
+        template a styles tuple, links tuple and the values' types; a row is one join of
+        its pieces with its number, the end of a cell looked up its value (in C)."""
+        heights = self.sp.row_heights
+        templates = self._templates.setdefault((c0, cut, over), {})
+        prefixes = self._loc_prefix
+        getitem = _getitem
+        for r, rs, rb, (values, styles, row_links) in rows:
+            types = tuple(map(type, values))
+            tpl = templates.get((id(styles), id(row_links), types))
+            if tpl is None:
+                tpl = templates[(id(styles), id(row_links), types)] = self._template(
+                    c0, styles, row_links, types, cut, over)
+            head, caches, pick, linked = tpl[:4]
+            if head is None:  # a value of another type: cell by cell, the general path
+                row = self._general_row(c0, r, _cut_values(values, cut, over),
+                                        styles).encode()
+            elif pick is None:  # every cell there: the row number between the pieces
+                row = rb.join((*head, *map(getitem, caches, values)))
+            else:
+                row = rb.join((*head, *map(getitem, caches, pick(values))))
+            if heights and r in heights:
+                row = (b'<row r="%b" ht="%b" customHeight="1">' % (rb, _num(heights[r]).encode())
+                       + row[len(rb) + 10:])
+            buf.append(row)
+            for i, col, link in linked:
+                v = values[i]
+                if cut is not None and v.__class__ is str and len(v) > over:
+                    v = cut(v)
+                if link is SELF_LINK:
+                    link = v
+                sheet, bang, cell = link.rpartition("!")
+                known = prefixes.get(sheet)
+                if known is not None and v is link and cell.isalnum():
+                    # "Sheet!A1" showing itself (an "Ô nguồn"): its pieces once a sheet
+                    lbuf.append(f'<hyperlink ref="{col}{rs}" location={known[0]}{cell}" '
+                                f'display={known[1]}{cell}"/>')
+                else:
+                    link = self._link(col, rs, link, v)
+                    if link:
+                        lbuf.append(link)
+            if len(buf) >= _ROWS_PER_CHUNK:
+                yield flush()
+
+    def _general_row(self, c0: int, r: int, values: tuple, styles: tuple) -> str:
+        xf_of = self.xf_of
+        out = [f'<row r="{r}">']
+        for i, (v, st) in enumerate(zip(values, styles)):
+            if v is None and st is None:
+                continue  # no cell
+            quote = _quoted(v)
+            s = 0 if st is None and not quote else xf_of[(id(st), quote)]
+            out.append(_cell_xml(f"{self._letter(c0 + i)}{r}", self._sattr(s), v))
+        out.append("</row>")
+        return "".join(out)
+
+    def _template(self, c0: int, styles: tuple, row_links: tuple | None, types: tuple,
+                  cut, over: int) -> tuple:
+        """How a row is written: ``rb.join((*head, *map(getitem, caches, pick(values))))``
+        — the pieces of its XML between the row number's, a cell's being the end of the
+        cell (looked up its value in the cell's _Written) and the start of the next one;
+        ``pick`` (None: every value) the values of the cells there. Then the linked cells
+        (index, column letter, link), and the tuples keyed by id (kept alive). ``head`` is
+        None when a value is of a type written cell by cell."""
+        n = min(len(types), len(styles))
+        cells = []  # (index, letter, style, kind) of the cells there
+        linked = []
+        general = False
+        for i in range(n):
+            t, st = types[i], styles[i]
+            if t is _NONE and st is None:
+                continue  # no cell
+            kind = float if t is int else t
+            if kind is not str and kind is not bool and kind is not float and kind is not _NONE:
+                general = True
+            cells.append((i, self._letter(c0 + i), st, kind))
+        for i, link in enumerate(row_links or ()):
+            if not link or i >= n:
                 continue
-            sa = f' s="{mapped(s)}"' if s else ""
-            cols.append((f'<c r="{col}'.encode(),
-                         f'"{sa} t="inlineStr"><is><t xml:space="preserve">'.encode(),
-                         f'"{sa}><v>'.encode(), f'"{sa}/>'.encode(), st, col, col.encode()))
-        return cols
+            if types[i] is _NONE and styles[i] is None:
+                continue  # no cell, no link
+            if link is SELF_LINK and types[i] is not str:
+                continue  # only a "Sheet!A1" text links to itself
+            linked.append((i, self._letter(c0 + i), link))
+        if general:
+            return None, (), None, tuple(linked), styles, row_links
+        if not cells:
+            return (b'<row r="', b'"></row>'), (), None, (), styles, row_links
+        head = (b'<row r="', f'"><c r="{cells[0][1]}'.encode())
+        caches = []
+        for j, (i, col, st, kind) in enumerate(cells):
+            after = f'<c r="{cells[j + 1][1]}' if j + 1 < len(cells) else "</row>"
+            key = (id(st), kind, after, cut, over)
+            written = self._written.get(key)
+            if written is None:
+                written = self._written[key] = self._cells(st, kind, after, cut, over)
+            caches.append(written)
+        if all(c[0] == j for j, c in enumerate(cells)):  # no gap (map stops at the last)
+            pick = None
+        elif len(cells) == 1:
+            pick = (lambda i: lambda values: (values[i],))(cells[0][0])
+        else:
+            pick = itemgetter(*(c[0] for c in cells))
+        return head, tuple(caches), pick, tuple(linked), styles, row_links
 
-    def _link(self, col: str, r: int, link: str, v: Any) -> bytes:
-        """A <hyperlink> to an internal location, as internal_location makes it (b"" for
+    def _sid(self, st: Style | None, quote: bool) -> int:
+        """The local xf of a registered style (by value when the rows of a block were
+        made again with other, equal, objects)."""
+        if st is None and not quote:
+            return 0
+        s = self.xf_of.get((id(st), quote))
+        if s is None:
+            s = self.styles._xf_index.get((st, quote))
+            if s is None:
+                raise ValueError(f"a style not met before the sheet was written: {st!r}")
+        return s
+
+    def _cells(self, st: Style | None, kind: type, after: str, cut, over: int) -> dict:
+        """The _Written of one style and kind of value (str, a number, bool, None: a blank
+        cell), each value's end followed by ``after`` (the start of the next cell, or the
+        row's end), as bytes."""
+        sattr, sid = self._sattr, self._sid
+        if kind is _NONE:
+            return {None: f'"{sattr(sid(st, False))}/>{after}'.encode()}
+        if kind is bool:
+            sa = sattr(sid(st, False))
+            return {True: f'"{sa} t="b"><v>1</v></c>{after}'.encode(),
+                    False: f'"{sa} t="b"><v>0</v></c>{after}'.encode()}
+        if kind is float:
+            sa = sattr(sid(st, False))
+            return _Written(lambda v: f'"{sa}><v>{_num(v)}</v></c>{after}'.encode())
+        if cut is None:
+            over = sys.maxsize
+        heads: dict[bool, str] = {}  # quoted → the cell's start, once met
+        end = "</t></is></c>" + after
+
+        def text(v: str) -> bytes:
+            if len(v) > over:
+                v = cut(v)
+            if not v:
+                return f'"{sattr(sid(st, False))}/>{after}'.encode()
+            q = v[0] in _PREFIX
+            head = heads.get(q)
+            if head is None:
+                head = heads[q] = (f'"{sattr(sid(st, q))} t="inlineStr"><is><t '
+                                   'xml:space="preserve">')
+            return (head + (_text(v) if _ESCAPE(v) else v) + end).encode()
+
+        return _Written(text)
+
+    def _link(self, col: str, rs: str, link: str, v: Any) -> str:
+        """A <hyperlink> to an internal location, as internal_location makes it ("" for
         any other); learns the pieces of a "Sheet!A1" link's sheet for the fast path."""
         sheet, bang, cell = link.rpartition("!")
         if bang and sheet not in self._loc_prefix:
             at = internal_location(sheet + "!A1")
             if at is not None and _plain(sheet):
-                self._loc_prefix[sheet] = (_attr(at)[:-3].encode(), f'"{sheet}!'.encode())
+                self._loc_prefix[sheet] = (_attr(at)[:-3], f'"{sheet}!')
         at = internal_location(link)
         if at is None:
-            return b""
+            return ""
         shown = str(v or "")
-        return (f'<hyperlink ref="{col}{r}" location={_attr(at)} display={_attr(shown)}/>'
-                .encode())
+        return f'<hyperlink ref="{col}{rs}" location={_attr(at)} display={_attr(shown)}/>'
+
+
+def _inside(spans: list[tuple[int, int]], r: int) -> bool:
+    """Whether row ``r`` is one of a block's (``spans``: their first and last rows, sorted)."""
+    i = bisect_right(spans, (r, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= r <= spans[i][1]
+
+
+def _overlap(spans: list[tuple[int, int]], rows: set[int], specs: list[CellSpec]) -> bool:
+    """Whether blocks overlap one another, a row put whole or a cell put."""
+    if not spans:
+        return False
+    if any(a[1] >= b[0] for a, b in zip(spans, spans[1:])):
+        return True
+    return any(_inside(spans, r) for r in rows) or any(_inside(spans, c.row) for c in specs)
 
 
 def _validation_xml(v: Validation) -> str:
