@@ -79,7 +79,7 @@ def test_rows_from_a_source_are_the_bytes_of_the_rows_put_one_by_one(tmp_path):
     a = _parts(write_donor(eager, tmp_path / "eager.xlsx"))
     b = _parts(write_donor(lazy, tmp_path / "lazy.xlsx"))
     assert a == b
-    assert calls == [1, 1]  # one pass for the styles, one for the cells
+    assert calls == [1, 1, 1]  # a pass for the styles, one for the cells, one for links
     src = eager.sheets[0]  # and the bytes of the cells put one at a time (the general path)
     one = SheetPlan(src.name, freeze=src.freeze, autofilter=src.autofilter,
                     col_widths=dict(src.col_widths), row_heights=dict(src.row_heights))
@@ -97,6 +97,25 @@ def test_rows_from_a_source_are_the_bytes_of_the_rows_put_one_by_one(tmp_path):
     assert b'<c r="B9"' in sheet and b"2025-01-02" in sheet  # the general path
     assert b'<row r="11"></row>' in sheet  # a row of no cell
     assert b'r="H12"' not in sheet  # more values than styles: the extra is no cell
+
+
+def test_a_block_without_links_is_read_twice_and_writes_no_hyperlinks(tmp_path):
+    calls: list[int] = []
+
+    def source():
+        calls.append(1)
+        return iter([(values, styles, None) for values, styles, _ in ROWS])
+
+    sp = SheetPlan("Bảng")
+    sp.put(1, 1, "Kết quả!A1", TEXT, link="Kết quả!A1")  # a cell's link: before the rows'
+    sp.put_rows(2, len(ROWS), source)
+    sp.put_row(20, ("Chấm điểm!B7",), (TEXT,), (SELF_LINK,))  # and a row's after them
+    sheet = _parts(write_donor(WritePlan(sheets=[sp], replace=()), tmp_path / "a.xlsx"))[0]
+    assert calls == [1, 1]
+    assert sheet.count(b"<hyperlink ") == 2 and b'ref="A1"' in sheet.split(b'ref="A20"')[0]
+    sp.blocks[0].source = lambda: iter([])  # a source that has no row
+    sheet = _parts(write_donor(WritePlan(sheets=[sp], replace=()), tmp_path / "b.xlsx"))[0]
+    assert sheet.count(b"<hyperlink ") == 2 and b"<row r=\"2\"" not in sheet
 
 
 def test_all_cells_reads_the_source_in_the_write_order():

@@ -19,7 +19,8 @@ from operator import itemgetter
 
 from .grid import a1, col_letter, parse_a1, parse_range
 from .plan import (FORMULA_PREFIXES, MM_PER_INCH, PAPER_SIZES, SELF_LINK, CellSpec,
-                   PrintSetup, SheetPlan, Style, Validation, argb, internal_location)
+                   PrintSetup, RowBlock, SheetPlan, Style, Validation, argb,
+                   internal_location)
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
@@ -402,7 +403,11 @@ class SheetXml:
         yield "".join(tail).encode()
         if links:
             yield b"<hyperlinks>"
-            yield from links
+            for piece in links:
+                if type(piece) is bytes:
+                    yield piece
+                else:
+                    yield from self._later_links(piece)
             yield b"</hyperlinks>"
         tail = [_print_xml(sp.print_setup)]
         if sp.page_breaks:
@@ -436,9 +441,11 @@ class SheetXml:
                     f'sqref="{top}"/>')
         return f"<sheetViews><sheetView {' '.join(view)}>{pane}</sheetView></sheetViews>"
 
-    def _rows(self, mapped, links: list[bytes]) -> Iterator[bytes]:
+    def _rows(self, mapped, links: list) -> Iterator[bytes]:
         """The <row> elements, in chunks of :data:`_ROWS_PER_CHUNK` rows; the <hyperlink>
-        elements of their cells added to ``links`` (a piece a chunk)."""
+        elements of their cells added to ``links``: a piece a chunk, and a block whose rows
+        have some in its place (they are made by another pass over its rows, after the
+        cells: 160,000 of them were 13 MB held while the rows were written)."""
         heights = self.sp.row_heights
         self._mapped = mapped
         self._sattrs: dict[int, str] = {}  # local xf → ' s="…"' of the target
@@ -452,10 +459,13 @@ class SheetXml:
         lbuf: list[str] = []  # this chunk's hyperlinks
         run: list[tuple] = []  # consecutive rows put one by one, with the same first column
 
-        def flush() -> bytes:
+        def flush_links() -> None:
             if lbuf:
                 links.append("".join(lbuf).encode())
                 lbuf.clear()
+
+        def flush() -> bytes:
+            flush_links()
             out = b"".join(buf)
             buf.clear()
             return out
@@ -472,9 +482,11 @@ class SheetXml:
             if type(kind) is not list:  # a block: its rows made as they are written
                 first = kind.first
                 rows = range(first, first + kind.count)
-                yield from self._whole(zip(rows, map(str, rows), map(b"%d".__mod__, rows),
-                                           kind.source()),
-                                       kind.col, kind.cut, kind.cut_over, buf, lbuf, flush)
+                flush_links()  # the links before the block's stay before them
+                if (yield from self._whole(zip(rows, map(str, rows), map(b"%d".__mod__, rows),
+                                               kind.source()),
+                                           kind.col, kind.cut, kind.cut_over, buf, None, flush)):
+                    links.append(kind)
                 continue
             r = item[0]
             ht = heights.get(r)
@@ -514,16 +526,19 @@ class SheetXml:
             sattr = self._sattrs[s] = f' s="{self._mapped(s)}"' if s else ""
         return sattr
 
-    def _whole(self, rows, c0: int, cut, over: int, buf: list[bytes], lbuf: list[str],
-               flush) -> Iterator[bytes]:
+    def _whole(self, rows, c0: int, cut, over: int, buf: list[bytes], lbuf: list[str] | None,
+               flush):
         """Rows put whole, ``(row, its number as str and as bytes, (values, styles,
         links))`` each, from column ``c0``, texts over ``over`` characters ``cut``: one
         template a styles tuple, links tuple and the values' types; a row is one join of
-        its pieces with its number, the end of a cell looked up its value (in C)."""
+        its pieces with its number, the end of a cell looked up its value (in C). Their
+        <hyperlink> elements go to ``lbuf``; None: made later (:meth:`_later_links`), the
+        rows only looked at until one has one — returned: whether one has."""
         heights = self.sp.row_heights
         templates = self._templates.setdefault((c0, cut, over), {})
-        prefixes = self._loc_prefix
         getitem = _getitem
+        found = False
+        probe: list[str] = []
         for r, rs, rb, (values, styles, row_links) in rows:
             types = tuple(map(type, values))
             tpl = templates.get((id(styles), id(row_links), types))
@@ -542,24 +557,60 @@ class SheetXml:
                 row = (b'<row r="%b" ht="%b" customHeight="1">' % (rb, _num(heights[r]).encode())
                        + row[len(rb) + 10:])
             buf.append(row)
-            for i, col, link in linked:
-                v = values[i]
-                if cut is not None and v.__class__ is str and len(v) > over:
-                    v = cut(v)
-                if link is SELF_LINK:
-                    link = v
-                sheet, bang, cell = link.rpartition("!")
-                known = prefixes.get(sheet)
-                if known is not None and v is link and cell.isalnum():
-                    # "Sheet!A1" showing itself (an "Ô nguồn"): its pieces once a sheet
-                    lbuf.append(f'<hyperlink ref="{col}{rs}" location={known[0]}{cell}" '
-                                f'display={known[1]}{cell}"/>')
-                else:
-                    link = self._link(col, rs, link, v)
-                    if link:
-                        lbuf.append(link)
+            if linked:
+                if lbuf is not None:
+                    self._row_links(linked, values, rs, cut, over, lbuf)
+                elif not found:
+                    self._row_links(linked, values, rs, cut, over, probe)
+                    found = bool(probe)
             if len(buf) >= _ROWS_PER_CHUNK:
                 yield flush()
+        return found
+
+    def _row_links(self, linked: tuple, values: tuple, rs: str, cut, over: int,
+                   out: list[str]) -> None:
+        """The <hyperlink> elements of a row's ``linked`` cells (its template's), to ``out``."""
+        prefixes = self._loc_prefix
+        for i, col, link in linked:
+            v = values[i]
+            if cut is not None and v.__class__ is str and len(v) > over:
+                v = cut(v)
+            if link is SELF_LINK:
+                link = v
+            sheet, bang, cell = link.rpartition("!")
+            known = prefixes.get(sheet)
+            if known is not None and v is link and cell.isalnum():
+                # "Sheet!A1" showing itself (an "Ô nguồn"): its pieces once a sheet
+                out.append(f'<hyperlink ref="{col}{rs}" location={known[0]}{cell}" '
+                           f'display={known[1]}{cell}"/>')
+            else:
+                link = self._link(col, rs, link, v)
+                if link:
+                    out.append(link)
+
+    def _later_links(self, block: RowBlock) -> Iterator[bytes]:
+        """The <hyperlink> elements of a block's rows, by another pass over them (the
+        templates of the rows' pass say which cells have one)."""
+        c0, cut, over = block.col, block.cut, block.cut_over
+        templates = self._templates[(c0, cut, over)]
+        first = block.first
+        out: list[str] = []
+        for r, (values, styles, row_links) in zip(range(first, first + block.count),
+                                                  block.source()):
+            if row_links is None:
+                continue
+            types = tuple(map(type, values))
+            tpl = templates.get((id(styles), id(row_links), types))
+            if tpl is None:
+                tpl = templates[(id(styles), id(row_links), types)] = self._template(
+                    c0, styles, row_links, types, cut, over)
+            if tpl[3]:
+                self._row_links(tpl[3], values, str(r), cut, over, out)
+                if len(out) >= _ROWS_PER_CHUNK:
+                    yield "".join(out).encode()
+                    out.clear()
+        if out:
+            yield "".join(out).encode()
 
     def _general_row(self, c0: int, r: int, values: tuple, styles: tuple) -> str:
         xf_of = self.xf_of
