@@ -241,6 +241,11 @@ class _Written(dict):
 
 
 _getitem = dict.__getitem__  # map(_getitem, caches, values): one lookup a cell, in C
+_is_str = str.__instancecheck__  # isinstance(v, str), as filter's test
+#: a text of a row's texts, each after a NUL, is quoted (_quoted) — or, for a NUL in a
+#: text, maybe: a row looked at cell by cell for nothing, never one missed (a literal
+#: first character: the regex engine skips to each NUL, where "^|" made it try everywhere)
+_QUOTED_IN = re.compile("\0[" + re.escape("".join(FORMULA_PREFIXES)) + "]").search
 
 
 class SheetXml:
@@ -318,14 +323,17 @@ class SheetXml:
         in a column, or a plain value in one met only with quoted texts)."""
         xf, xf_of = self._xf, self.xf_of
         for values, styles, _ in rows:
-            w = watch.get(id(styles))
-            if w is None:
+            entry = watch.get(id(styles))
+            if entry is None:
                 self._keep.append(styles)
                 for v, st in zip(values, styles):
                     if v is not None or st is not None:
                         xf(st, _quoted(v))
                 watch[id(styles)] = self._watch(styles)
                 continue
+            w, quick = entry
+            if not w or quick and not _QUOTED_IN("\0" + "\0".join(filter(_is_str, values))):
+                continue  # (in C) no quoted text, and only quoted texts can need a style
             new = False
             n = len(values)
             for i, st, plain, quoted in w:  # in column order, as the cells come
@@ -344,9 +352,10 @@ class SheetXml:
             if new:
                 watch[id(styles)] = self._watch(styles)
 
-    def _watch(self, styles: tuple) -> list[tuple[int, Style | None, bool, bool]]:
+    def _watch(self, styles: tuple) -> tuple[list[tuple[int, Style | None, bool, bool]], bool]:
         """The columns of a styles tuple whose cells can still need a style registered:
-        (index, style, its plain one is missing, its quoted one is missing)."""
+        (index, style, its plain one is missing, its quoted one is missing); and whether
+        only quoted texts can (no plain one missing)."""
         xf_of = self.xf_of
         out = []
         for i, st in enumerate(styles):
@@ -354,7 +363,7 @@ class SheetXml:
             quoted = (id(st), True) not in xf_of
             if plain or quoted:
                 out.append((i, st, plain, quoted))
-        return out
+        return out, not any(e[2] for e in out)
 
     # ---------------------------------------------------------------- writing
     def chunks(self, xf_map: dict[int, int] | None = None,
