@@ -598,26 +598,57 @@ class SheetXml:
                     out.append(link)
 
     def _later_links(self, block: RowBlock) -> Iterator[bytes]:
-        """The <hyperlink> elements of a block's rows, by another pass over them (the
-        templates of the rows' pass say which cells have one)."""
-        c0, cut, over = block.col, block.cut, block.cut_over
-        templates = self._templates[(c0, cut, over)]
-        first = block.first
+        """The <hyperlink> elements of a block's rows, by another pass over them: what
+        :meth:`_row_links` does, inlined (160,000 rows), the linked cells found by each
+        row's values rather than its template."""
+        cut, over = block.cut, block.cut_over
+        if cut is None:
+            over = sys.maxsize
+        c0, first = block.col, block.first
+        prefixes = self._loc_prefix
+        #: id(styles), id(links) → (index, column letter, link, style) of the cells linked
+        linked: dict[tuple[int, int], tuple] = {}
+        keep = []  # the tuples keyed by id, alive
         out: list[str] = []
         for r, (values, styles, row_links) in zip(range(first, first + block.count),
                                                   block.source()):
             if row_links is None:
                 continue
-            types = tuple(map(type, values))
-            tpl = templates.get((id(styles), id(row_links), types))
-            if tpl is None:
-                tpl = templates[(id(styles), id(row_links), types)] = self._template(
-                    c0, styles, row_links, types, cut, over)
-            if tpl[3]:
-                self._row_links(tpl[3], values, str(r), cut, over, out)
-                if len(out) >= _ROWS_PER_CHUNK:
-                    yield "".join(out).encode()
-                    out.clear()
+            cells = linked.get((id(styles), id(row_links)))
+            if cells is None:
+                keep.append((styles, row_links))
+                cells = linked[(id(styles), id(row_links))] = tuple(
+                    (i, self._letter(c0 + i), link, styles[i])
+                    for i, link in enumerate(row_links[:len(styles)]) if link)
+            rs = None
+            for i, col, link, st in cells:
+                if i >= len(values):
+                    break
+                v = values[i]
+                if link is SELF_LINK:
+                    if v.__class__ is not str:
+                        continue  # only a "Sheet!A1" text links to itself
+                    if len(v) > over:
+                        v = cut(v)
+                    link = v
+                elif v is None and st is None:
+                    continue  # no cell, no link
+                elif v.__class__ is str and len(v) > over:
+                    v = cut(v)
+                if rs is None:
+                    rs = str(r)
+                sheet, bang, cell = link.rpartition("!")
+                known = prefixes.get(sheet)
+                if known is not None and v is link and cell.isalnum():
+                    out.append(f'<hyperlink ref="{col}{rs}" location={known[0]}{cell}" '
+                               f'display={known[1]}{cell}"/>')
+                else:
+                    link = self._link(col, rs, link, v)
+                    if link:
+                        out.append(link)
+            if len(out) >= _ROWS_PER_CHUNK:
+                yield "".join(out).encode()
+                out.clear()
         if out:
             yield "".join(out).encode()
 
