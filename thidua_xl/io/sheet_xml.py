@@ -5,8 +5,12 @@ styles of a package (render_xml's donor, and the sheets grafted straight into th
 :class:`_Styles` (in the order the cells come, so the ids are the same however the sheet is
 written); :meth:`SheetXml.chunks` then streams the sheet as bytes, its style ids mapped to
 a target workbook's if given (``io.package`` grafts it so, without renumbering the bytes).
-Rows put whole (``SheetPlan.put_row``) are written through per-column templates: a table
-of 160,000 rows costs well under a microsecond a cell.
+Rows put whole (``SheetPlan.put_row``, and ``put_rows``' blocks, read from their source
+for each pass: styles, cells, then links) are written through a template a styles tuple,
+links tuple and the values' types: a row is one ``bytes.join`` of its pieces with its
+number, the end of each cell (its style, value and the start of the next cell) looked up
+by value in C, made once a distinct value — a table of 160,000 rows costs about three
+microseconds a row.
 """
 from __future__ import annotations
 
