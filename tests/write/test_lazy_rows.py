@@ -166,6 +166,23 @@ def test_a_block_over_other_writes_falls_back_to_cell_by_cell(tmp_path, where):
         assert b[0].count(b'<row r="12"') == 1
 
 
+def test_a_row_put_right_after_a_block_over_it_wins(tmp_path):
+    """Put one right after the other, no cell between: the order they were put in."""
+    lazy, eager = SheetPlan("Bảng"), SheetPlan("Bảng")
+    lazy.put_row(1, ("trước",), (TEXT,))
+    lazy.put_rows(1, 2, lambda: iter([(("khối", 1.0), (TEXT, NUM), None)] * 2))
+    lazy.put_row(2, ("sau",), (OTHER,))
+    eager.put_row(1, ("trước",), (TEXT,))
+    eager.put_row(1, ("khối", 1.0), (TEXT, NUM))
+    eager.put_row(2, ("khối", 1.0), (TEXT, NUM))
+    eager.put_row(2, ("sau",), (OTHER,))
+    cells = {(c.row, c.col): c.value for c in lazy.all_cells()}
+    assert cells == {(1, 1): "khối", (1, 2): 1.0, (2, 1): "sau", (2, 2): 1.0}
+    a = _parts(write_donor(WritePlan(sheets=[lazy], replace=()), tmp_path / "lazy.xlsx"))
+    b = _parts(write_donor(WritePlan(sheets=[eager], replace=()), tmp_path / "eager.xlsx"))
+    assert a == b
+
+
 def test_long_texts_of_a_block_are_cut_as_they_are_written(tmp_path):
     long = "=" + "x" * 40_000  # quoted, and longer than a cell holds
     rows = [((long, 1.0, long), (TEXT, NUM, LINK), (None, None, SELF_LINK))] * 3

@@ -207,8 +207,10 @@ class RowBlock:
     count: int
     source: Callable[[], Iterator[tuple[tuple, tuple, tuple | None]]]
     col: int = 1
-    #: how many ``cells`` were put before it (the write order, the last write wins)
+    #: how many ``cells`` and ``rows`` were put before it (the write order: the last write
+    #: to a cell wins)
     before: int = 0
+    before_rows: int = 0
     cut: Callable[[str], str] | None = None
     cut_over: int = 0
 
@@ -271,7 +273,7 @@ class SheetPlan:
         """``count`` rows from ``first`` on, each as :meth:`put_row` takes it, given by
         ``source()`` (called again for every pass over them: see :class:`RowBlock`) when
         the sheet is written, not held in the plan."""
-        block = RowBlock(first, count, source, col, len(self.cells))
+        block = RowBlock(first, count, source, col, len(self.cells), len(self.rows))
         self.blocks.append(block)
         return block
 
@@ -281,10 +283,11 @@ class SheetPlan:
         if not self.blocks:
             yield from self.rows
             return
-        entries: list[tuple[int, int, Any]] = [(e[5], i, e) for i, e in enumerate(self.rows)]
-        entries += [(b.before, len(self.rows) + i, b) for i, b in enumerate(self.blocks)]
-        entries.sort(key=lambda e: e[:2])  # put_row and put_rows interleaved as called
-        for _, _, e in entries:
+        # put_row and put_rows interleaved as called: a block after the rows put before it
+        entries: list[tuple] = [(e[5], i, 1, e) for i, e in enumerate(self.rows)]
+        entries += [(b.before, b.before_rows, 0, i, b) for i, b in enumerate(self.blocks)]
+        entries.sort(key=lambda e: e[:4])
+        for *_, e in entries:
             if type(e) is tuple:
                 yield e
                 continue
