@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from operator import itemgetter
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
@@ -197,7 +198,8 @@ class RowBlock:
     ``source()`` gives a fresh iterator of ``(values, styles, links)``, one a row, each as
     :meth:`SheetPlan.put_row` takes them (the rows of a table share a few ``styles`` and
     ``links`` tuples: the renderers look them up once a tuple); it is called once for every
-    pass a renderer makes (styles, then cells), so it must give the same rows each time.
+    pass a renderer makes (render_xml: styles, cells, then links), so it must give the same
+    rows, with the same styles, each time.
     A text longer than ``cut_over`` characters is written as ``cut(text)`` (set by
     ``io.outputs``: Excel's limit), cut as it is written rather than by a pass of its own
     over the rows; ``cut`` keeps a text's first character (whether it is written quoted,
@@ -284,10 +286,10 @@ class SheetPlan:
             yield from self.rows
             return
         # put_row and put_rows interleaved as called: a block after the rows put before it
-        entries: list[tuple] = [(e[5], i, 1, e) for i, e in enumerate(self.rows)]
-        entries += [(b.before, b.before_rows, 0, i, b) for i, b in enumerate(self.blocks)]
-        entries.sort(key=lambda e: e[:4])
-        for *_, e in entries:
+        entries: list[tuple] = [((e[5], i, 1, 0), e) for i, e in enumerate(self.rows)]
+        entries += [((b.before, b.before_rows, 0, i), b) for i, b in enumerate(self.blocks)]
+        entries.sort(key=itemgetter(0))
+        for _, e in entries:
             if type(e) is tuple:
                 yield e
                 continue
