@@ -142,7 +142,8 @@ class _Graft:
         self.replace = {sheet_key(n) for n in replace}
         self.select = select
         self.target_kind = target_kind
-        self.changed: dict[str, bytes] = {}  # base zip name -> new bytes
+        #: base zip name -> new bytes (or a callable streaming them in chunks)
+        self.changed: dict[str, bytes | Callable[[], Iterator[bytes]]] = {}
         self.new: dict[str, bytes] = {}  # new zip name -> bytes (in order)
         self.deleted: set[str] = set()
 
