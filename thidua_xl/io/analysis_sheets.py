@@ -11,8 +11,6 @@ no totals rows): the "Điểm tính" of a unit's rows add up to its "Tổng đi�
 """
 from __future__ import annotations
 
-import gc
-
 from ..core.audit import AuditTable, UnitAnalysis, analyse, audit_table, difference_text
 from ..core.models import BlocResult
 from .grid import col_letter
@@ -83,21 +81,18 @@ def _year(result: BlocResult) -> str:
 _LINKS = (None,) * 6 + (SELF_LINK,)
 
 
-def _detail_rows(rows: AuditTable, put_row, plain: dict, linked: dict) -> None:
-    """One row of "Chi tiết điểm" per audit row (as tuples in
-    :data:`~thidua_xl.core.audit.FIELDS` order: no AuditRow per row), from the first data
-    row on."""
-    r = _FIRST
+def _detail_rows(rows: AuditTable, plain: tuple, linked: tuple):
+    """The rows of "Chi tiết điểm" as ``SheetPlan.put_rows`` reads them, one per audit row
+    (as tuples in :data:`~thidua_xl.core.audit.FIELDS` order: no AuditRow per row);
+    ``plain``/``linked``: the styles of a row without/with a source cell, its entered value
+    a percentage, a text or a number (by index: a Style's hash is a Python call)."""
     for t in rows.tuples():
         v = t[4]
-        fmt = (PERCENT if t[10] and isinstance(v, (int, float))
-               else TEXT if isinstance(v, str) else NUM)
-        cell = t[6]
-        if cell:
-            put_row(r, t[:10], linked[fmt], _LINKS)
+        kind = 0 if t[10] and isinstance(v, (int, float)) else 1 if isinstance(v, str) else 2
+        if t[6]:
+            yield t[:10], linked[kind], _LINKS
         else:  # no source cell: no "Ô nguồn" cell at all
-            put_row(r, t[:6] + (None,) + t[7:10], plain[fmt])
-        r += 1
+            yield t[:6] + (None,) + t[7:10], plain[kind], None
 
 
 def detail_sheet(result: BlocResult, rows: AuditTable) -> SheetPlan:
@@ -107,15 +102,11 @@ def detail_sheet(result: BlocResult, rows: AuditTable) -> SheetPlan:
             "được tổng điểm ở sheet \"Kết quả\" (điểm trừ ghi số âm). Bấm vào \"Ô nguồn\" "
             "để tới ô đã nhập điểm.")
     # one styles tuple per kind of row (shared: the renderers look them up once a tuple)
-    plain, linked = ({fmt: (TEXT, TEXT, TEXT, TEXT, fmt, TEXT, link, NUM, WEIGHT, NUM)
-                      for fmt in (PERCENT, TEXT, NUM)} for link in (None, LINK))
-    paused = gc.isenabled()  # three tuples a row, none in a cycle: full collections of
-    gc.disable()  # the whole heap were three quarters of this loop's time at 200 × 800
-    try:
-        _detail_rows(rows, plan.put_row, plain, linked)
-    finally:
-        if paused:
-            gc.enable()
+    plain, linked = (tuple((TEXT, TEXT, TEXT, TEXT, fmt, TEXT, link, NUM, WEIGHT, NUM)
+                           for fmt in (PERCENT, TEXT, NUM)) for link in (None, LINK))
+    # read from the audit table as the sheet is written (its columns are kept anyway): no
+    # tuple a row held in the plan meanwhile
+    plan.put_rows(_FIRST, len(rows), lambda: _detail_rows(rows, plain, linked))
     last = _FIRST - 1 + len(rows)
     plan.autofilter = f"A{_FIRST - 1}:{col_letter(len(DETAIL_HEADERS))}{last}"
     plan.print_setup = PrintSetup(orientation="landscape", margin_left_mm=15,

@@ -36,7 +36,7 @@ import copy
 import posixpath
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 
@@ -65,6 +65,39 @@ __all__ = ["GraftError", "graft_sheets", "write_with_openpyxl", "is_macro_packag
 
 
 # --------------------------------------------------------------------------- graft
+
+_HEAD_READ = 1 << 16
+
+
+def _sheet_head(b: _Package, name: str) -> tuple[bytes, bool]:
+    """The start of a base sheet's XML, through its first "sheetData" (all of it when it
+    has none), and whether more follows: a sheet's tab selection is changed there, and a
+    16 MB input sheet is not read whole (three copies of it were the graft's peak) just to
+    find it needs no change."""
+    with b.zf.open(b.infos[name]) as f:
+        head = b""
+        while True:
+            chunk = f.read(_HEAD_READ)
+            if not chunk:
+                return head, False
+            at = max(0, len(head) - len(b"sheetData"))
+            head += chunk
+            if head.find(b"sheetData", at) >= 0:
+                return head, bool(f.read(1))
+
+
+def _with_head(b: _Package, name: str, head: bytes, skip: int) -> Iterator[bytes]:
+    """A base sheet's XML with its first ``skip`` bytes replaced by ``head``, in chunks."""
+    yield head
+    with b.zf.open(b.infos[name]) as f:
+        while skip > 0:
+            n = len(f.read(min(skip, _HEAD_READ)))
+            if not n:
+                break
+            skip -= n
+        while chunk := f.read(_HEAD_READ):
+            yield chunk
+
 
 def graft_sheets(base: Path | str, donor: Any, out: Path | str, *,
                  replace: Iterable[str], select: str | None = None,
@@ -109,7 +142,8 @@ class _Graft:
         self.replace = {sheet_key(n) for n in replace}
         self.select = select
         self.target_kind = target_kind
-        self.changed: dict[str, bytes] = {}  # base zip name -> new bytes
+        #: base zip name -> new bytes (or a callable streaming them in chunks)
+        self.changed: dict[str, bytes | Callable[[], Iterator[bytes]]] = {}
         self.new: dict[str, bytes] = {}  # new zip name -> bytes (in order)
         self.deleted: set[str] = set()
 
@@ -123,7 +157,13 @@ class _Graft:
                 if name in self.deleted:
                     continue
                 if name in self.changed:
-                    zout.writestr(_new_info(name, info), self.changed[name])
+                    data = self.changed[name]
+                    if callable(data):  # a base sheet streamed with its head changed
+                        with zout.open(_new_info(name, info), "w") as f:
+                            for chunk in data():
+                                f.write(chunk)
+                    else:
+                        zout.writestr(_new_info(name, info), data)
                 elif raw and src_fp is not None:
                     _copy_member_raw(src_fp, info, zout)
                 else:
@@ -271,10 +311,11 @@ class _Graft:
                 name = b.find(_resolve(self.wb_part, rel.target))
                 if name is None:
                     continue
-                data = b.read(name)
-                new = _set_tab_selected(data, i == active)
-                if new is not data:
-                    self.changed[name] = new
+                head, more = _sheet_head(b, name)  # the sheetViews come before the cells
+                new = _set_tab_selected(head, i == active)
+                if new is not head:
+                    self.changed[name] = (partial(_with_head, b, name, new, len(head)) if more
+                                          else new)
 
         # ---- donor sheets and what they reference
         ws_dir = self._worksheet_dir(kept, rels)

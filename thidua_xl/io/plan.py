@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from operator import itemgetter
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
     from typing import Any
 
 #: text starting with these would be a formula: it is always written as text
@@ -187,6 +189,38 @@ class _SelfLink:
 SELF_LINK = _SelfLink()
 
 
+@dataclass(slots=True)
+class RowBlock:
+    """Rows ``first``, ``first + 1``, ... ``first + count - 1`` put whole, read from
+    ``source`` only when the sheet is written (:meth:`SheetPlan.put_rows`): a table of
+    160,000 rows is never held as tuples in the plan.
+
+    ``source()`` gives a fresh iterator of ``(values, styles, links)``, one a row, each as
+    :meth:`SheetPlan.put_row` takes them (the rows of a table share a few ``styles`` and
+    ``links`` tuples: the renderers look them up once a tuple); it is called once for every
+    pass a renderer makes (render_xml: styles, cells, then links), so it must give the same
+    rows, with the same styles, each time.
+    A text longer than ``cut_over`` characters is written as ``cut(text)`` (set by
+    ``io.outputs``: Excel's limit), cut as it is written rather than by a pass of its own
+    over the rows; ``cut`` keeps a text's first character (whether it is written quoted,
+    as a formula-like text, is decided on the text as given)."""
+
+    first: int
+    count: int
+    source: Callable[[], Iterator[tuple[tuple, tuple, tuple | None]]]
+    col: int = 1
+    #: how many ``cells`` and ``rows`` were put before it (the write order: the last write
+    #: to a cell wins)
+    before: int = 0
+    before_rows: int = 0
+    cut: Callable[[str], str] | None = None
+    cut_over: int = 0
+
+    @property
+    def last(self) -> int:
+        return self.first + self.count - 1
+
+
 @dataclass
 class SheetPlan:
     """One sheet to write: its cells (one by one or rows whole), layout, charts and
@@ -211,6 +245,8 @@ class SheetPlan:
     #: whole rows put at once (:meth:`put_row`): (row, first column, values, styles, links,
     #: how many ``cells`` were put before it — the write order, the last write wins)
     rows: list[tuple[int, int, tuple, tuple, tuple | None, int]] = field(default_factory=list)
+    #: tables of rows read when the sheet is written (:meth:`put_rows`), in the order put
+    blocks: list[RowBlock] = field(default_factory=list)
 
     def validate(self, kind: str, *ranges: str, **kw: Any) -> Validation:
         v = Validation(kind, list(ranges), **kw)
@@ -233,14 +269,45 @@ class SheetPlan:
         the style None is no cell (a gap in the row)."""
         self.rows.append((row, col, values, styles, links, len(self.cells)))
 
+    def put_rows(self, first: int, count: int,
+                 source: Callable[[], Iterator[tuple[tuple, tuple, tuple | None]]],
+                 col: int = 1) -> RowBlock:
+        """``count`` rows from ``first`` on, each as :meth:`put_row` takes it, given by
+        ``source()`` (called again for every pass over them: see :class:`RowBlock`) when
+        the sheet is written, not held in the plan."""
+        block = RowBlock(first, count, source, col, len(self.cells), len(self.rows))
+        self.blocks.append(block)
+        return block
+
+    def whole_rows(self) -> Iterator[tuple[int, int, tuple, tuple, tuple | None, int]]:
+        """Every row put whole, ``put_row``'s and the blocks' (read from their sources,
+        with their cut applied), as the entries of :attr:`rows`, in the order put."""
+        if not self.blocks:
+            yield from self.rows
+            return
+        # put_row and put_rows interleaved as called: a block after the rows put before it
+        entries: list[tuple] = [((e[5], i, 1, 0), e) for i, e in enumerate(self.rows)]
+        entries += [((b.before, b.before_rows, 0, i), b) for i, b in enumerate(self.blocks)]
+        entries.sort(key=itemgetter(0))
+        for _, e in entries:
+            if type(e) is tuple:
+                yield e
+                continue
+            cut, over, c0, before = e.cut, e.cut_over, e.col, e.before
+            for r, (values, styles, links) in zip(range(e.first, e.last + 1), e.source()):
+                if cut is not None:
+                    values = tuple(cut(v) if v.__class__ is str and len(v) > over else v
+                                   for v in values)
+                yield r, c0, values, styles, links, before
+
     def all_cells(self) -> list[CellSpec]:
-        """Every cell of the sheet as a CellSpec, in the order written (``put`` and
-        ``put_row`` interleaved as they were called)."""
-        if not self.rows:
+        """Every cell of the sheet as a CellSpec, in the order written (``put``,
+        ``put_row`` and ``put_rows`` interleaved as they were called)."""
+        if not self.rows and not self.blocks:
             return self.cells
         out: list[CellSpec] = []
         done = 0
-        for r, c0, values, styles, links, before in self.rows:
+        for r, c0, values, styles, links, before in self.whole_rows():
             out.extend(self.cells[done:before])
             done = max(done, before)
             for i, (v, st) in enumerate(zip(values, styles)):

@@ -5,18 +5,20 @@ styles of a package (render_xml's donor, and the sheets grafted straight into th
 :class:`_Styles` (in the order the cells come, so the ids are the same however the sheet is
 written); :meth:`SheetXml.chunks` then streams the sheet as bytes, its style ids mapped to
 a target workbook's if given (``io.package`` grafts it so, without renumbering the bytes).
-Rows put whole (``SheetPlan.put_row``) are written through per-column templates: a table
-of 160,000 rows costs well under a microsecond a cell.
+Rows put whole (``SheetPlan.put_row``, ``put_rows``) are registered and written by
+:class:`~thidua_xl.io.sheet_rows.RowsXml`, its base.
 """
 from __future__ import annotations
 
-import re
-from functools import lru_cache
+from bisect import bisect_right
+from itertools import islice
 from operator import itemgetter
 
-from .grid import a1, col_letter, parse_a1, parse_range
-from .plan import (FORMULA_PREFIXES, MM_PER_INCH, PAPER_SIZES, SELF_LINK, CellSpec,
-                   PrintSetup, SheetPlan, Style, Validation, argb, internal_location)
+from .grid import a1, parse_a1, parse_range
+from .plan import (MM_PER_INCH, PAPER_SIZES, CellSpec, PrintSetup, SheetPlan, Style,
+                   Validation, argb, internal_location)
+from .sheet_rows import (_ROWS_PER_CHUNK, RowsXml, _attr, _cell_xml, _num, _quoted,
+                         _text)
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
@@ -24,32 +26,9 @@ if TYPE_CHECKING:
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9,
                     "0.00%": 10}
 _DEFAULT_FONT = ("Times New Roman", 11.0)
-
-
-@lru_cache(maxsize=16384)
-def _text(value: str) -> str:
-    """Element text, escaped (xml.sax.saxutils would import urllib.request and http);
-    cached: names, labels and criteria repeat on every row of a table."""
-    return (_ILLEGAL.sub("", value).replace("&", "&amp;").replace("<", "&lt;")
-            .replace(">", "&gt;"))
-
-
-def _attr(value: str) -> str:
-    """A quoted attribute value."""
-    return '"' + _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace(
-        "\r", "&#13;").replace("\t", "&#9;") + '"'
-
-
-def _num(x: float) -> str:
-    """A number as SpreadsheetML writes it (integers without ".0")."""
-    if isinstance(x, bool):
-        return "1" if x else "0"
-    f = float(x)
-    return str(int(f)) if f.is_integer() and abs(f) < 1e15 else repr(f)
 
 
 # --------------------------------------------------------------------------------------
@@ -179,38 +158,11 @@ class _Styles:
 # --------------------------------------------------------------------------------------
 # one sheet
 # --------------------------------------------------------------------------------------
-_PREFIX = frozenset(FORMULA_PREFIXES)  # one character each: v[:1] in _PREFIX
 _XML_HEAD = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
              f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_R}">')
-_END_T = b"</t></is></c>"
-_END_V = b"</v></c>"
-_ROWS_PER_CHUNK = 512
-_CACHE_MAX = 1 << 16  # texts (numbers) kept written while a sheet is: names repeat, refs not
 
 
-def _quoted(v: Any) -> bool:
-    return isinstance(v, str) and v.startswith(FORMULA_PREFIXES)
-
-
-def _cell_xml(ref: str, sattr: str, v: Any) -> str:
-    """One cell element (the general path: ``put`` cells and odd values of rows)."""
-    if v is None or (isinstance(v, str) and v == ""):
-        return f'<c r="{ref}"{sattr}/>'
-    if isinstance(v, bool):
-        return f'<c r="{ref}"{sattr} t="b"><v>{int(v)}</v></c>'
-    if isinstance(v, (int, float)):
-        return f'<c r="{ref}"{sattr}><v>{_num(v)}</v></c>'
-    return (f'<c r="{ref}"{sattr} t="inlineStr"><is><t xml:space="preserve">'
-            f"{_text(str(v))}</t></is></c>")
-
-
-def _plain(v: str) -> bool:
-    """True when ``v`` needs no escaping as element text or attribute value."""
-    return (v.isprintable() and "&" not in v and "<" not in v and ">" not in v
-            and '"' not in v)
-
-
-class SheetXml:
+class SheetXml(RowsXml):
     """A plan sheet ready to be streamed: its rows in order and the style of every cell
     registered in ``styles`` (the cells in the order they are written)."""
 
@@ -218,13 +170,14 @@ class SheetXml:
         self.sp, self.styles = sp, styles
         self.selected, self.has_drawing = selected, has_drawing
         blocks = sp.rows
+        lazy = [b for b in sp.blocks if b.count > 0]
         specs = sp.cells
-        if blocks:
-            brows = {e[0] for e in blocks}
-            if len(brows) != len(blocks) or not brows.isdisjoint(c.row for c in specs):
-                specs, blocks, brows = sp.all_cells(), [], set()  # rows overlap: cell by cell
-        else:
-            brows = set()
+        brows = {e[0] for e in blocks}
+        spans = sorted((b.first, b.last) for b in lazy)
+        if (len(brows) != len(blocks) or not brows.isdisjoint(c.row for c in specs)
+                or _overlap(spans, brows, specs)):
+            specs, blocks, lazy, brows = sp.all_cells(), [], [], set()  # cell by cell
+            spans = []
         cells: dict[tuple[int, int], CellSpec] = {}
         for spec in specs:  # the last write to a cell wins, as in openpyxl
             cells[(spec.row, spec.col)] = spec
@@ -232,64 +185,42 @@ class SheetXml:
         for (r, c), spec in cells.items():
             by_row.setdefault(r, []).append((c, spec))
         for r in sp.row_heights:
-            if r not in brows:
+            if r not in brows and not _inside(spans, r):
                 by_row.setdefault(r, [])
-        #: (row, its cells sorted) of put cells, and the entries of rows put whole (row
-        #: first too: its second item is a column, not a list) — in row order
+        #: (row, its cells sorted) of put cells, the entries of rows put whole (row first
+        #: too: its second item is a column, not a list) and (first row, RowBlock) of the
+        #: blocks — in row order
         items: list[tuple] = [(r, sorted(v, key=itemgetter(0))) for r, v in by_row.items()]
         items += blocks
+        items += [(b.first, b) for b in lazy]
         items.sort(key=itemgetter(0))  # runs already in order: linear
         self.items = items
         #: (id(style), quote) → the local xf, while the plan holds the styles
         self.xf_of: dict[tuple[int, bool], int] = {}
+        #: the styles tuples of rows met (a block's rows are made again when written: its
+        #: tuples are kept, so that no other object takes their ids meanwhile)
+        self._keep: list[tuple] = []
         self._register()
         self.dxfs = [styles.dxf(cf.fill, cf.color) for cf in sp.conditional]
         #: "Sheet" of an internal "Sheet!A1" link → the start of its location and display
         #: attributes
-        self._loc_prefix: dict[str, tuple[bytes, bytes]] = {}
-
-    def _xf(self, st: Style | None, quote: bool) -> int:
-        if st is None and not quote:
-            return 0
-        key = (id(st), quote)
-        s = self.xf_of.get(key)
-        if s is None:
-            s = self.xf_of[key] = self.styles.xf(st, quote)
-        return s
+        self._loc_prefix: dict[str, tuple[str, str]] = {}
 
     def _register(self) -> None:
         """Every cell's style, in the order the cells are written (the ids must not depend
         on how a row was put)."""
-        xf, xf_of = self._xf, self.xf_of
-        seen: set[int] = set()  # styles tuples of rows registered (but quoted texts)
-        #: id(styles) → columns whose style has been met with a quoted text only
-        pending: dict[int, list[int]] = {}
+        xf = self._xf
+        #: id(styles) → the columns that can still need a style (:meth:`_watch`)
+        watch: dict[int, list] = {}
         for item in self.items:
-            if type(item[1]) is list:
-                for _, spec in item[1]:
+            kind = item[1]
+            if type(kind) is list:
+                for _, spec in kind:
                     xf(spec.style, _quoted(spec.value))
-                continue
-            values, styles = item[2], item[3]
-            key = id(styles)
-            todo = pending.get(key)
-            if key not in seen or todo:
-                seen.add(key)
-                for v, st in zip(values, styles):
-                    if v is not None or st is not None:
-                        xf(st, _quoted(v))
-                todo = [i for i, st in enumerate(styles[:len(values)])
-                        if st is not None and (id(st), False) not in xf_of]
-                if todo:
-                    pending[key] = todo
-                else:
-                    pending.pop(key, None)
-            else:  # only a quoted text can need a style not registered yet
-                for v in values:
-                    if v.__class__ is str and v[:1] in _PREFIX:
-                        for v, st in zip(values, styles):
-                            if v.__class__ is str and v[:1] in _PREFIX:
-                                xf(st, True)
-                        break
+            elif type(kind) is int:
+                self._register_rows(((item[2], item[3], None),), watch)
+            else:
+                self._register_rows(islice(kind.source(), kind.count), watch)
 
     # ---------------------------------------------------------------- writing
     def chunks(self, xf_map: dict[int, int] | None = None,
@@ -337,7 +268,13 @@ class SheetXml:
                 _validation_xml(v) for v in rules) + "</dataValidations>")
         yield "".join(tail).encode()
         if links:
-            yield b"<hyperlinks>" + b"".join(links) + b"</hyperlinks>"
+            yield b"<hyperlinks>"
+            for piece in links:
+                if type(piece) is bytes:
+                    yield piece
+                else:
+                    yield from self._later_links(piece)
+            yield b"</hyperlinks>"
         tail = [_print_xml(sp.print_setup)]
         if sp.page_breaks:
             brks = sorted(set(sp.page_breaks))
@@ -370,144 +307,92 @@ class SheetXml:
                     f'sqref="{top}"/>')
         return f"<sheetViews><sheetView {' '.join(view)}>{pane}</sheetView></sheetViews>"
 
-    def _rows(self, mapped, links: list[bytes]) -> Iterator[bytes]:
+    def _rows(self, mapped, links: list) -> Iterator[bytes]:
+        """The <row> elements, in chunks of :data:`_ROWS_PER_CHUNK` rows; the <hyperlink>
+        elements of their cells added to ``links``: a piece a chunk, and a block whose rows
+        have some in its place (they are made by another pass over its rows, after the
+        cells: 160,000 of them were 13 MB held while the rows were written)."""
         heights = self.sp.row_heights
-        letters: dict[int, str] = {}  # column → "AB", once per column
-        sattrs: dict[int, str] = {}  # local xf → ' s="…"' of the target
-        texts: dict[str, bytes] = {}  # text → escaped, once per distinct text
-        nums: dict[Any, bytes] = {}
-        templates: dict[tuple[int, int], list] = {}  # (id(styles), column) → pieces
+        self._mapped = mapped
+        self._sattrs: dict[int, str] = {}  # local xf → ' s="…"' of the target
+        self._letters: dict[int, str] = {}  # column → "AB", once per column
+        #: (id(style), kind) → its column's _Written; first column → id(styles),
+        #: id(links), the values' types → the row's template
+        self._written: dict[tuple[int, Any], dict] = {}
+        self._templates: dict[int, dict[tuple, tuple]] = {}
         xf_of = self.xf_of
-        prefixes = self._loc_prefix
         buf: list[bytes] = []
+        lbuf: list[str] = []  # this chunk's hyperlinks
+        run: list[tuple] = []  # consecutive rows put one by one, with the same first column
+
+        def flush_links() -> None:
+            if lbuf:
+                links.append("".join(lbuf).encode())
+                lbuf.clear()
+
+        def flush() -> bytes:
+            flush_links()
+            out = b"".join(buf)
+            buf.clear()
+            return out
+
         for item in self.items:
+            kind = item[1]
+            if run and (type(kind) is not int or kind != run[0][1]):
+                yield from self._whole(((e[0], str(e[0]), b"%d" % e[0], e[2:5]) for e in run),
+                                       run[0][1], None, 0, buf, lbuf, flush)
+                run.clear()
+            if type(kind) is int:  # a row put whole
+                run.append(item)
+                continue
+            if type(kind) is not list:  # a block: its rows made as they are written
+                first = kind.first
+                rows = range(first, first + kind.count)
+                flush_links()  # the links before the block's stay before them
+                if (yield from self._whole(zip(rows, map(str, rows), map(b"%d".__mod__, rows),
+                                               kind.source()),
+                                           kind.col, kind.cut, kind.cut_over, buf, None, flush)):
+                    links.append(kind)
+                continue
             r = item[0]
             ht = heights.get(r)
             attrs = f' ht="{_num(ht)}" customHeight="1"' if ht is not None else ""
-            if type(item[1]) is not list:  # a row put whole: through its styles' template
-                _, c0, values, styles, row_links, _ = item
-                cols = templates.get((id(styles), c0))
-                if cols is None:
-                    cols = templates[(id(styles), c0)] = self._template(c0, styles, mapped,
-                                                                       letters)
-                rs = str(r).encode()
-                out = [b'<row r="', rs, f'"{attrs}>'.encode() if attrs else b'">']
-                ext = out.extend
-                for v, (head, tmid, nmid, empty, st, col, _) in zip(values, cols):
-                    t = v.__class__
-                    if t is str and (s := texts.get(v)) is not None:
-                        ext((head, rs, tmid, s, _END_T))
-                    elif t is str and v and v[0] not in _PREFIX:
-                        s = (v if _plain(v) else _text(v)).encode()
-                        if len(texts) < _CACHE_MAX:  # the first texts are the repeated ones
-                            texts[v] = s
-                        ext((head, rs, tmid, s, _END_T))
-                    elif t is float or t is int:
-                        s = nums.get(v)
-                        if s is None:
-                            s = _num(v).encode()
-                            if len(nums) < _CACHE_MAX:
-                                nums[v] = s
-                        ext((head, rs, nmid, s, _END_V))
-                    elif v is None:
-                        if st is not None:  # (None, None): no cell
-                            ext((head, rs, empty))
-                    else:  # quoted text, "", bool, anything else: the general path
-                        quote = _quoted(v)
-                        s = 0 if st is None and not quote else xf_of[(id(st), quote)]
-                        sattr = sattrs.get(s)
-                        if sattr is None:
-                            sattr = sattrs[s] = f' s="{mapped(s)}"' if s else ""
-                        out.append(_cell_xml(f"{col}{r}", sattr, v).encode())
-                out.append(b"</row>")
-                buf.append(b"".join(out))
-                if row_links is not None:
-                    for i, link in enumerate(row_links):
-                        if not link or i >= len(values) or i >= len(cols):
-                            continue
-                        v, tpl = values[i], cols[i]
-                        if v is None and tpl[4] is None:
-                            continue  # no cell, no link
-                        if link is SELF_LINK:
-                            if v.__class__ is not str:
-                                continue  # only a "Sheet!A1" text links to itself
-                            link = v
-                        sheet, bang, cell = link.rpartition("!")
-                        known = prefixes.get(sheet)
-                        if known is not None and v is link and cell.isalnum():
-                            # "Sheet!A1" showing itself (an "Ô nguồn"): its pieces once a sheet
-                            cb = cell.encode()
-                            links.append(b"".join((b'<hyperlink ref="', tpl[6], rs,
-                                                   b'" location=', known[0], cb,
-                                                   b'" display=', known[1], cb, b'"/>')))
-                        else:
-                            link = self._link(tpl[5], r, link, v)
-                            if link:
-                                links.append(link)
-                if len(buf) >= _ROWS_PER_CHUNK:
-                    yield b"".join(buf)
-                    buf.clear()
-                continue
             out = [f'<row r="{r}"{attrs}>']  # one piece per row, not per cell
-            for c, spec in item[1]:
-                col = letters.get(c)
-                if col is None:
-                    col = letters[c] = col_letter(c)
-                ref = f"{col}{r}"
+            for c, spec in kind:
+                ref = f"{self._letter(c)}{r}"
                 v = spec.value
                 quote = _quoted(v)
                 st = spec.style
                 s = 0 if st is None and not quote else xf_of[(id(st), quote)]
-                sattr = sattrs.get(s)
-                if sattr is None:
-                    sattr = sattrs[s] = f' s="{mapped(s)}"' if s else ""
-                out.append(_cell_xml(ref, sattr, v))
+                out.append(_cell_xml(ref, self._sattr(s), v))
                 if spec.link:
                     loc = internal_location(spec.link)
                     if loc is not None:
-                        links.append(f'<hyperlink ref="{ref}" location={_attr(loc)} '
-                                     f'display={_attr(str(v or ""))}/>'.encode())
+                        lbuf.append(f'<hyperlink ref="{ref}" location={_attr(loc)} '
+                                    f'display={_attr(str(v or ""))}/>')
             out.append("</row>")
             buf.append("".join(out).encode())
             if len(buf) >= _ROWS_PER_CHUNK:
-                yield b"".join(buf)
-                buf.clear()
-        if buf:
-            yield b"".join(buf)
+                yield flush()
+        if run:
+            yield from self._whole(((e[0], str(e[0]), b"%d" % e[0], e[2:5]) for e in run),
+                                   run[0][1], None, 0, buf, lbuf, flush)
+        if buf or lbuf:
+            yield flush()
 
-    def _template(self, c0: int, styles: tuple, mapped, letters: dict[int, str]) -> list:
-        """Per column of a row's styles: (head, text, number, empty, style, letter, its
-        bytes)."""
-        cols = []
-        for i, st in enumerate(styles):
-            c = c0 + i
-            col = letters.get(c)
-            if col is None:
-                col = letters[c] = col_letter(c)
-            s = 0 if st is None else self.xf_of.get((id(st), False))
-            if s is None:  # the column only ever holds quoted texts (the general path)
-                cols.append((None, None, None, None, st, col, col.encode()))
-                continue
-            sa = f' s="{mapped(s)}"' if s else ""
-            cols.append((f'<c r="{col}'.encode(),
-                         f'"{sa} t="inlineStr"><is><t xml:space="preserve">'.encode(),
-                         f'"{sa}><v>'.encode(), f'"{sa}/>'.encode(), st, col, col.encode()))
-        return cols
+def _inside(spans: list[tuple[int, int]], r: int) -> bool:
+    """Whether row ``r`` is one of a block's (``spans``: their first and last rows, sorted)."""
+    i = bisect_right(spans, (r, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= r <= spans[i][1]
 
-    def _link(self, col: str, r: int, link: str, v: Any) -> bytes:
-        """A <hyperlink> to an internal location, as internal_location makes it (b"" for
-        any other); learns the pieces of a "Sheet!A1" link's sheet for the fast path."""
-        sheet, bang, cell = link.rpartition("!")
-        if bang and sheet not in self._loc_prefix:
-            at = internal_location(sheet + "!A1")
-            if at is not None and _plain(sheet):
-                self._loc_prefix[sheet] = (_attr(at)[:-3].encode(), f'"{sheet}!'.encode())
-        at = internal_location(link)
-        if at is None:
-            return b""
-        shown = str(v or "")
-        return (f'<hyperlink ref="{col}{r}" location={_attr(at)} display={_attr(shown)}/>'
-                .encode())
+
+def _overlap(spans: list[tuple[int, int]], rows: set[int], specs: list[CellSpec]) -> bool:
+    """Whether blocks overlap one another, a row put whole or a cell put."""
+    if not spans:
+        return False
+    if any(a[1] >= b[0] for a, b in zip(spans, spans[1:])):
+        return True
+    return any(_inside(spans, r) for r in rows) or any(_inside(spans, c.row) for c in specs)
 
 
 def _validation_xml(v: Validation) -> str:

@@ -1,0 +1,424 @@
+"""Rows put whole (``SheetPlan.put_row``, and ``put_rows``' blocks, read from their source
+for each pass: styles, cells, then links) as SpreadsheetML: :class:`RowsXml`, the part of
+:class:`~thidua_xl.io.sheet_xml.SheetXml` that registers their cells' styles and writes
+them and their links; and the element text, attribute and number helpers both use.
+
+A row is written through a template a styles tuple, links tuple and the values' types:
+one ``bytes.join`` of its pieces with its number, the end of each cell (its style, value
+and the start of the next cell) looked up by value in C, made once a distinct value — a
+table of 160,000 rows costs about three microseconds a row.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from functools import lru_cache
+from operator import itemgetter
+
+from .grid import col_letter
+from .plan import FORMULA_PREFIXES, SELF_LINK, RowBlock, Style, internal_location
+
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any, Iterator
+
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: a character _text changes (dropped or escaped): element text without one is written as is
+_ESCAPE = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f]").search
+
+
+@lru_cache(maxsize=16384)
+def _text(value: str) -> str:
+    """Element text, escaped (xml.sax.saxutils would import urllib.request and http);
+    cached: names, labels and criteria repeat on every row of a table."""
+    return (_ILLEGAL.sub("", value).replace("&", "&amp;").replace("<", "&lt;")
+            .replace(">", "&gt;"))
+
+
+def _attr(value: str) -> str:
+    """A quoted attribute value."""
+    return '"' + _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace(
+        "\r", "&#13;").replace("\t", "&#9;") + '"'
+
+
+def _num(x: float) -> str:
+    """A number as SpreadsheetML writes it (integers without ".0")."""
+    if isinstance(x, bool):
+        return "1" if x else "0"
+    f = float(x)
+    return str(int(f)) if f.is_integer() and abs(f) < 1e15 else repr(f)
+
+
+_PREFIX = frozenset(FORMULA_PREFIXES)  # one character each: v[:1] in _PREFIX
+_ROWS_PER_CHUNK = 512
+#: values kept written, a column's style: names and labels repeat down a table, its "Ô nguồn"
+#: references never do (a bound keeps those from filling memory)
+_CACHE_MAX = 1 << 13
+_NONE = type(None)
+
+
+def _quoted(v: Any) -> bool:
+    return isinstance(v, str) and v.startswith(FORMULA_PREFIXES)
+
+
+def _cell_xml(ref: str, sattr: str, v: Any) -> str:
+    """One cell element (the general path: ``put`` cells and odd values of rows)."""
+    if v is None or (isinstance(v, str) and v == ""):
+        return f'<c r="{ref}"{sattr}/>'
+    if isinstance(v, bool):
+        return f'<c r="{ref}"{sattr} t="b"><v>{int(v)}</v></c>'
+    if isinstance(v, (int, float)):
+        return f'<c r="{ref}"{sattr}><v>{_num(v)}</v></c>'
+    return (f'<c r="{ref}"{sattr} t="inlineStr"><is><t xml:space="preserve">'
+            f"{_text(str(v))}</t></is></c>")
+
+
+def _cut_values(values: tuple, cut, over: int) -> tuple:
+    """The values of a row as written: texts over ``over`` characters ``cut``."""
+    if cut is None:
+        return values
+    return tuple(cut(v) if v.__class__ is str and len(v) > over else v for v in values)
+
+
+def _plain(v: str) -> bool:
+    """True when ``v`` needs no escaping as element text or attribute value."""
+    return (v.isprintable() and "&" not in v and "<" not in v and ">" not in v
+            and '"' not in v)
+
+
+class _Written(dict):
+    """value → the end of its cell's XML (after ``<c r="A1``), for one style and kind of
+    value: made by ``make`` once a distinct value (up to :data:`_CACHE_MAX` of them)."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, v):
+        out = self.make(v)
+        if len(self) < _CACHE_MAX:
+            self[v] = out
+        return out
+
+
+_getitem = dict.__getitem__  # map(_getitem, caches, values): one lookup a cell, in C
+_is_str = str.__instancecheck__  # isinstance(v, str), as filter's test
+#: a text of a row's texts, each after a NUL, is quoted (_quoted) — or, for a NUL in a
+#: text, maybe: a row looked at cell by cell for nothing, never one missed (a literal
+#: first character: the regex engine skips to each NUL, where "^|" made it try everywhere)
+_QUOTED_IN = re.compile("\0[" + re.escape("".join(FORMULA_PREFIXES)) + "]").search
+
+
+class RowsXml:
+    """The rows put whole of a :class:`~thidua_xl.io.sheet_xml.SheetXml` (whose ``sp``,
+    ``styles``, ``xf_of``, ``_keep`` and ``_loc_prefix`` these methods use, and whose
+    ``_rows`` sets up the caches of a writing): their styles registered, their <row> and
+    <hyperlink> elements."""
+
+    def _xf(self, st: Style | None, quote: bool) -> int:
+        if st is None and not quote:
+            return 0
+        key = (id(st), quote)
+        s = self.xf_of.get(key)
+        if s is None:
+            s = self.xf_of[key] = self.styles.xf(st, quote)
+        return s
+
+    def _register_rows(self, rows, watch: dict) -> None:
+        """The styles of rows put whole: all of a styles tuple's cells the first time it is
+        met, then only the cells that can still need a style not registered (a quoted text
+        in a column, or a plain value in one met only with quoted texts)."""
+        xf, xf_of = self._xf, self.xf_of
+        for values, styles, _ in rows:
+            entry = watch.get(id(styles))
+            if entry is None:
+                self._keep.append(styles)
+                for v, st in zip(values, styles):
+                    if v is not None or st is not None:
+                        xf(st, _quoted(v))
+                watch[id(styles)] = self._watch(styles)
+                continue
+            w, quick = entry
+            if not w or quick and not _QUOTED_IN("\0" + "\0".join(filter(_is_str, values))):
+                continue  # (in C) no quoted text, and only quoted texts can need a style
+            new = False
+            n = len(values)
+            for i, st, plain, quoted in w:  # in column order, as the cells come
+                if i >= n:
+                    break
+                v = values[i]
+                if isinstance(v, str) and v[:1] in _PREFIX:
+                    if quoted:
+                        if (id(st), True) not in xf_of:
+                            xf(st, True)
+                        new = True
+                elif plain and (v is not None or st is not None):
+                    if (id(st), False) not in xf_of:
+                        xf(st, False)
+                    new = True
+            if new:
+                watch[id(styles)] = self._watch(styles)
+
+    def _watch(self, styles: tuple) -> tuple[list[tuple[int, Style | None, bool, bool]], bool]:
+        """The columns of a styles tuple whose cells can still need a style registered:
+        (index, style, its plain one is missing, its quoted one is missing); and whether
+        only quoted texts can (no plain one missing)."""
+        xf_of = self.xf_of
+        out = []
+        for i, st in enumerate(styles):
+            plain = st is not None and (id(st), False) not in xf_of
+            quoted = (id(st), True) not in xf_of
+            if plain or quoted:
+                out.append((i, st, plain, quoted))
+        return out, not any(e[2] for e in out)
+
+    def _letter(self, c: int) -> str:
+        col = self._letters.get(c)
+        if col is None:
+            col = self._letters[c] = col_letter(c)
+        return col
+
+    def _sattr(self, s: int) -> str:
+        sattr = self._sattrs.get(s)
+        if sattr is None:
+            sattr = self._sattrs[s] = f' s="{self._mapped(s)}"' if s else ""
+        return sattr
+
+    def _whole(self, rows, c0: int, cut, over: int, buf: list[bytes], lbuf: list[str] | None,
+               flush):
+        """Rows put whole, ``(row, its number as str and as bytes, (values, styles,
+        links))`` each, from column ``c0``, texts over ``over`` characters ``cut``: one
+        template a styles tuple, links tuple and the values' types; a row is one join of
+        its pieces with its number, the end of a cell looked up its value (in C). Their
+        <hyperlink> elements go to ``lbuf``; None: made later (:meth:`_later_links`), the
+        rows only looked at until one has one — returned: whether one has."""
+        heights = self.sp.row_heights
+        templates = self._templates.setdefault((c0, cut, over), {})
+        getitem = _getitem
+        found = False
+        probe: list[str] = []
+        for r, rs, rb, (values, styles, row_links) in rows:
+            types = tuple(map(type, values))
+            tpl = templates.get((id(styles), id(row_links), types))
+            if tpl is None:
+                tpl = templates[(id(styles), id(row_links), types)] = self._template(
+                    c0, styles, row_links, types, cut, over)
+            head, caches, pick, linked = tpl[:4]
+            if head is None:  # a value of another type: cell by cell, the general path
+                row = self._general_row(c0, r, _cut_values(values, cut, over),
+                                        styles).encode()
+            elif pick is None:  # every cell there: the row number between the pieces
+                row = rb.join((*head, *map(getitem, caches, values)))
+            else:
+                row = rb.join((*head, *map(getitem, caches, pick(values))))
+            if heights and r in heights:
+                row = (b'<row r="%b" ht="%b" customHeight="1">' % (rb, _num(heights[r]).encode())
+                       + row[len(rb) + 10:])
+            buf.append(row)
+            if linked:
+                if lbuf is not None:
+                    self._row_links(linked, values, rs, cut, over, lbuf)
+                elif not found:
+                    self._row_links(linked, values, rs, cut, over, probe)
+                    found = bool(probe)
+            if len(buf) >= _ROWS_PER_CHUNK:
+                yield flush()
+        return found
+
+    def _row_links(self, linked: tuple, values: tuple, rs: str, cut, over: int,
+                   out: list[str]) -> None:
+        """The <hyperlink> elements of a row's ``linked`` cells (its template's), to ``out``."""
+        prefixes = self._loc_prefix
+        for i, col, link in linked:
+            v = values[i]
+            if cut is not None and v.__class__ is str and len(v) > over:
+                v = cut(v)
+            if link is SELF_LINK:
+                link = v
+            sheet, bang, cell = link.rpartition("!")
+            known = prefixes.get(sheet)
+            if known is not None and v is link and cell.isalnum():
+                # "Sheet!A1" showing itself (an "Ô nguồn"): its pieces once a sheet
+                out.append(f'<hyperlink ref="{col}{rs}" location={known[0]}{cell}" '
+                           f'display={known[1]}{cell}"/>')
+            else:
+                link = self._link(col, rs, link, v)
+                if link:
+                    out.append(link)
+
+    def _later_links(self, block: RowBlock) -> Iterator[bytes]:
+        """The <hyperlink> elements of a block's rows, by another pass over them: what
+        :meth:`_row_links` does, inlined (160,000 rows), the linked cells found by each
+        row's values rather than its template."""
+        cut, over = block.cut, block.cut_over
+        if cut is None:
+            over = sys.maxsize
+        c0, first = block.col, block.first
+        prefixes = self._loc_prefix
+        #: id(styles), id(links) → (index, column letter, link, style) of the cells linked
+        linked: dict[tuple[int, int], tuple] = {}
+        keep = []  # the tuples keyed by id, alive
+        out: list[str] = []
+        for r, (values, styles, row_links) in zip(range(first, first + block.count),
+                                                  block.source()):
+            if row_links is None:
+                continue
+            cells = linked.get((id(styles), id(row_links)))
+            if cells is None:
+                keep.append((styles, row_links))
+                cells = linked[(id(styles), id(row_links))] = tuple(
+                    (i, self._letter(c0 + i), link, styles[i])
+                    for i, link in enumerate(row_links[:len(styles)]) if link)
+            rs = None
+            for i, col, link, st in cells:
+                if i >= len(values):
+                    break
+                v = values[i]
+                if link is SELF_LINK:
+                    if v.__class__ is not str:
+                        continue  # only a "Sheet!A1" text links to itself
+                    if len(v) > over:
+                        v = cut(v)
+                    link = v
+                elif v is None and st is None:
+                    continue  # no cell, no link
+                elif v.__class__ is str and len(v) > over:
+                    v = cut(v)
+                if rs is None:
+                    rs = str(r)
+                sheet, bang, cell = link.rpartition("!")
+                known = prefixes.get(sheet)
+                if known is not None and v is link and cell.isalnum():
+                    out.append(f'<hyperlink ref="{col}{rs}" location={known[0]}{cell}" '
+                               f'display={known[1]}{cell}"/>')
+                else:
+                    link = self._link(col, rs, link, v)
+                    if link:
+                        out.append(link)
+            if len(out) >= _ROWS_PER_CHUNK:
+                yield "".join(out).encode()
+                out.clear()
+        if out:
+            yield "".join(out).encode()
+
+    def _general_row(self, c0: int, r: int, values: tuple, styles: tuple) -> str:
+        xf_of = self.xf_of
+        out = [f'<row r="{r}">']
+        for i, (v, st) in enumerate(zip(values, styles)):
+            if v is None and st is None:
+                continue  # no cell
+            quote = _quoted(v)
+            s = 0 if st is None and not quote else xf_of[(id(st), quote)]
+            out.append(_cell_xml(f"{self._letter(c0 + i)}{r}", self._sattr(s), v))
+        out.append("</row>")
+        return "".join(out)
+
+    def _template(self, c0: int, styles: tuple, row_links: tuple | None, types: tuple,
+                  cut, over: int) -> tuple:
+        """How a row is written: ``rb.join((*head, *map(getitem, caches, pick(values))))``
+        — the pieces of its XML between the row number's, a cell's being the end of the
+        cell (looked up its value in the cell's _Written) and the start of the next one;
+        ``pick`` (None: every value) the values of the cells there. Then the linked cells
+        (index, column letter, link), and the tuples keyed by id (kept alive). ``head`` is
+        None when a value is of a type written cell by cell."""
+        n = min(len(types), len(styles))
+        cells = []  # (index, letter, style, kind) of the cells there
+        linked = []
+        general = False
+        for i in range(n):
+            t, st = types[i], styles[i]
+            if t is _NONE and st is None:
+                continue  # no cell
+            kind = float if t is int else t
+            if kind is not str and kind is not bool and kind is not float and kind is not _NONE:
+                general = True
+            cells.append((i, self._letter(c0 + i), st, kind))
+        for i, link in enumerate(row_links or ()):
+            if not link or i >= n:
+                continue
+            if types[i] is _NONE and styles[i] is None:
+                continue  # no cell, no link
+            if link is SELF_LINK and types[i] is not str:
+                continue  # only a "Sheet!A1" text links to itself
+            linked.append((i, self._letter(c0 + i), link))
+        if general:
+            return None, (), None, tuple(linked), styles, row_links
+        if not cells:
+            return (b'<row r="', b'"></row>'), (), None, (), styles, row_links
+        head = (b'<row r="', f'"><c r="{cells[0][1]}'.encode())
+        caches = []
+        for j, (i, col, st, kind) in enumerate(cells):
+            after = f'<c r="{cells[j + 1][1]}' if j + 1 < len(cells) else "</row>"
+            key = (id(st), kind, after, cut, over)
+            written = self._written.get(key)
+            if written is None:
+                written = self._written[key] = self._cells(st, kind, after, cut, over)
+            caches.append(written)
+        if all(c[0] == j for j, c in enumerate(cells)):  # no gap (map stops at the last)
+            pick = None
+        elif len(cells) == 1:
+            pick = (lambda i: lambda values: (values[i],))(cells[0][0])
+        else:
+            pick = itemgetter(*(c[0] for c in cells))
+        return head, tuple(caches), pick, tuple(linked), styles, row_links
+
+    def _sid(self, st: Style | None, quote: bool) -> int:
+        """The local xf of a registered style (by value when the rows of a block were
+        made again with other, equal, objects)."""
+        if st is None and not quote:
+            return 0
+        s = self.xf_of.get((id(st), quote))
+        if s is None:
+            s = self.styles._xf_index.get((st, quote))
+            if s is None:
+                raise ValueError(f"a style not met before the sheet was written: {st!r}")
+        return s
+
+    def _cells(self, st: Style | None, kind: type, after: str, cut, over: int) -> dict:
+        """The _Written of one style and kind of value (str, a number, bool, None: a blank
+        cell), each value's end followed by ``after`` (the start of the next cell, or the
+        row's end), as bytes."""
+        sattr, sid = self._sattr, self._sid
+        if kind is _NONE:
+            return {None: f'"{sattr(sid(st, False))}/>{after}'.encode()}
+        if kind is bool:
+            sa = sattr(sid(st, False))
+            return {True: f'"{sa} t="b"><v>1</v></c>{after}'.encode(),
+                    False: f'"{sa} t="b"><v>0</v></c>{after}'.encode()}
+        if kind is float:
+            sa = sattr(sid(st, False))
+            return _Written(lambda v: f'"{sa}><v>{_num(v)}</v></c>{after}'.encode())
+        if cut is None:
+            over = sys.maxsize
+        heads: dict[bool, str] = {}  # quoted → the cell's start, once met
+        end = "</t></is></c>" + after
+
+        def text(v: str) -> bytes:
+            if len(v) > over:
+                v = cut(v)
+            if not v:
+                return f'"{sattr(sid(st, False))}/>{after}'.encode()
+            q = v[0] in _PREFIX
+            head = heads.get(q)
+            if head is None:
+                head = heads[q] = (f'"{sattr(sid(st, q))} t="inlineStr"><is><t '
+                                   'xml:space="preserve">')
+            return (head + (_text(v) if _ESCAPE(v) else v) + end).encode()
+
+        return _Written(text)
+
+    def _link(self, col: str, rs: str, link: str, v: Any) -> str:
+        """A <hyperlink> to an internal location, as internal_location makes it ("" for
+        any other); learns the pieces of a "Sheet!A1" link's sheet for the fast path."""
+        sheet, bang, cell = link.rpartition("!")
+        if bang and sheet not in self._loc_prefix:
+            at = internal_location(sheet + "!A1")
+            if at is not None and _plain(sheet):
+                self._loc_prefix[sheet] = (_attr(at)[:-3], f'"{sheet}!')
+        at = internal_location(link)
+        if at is None:
+            return ""
+        shown = str(v or "")
+        return f'<hyperlink ref="{col}{rs}" location={_attr(at)} display={_attr(shown)}/>'
