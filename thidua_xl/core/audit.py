@@ -24,7 +24,6 @@ criteria): a leaf's shown score and contribution are made once per distinct scor
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from itertools import starmap
 from operator import getitem
 from collections.abc import Iterator, Sequence
@@ -33,6 +32,7 @@ TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
     from typing import Any
 
+from ..record import field, fields, record
 from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, UnitResult
 from .ranking import TieKey, resolve_tiebreak
 from .scoring import vn_number
@@ -46,7 +46,7 @@ CAP_TEXT = "Áp mức tối đa"
 EPS = 0.005  # below a displayed cent: equal
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class AuditRow:
     """One line of "Chi tiết điểm"."""
 
@@ -63,7 +63,7 @@ class AuditRow:
     percent: bool = False  # the cell has a percent format (the value is shown as %)
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Difference:
     """One criterion's share of a gap: its path, text and the points (signed)."""
 
@@ -72,7 +72,7 @@ class Difference:
     points: float  # signed
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class UnitAnalysis:
     """One line of "Phân tích"."""
 
@@ -179,7 +179,7 @@ def _blank_ref(bloc: Bloc, unit, crit) -> str | None:
     return _derived_ref(bloc, unit, crit) if unit is not None else crit.ref
 
 
-FIELDS: tuple[str, ...] = tuple(AuditRow.__dataclass_fields__)
+FIELDS: tuple[str, ...] = tuple(f.name for f in fields(AuditRow))
 
 
 class AuditTable(Sequence[AuditRow]):

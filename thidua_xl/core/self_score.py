@@ -19,13 +19,13 @@ total) goes through :func:`self_result`.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from collections import namedtuple
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
     from typing import Any
 
+from ..record import replace
 from .findings import Report
 from .models import BlocResult, CriterionType, RawCell, UnitResult
 from .scoring import CellCheck, check_value, leaf_score

@@ -10,8 +10,8 @@ Excel character units, row heights in points, margins in millimetres.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from ..record import field, record, replace
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ OUTPUT_DOCUMENTS = (OUTPUT_SUBMISSION, OUTPUT_PROPOSALS, OUTPUT_MINUTES)
 AUDIT_SHEETS = (OUTPUT_DETAIL, OUTPUT_ANALYSIS)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Style:
     """How a cell looks: font, colours, borders, alignment, number format."""
 
@@ -60,7 +60,7 @@ class Style:
     indent: int = 0  # left indent of the text, in Excel indent levels
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class CellSpec:
     """One cell to write: position, value, style and an internal link."""
 
@@ -72,7 +72,7 @@ class CellSpec:
     link: str | None = None
 
 
-@dataclass
+@record
 class ChartSpec:
     """A native clustered bar/column chart from ranges of the same sheet, or a line chart
     with one series per row of ``values`` (``series_titles`` names them; rendered by
@@ -89,7 +89,7 @@ class ChartSpec:
     height_cm: float = 9.0
 
 
-@dataclass
+@record
 class ConditionalFill:
     """Fill cells of ``range`` whose text equals ``equals`` with ``fill`` (and font colour)."""
 
@@ -106,7 +106,7 @@ VALIDATION_OPERATORS = ("between", "notBetween", "equal", "notEqual", "greaterTh
                         "lessThan", "greaterThanOrEqual", "lessThanOrEqual")
 
 
-@dataclass
+@record
 class Validation:
     """Excel data validation on the cells of ``ranges`` (A1 ranges of this sheet).
 
@@ -157,7 +157,7 @@ class Validation:
         return bool(self.prompt or self.prompt_title)
 
 
-@dataclass
+@record
 class PrintSetup:
     """A sheet's page setup: paper, orientation, margins, fit, print area, title rows."""
 
@@ -187,7 +187,7 @@ class _SelfLink:
 SELF_LINK = _SelfLink()
 
 
-@dataclass
+@record
 class SheetPlan:
     """One sheet to write: its cells (one by one or rows whole), layout, charts and
     print setup."""
@@ -259,7 +259,7 @@ class SheetPlan:
         return None
 
 
-@dataclass
+@record
 class WritePlan:
     """Sheets to (re)write. Every name in ``replace`` is removed first if it exists."""
 
