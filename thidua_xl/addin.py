@@ -44,7 +44,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from .record import record
+from .core.record import record
 from . import vba
 
 TYPE_CHECKING = False  # typing itself is not imported at run time

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .record import field, record
+from .core.record import field, record
 from .errors import ThiduaError, UnreadableWorkbook
 
 TYPE_CHECKING = False  # typing itself is not imported at run time

@@ -17,7 +17,7 @@ from pathlib import Path
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Callable
 
-from .record import field, record, replace
+from .core.record import field, record, replace
 
 if TYPE_CHECKING:  # pragma: no cover
     from .core.findings import Finding

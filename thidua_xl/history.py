@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from .record import record
+from .core.record import record
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:

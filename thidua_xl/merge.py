@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .record import field, record
+from .core.record import field, record
 from .core.findings import Finding, Report, Severity
 from .core.text import clean, fold, unit_key
 from .core.values import vn_number

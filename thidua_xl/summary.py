@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from .record import record
+from .core.record import record
 from .core.findings import Finding, Report, Severity
 from .core.models import FORM_GOV_FLAG, FORM_MERIT, FORM_PROV_FLAG, current_form_name
 from .core.text import clean, fold, unit_key

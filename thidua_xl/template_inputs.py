@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from .record import record
+from .core.record import record
 from .core.vocab import SCORE_COLUMNS, criterion_type_label, is_total_label
 from .errors import UnreadableWorkbook, UsageError
 from .core.vocab import CRITERION_TYPE_LABELS as TYPE_LABELS

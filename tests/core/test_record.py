@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from thidua_xl.record import FrozenInstanceError, field, fields, record, replace
+from thidua_xl.core.record import FrozenInstanceError, field, fields, record, replace
 
 OPTIONS = [{}, {"frozen": True}, {"slots": True}, {"frozen": True, "slots": True},
            {"slots": True, "kw_only": True}, {"frozen": True, "slots": True, "kw_only": True}]

@@ -32,7 +32,7 @@ TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
     from typing import Any
 
-from ..record import field, fields, record
+from .record import field, fields, record
 from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, UnitResult
 from .ranking import TieKey, resolve_tiebreak
 from .scoring import vn_number

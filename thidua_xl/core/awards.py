@@ -29,7 +29,7 @@ it is proposed with a note "Cần xác minh: …".
 """
 from __future__ import annotations
 
-from ..record import field, record
+from .record import field, record
 from .models import (TIE_NOTE, AwardForm, Classification, Discipline, Proposal, TieGroup, Unit,
                      UnitResult)
 from .ranking import TIE_NOTE as RANK_TIE_NOTE

@@ -10,7 +10,7 @@ Pure: works on the engine's criteria tree (anything with ``criteria``, ``childre
 """
 from __future__ import annotations
 
-from ..record import field, record
+from .record import field, record
 from .models import Criterion, CriterionType
 from .scoring import EPS, vn_number
 from .vocab import REASON_CAP

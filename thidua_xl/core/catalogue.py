@@ -16,7 +16,7 @@ severity. Pure data: imports nothing of the package.
 """
 from __future__ import annotations
 
-from ..record import field, record
+from .record import field, record
 
 ERROR = "error"
 WARNING = "warning"

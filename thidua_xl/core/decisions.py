@@ -9,7 +9,7 @@ totals, for the worksheet functions (TD_KHENTHUONG) — no fake bloc.
 """
 from __future__ import annotations
 
-from ..record import field, record
+from .record import field, record
 from .awards import allocate_awards
 from .classify import classify_with_note
 from .findings import Report

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 
-from ..record import field, record
+from .record import field, record
 from .caps import capped_totals, has_caps
 from .cells import gather
 from .decisions import decide

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from ..record import record
+from .record import record
 from .catalogue import render
 
 TYPE_CHECKING = False  # typing itself is not imported at run time

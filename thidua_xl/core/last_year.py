@@ -8,7 +8,7 @@ Warnings name both sides: a unit found in only one of the two, and a class that 
 """
 from __future__ import annotations
 
-from ..record import record
+from .record import record
 from .findings import Report
 from .models import Bloc, Classification, Proposal, Unit, UnitResult
 

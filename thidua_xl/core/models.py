@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from ..record import field, record
+from .record import field, record
 from .findings import Finding, count_errors
 from .text import fold
 from .vocab import CRITERION_TYPE_WORDS, DEFAULT_THRESHOLDS, SHEET_SCORES, TIE_GROUP_NOTE

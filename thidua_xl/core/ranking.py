@@ -7,7 +7,7 @@ and are marked "Đồng hạng".
 """
 from __future__ import annotations
 
-from ..record import record
+from .record import record
 from .models import UnitResult
 from .text import fold
 from .values import round_half_up

@@ -19,7 +19,7 @@ from typing import Any
 from pydantic_core import PydanticCustomError, SchemaValidator, ValidationError
 from pydantic_core import core_schema as cs
 
-from ..record import record
+from .record import record
 from .models import AwardForm, Classification, Rules, Succession
 
 THRESHOLDS = ("htxs_percent", "htt_percent", "ht_percent")

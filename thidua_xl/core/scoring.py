@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 
-from ..record import record
+from .record import record
 from .models import CRITERION_TYPE_VARIANTS, CriterionType
 from .text import fold
 from .vocab import CRITERION_TYPE_EXTRA

@@ -25,7 +25,7 @@ TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
     from typing import Any
 
-from ..record import replace
+from .record import replace
 from .findings import Report
 from .models import BlocResult, CriterionType, RawCell, UnitResult
 from .scoring import CellCheck, check_value, leaf_score

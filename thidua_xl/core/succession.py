@@ -15,7 +15,7 @@ Spec: shared/spec/domain.md "Next head and deputy".
 """
 from __future__ import annotations
 
-from ..record import field, record
+from .record import field, record
 from .findings import Report
 from .models import Succession, Unit, UnitResult
 from .text import unit_key

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date, datetime, time, timedelta
-from ..record import record
+from .record import record
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:

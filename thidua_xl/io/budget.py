@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 import zipfile
 
-from ..record import field, record
+from ..core.record import field, record
 from ..errors import UnreadableWorkbook
 from .xmlsafe import DtdWatch, looks_like_xml
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ..record import record
+from ..core.record import record
 from ..core.models import Bloc, BlocResult, Proposal, UnitResult
 from ..core.values import vn_number
 from ..core.text import fold

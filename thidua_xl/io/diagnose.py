@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ..record import field, record
+from ..core.record import field, record
 from ..core.text import fold
 from ..core.values import is_blank
 from .grid import Grid, SheetGrid

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..record import record
+from ..core.record import record
 from ..logs import get_logger
 from .grid import Grid
 

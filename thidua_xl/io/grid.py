@@ -7,7 +7,7 @@ columns are 1-based like Excel; :func:`a1` converts to "F12" once, at this bound
 """
 from __future__ import annotations
 
-from ..record import field, record
+from ..core.record import field, record
 from ..core.text import column_letters as _letters
 
 TYPE_CHECKING = False  # typing itself is not imported at run time

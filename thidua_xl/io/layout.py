@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..record import field, record
+from ..core.record import field, record
 from .grid import a1
 from .plan import PrintSetup, SheetPlan, Style
 

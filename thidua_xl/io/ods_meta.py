@@ -13,7 +13,7 @@ import os
 import zipfile
 from xml.parsers import expat
 
-from ..record import field, record
+from ..core.record import field, record
 from .grid import Merge
 from .sniff import MAX_UNCOMPRESSED
 

@@ -17,7 +17,7 @@ import zipfile
 import zlib
 from xml.parsers import expat
 
-from ..record import record
+from ..core.record import record
 from ..errors import UnreadableWorkbook
 from .grid import Merge, col_index
 from .sheet_meta import SheetMeta

@@ -4,7 +4,7 @@ units' cells (the value priority is :data:`thidua_xl.core.vocab.SUB_PRIORITY`).
 """
 from __future__ import annotations
 
-from ..record import field, record
+from ..core.record import field, record
 from ..core.findings import Report
 from ..core.hierarchy import HierarchyBuilder, has_roman, normalize_code
 from ..core.models import Bloc, Criterion, CriterionType, Unit

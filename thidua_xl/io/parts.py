@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from urllib.parse import unquote
 
-from ..record import record
+from ..core.record import record
 from .xmldoc import GraftError, NS_R, XmlDoc, _CT, _REL, parse_xml
 
 TYPE_CHECKING = False  # typing itself is not imported at run time

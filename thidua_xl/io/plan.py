@@ -11,7 +11,7 @@ Excel character units, row heights in points, margins in millimetres.
 from __future__ import annotations
 
 from functools import lru_cache
-from ..record import field, record, replace
+from ..core.record import field, record, replace
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:

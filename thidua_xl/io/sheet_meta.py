@@ -2,7 +2,7 @@
 :mod:`thidua_xl.io.ooxml_sparse`)."""
 from __future__ import annotations
 
-from ..record import field, record
+from ..core.record import field, record
 from .grid import Merge
 
 

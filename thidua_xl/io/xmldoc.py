@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import unicodedata
 import xml.etree.ElementTree as ET
-from ..record import record
+from ..core.record import record
 
 from defusedxml.ElementTree import iterparse as _safe_iterparse
 

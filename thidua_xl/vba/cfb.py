@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Mapping
-from ..record import field, record
+from ..core.record import field, record
 
 SECTOR = 512
 MINI_SECTOR = 64

@@ -25,7 +25,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterable, Sequence
 
-from ..record import record
+from ..core.record import record
 from . import cfb
 from .compression import compress
 

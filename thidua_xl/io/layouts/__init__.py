@@ -17,7 +17,7 @@ has and what it lacks (for the message of a workbook in none of them).
 """
 from __future__ import annotations
 
-from ...record import field, record
+from ...core.record import field, record
 from ...core.findings import Report
 from ...core.text import fold
 from ..grid import Grid, SheetGrid

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ...record import field, record, replace
+from ...core.record import field, record, replace
 from ...core.findings import Finding
 from ..grid import SheetGrid, a1, parse_a1
 

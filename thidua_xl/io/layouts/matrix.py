@@ -7,7 +7,7 @@ sub-label such as "Tự chấm": a sheet of sub-labels only is one unit's form, 
 """
 from __future__ import annotations
 
-from ...record import field, record
+from ...core.record import field, record
 from ...core.findings import Report
 from ...core.text import clean, fold
 from ...core.values import is_blank

@@ -9,7 +9,7 @@ cells. Every finding names the unit's own sheet and cell (:mod:`.base`).
 """
 from __future__ import annotations
 
-from ...record import field, record
+from ...core.record import field, record
 from ...core.findings import Report
 from ...core.hierarchy import HierarchyBuilder, has_roman, normalize_code
 from ...core.text import clean

@@ -12,7 +12,7 @@ HTXS/HTT carries "Cần xác minh: không có điểm từng tiêu chí".
 from __future__ import annotations
 
 import re
-from ...record import field, record
+from ...core.record import field, record
 from ...core.findings import Report
 from ...core.text import clean, fold
 from ...core.values import is_blank, parse_number

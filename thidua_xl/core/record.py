@@ -18,7 +18,8 @@ frozen slotted instances. Fields are inherited from ``@record`` bases in order.
 The standard functions work on records too: ``__dataclass_fields__`` is built (with
 :mod:`dataclasses` imported then) the first time anything asks for it, so
 ``dataclasses.replace/fields/asdict/astuple`` and ``is_dataclass`` behave as on a
-dataclass. Inside the package, :func:`fields` and :func:`replace` do the same without that import.
+dataclass. Inside the package, :func:`fields` and :func:`replace` do the same without that
+import. Pure Python with no I/O: it lives in ``core`` so that every layer may use it.
 """
 from __future__ import annotations
 
