@@ -23,6 +23,7 @@ import bench_foreign  # noqa: E402
 import bench_ketqua  # noqa: E402
 import bench_memory  # noqa: E402
 import bench_score  # noqa: E402
+import bench_since  # noqa: E402
 import bench_startup  # noqa: E402
 import bench_udf  # noqa: E402
 from common import print_rows  # noqa: E402
@@ -31,9 +32,10 @@ from common import print_rows  # noqa: E402
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
-    ap.add_argument("--only", default="abcdefghi",
+    ap.add_argument("--only", default="abcdefghij",
                     help="which benchmarks, e.g. 'acd' (f: .xls/.ods reading, g: TD_KETQUA, "
-                         "h: score/check against the floor, i: imports)")
+                         "h: score/check against the floor, i: imports, j: cold start against the "
+                         "commit before issue 17)")
     a = ap.parse_args()
     files, small, large, repeat = (20, 10, 40, 1) if a.quick else (200, 50, 500, 3)
     try:
@@ -64,6 +66,8 @@ def main() -> int:
         elif key == "h":
             r, _ = bench_floor.run(5 if not a.quick else 1,
                                    ((30, 80), (200, 800)) if not a.quick else ((30, 80),))
+        elif key == "j":
+            r, _ = bench_since.run(rounds=11 if not a.quick else 2)
         else:
             continue
         rows += r

@@ -282,3 +282,39 @@ def test_one_shot_commands_pause_the_collector_and_give_it_back(tmp_path, monkey
     assert cli.main(["lich-su", str(tmp_path), "-o", str(tmp_path / "ls.xlsx")]) == 0
     assert seen == [False, False, True]
     assert gc.isenabled()
+
+
+def test_a_known_command_builds_only_its_own_parser_and_parses_as_the_full_one():
+    """main() builds only the parser of the command it was given (argparse's construction
+    was a few ms of every run): the same namespace, the same help, as with all nine."""
+    import argparse
+
+    from thidua_xl.cli.argv import SUBCOMMANDS, build_parser
+
+    def sub(parser):
+        return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+
+    full = build_parser()
+    assert list(sub(full).choices) == list(SUBCOMMANDS)  # help lists every command
+    for line in (["check", "a.xlsx", "b.xlsx", "--json"],
+                 ["score", "a.xlsx", "-o", "b.xlsx", "--nam-truoc", "c.xlsx", "--pdf"],
+                 ["batch", "in", "-o", "out", "-j", "2", "--timeout", "5"],
+                 ["lich-su", "a.xlsx", "-o", "h.xlsx"], ["merge", "k.xlsx", "u.xlsx"],
+                 ["template", "-o", "m.xlsx"], ["demo"], ["addin", "build"]):
+        one = build_parser(line[0])
+        assert list(sub(one).choices) == [line[0]]
+        assert one.parse_args(line) == full.parse_args(line)
+        assert (sub(one).choices[line[0]].format_help()
+                == sub(full).choices[line[0]].format_help())
+    assert list(sub(build_parser("chek")).choices) == list(SUBCOMMANDS)  # a typo: all
+    assert list(sub(build_parser("--help")).choices) == list(SUBCOMMANDS)
+
+
+def test_a_mistyped_command_lists_every_command(capsys):
+    from thidua_xl.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main(["chek", "a.xlsx"])
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert "lựa chọn không hợp lệ" in err and "'score'" in err and "'addin'" in err

@@ -42,9 +42,9 @@ import shutil
 import sys
 import tempfile
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 
+from .core.record import record
 from . import vba
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
@@ -340,7 +340,7 @@ def data_dir() -> Path:
     return Path(base) / PROJECT_NAME
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class AddinOutcome:
     """What ``install``/``remove`` did. ``problem`` is "" when it did what was asked,
     else "no-excel" (built into ``path`` only), "locked" (``path`` could not be written

@@ -10,9 +10,9 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from .core.record import field, record
 from .errors import ThiduaError, UnreadableWorkbook
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
@@ -161,7 +161,7 @@ def default_output(path: str | os.PathLike) -> Path:
     return p.with_name(f"{p.stem}{OUTPUT_SUFFIX}{ext}")
 
 
-@dataclass
+@record
 class ScoreOutcome:
     """What :func:`score_file` did: the result, the workbook written (None when
     unreadable), the PDFs and why they were not made."""

@@ -12,12 +12,12 @@ The progress bar (rich) goes to stderr; with ``--json`` stdout holds only the JS
 """
 from __future__ import annotations
 
-import dataclasses
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Callable
+
+from .core.record import field, record, replace
 
 if TYPE_CHECKING:  # pragma: no cover
     from .core.findings import Finding
@@ -30,7 +30,7 @@ SPREADSHEET_LIKE_EXTS = {".xls", ".xlsb", ".ods", ".csv"}
 DEFAULT_TIMEOUT = 120.0
 
 
-@dataclass
+@record
 class Job:
     src: Path  # the file
     display: str  # the path as the user would name it (JSON "file")
@@ -38,7 +38,7 @@ class Job:
     index: int = 0
 
 
-@dataclass
+@record
 class BatchOutcome:
     #: per file, in order (a lazy sequence); units keep name/total/rank/classification/award
     #: only (see :func:`compact`); the full data is in ``docs`` and the result workbooks
@@ -223,7 +223,7 @@ def compact(result: "BlocResult", docs: bool = True) -> tuple[bytes | None, byte
     units = [UnitResult(name=u.name, key=u.key, total=u.total, percent=u.percent, rank=u.rank,
                         tie=u.tie, classification=u.classification, award=u.award)
              for u in result.units]
-    small = dataclasses.replace(result, units=units, sections=[], parsed=None)
+    small = replace(result, units=units, sections=[], parsed=None)
     return (zlib.compress(doc.encode("utf-8"), 3) if doc is not None else None,
             zlib.compress(pickle.dumps(small, protocol=pickle.HIGHEST_PROTOCOL), 3))
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
+from .core.record import record
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ SHEET_HISTORY, SHEET_BY_UNIT = "Lịch sử", "Theo đơn vị"
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
-@dataclass
+@record
 class FileNote:
     """What happened to one input file."""
 

@@ -13,9 +13,9 @@ number is a finding; nothing stops at the first problem.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from .core.record import field, record
 from .core.findings import Finding, Report, Severity
 from .core.text import clean, fold, unit_key
 from .core.values import vn_number
@@ -31,7 +31,7 @@ SELF_SCORE_SUBCOL = SUB_SELF
 # --------------------------------------------------------------------------------------
 # criterion codes → paths (bloc-workbook.md "Criterion hierarchy")
 # --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@record(frozen=True)
 class CodeNode:
     code: str  # normalised code
     path: str
@@ -75,7 +75,7 @@ _OF = re.compile(r"\s(?:của|cua)\s+(.+)$", re.IGNORECASE)
 _TRAILING_YEAR = re.compile(r"\s*[-–(,]?\s*năm\s+\d{4}\)?\s*$", re.IGNORECASE)
 
 
-@dataclass
+@record
 class SelfScoreRow:
     code: str
     path: str
@@ -88,7 +88,7 @@ class SelfScoreRow:
     is_leaf: bool = True
 
 
-@dataclass
+@record
 class SelfScore:
     file: str
     unit: str | None = None
@@ -224,7 +224,7 @@ def _read_grid(path: str | Path):
 # --------------------------------------------------------------------------------------
 # the pure merge
 # --------------------------------------------------------------------------------------
-@dataclass
+@record
 class MergeResult:
     """What merging gives: the writes ("Sheet!H12", value) and the findings."""
 
@@ -403,7 +403,7 @@ def _check_value(crit, raw, percent):
 # --------------------------------------------------------------------------------------
 # files
 # --------------------------------------------------------------------------------------
-@dataclass
+@record
 class MergeOutcome:
     out: Path | None
     report: Report

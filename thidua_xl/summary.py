@@ -11,9 +11,9 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 
+from .core.record import record
 from .core.findings import Finding, Report, Severity
 from .core.models import FORM_GOV_FLAG, FORM_MERIT, FORM_PROV_FLAG, current_form_name
 from .core.text import clean, fold, unit_key
@@ -56,7 +56,7 @@ def _usable(results: Iterable["BlocResult"]) -> list["BlocResult"]:
 # --------------------------------------------------------------------------------------
 # cross-bloc checks (pure)
 # --------------------------------------------------------------------------------------
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Rec:
     """What the cross-bloc checks need of one result."""
 

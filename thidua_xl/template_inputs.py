@@ -3,9 +3,9 @@ file (.xlsx/.csv with the score sheet's left-block labels, read as the parser re
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from pathlib import Path
 
+from .core.record import record
 from .core.vocab import SCORE_COLUMNS, criterion_type_label, is_total_label
 from .errors import UnreadableWorkbook, UsageError
 from .core.vocab import CRITERION_TYPE_LABELS as TYPE_LABELS
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-@dataclass
+@record
 class TemplateCriterion:
     code: str
     text: str

@@ -56,7 +56,8 @@ _ONE_SHOT = frozenset({"check", "score", "demo"})
 
 def main(argv: Sequence[str] | None = None) -> int:
     utf8_streams()
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv[0] if argv else None)  # only the parser the command needs
     args = parser.parse_args(argv)
     if not args.command:
         parser.print_help()

@@ -7,6 +7,7 @@ translation function for the whole process.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 
@@ -40,11 +41,13 @@ def _compile(template: str) -> re.Pattern:
     return re.compile("^" + "(.*?)".join(re.escape(x) for x in parts) + "$", re.S)
 
 
-_COMPILED = [(_compile(en), _FIELD.findall(en), vi) for en, vi in _ERRORS_VI.items()]
+_COMPILED: list[tuple[re.Pattern, list, str]] = []  # on the first error (most runs have none)
 
 
 def translate_error(message: str) -> str:
     """An argparse error message in Vietnamese (unknown messages stay as they are)."""
+    if not _COMPILED:
+        _COMPILED.extend((_compile(en), _FIELD.findall(en), vi) for en, vi in _ERRORS_VI.items())
     for rx, names, vi in _COMPILED:
         m = rx.match(message)
         if not m:
@@ -56,7 +59,27 @@ def translate_error(message: str) -> str:
     return message
 
 
+def _width() -> int:
+    """The terminal's width as argparse takes it (``shutil.get_terminal_size`` less 2),
+    without importing shutil (and bz2, lzma, fnmatch with it) in every run: argparse makes
+    a formatter for each argument it adds, and each imported shutil for its width."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
+
+
 class _Formatter(argparse.HelpFormatter):
+    def __init__(self, prog, indent_increment=2, max_help_position=24, width=None):
+        super().__init__(prog, indent_increment, max_help_position,
+                         _width() if width is None else width)
+
     def add_usage(self, usage, actions, groups, prefix=None):  # noqa: D401
         super().add_usage(usage, actions, groups, _USAGE_VI if prefix is None else prefix)
 
@@ -97,7 +120,12 @@ def _seconds(text: str) -> float:
     return v
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of ``thidua-xl``; given the subcommand that will be parsed (the first
+    argument), only that subcommand's parser is added: a ``check`` or a ``score`` builds two
+    parsers instead of nine (argparse's construction, its gettext look-ups and formatters,
+    cost a few ms of every run). Anything else — no command, ``--help``, a mistyped one —
+    builds them all, so that help and "invalid choice" list every command."""
     p = _Parser(
         prog="thidua-xl",
         description="Chấm điểm thi đua khối: kiểm tra sổ chấm điểm, tính tổng điểm, xếp hạng, "
@@ -107,13 +135,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=_version(), help=_VERSION_HELP_VI)
     sub = p.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
+    for name, add in SUBCOMMANDS.items():
+        if command not in SUBCOMMANDS or command == name:
+            add(sub)
+    return p
 
+
+def _check(sub) -> None:
     c = sub.add_parser("check", help="kiểm tra sổ, in mọi lỗi và cảnh báo",
                        description="Kiểm tra từng sổ chấm điểm và in mọi lỗi, cảnh báo.")
     c.add_argument("files", nargs="+", metavar="TỆP",
                    help="một hay nhiều sổ chấm điểm (.xlsx, .xlsm)")
     c.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
+
+def _score(sub) -> None:
     s = sub.add_parser("score", help="tính điểm, xếp hạng, đề nghị khen thưởng, ghi tệp kết quả",
                        description="Kiểm tra, tính điểm, xếp hạng, xếp loại, đề nghị khen thưởng, "
                                    "suy tôn Khối trưởng; ghi tệp kết quả (sổ gốc thêm các trang "
@@ -129,6 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "trước của các đơn vị")
     s.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
+
+def _batch(sub) -> None:
     b = sub.add_parser("batch", help="chấm nhiều sổ (cả thư mục), lập bảng tổng hợp toàn tỉnh",
                        description="Chấm mọi sổ trong các thư mục/tệp đã cho (song song), ghi kết "
                                    "quả từng sổ vào THƯ_MỤC_RA và bảng tổng hợp "
@@ -143,6 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="thời gian tối đa cho một sổ (mặc định 120 giây)")
     b.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
+
+def _lich_su(sub) -> None:
     h = sub.add_parser("lich-su", help="lịch sử kết quả qua các năm (nhiều sổ, nhiều năm)",
                        description="Đọc sổ chấm điểm (hoặc tệp _ketqua) của nhiều năm, một khối "
                                    "hoặc cả tỉnh, và ghi sổ lịch sử: trang \"Lịch sử\" và "
@@ -153,6 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="sổ lịch sử (.xlsx)")
     h.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
+
+def _merge(sub) -> None:
     m = sub.add_parser("merge", help="gộp phiếu tự chấm của các đơn vị vào sổ của khối",
                        description="Điền cột Tự chấm của sổ khối từ phiếu tự chấm của các đơn vị "
                                    "(ghi ra tệp mới; sổ gốc không bị sửa).")
@@ -163,6 +205,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="tệp ghi kết quả (mặc định: <tên>_gop.xlsx cạnh sổ khối)")
     m.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
+
+def _template(sub) -> None:
     t = sub.add_parser("template", help="tạo sổ chấm điểm mẫu (trống)",
                        description="Tạo sổ chấm điểm mẫu theo định dạng chuẩn, có danh sách chọn "
                                    "và kiểm tra dữ liệu nhập.")
@@ -174,12 +218,16 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--criteria", metavar="TỆP", help="tệp tiêu chí (.xlsx/.csv)")
     t.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
+
+def _demo(sub) -> None:
     d = sub.add_parser("demo", help="chạy thử trên các sổ ví dụ kèm theo",
                        description="Chấm các sổ ví dụ kèm theo và cho biết kết quả nằm ở đâu.")
     d.add_argument("-o", "--output", default="thidua-demo", metavar="THƯ_MỤC",
                    help="thư mục ghi kết quả (mặc định ./thidua-demo)")
     d.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
+
+def _addin(sub) -> None:
     a = sub.add_parser("addin", help="tạo, cài hoặc gỡ phần bổ trợ Excel (thẻ \"Thi đua\")",
                        description="Tạo phần bổ trợ Excel thidua_xl.xlam từ mã nguồn, cài vào thư "
                                    "mục khởi động của Excel, hoặc gỡ ra.")
@@ -189,7 +237,11 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("-o", "--output", metavar="THƯ_MỤC",
                    help="thư mục ghi .xlam (build; install trên máy không có Excel, mặc định "
                         "thư mục dữ liệu của người dùng)")
-    return p
+
+
+#: the subcommands (name → what adds its parser), in the order help lists them
+SUBCOMMANDS = {"check": _check, "score": _score, "batch": _batch, "lich-su": _lich_su,
+            "merge": _merge, "template": _template, "demo": _demo, "addin": _addin}
 
 
 def _version() -> str:

@@ -27,8 +27,6 @@ differ (the self-scores say which leaves a claim set).
 """
 from __future__ import annotations
 
-from _thread import allocate_lock
-from dataclasses import dataclass, field
 from itertools import chain, compress, repeat, starmap
 from operator import getitem, ne, sub
 from collections.abc import Iterator, Sequence
@@ -38,6 +36,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 from .cells import UnitCells
+from .record import field, fields, record
 from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, UnitResult
 from .ranking import TieKey, resolve_tiebreak
 from .scoring import vn_number
@@ -52,48 +51,25 @@ CAP_TEXT = "Áp mức tối đa"
 EPS = 0.005  # below a displayed cent: equal
 
 
-def _audit_row() -> type:
-    """:class:`AuditRow`, made on first use: ``score`` writes the audit's rows from plain
-    tuples (:meth:`AuditTable.tuples`) and never needs the class — making a dataclass is
-    most of this module's import time."""
-    with _MAKING:  # (one class, whichever thread asks first)
-        got = globals().get("AuditRow")
-        if got is None:
-            got = globals()["AuditRow"] = _make_audit_row()
-    return got
+@record(slots=True)
+class AuditRow:
+    """One line of "Chi tiết điểm" (``score`` writes plain tuples, :meth:`AuditTable.tuples`;
+    the rows are made only when asked for)."""
+
+    unit: str
+    path: str  # full path, e.g. "II.1.2"
+    text: str
+    type: str  # the effective Loại (CriterionType value)
+    value: Any  # as entered (None: blank)
+    column: str  # "Thống nhất" | "Khối chấm" | "Tự chấm" | SINGLE_COLUMN | "" (blank)
+    cell: str | None  # "Chấm điểm!F12": the cell the value came from (or would be in)
+    score: float | None  # the leaf's score before weight (penalty positive)
+    weight: float | None
+    contribution: float  # weight × score; + bonus; − penalty
+    percent: bool = False  # the cell has a percent format (the value is shown as %)
 
 
-def _make_audit_row() -> type:
-    @dataclass(slots=True)
-    class AuditRow:
-        """One line of "Chi tiết điểm"."""
-
-        unit: str
-        path: str  # full path, e.g. "II.1.2"
-        text: str
-        type: str  # the effective Loại (CriterionType value)
-        value: Any  # as entered (None: blank)
-        column: str  # "Thống nhất" | "Khối chấm" | "Tự chấm" | SINGLE_COLUMN | "" (blank)
-        cell: str | None  # "Chấm điểm!F12": the cell the value came from (or would be in)
-        score: float | None  # the leaf's score before weight (penalty positive)
-        weight: float | None
-        contribution: float  # weight × score; + bonus; − penalty
-        percent: bool = False  # the cell has a percent format (the value is shown as %)
-
-    AuditRow.__qualname__ = "AuditRow"  # (pickled and shown as the module's own)
-    return AuditRow
-
-
-_MAKING = allocate_lock()
-
-
-def __getattr__(name: str) -> Any:
-    if name == "AuditRow":
-        return _audit_row()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-@dataclass(slots=True)
+@record(slots=True)
 class Difference:
     """One criterion's share of a gap: its path, text and the points (signed)."""
 
@@ -102,7 +78,7 @@ class Difference:
     points: float  # signed
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class UnitAnalysis:
     """One line of "Phân tích"."""
 
@@ -226,8 +202,7 @@ def _blank_ref(bloc: Bloc, unit, crit) -> str | None:
     return _derived_ref(bloc, unit, crit) if unit is not None else crit.ref
 
 
-FIELDS: tuple[str, ...] = ("unit", "path", "text", "type", "value", "column", "cell", "score",
-                           "weight", "contribution", "percent")  # AuditRow's, in order
+FIELDS: tuple[str, ...] = tuple(f.name for f in fields(AuditRow))
 
 
 class AuditTable(Sequence):
@@ -269,11 +244,11 @@ class AuditTable(Sequence):
     def __getitem__(self, i):  # type: ignore[override]
         columns = self.columns.values()
         if isinstance(i, slice):
-            return list(starmap(_audit_row(), zip(*(c[i] for c in columns))))
-        return _audit_row()(*(c[i] for c in columns))
+            return list(starmap(AuditRow, zip(*(c[i] for c in columns))))
+        return AuditRow(*(c[i] for c in columns))
 
     def __iter__(self) -> Iterator[AuditRow]:
-        return starmap(_audit_row(), self.tuples())
+        return starmap(AuditRow, self.tuples())
 
     def tuples(self) -> Iterator[tuple]:
         """The rows as plain tuples, in :data:`FIELDS` order."""

@@ -29,8 +29,7 @@ it is proposed with a note "Cần xác minh: …".
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from .record import field, record
 from .models import (TIE_NOTE, AwardForm, Classification, Discipline, Proposal, TieGroup, Unit,
                      UnitResult)
 from .ranking import TIE_NOTE as RANK_TIE_NOTE
@@ -57,7 +56,7 @@ VERIFY_DISCIPLINE = (VERIFY_PREFIX + "trong năm đơn vị không bị kỷ lu�
 _QUOTA, _TIED = "\x00quota", "\x00tie"  # markers of why a form was missed
 
 
-@dataclass
+@record
 class Eligibility:
     """Whether a unit may receive an award form, the checks left to people and why not."""
 

@@ -10,8 +10,7 @@ Pure: works on the engine's criteria tree (anything with ``criteria``, ``childre
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from .record import field, record
 from .models import Criterion, CriterionType
 from .scoring import EPS, vn_number
 from .vocab import REASON_CAP
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
 _BONUS_PENALTY = (CriterionType.BONUS, CriterionType.PENALTY)
 
 
-@dataclass
+@record
 class Capped:
     """Bonus and penalty totals after the groups' caps, with a note per capped group."""
 

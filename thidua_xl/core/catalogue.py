@@ -16,13 +16,13 @@ severity. Pure data: imports nothing of the package.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from .record import field, record
 
 ERROR = "error"
 WARNING = "warning"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Entry:
     """One finding code of the catalogue: severity, message and fix templates, variants."""
 

@@ -9,8 +9,7 @@ totals, for the worksheet functions (TD_KHENTHUONG) — no fake bloc.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from .record import field, record
 from .awards import allocate_awards
 from .classify import classify_with_note
 from .findings import Report
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
     from typing import Sequence
 
 
-@dataclass
+@record
 class Decisions:
     """What :func:`decide` settles: the units in rank order (rank, classification, notes
     and award set), the proposals, the tie groups and the next head/deputy."""

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
 
+from .record import field, record
 from .caps import capped_totals, has_caps
 from .cells import gather
 from .decisions import decide
@@ -33,7 +33,7 @@ _ROW = re.compile(r"(\d+)$")
 # --------------------------------------------------------------------------------------
 # the criteria tree
 # --------------------------------------------------------------------------------------
-@dataclass
+@record
 class Tree:
     """Criteria with their effective types, children and sections."""
 
@@ -244,7 +244,7 @@ def _plausibility(report: Report, unit: Unit, c: Criterion, ctype: CriterionType
                 percent=vn_number(value * 100), ref=ref, unit=unit.name, criterion=c.path)
 
 
-@dataclass
+@record
 class _UnitValues:
     """A unit's parsed leaf values, and whether all of them were valid."""
 

@@ -8,9 +8,9 @@ path); the "Sheet!A1" text is derived from it (:attr:`Finding.ref`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 
+from .record import record
 from .catalogue import render
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
@@ -28,7 +28,7 @@ class Severity(str, Enum):
         return "Lỗi" if self is Severity.ERROR else "Cảnh báo"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record(frozen=True, slots=True, kw_only=True)
 class Finding:
     """One problem. ``cell`` is an A1 address inside ``sheet`` (or None)."""
 

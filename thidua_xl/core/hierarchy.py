@@ -16,7 +16,7 @@ Used by the bloc workbook parser and by the self-score merge, so both give the s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from .record import record
 
 _ROMAN = re.compile(r"^(?=[IVXLC]+$)C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _ARABIC = re.compile(r"^\d+$")
@@ -99,7 +99,7 @@ def code_kind(code: str, *, letters: bool = False) -> str | None:
     return None
 
 
-@dataclass
+@record
 class Node:
     """A criterion row's place in the tree: path, code, level, parent, section, kind."""
 

@@ -8,8 +8,7 @@ Warnings name both sides: a unit found in only one of the two, and a class that 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from .record import record
 from .findings import Report
 from .models import Bloc, Classification, Proposal, Unit, UnitResult
 
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
 TWO_YEARS_HTXS = f"2 năm liên tục {Classification.HTXS.value}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LastYearClass:
     """One unit's class as read from last year's workbook."""
 

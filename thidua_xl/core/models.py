@@ -13,9 +13,9 @@ ribbon, UDFs). Positions are kept in Excel terms ("Chấm điểm!F12") everywhe
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import Enum
 
+from .record import field, record
 from .findings import Finding, count_errors
 from .text import fold
 from .vocab import CRITERION_TYPE_WORDS, DEFAULT_THRESHOLDS, SHEET_SCORES, TIE_GROUP_NOTE
@@ -94,7 +94,7 @@ class Succession(str, Enum):
 # --------------------------------------------------------------------------------------
 # input model: what the parser reads from a workbook
 # --------------------------------------------------------------------------------------
-_model = dataclass(slots=True, kw_only=True)
+_model = record(slots=True, kw_only=True)
 
 
 @_model

@@ -7,8 +7,7 @@ and are marked "Đồng hạng".
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from .record import record
 from .models import UnitResult
 from .text import fold
 from .values import round_half_up
@@ -25,7 +24,7 @@ _BONUS_LABELS = {fold(s) for s in TIEBREAK_BONUS_WORDS}
 _SECTION_PREFIXES = tuple(fold(s) + " " for s in TIEBREAK_SECTION_PREFIXES)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TieKey:
     """One tie-break key: ``kind`` "penalty" (fewer is better), "bonus" or "section"."""
 

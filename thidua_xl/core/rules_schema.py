@@ -14,12 +14,12 @@ workbook has a "Quy định" sheet.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic_core import PydanticCustomError, SchemaValidator, ValidationError
 from pydantic_core import core_schema as cs
 
+from .record import record
 from .models import AwardForm, Classification, Rules, Succession
 
 THRESHOLDS = ("htxs_percent", "htt_percent", "ht_percent")
@@ -79,7 +79,7 @@ _FORM = SchemaValidator(FORM_SCHEMA)
 _RULES = SchemaValidator(RULES_SCHEMA)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RuleProblem:
     """One violation: where (a pydantic location such as ``("forms", 2, "max_count")``),
     a stable finding code and the Vietnamese reason."""

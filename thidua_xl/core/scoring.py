@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 
+from .record import record
 from .models import CRITERION_TYPE_VARIANTS, CriterionType
 from .text import fold
 from .vocab import CRITERION_TYPE_EXTRA
@@ -117,7 +117,7 @@ def section_type_from_text(text: object) -> CriterionType | None:
 # --------------------------------------------------------------------------------------
 # one cell
 # --------------------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class CellCheck:
     """Outcome of validating one cell.
 

@@ -19,7 +19,6 @@ total) goes through :func:`self_result`.
 """
 from __future__ import annotations
 
-from dataclasses import replace
 from collections import namedtuple
 import sys
 from functools import partial, reduce
@@ -29,6 +28,7 @@ TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
     from typing import Any
 
+from .record import replace
 from .findings import Report
 from .models import BlocResult, CriterionType, RawCell, UnitResult
 from .scoring import CellCheck, check_value, leaf_score

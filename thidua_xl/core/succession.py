@@ -15,8 +15,7 @@ Spec: shared/spec/domain.md "Next head and deputy".
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from .record import field, record
 from .findings import Report
 from .models import Succession, Unit, UnitResult
 from .text import unit_key
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
     from typing import Sequence
 
 
-@dataclass
+@record
 class SuccessionResult:
     """Next year's head and deputy, the note that explains them and the warnings."""
 

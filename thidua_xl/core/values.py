@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from .record import record
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ EXCEL_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE
                 "#GETTING_DATA", "#SPILL!", "#CALC!"}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Parsed:
     """Outcome of parsing one cell: ``value`` (None = no value) or a ``problem`` code."""
 

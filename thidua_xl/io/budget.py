@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass, field
 
+from ..core.record import field, record
 from ..errors import UnreadableWorkbook
 from .xmlsafe import DtdWatch, looks_like_xml
 
@@ -93,7 +93,7 @@ def outside_grid(letters: bytes, digits: bytes) -> bool:
     return bool(digits) and (len(digits) > 7 or int(digits) > MAX_ROW)
 
 
-@dataclass
+@record
 class PartStats:
     """What the pass saw in one worksheet part."""
 
@@ -103,7 +103,7 @@ class PartStats:
     spaced: bool = False
 
 
-@dataclass
+@record
 class PackageStats:
     """What :func:`inspect_package` counted: XML bytes, cells, per-sheet stats, unsafe
     part."""

@@ -5,9 +5,9 @@ the result and (optionally) the parsed bloc, and handed to each sheet builder.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
+from ..core.record import record
 from ..core.models import Bloc, BlocResult, Proposal, UnitResult
 from ..core.values import vn_number
 from ..core.text import fold
@@ -34,7 +34,7 @@ def vn_date(d: date | None) -> str:
     return f"ngày {d.day:02d} tháng {month} năm {d.year}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Wording:
     """"Khối" or "Cụm" wording of a bloc's documents."""
 
@@ -85,7 +85,7 @@ def abbreviation(name: str) -> str:
     return head + rest if len(rest) <= 5 else head
 
 
-@dataclass
+@record
 class OutputContext:
     """What every output sheet builder reads: the result, the bloc, the date and the
     wording."""

@@ -12,8 +12,8 @@ is not a score workbook at all.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
+from ..core.record import field, record
 from ..core.text import fold
 from ..core.values import is_blank
 from .grid import Grid, SheetGrid
@@ -33,7 +33,7 @@ LAYOUT_NAMES = {
 _SECTION = re.compile(r"^(?:(?:Phần|PHẦN|Mục|MỤC)\s+)?([IVX]{1,4})(?:[ .:(-].*)?$", re.S)
 
 
-@dataclass
+@record
 class Diagnosis:
     """How close a sheet comes to a scoring table of a layout: what it has and lacks."""
 

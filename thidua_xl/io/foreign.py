@@ -18,9 +18,9 @@ The input file is only ever opened for reading.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
+from ..core.record import record
 from ..logs import get_logger
 from .grid import Grid
 
@@ -136,7 +136,7 @@ def _ods_meta(grid: Grid, path: str | os.PathLike) -> None:
         sg.percent = {c for c in m.percent if c in sg.values}
 
 
-@dataclass
+@record
 class Base:
     """The .xlsx the output sheets are grafted into."""
 

@@ -7,8 +7,7 @@ columns are 1-based like Excel; :func:`a1` converts to "F12" once, at this bound
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from ..core.record import field, record
 from ..core.text import column_letters as _letters
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
@@ -56,7 +55,7 @@ def parse_range(ref: str) -> tuple[int, int, int, int]:
     return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Merge:
     """A merged range, 1-based and inclusive."""
 
@@ -267,7 +266,7 @@ class SheetGrid:
         return f"SheetGrid({self.name!r}, {kind})"
 
 
-@dataclass
+@record
 class Grid:
     """A whole workbook: sheets in workbook order, plus where it came from."""
 

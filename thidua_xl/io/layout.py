@@ -8,9 +8,9 @@ documents can keep a block (a signature, a table with its heading) on one page.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..core.record import field, record
 from .grid import a1
 from .plan import PrintSetup, SheetPlan, Style
 
@@ -108,7 +108,7 @@ def line_height(size: float) -> float:
 # --------------------------------------------------------------------------------------
 # the sheet builder
 # --------------------------------------------------------------------------------------
-@dataclass
+@record
 class SheetBuilder:
     """A SheetPlan under construction: cells with merges and estimated row heights."""
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import os
 import zipfile
-from dataclasses import dataclass, field
 from xml.parsers import expat
 
+from ..core.record import field, record
 from .grid import Merge
 from .sniff import MAX_UNCOMPRESSED
 
@@ -22,7 +22,7 @@ from .sniff import MAX_UNCOMPRESSED
 _MAX_REPEAT = 1000
 
 
-@dataclass
+@record
 class OdsSheetMeta:
     merges: list[Merge] = field(default_factory=list)
     percent: set[tuple[int, int]] = field(default_factory=set)

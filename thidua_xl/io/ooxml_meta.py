@@ -15,9 +15,9 @@ import os
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
 from xml.parsers import expat
 
+from ..core.record import record
 from ..errors import UnreadableWorkbook
 from .grid import Merge, col_index
 from .sheet_meta import SheetMeta
@@ -37,7 +37,7 @@ _TRUE = frozenset({"1", "true", "True", "TRUE"})
 PERCENT_BUILTIN = frozenset({9, 10})
 
 
-@dataclass
+@record
 class SheetPart:
     """A sheet of the workbook: its name, zip member, kind and visibility."""
 

@@ -4,8 +4,7 @@ units' cells (the value priority is :data:`thidua_xl.core.vocab.SUB_PRIORITY`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from ..core.record import field, record
 from ..core.findings import Report
 from ..core.hierarchy import HierarchyBuilder, has_roman, normalize_code
 from ..core.models import Bloc, Criterion, CriterionType, Unit
@@ -31,7 +30,7 @@ from .root_causes import CodeRows, join_units
 from .sheet_index import _Sheet, _find_header, _folded
 
 
-@dataclass
+@record
 class _Group:
     """A unit's column group on the score sheet: the unit, its header cell, its columns."""
 

@@ -10,9 +10,9 @@ import struct
 import time
 import xml.etree.ElementTree as ET
 import zipfile
-from dataclasses import dataclass
 from urllib.parse import unquote
 
+from ..core.record import record
 from .xmldoc import GraftError, NS_R, XmlDoc, _CT, _REL, parse_xml
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 # --------------------------------------------------------------------------- package
 
-@dataclass
+@record
 class _Rel:
     """One relationship of a package part."""
 

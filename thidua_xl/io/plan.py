@@ -10,9 +10,10 @@ Excel character units, row heights in points, margins in millimetres.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from operator import itemgetter
+
+from ..core.record import field, record, replace
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ OUTPUT_DOCUMENTS = (OUTPUT_SUBMISSION, OUTPUT_PROPOSALS, OUTPUT_MINUTES)
 AUDIT_SHEETS = (OUTPUT_DETAIL, OUTPUT_ANALYSIS)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Style:
     """How a cell looks: font, colours, borders, alignment, number format."""
 
@@ -62,7 +63,7 @@ class Style:
     indent: int = 0  # left indent of the text, in Excel indent levels
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class CellSpec:
     """One cell to write: position, value, style and an internal link."""
 
@@ -74,7 +75,7 @@ class CellSpec:
     link: str | None = None
 
 
-@dataclass
+@record
 class ChartSpec:
     """A native clustered bar/column chart from ranges of the same sheet, or a line chart
     with one series per row of ``values`` (``series_titles`` names them; rendered by
@@ -91,7 +92,7 @@ class ChartSpec:
     height_cm: float = 9.0
 
 
-@dataclass
+@record
 class ConditionalFill:
     """Fill cells of ``range`` whose text equals ``equals`` with ``fill`` (and font colour)."""
 
@@ -108,7 +109,7 @@ VALIDATION_OPERATORS = ("between", "notBetween", "equal", "notEqual", "greaterTh
                         "lessThan", "greaterThanOrEqual", "lessThanOrEqual")
 
 
-@dataclass
+@record
 class Validation:
     """Excel data validation on the cells of ``ranges`` (A1 ranges of this sheet).
 
@@ -159,7 +160,7 @@ class Validation:
         return bool(self.prompt or self.prompt_title)
 
 
-@dataclass
+@record
 class PrintSetup:
     """A sheet's page setup: paper, orientation, margins, fit, print area, title rows."""
 
@@ -189,7 +190,7 @@ class _SelfLink:
 SELF_LINK = _SelfLink()
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class RowBlock:
     """Rows ``first``, ``first + 1``, ... ``first + count - 1`` put whole, read from
     ``source`` only when the sheet is written (:meth:`SheetPlan.put_rows`): a table of
@@ -221,7 +222,7 @@ class RowBlock:
         return self.first + self.count - 1
 
 
-@dataclass
+@record
 class SheetPlan:
     """One sheet to write: its cells (one by one or rows whole), layout, charts and
     print setup."""
@@ -326,7 +327,7 @@ class SheetPlan:
         return None
 
 
-@dataclass
+@record
 class WritePlan:
     """Sheets to (re)write. Every name in ``replace`` is removed first if it exists."""
 

@@ -2,12 +2,11 @@
 :mod:`thidua_xl.io.ooxml_sparse`)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from ..core.record import field, record
 from .grid import Merge
 
 
-@dataclass
+@record
 class SheetMeta:
     """What the sheet XML says that calamine does not: percent formats, uncached
     formulas, errors, hidden rows and columns, merges."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import unicodedata
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from ..core.record import record
 
 from defusedxml.ElementTree import iterparse as _safe_iterparse
 
@@ -71,7 +71,7 @@ def sheet_key(name: str) -> str:
 
 # --------------------------------------------------------------------------- XML
 
-@dataclass
+@record
 class XmlDoc:
     """A parsed XML part and its namespace declarations, kept where they were."""
 

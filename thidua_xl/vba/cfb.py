@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from ..core.record import field, record
 
 SECTOR = 512
 MINI_SECTOR = 64
@@ -26,7 +26,7 @@ _HEADER_DIFAT = 109
 Tree = Mapping[str, "bytes | Tree"]
 
 
-@dataclass
+@record
 class _Entry:
     name: str
     kind: int  # 1 storage, 2 stream, 5 root

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
+from ..core.record import record
 from . import cfb
 from .compression import compress
 
@@ -45,7 +45,7 @@ HOST_EXTENDER = "&H00000001={3832D640-CF90-11CF-8E43-00A0C911005A};VBE;&H0000000
 KINDS = ("document", "module", "class")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Reference:
     """A registered type library reference (REFERENCENAME + REFERENCEREGISTERED)."""
 
@@ -61,7 +61,7 @@ OFFICE = Reference("Office", "*\\G{2DF8D04C-5BFA-101B-BDE5-00AA0044DE52}#2.0#0#"
                    "Microsoft Office 16.0 Object Library")
 
 
-@dataclass(frozen=True, slots=True)
+@record(frozen=True, slots=True)
 class Module:
     """One module: ``kind`` is "document", "module" or "class"; ``source`` is the text as
     the VBA editor stores it (``Attribute`` lines first, no export header)."""

@@ -17,8 +17,7 @@ has and what it lacks (for the message of a workbook in none of them).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from ...core.record import field, record
 from ...core.findings import Report
 from ...core.text import fold
 from ..grid import Grid, SheetGrid
@@ -33,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 LAYOUTS = ("matrix", "per-unit-sheets", "summary")
 
-@dataclass
+@record
 class Candidate:
     """What one layout found in a workbook, and what it lacks to be read that way."""
 
@@ -48,7 +47,7 @@ class Candidate:
         return bool(self.sheets) and not self.lacks
 
 
-@dataclass
+@record
 class Layout:
     """The layout of a workbook and what the parser is to read."""
 

@@ -9,8 +9,8 @@ cells, units) to the cell the user typed, so "findings name each unit's own shee
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 
+from ...core.record import field, record, replace
 from ...core.findings import Finding
 from ..grid import SheetGrid, a1, parse_a1
 
@@ -32,7 +32,7 @@ LEFT_LABELS = {"code": "Mã", "text": "Nội dung tiêu chí", "max": "Điểm t
 SYNTHETIC_UNITS = "\u2060đơn vị ghép\u2060"
 
 
-@dataclass
+@record
 class Synthetic:
     """A synthetic sheet (the matrix, or a units list) and where its cells come from."""
 

@@ -7,8 +7,7 @@ sub-label such as "Tự chấm": a sheet of sub-labels only is one unit's form, 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from ...core.record import field, record
 from ...core.findings import Report
 from ...core.text import clean, fold
 from ...core.values import is_blank
@@ -19,7 +18,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-@dataclass
+@record
 class Header:
     """The scoring table's header found in one sheet."""
 

@@ -9,8 +9,7 @@ cells. Every finding names the unit's own sheet and cell (:mod:`.base`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from ...core.record import field, record
 from ...core.findings import Report
 from ...core.hierarchy import HierarchyBuilder, has_roman, normalize_code
 from ...core.text import clean
@@ -27,7 +26,7 @@ if TYPE_CHECKING:
 _ROLES = ("code", "text", "max", "type", "weight", "target", "per_time")
 
 
-@dataclass
+@record
 class UnitSheet:
     """One unit's sheet: its table, the rows by criterion path, the unit's name."""
 

@@ -12,7 +12,7 @@ HTXS/HTT carries "Cần xác minh: không có điểm từng tiêu chí".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from ...core.record import field, record
 from ...core.findings import Report
 from ...core.text import clean, fold
 from ...core.values import is_blank, parse_number
@@ -48,7 +48,7 @@ def _words():
     }
 
 
-@dataclass
+@record
 class Column:
     col: int
     kind: str  # "section" | "bonus" | "penalty" | "total" | unit attribute key
@@ -59,7 +59,7 @@ class Column:
     max_ref: str | None = None
 
 
-@dataclass
+@record
 class Table:
     sg: SheetGrid
     header: int
