@@ -79,16 +79,14 @@ def is_percent_format(code: str | None) -> bool:
 
 # --------------------------------------------------------------------------- package
 def _safe_parse(data: bytes):
-    """ElementTree root of a small part, refusing DTDs/entities (defusedxml)."""
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import ParseError, fromstring
+    """The root of a small part, refusing DTDs/entities (raises ``_Unsafe``, or
+    ``expat.ExpatError`` when malformed)."""
+    from .xmlsafe import Unsafe, parse
 
     try:
-        return fromstring(data, forbid_dtd=True)
-    except DefusedXmlException as exc:
+        return parse(data, forbid_dtd=True)
+    except Unsafe as exc:
         raise _Unsafe(str(exc)) from exc
-    except ParseError:
-        raise
 
 
 def _read(zf: zipfile.ZipFile, member: str, limit: int = 256 * 1024 * 1024) -> bytes:

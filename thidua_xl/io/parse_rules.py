@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from ..core.classify import parse_classification as _core_classification
 from ..core.findings import Report
-from ..core.models import Bloc, Classification, Rules, Succession, current_form_name
+from ..core.models import AwardForm, Bloc, Classification, Rules, Succession, current_form_name
 from ..core.scoring import shown_value
 from ..core.text import clean, fold
 from ..core.vocab import (
@@ -54,8 +54,6 @@ def _parse_rules(sg: SheetGrid, bloc: Bloc, report: Report) -> Rules:
     """Read the "Quy định" sheet: turn what was typed into values here (naming every cell
     that cannot be read), then validate the rule set with the pydantic schema of
     :mod:`thidua_xl.core.rules_schema` and name the cell of every violation."""
-    from ..core.rules_schema import validate_rules
-
     sh = _Sheet(sg)
     values: dict[str, Any] = {}
     where: dict[str, tuple[Any, str]] = {}  # key -> (as typed, cell)
@@ -91,6 +89,11 @@ def _parse_rules(sg: SheetGrid, bloc: Bloc, report: Report) -> Rules:
             values["zero_forbids"] = zero
 
     forms, form_cells = _read_forms(sh, report)
+    rules = plainly_valid(values, forms)
+    if rules is not None:
+        return rules  # nothing for the schema to refuse (and pydantic-core not imported)
+    from ..core.rules_schema import validate_rules
+
     rules, problems = validate_rules(values, forms)
     for pr in problems:
         if pr.loc and pr.loc[0] == "forms":
@@ -118,6 +121,94 @@ def _parse_rules(sg: SheetGrid, bloc: Bloc, report: Report) -> Rules:
         else:
             report.error(pr.code, pr.reason[:1].upper() + pr.reason[1:] + ".",
                          "Sửa các ngưỡng trong sheet \"Quy định\".", sheet=sg.name)
+    return rules
+
+
+#: the schema's defaults (:data:`thidua_xl.core.rules_schema.RULES_SCHEMA`, FORM_SCHEMA)
+_RULE_DEFAULTS = {"htxs_percent": 95.0, "htt_percent": 85.0, "ht_percent": 75.0,
+                  "tiebreak": None, "succession": Succession.RANK,
+                  "zero_forbids": frozenset({Classification.HTXS, Classification.HTT})}
+_FORM_DEFAULTS = {"max_count": None, "max_percent": None, "min_class": Classification.HTXS,
+                  "no_discipline": True, "last_year_htxs": False, "ref": None}
+
+
+def _plain_percent(v: Any) -> bool:
+    return (type(v) is float or type(v) is int) and 0 <= v <= 100 and v == v
+
+
+def plainly_valid(values: dict[str, Any], forms: list[dict]) -> Rules | None:
+    """The rules :func:`thidua_xl.core.rules_schema.validate_rules` gives, without importing
+    pydantic-core (≈ 25 ms, most of a fresh ``check`` of a small workbook), when every
+    value is plainly of the schema's type and in its range and the forms are distinct;
+    None when anything is not (the schema then decides and names the problems). Only the
+    values the parser makes are taken (floats, ints, bools, enums, stripped names): any
+    other input goes to the schema, so this can agree with it and never differs
+    (tests/io/test_rules_fast.py compares the two)."""
+    got = dict(_RULE_DEFAULTS)
+    for k, v in values.items():
+        if v is None:
+            continue  # the schema's caller drops these too
+        if k not in got:
+            return None
+        if k in ("htxs_percent", "htt_percent", "ht_percent"):
+            if not _plain_percent(v):
+                return None
+            v = float(v)
+        elif k == "tiebreak":
+            if type(v) is not list or not all(type(x) is str and x for x in v):
+                return None
+            v = list(v)
+        elif k == "succession":
+            if not isinstance(v, Succession):
+                return None
+        elif type(v) is not frozenset:  # zero_forbids
+            return None
+        got[k] = v
+    if not got["htxs_percent"] >= got["htt_percent"] >= got["ht_percent"]:
+        return None
+    good: list[AwardForm] = []
+    seen: set[str] = set()
+    for fd in forms:
+        form = dict(_FORM_DEFAULTS)
+        name = fd.get("name")
+        if type(name) is not str or not name or name != name.strip():
+            return None
+        for k, v in fd.items():
+            if k == "name":
+                continue
+            if k not in form:
+                return None
+            if v is None:
+                if k not in ("max_count", "max_percent", "min_class", "ref"):
+                    return None
+            elif k == "max_count":
+                if type(v) is float and v.is_integer() and 0 <= v < 2**53:
+                    v = int(v)
+                elif type(v) is not int or v < 0:
+                    return None
+            elif k == "max_percent":
+                if not _plain_percent(v):
+                    return None
+                v = float(v)
+            elif k == "min_class":
+                if not isinstance(v, Classification):
+                    return None
+            elif k == "ref":
+                if type(v) is not str:
+                    return None
+            elif type(v) is not bool:  # no_discipline, last_year_htxs
+                return None
+            form[k] = v
+        if form["max_count"] is None and form["max_percent"] is None:
+            return None
+        key = " ".join(name.casefold().split())
+        if key in seen:
+            return None
+        seen.add(key)
+        good.append(AwardForm(name=name, **form))
+    rules = Rules(**got, from_sheet=True)
+    if good:
+        rules.forms = good
     return rules
 
 

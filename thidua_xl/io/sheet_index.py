@@ -13,8 +13,33 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-def _folded(labels: tuple[str, ...]) -> set[str]:
-    return {fold(x) for x in labels}
+#: label tuple → its folded labels; label table → folded label → its keys (in order).
+#: The labels are the constants of :mod:`thidua_xl.core.vocab`: folding them again for
+#: every row scanned (every unit row for TOTAL_LABELS) was a fixed cost of each file.
+_FOLDED: dict[tuple[str, ...], frozenset[str]] = {}
+_BY_FOLD: dict[int, tuple[dict, dict[str, tuple[str, ...]]]] = {}
+
+
+def _folded(labels: tuple[str, ...]) -> frozenset[str]:
+    out = _FOLDED.get(labels)
+    if out is None:
+        out = _FOLDED[labels] = frozenset(fold(x) for x in labels)
+    return out
+
+
+def _by_fold(labels: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Folded label → the keys of ``labels`` it belongs to, in the table's order (made
+    once per table: the table itself is kept with it, so its id is never another's)."""
+    hit = _BY_FOLD.get(id(labels))
+    if hit is not None and hit[0] is labels:
+        return hit[1]
+    keys: dict[str, list[str]] = {}
+    for k, v in labels.items():
+        for f in _folded(v):
+            keys.setdefault(f, []).append(k)
+    out = {f: tuple(ks) for f, ks in keys.items()}
+    _BY_FOLD[id(labels)] = (labels, out)
+    return out
 
 
 class _Sheet:
@@ -124,7 +149,7 @@ def _match_columns(sh: _Sheet, row: int, labels: dict[str, tuple[str, ...]],
                    max_col: int | None = None) -> dict[str, int]:
     """Columns of ``row`` whose (merge-aware) text matches a label group; first match wins."""
     found: dict[str, int] = {}
-    folded = {k: _folded(v) for k, v in labels.items()}
+    by_fold = _by_fold(labels)
     last = max_col or sh.max_col
     cols = set(sh.row_cols(row))
     # merged header cells spanning this row from above (vertical merges)
@@ -135,8 +160,8 @@ def _match_columns(sh: _Sheet, row: int, labels: dict[str, tuple[str, ...]],
         f = fold(sh.get_merged(row, c))
         if not f:
             continue
-        for key, fs in folded.items():
-            if key not in found and f in fs:
+        for key in by_fold.get(f, ()):
+            if key not in found:
                 found[key] = c
                 break
     return found
@@ -158,13 +183,14 @@ def _key_values(sh: _Sheet, labels: dict[str, tuple[str, ...]]) -> dict[str, tup
 
     Returns key -> (value, value_ref, label_ref); value may be None (label present, blank).
     """
-    folded = {k: _folded(v) for k, v in labels.items()}
+    by_fold = _by_fold(labels)
     out: dict[str, tuple[Any, str, str]] = {}
     for r in sorted(sh.rows):
         cols = sh.row_cols(r)
         for i, c in enumerate(cols):
             f = fold(sh.get(r, c)).rstrip(":").strip()
-            key = next((k for k, fs in folded.items() if f in fs), None)
+            keys = by_fold.get(f)
+            key = keys[0] if keys else None
             if key is None or key in out:
                 continue
             value, vref = None, sh.ref(r, c + 1)

@@ -227,12 +227,12 @@ def resolve_target(base_part: str, target: str) -> str:
 
 def main_part(zf: zipfile.ZipFile, index: dict[str, str] | None = None) -> str | None:
     """The zip member of the workbook part: via ``_rels/.rels``, else ``xl/workbook.xml``."""
-    from defusedxml.ElementTree import fromstring
+    from .xmlsafe import parse as fromstring
 
     index = index if index is not None else member_index(zf)
     if "_rels/.rels" in index:
         try:
-            root = fromstring(read_member(zf, index["_rels/.rels"]))
+            root = fromstring(read_member(zf, index["_rels/.rels"]), forbid_dtd=False)
             for rel in root:
                 if rel.get("Type") in _REL_OFFICE_DOC:
                     target = resolve_target("", rel.get("Target") or "")
@@ -257,7 +257,7 @@ def read_member(zf: zipfile.ZipFile, name: str, limit: int = 64 * 1024 * 1024) -
 
 def _sheet_label(zf: zipfile.ZipFile, part: str) -> str:
     """'sheet "Chấm điểm"' for a worksheet part (its zip member), else 'phần "<part>"'."""
-    from defusedxml.ElementTree import fromstring
+    from .xmlsafe import parse as fromstring
 
     try:
         index = member_index(zf)
@@ -266,10 +266,10 @@ def _sheet_label(zf: zipfile.ZipFile, part: str) -> str:
             folder, _, base = wb.replace("\\", "/").rpartition("/")
             rels_name = f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
             targets = {}
-            for rel in fromstring(read_member(zf, index[rels_name.lower()])):
+            for rel in fromstring(read_member(zf, index[rels_name.lower()]), forbid_dtd=False):
                 targets[rel.get("Id")] = resolve_target(wb, rel.get("Target") or "")
             want = part.replace("\\", "/").lstrip("/").lower()
-            for el in fromstring(read_member(zf, wb)).iter():
+            for el in fromstring(read_member(zf, wb), forbid_dtd=False).iter():
                 if el.tag.rpartition("}")[2] == "sheet":
                     rid = next((v for k, v in el.attrib.items() if k.endswith("}id")), None)
                     if targets.get(rid) == want:
@@ -281,14 +281,14 @@ def _sheet_label(zf: zipfile.ZipFile, part: str) -> str:
 
 def _content_types(zf: zipfile.ZipFile) -> dict[str, str]:
     """Override PartName (without leading "/") → content type (lower-cased)."""
-    from defusedxml.ElementTree import fromstring
+    from .xmlsafe import parse as fromstring
 
     out: dict[str, str] = {}
     try:
         name = member_index(zf).get("[content_types].xml")
         if name is None:
             return out
-        root = fromstring(read_member(zf, name))
+        root = fromstring(read_member(zf, name), forbid_dtd=False)
     except KeyError:
         return out
     for el in root:
