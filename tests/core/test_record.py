@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from thidua_xl.core.record import FrozenInstanceError, field, fields, record, replace
+from thidua_xl.core.record import FrozenInstanceError, defaults, field, fields, record, replace
 
 OPTIONS = [{}, {"frozen": True}, {"slots": True}, {"frozen": True, "slots": True},
            {"slots": True, "kw_only": True}, {"frozen": True, "slots": True, "kw_only": True}]
@@ -78,6 +78,7 @@ def test_standard_functions_take_a_record(opts):
     assert dataclasses.is_dataclass(r)
     assert [f.name for f in dataclasses.fields(R)] == ["x", "y", "tags", "hidden"]
     assert [f.name for f in fields(R)] == ["x", "y", "tags", "hidden"]
+    assert defaults(R) == {"y": "a", "hidden": 0.5}  # (a factory is not a plain default)
     assert dataclasses.asdict(r) == {"x": 1, "y": "b", "tags": (2,), "hidden": 0.5}
     assert dataclasses.astuple(r) == (1, "b", (2,), 0.5)
     assert dataclasses.replace(r, x=7) == replace(r, x=7) == R(**{**_args(opts), "x": 7})

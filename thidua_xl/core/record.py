@@ -25,7 +25,8 @@ from __future__ import annotations
 
 from operator import attrgetter
 
-__all__ = ["record", "field", "fields", "replace", "FrozenInstanceError", "MISSING"]
+__all__ = ["record", "field", "fields", "defaults", "replace", "FrozenInstanceError",
+           "MISSING"]
 
 
 class _Missing:
@@ -248,6 +249,11 @@ def record(cls=None, /, *, frozen: bool = False, slots: bool = False, kw_only: b
 def fields(class_or_instance) -> tuple[Field, ...]:
     """The fields of a record, in order (:func:`dataclasses.fields`)."""
     return class_or_instance.__record_fields__
+
+
+def defaults(cls) -> dict:
+    """Field name → default value, for the fields of ``cls`` that have a plain default."""
+    return {f.name: f.default for f in cls.__record_fields__ if f.default is not MISSING}
 
 
 def replace(obj, /, **changes):

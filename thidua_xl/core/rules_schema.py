@@ -19,10 +19,14 @@ from typing import Any
 from pydantic_core import PydanticCustomError, SchemaValidator, ValidationError
 from pydantic_core import core_schema as cs
 
-from .record import record
+from .record import defaults, record
 from .models import AwardForm, Classification, Rules, Succession
 
 THRESHOLDS = ("htxs_percent", "htt_percent", "ht_percent")
+#: what a field left out becomes: the models' own defaults (one home; io.parse_rules'
+#: shortcut for a plainly valid sheet takes the same)
+_RULE = defaults(Rules)
+_FORM_DEFAULT = defaults(AwardForm)
 
 
 def _optional(schema: dict, default: Any = None) -> dict:
@@ -58,21 +62,20 @@ FORM_SCHEMA = cs.no_info_after_validator_function(_has_quota, cs.typed_dict_sche
     "max_count": _optional(cs.nullable_schema(cs.int_schema(ge=0))),
     "max_percent": _percent(None),
     "min_class": _optional(cs.nullable_schema(cs.is_instance_schema(Classification)),
-                           Classification.HTXS),
-    "no_discipline": _optional(cs.bool_schema(), True),
-    "last_year_htxs": _optional(cs.bool_schema(), False),
+                           _FORM_DEFAULT["min_class"]),
+    "no_discipline": _optional(cs.bool_schema(), _FORM_DEFAULT["no_discipline"]),
+    "last_year_htxs": _optional(cs.bool_schema(), _FORM_DEFAULT["last_year_htxs"]),
     "ref": _optional(cs.nullable_schema(cs.str_schema())),
 }, extra_behavior="forbid"))
 
 #: the key/value part of the sheet (the fields of :class:`~.models.Rules` but the forms)
 RULES_SCHEMA = cs.no_info_after_validator_function(_falling, cs.typed_dict_schema({
-    "htxs_percent": _percent(95.0),
-    "htt_percent": _percent(85.0),
-    "ht_percent": _percent(75.0),
+    "htxs_percent": _percent(_RULE["htxs_percent"]),
+    "htt_percent": _percent(_RULE["htt_percent"]),
+    "ht_percent": _percent(_RULE["ht_percent"]),
     "tiebreak": _optional(cs.nullable_schema(cs.list_schema(cs.str_schema(min_length=1)))),
-    "succession": _optional(cs.is_instance_schema(Succession), Succession.RANK),
-    "zero_forbids": _optional(cs.is_instance_schema(frozenset),
-                              frozenset({Classification.HTXS, Classification.HTT})),
+    "succession": _optional(cs.is_instance_schema(Succession), _RULE["succession"]),
+    "zero_forbids": _optional(cs.is_instance_schema(frozenset), _RULE["zero_forbids"]),
 }, extra_behavior="forbid"))
 
 _FORM = SchemaValidator(FORM_SCHEMA)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..core.classify import parse_classification as _core_classification
 from ..core.findings import Report
 from ..core.models import AwardForm, Bloc, Classification, Rules, Succession, current_form_name
+from ..core.record import defaults
 from ..core.scoring import shown_value
 from ..core.text import clean, fold
 from ..core.vocab import (
@@ -124,12 +125,9 @@ def _parse_rules(sg: SheetGrid, bloc: Bloc, report: Report) -> Rules:
     return rules
 
 
-#: the schema's defaults (:data:`thidua_xl.core.rules_schema.RULES_SCHEMA`, FORM_SCHEMA)
-_RULE_DEFAULTS = {"htxs_percent": 95.0, "htt_percent": 85.0, "ht_percent": 75.0,
-                  "tiebreak": None, "succession": Succession.RANK,
-                  "zero_forbids": frozenset({Classification.HTXS, Classification.HTT})}
-_FORM_DEFAULTS = {"max_count": None, "max_percent": None, "min_class": Classification.HTXS,
-                  "no_discipline": True, "last_year_htxs": False, "ref": None}
+#: what a value left out becomes: the models' defaults, which the schema takes too
+_RULE_DEFAULTS = {k: v for k, v in defaults(Rules).items() if k not in ("from_sheet",)}
+_FORM_DEFAULTS = defaults(AwardForm)
 
 
 def _plain_percent(v: Any) -> bool:
