@@ -1,5 +1,5 @@
 """Rows put whole (``SheetPlan.put_row``, and ``put_rows``' blocks, read from their source
-for each pass: styles, cells, then links) as SpreadsheetML: :class:`RowsXml`, the part of
+for each pass: styles, then cells and links) as SpreadsheetML: :class:`RowsXml`, the part of
 :class:`~thidua_xl.io.sheet_xml.SheetXml` that registers their cells' styles and writes
 them and their links; and the element text, attribute and number helpers both use.
 
@@ -16,7 +16,7 @@ from functools import lru_cache
 from operator import itemgetter
 
 from .grid import col_letter
-from .plan import FORMULA_PREFIXES, SELF_LINK, RowBlock, Style, internal_location
+from .plan import FORMULA_PREFIXES, SELF_LINK, Style, internal_location
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
@@ -186,19 +186,20 @@ class RowsXml:
             sattr = self._sattrs[s] = f' s="{self._mapped(s)}"' if s else ""
         return sattr
 
-    def _whole(self, rows, c0: int, cut, over: int, buf: list[bytes], lbuf: list[str] | None,
+    def _whole(self, rows, c0: int, cut, over: int, buf: list[bytes], lbuf: list[str],
                flush):
         """Rows put whole, ``(row, its number as str and as bytes, (values, styles,
         links))`` each, from column ``c0``, texts over ``over`` characters ``cut``: one
         template a styles tuple, links tuple and the values' types; a row is one join of
         its pieces with its number, the end of a cell looked up its value (in C). Their
-        <hyperlink> elements go to ``lbuf``; None: made later (:meth:`_later_links`), the
-        rows only looked at until one has one — returned: whether one has."""
+        <hyperlink> elements go to ``lbuf`` (made in this pass: ``flush`` keeps them as
+        bytes, about 13 MB for 160,000 links, cheaper than another pass over the rows)."""
         heights = self.sp.row_heights
         templates = self._templates.setdefault((c0, cut, over), {})
         getitem = _getitem
-        found = False
-        probe: list[str] = []
+        prefixes = self._loc_prefix
+        long = sys.maxsize if cut is None else over
+        append = buf.append
         for r, rs, rb, (values, styles, row_links) in rows:
             types = tuple(map(type, values))
             tpl = templates.get((id(styles), id(row_links), types))
@@ -216,92 +217,25 @@ class RowsXml:
             if heights and r in heights:
                 row = (b'<row r="%b" ht="%b" customHeight="1">' % (rb, _num(heights[r]).encode())
                        + row[len(rb) + 10:])
-            buf.append(row)
-            if linked:
-                if lbuf is not None:
-                    self._row_links(linked, values, rs, cut, over, lbuf)
-                elif not found:
-                    self._row_links(linked, values, rs, cut, over, probe)
-                    found = bool(probe)
-            if len(buf) >= _ROWS_PER_CHUNK:
-                yield flush()
-        return found
-
-    def _row_links(self, linked: tuple, values: tuple, rs: str, cut, over: int,
-                   out: list[str]) -> None:
-        """The <hyperlink> elements of a row's ``linked`` cells (its template's), to ``out``."""
-        prefixes = self._loc_prefix
-        for i, col, link in linked:
-            v = values[i]
-            if cut is not None and v.__class__ is str and len(v) > over:
-                v = cut(v)
-            if link is SELF_LINK:
-                link = v
-            sheet, bang, cell = link.rpartition("!")
-            known = prefixes.get(sheet)
-            if known is not None and v is link and cell.isalnum():
-                # "Sheet!A1" showing itself (an "Ô nguồn"): its pieces once a sheet
-                out.append(f'<hyperlink ref="{col}{rs}" location={known[0]}{cell}" '
-                           f'display={known[1]}{cell}"/>')
-            else:
-                link = self._link(col, rs, link, v)
-                if link:
-                    out.append(link)
-
-    def _later_links(self, block: RowBlock) -> Iterator[bytes]:
-        """The <hyperlink> elements of a block's rows, by another pass over them: what
-        :meth:`_row_links` does, inlined (160,000 rows), the linked cells found by each
-        row's values rather than its template."""
-        cut, over = block.cut, block.cut_over
-        if cut is None:
-            over = sys.maxsize
-        c0, first = block.col, block.first
-        prefixes = self._loc_prefix
-        #: id(styles), id(links) → (index, column letter, link, style) of the cells linked
-        linked: dict[tuple[int, int], tuple] = {}
-        keep = []  # the tuples keyed by id, alive
-        out: list[str] = []
-        for r, (values, styles, row_links) in zip(range(first, first + block.count),
-                                                  block.source()):
-            if row_links is None:
-                continue
-            cells = linked.get((id(styles), id(row_links)))
-            if cells is None:
-                keep.append((styles, row_links))
-                cells = linked[(id(styles), id(row_links))] = tuple(
-                    (i, self._letter(c0 + i), link, styles[i])
-                    for i, link in enumerate(row_links[:len(styles)]) if link)
-            rs = None
-            for i, col, link, st in cells:
-                if i >= len(values):
-                    break
+            append(row)
+            for i, col, link in linked:  # the template's linked cells
                 v = values[i]
-                if link is SELF_LINK:
-                    if v.__class__ is not str:
-                        continue  # only a "Sheet!A1" text links to itself
-                    if len(v) > over:
-                        v = cut(v)
-                    link = v
-                elif v is None and st is None:
-                    continue  # no cell, no link
-                elif v.__class__ is str and len(v) > over:
+                if v.__class__ is str and len(v) > long:
                     v = cut(v)
-                if rs is None:
-                    rs = str(r)
+                if link is SELF_LINK:
+                    link = v
                 sheet, bang, cell = link.rpartition("!")
                 known = prefixes.get(sheet)
                 if known is not None and v is link and cell.isalnum():
-                    out.append(f'<hyperlink ref="{col}{rs}" location={known[0]}{cell}" '
-                               f'display={known[1]}{cell}"/>')
+                    # "Sheet!A1" showing itself (an "Ô nguồn"): its pieces once a sheet
+                    lbuf.append(f'<hyperlink ref="{col}{rs}" location={known[0]}{cell}" '
+                                f'display={known[1]}{cell}"/>')
                 else:
                     link = self._link(col, rs, link, v)
                     if link:
-                        out.append(link)
-            if len(out) >= _ROWS_PER_CHUNK:
-                yield "".join(out).encode()
-                out.clear()
-        if out:
-            yield "".join(out).encode()
+                        lbuf.append(link)
+            if len(buf) >= _ROWS_PER_CHUNK:
+                yield flush()
 
     def _general_row(self, c0: int, r: int, values: tuple, styles: tuple) -> str:
         xf_of = self.xf_of
