@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import sys
 from functools import lru_cache
+from itertools import compress, islice
 from operator import itemgetter
 
 from .grid import col_letter
@@ -103,6 +104,7 @@ class _Written(dict):
         return out
 
 
+_first, _second = itemgetter(0), itemgetter(1)
 _getitem = dict.__getitem__  # map(_getitem, caches, values): one lookup a cell, in C
 _is_str = str.__instancecheck__  # isinstance(v, str), as filter's test
 #: a text of a row's texts, each after a NUL, is quoted (_quoted) — or, for a NUL in a
@@ -127,6 +129,51 @@ class RowsXml:
         return s
 
     def _register_rows(self, rows, watch: dict) -> None:
+        """The styles of rows put whole, ``_ROWS_PER_CHUNK`` rows at a time: a chunk that
+        cannot register one (:meth:`_quiet`, in C for the most part) is passed over, the
+        others looked at row by row (:meth:`_register_each`)."""
+        it = iter(rows)
+        quiet, each = self._quiet, self._register_each
+        while True:
+            chunk = list(islice(it, _ROWS_PER_CHUNK))
+            if not chunk:
+                return
+            if not quiet(chunk, watch):
+                each(chunk, watch)
+
+    def _quiet(self, chunk: list[tuple], watch: dict) -> bool:
+        """Whether no row of ``chunk`` can register a style: each row's styles tuple met
+        before with no plain style missing, and no text of the chunk quoted in a column
+        whose quoted style is missing for the tuples of its rows (a text "-x" under a style
+        whose quoted one is registered already changes nothing)."""
+        ids = list(map(id, map(_second, chunk)))
+        #: column → the ids of the tuples whose quoted style there is missing
+        cols: dict[int, set[int]] = {}
+        for k in set(ids):
+            entry = watch.get(k)
+            if entry is None or not entry[1]:
+                return False  # a tuple not met yet, or one with a plain style missing
+            for i, _, _, _ in entry[0]:
+                cols.setdefault(i, set()).add(k)
+        if not cols:
+            return True
+        columns = list(zip(*map(_first, chunk)))  # stops at the shortest row
+        if len(columns) <= max(cols):
+            return False  # a short row: row by row, as _register_each stops at its end
+        n = len(set(ids))
+        for i, watching in cols.items():
+            column = columns[i]
+            if len(watching) < n:  # only the rows of the tuples watching it
+                column = tuple(compress(column, map(watching.__contains__, ids)))
+            try:
+                texts = "\0".join(column)  # the usual: texts only ("Ô nguồn")
+            except TypeError:
+                texts = "\0".join(filter(_is_str, column))
+            if _QUOTED_IN("\0" + texts):
+                return False
+        return True
+
+    def _register_each(self, rows, watch: dict) -> None:
         """The styles of rows put whole: all of a styles tuple's cells the first time it is
         met, then only the cells that can still need a style not registered (a quoted text
         in a column, or a plain value in one met only with quoted texts)."""
