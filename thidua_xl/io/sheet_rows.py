@@ -104,6 +104,36 @@ class _Written(dict):
         return out
 
 
+class _Texts(dict):
+    """text → the end of its cell's XML, for one style: the _Written of texts, the making
+    in ``__missing__`` itself (an "Ô nguồn" text never repeats: one Python call a cell)."""
+
+    __slots__ = ("start", "heads", "end", "cut", "over")
+
+    def __init__(self, start, end: str, cut, over: int) -> None:
+        super().__init__()
+        #: quoted (None: "") → the cell's start (its style's id looked up once met)
+        self.start, self.heads = start, {}
+        self.end, self.cut, self.over = end, cut, over
+
+    def __missing__(self, v: str) -> bytes:
+        t = self.cut(v) if len(v) > self.over else v
+        if not t:
+            head = self.heads.get(None)
+            if head is None:
+                head = self.heads[None] = self.start(None)
+            out = head.encode()
+        else:
+            q = t[0] in _PREFIX
+            head = self.heads.get(q)
+            if head is None:
+                head = self.heads[q] = self.start(q)
+            out = (head + (_text(t) if _ESCAPE(t) else t) + self.end).encode()
+        if len(self) < _CACHE_MAX:
+            self[v] = out
+        return out
+
+
 _first, _second = itemgetter(0), itemgetter(1)
 _getitem = dict.__getitem__  # map(_getitem, caches, values): one lookup a cell, in C
 _is_str = str.__instancecheck__  # isinstance(v, str), as filter's test
@@ -373,22 +403,13 @@ class RowsXml:
             return _Written(lambda v: f'"{sa}><v>{_num(v)}</v></c>{after}'.encode())
         if cut is None:
             over = sys.maxsize
-        heads: dict[bool, str] = {}  # quoted → the cell's start, once met
-        end = "</t></is></c>" + after
 
-        def text(v: str) -> bytes:
-            if len(v) > over:
-                v = cut(v)
-            if not v:
-                return f'"{sattr(sid(st, False))}/>{after}'.encode()
-            q = v[0] in _PREFIX
-            head = heads.get(q)
-            if head is None:
-                head = heads[q] = (f'"{sattr(sid(st, q))} t="inlineStr"><is><t '
-                                   'xml:space="preserve">')
-            return (head + (_text(v) if _ESCAPE(v) else v) + end).encode()
+        def start(q: bool | None) -> str:
+            if q is None:  # "": a blank cell
+                return f'"{sattr(sid(st, False))}/>{after}'
+            return f'"{sattr(sid(st, q))} t="inlineStr"><is><t xml:space="preserve">'
 
-        return _Written(text)
+        return _Texts(start, "</t></is></c>" + after, cut, over)
 
     def _link(self, col: str, rs: str, link: str, v: Any) -> str:
         """A <hyperlink> to an internal location, as internal_location makes it ("" for
