@@ -77,3 +77,35 @@ def test_a_block_registers_styles_as_its_cells_put_one_by_one(tmp_path):
     assert sheet.count(b"<hyperlink ") == N - 1  # the short row has no "Ô nguồn"
     assert ('<hyperlink ref="C3" location="\'Chấm điểm\'!B6" display="Chấm điểm!B6"/>'
             .encode() in sheet)
+
+
+def test_a_column_of_texts_that_never_repeat_is_written_as_cell_by_cell(tmp_path):
+    """Past the cache's bound (an "Ô nguồn" column: a column at a time), with the texts
+    that must be written one at a time among them: escaped, quoted, empty, another sheet's,
+    not a cell; rows of two templates in a chunk, a row with a height of its own."""
+    from thidua_xl.io.sheet_rows import _CACHE_MAX
+
+    n = _CACHE_MAX + 6 * _ROWS_PER_CHUNK
+    styles, links = (LINK, NUM, TEXT), (SELF_LINK,)
+    rows = [((f"Chấm điểm!B{r + 5}", r % 3, f"x{r}" if r % 5 else r * 0.25), styles, links)
+            for r in range(n)]
+    late = _CACHE_MAX + _ROWS_PER_CHUNK + 10
+    odd = ["Chấm điểm!B1 & C1", "=Chấm điểm!B2", "", "Kết quả!A1", "Chấm điểm!B:B"]
+    for k, text in enumerate(odd):
+        rows[late + k * _ROWS_PER_CHUNK] = ((text, 1, "y"), styles, links)
+    lazy = SheetPlan("Bảng")
+    lazy.row_heights[100] = 25.0
+    lazy.put_rows(1, n, lambda: iter(rows))
+    one = SheetPlan("Bảng", row_heights=dict(lazy.row_heights))
+    for c in lazy.all_cells():
+        one.put(c.row, c.col, c.value, c.style, c.link)
+    a = _parts(write_donor(WritePlan(sheets=[lazy], replace=()), tmp_path / "lazy.xlsx"))
+    b = _parts(write_donor(WritePlan(sheets=[one], replace=()), tmp_path / "one.xlsx"))
+    assert a == b
+    sheet = a[0]
+    assert b"Ch\xe1\xba\xa5m \xc4\x91i\xe1\xbb\x83m!B1 &amp; C1</t>" in sheet
+    assert b'<row r="100" ht="25" customHeight="1">' in sheet
+    last = n  # the last row, written a column at a time
+    assert ('<hyperlink ref="A%d" location="\'Chấm điểm\'!B%d" display="Chấm điểm!B%d"/>'
+            % (last, n + 4, n + 4)).encode() in sheet
+    assert sheet.count(b"<hyperlink ") == n - 1  # "" links nowhere

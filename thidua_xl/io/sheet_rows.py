@@ -5,15 +5,16 @@ them and their links; and the element text, attribute and number helpers both us
 
 A row is written through a template a styles tuple, links tuple and the values' types:
 one ``bytes.join`` of its pieces with its number, the end of each cell (its style, value
-and the start of the next cell) looked up by value in C, made once a distinct value — a
-table of 160,000 rows costs about three microseconds a row.
+and the start of the next cell) looked up by value in C, made once a distinct value; the
+rows of a chunk a column at a time (map over a column, a join a row, in C) — a table of
+160,000 rows costs about three microseconds a row.
 """
 from __future__ import annotations
 
 import re
 import sys
 from functools import lru_cache
-from itertools import compress, islice
+from itertools import compress, groupby, islice, repeat
 from operator import itemgetter
 
 from .grid import col_letter
@@ -116,6 +117,20 @@ class _Texts(dict):
         self.start, self.heads = start, {}
         self.end, self.cut, self.over = end, cut, over
 
+    def bulk(self, column: tuple[str, ...]) -> list[bytes] | None:
+        """The ends of a column of texts (in C) once the cache is full (its texts rarely
+        repeat: an "Ô nguồn"), when each is written as it is under the style's plain start;
+        None otherwise (a text to cut, escape or quote, an empty one: one at a time)."""
+        head = self.heads.get(False)
+        if len(self) < _CACHE_MAX or head is None or not all(column):
+            return None
+        joined = "\n".join(column)  # "\n" is written as is: no false _ESCAPE match
+        if (max(map(len, column)) > self.over or _ESCAPE(joined)
+                or _QUOTED_NL("\n" + joined)):
+            return None
+        form = head.replace("%", "%%") + "%s" + self.end.replace("%", "%%")
+        return list(map(str.encode, map(form.__mod__, column)))
+
     def __missing__(self, v: str) -> bytes:
         t = self.cut(v) if len(v) > self.over else v
         if not t:
@@ -134,12 +149,15 @@ class _Texts(dict):
         return out
 
 
-_first, _second = itemgetter(0), itemgetter(1)
+_first, _second, _third, _fourth = map(itemgetter, range(4))
+_seventh = itemgetter(6)
 _getitem = dict.__getitem__  # map(_getitem, caches, values): one lookup a cell, in C
 _is_str = str.__instancecheck__  # isinstance(v, str), as filter's test
 #: a text of a row's texts, each after a NUL, is quoted (_quoted) — or, for a NUL in a
 #: text, maybe: a row looked at cell by cell for nothing, never one missed (a literal
 #: first character: the regex engine skips to each NUL, where "^|" made it try everywhere)
+#: a text of texts each after a "\n" is quoted (or maybe: one holding "\n")
+_QUOTED_NL = re.compile("\n[" + re.escape("".join(FORMULA_PREFIXES)) + "]").search
 _QUOTED_IN = re.compile("\0[" + re.escape("".join(FORMULA_PREFIXES)) + "]").search
 
 
@@ -267,35 +285,119 @@ class RowsXml:
                flush):
         """Rows put whole, ``(row, its number as str and as bytes, (values, styles,
         links))`` each, from column ``c0``, texts over ``over`` characters ``cut``: one
-        template a styles tuple, links tuple and the values' types; a row is one join of
-        its pieces with its number, the end of a cell looked up its value (in C). Their
-        <hyperlink> elements go to ``lbuf`` (made in this pass: ``flush`` keeps them as
-        bytes, about 13 MB for 160,000 links, cheaper than another pass over the rows)."""
+        template a styles tuple, links tuple and the values' types. They come in chunks of
+        :data:`_ROWS_PER_CHUNK` rows, each cut into runs of one shape (templates alike but
+        for their cells' styles and kinds of value): a run is written a column at a time
+        (:meth:`_run`, in C), or row by row (:meth:`_each`) when a row of it has a height
+        of its own or a value written cell by cell. Their <hyperlink> elements go to ``lbuf`` (made in this
+        pass: ``flush`` keeps them as bytes, about 13 MB for 160,000 links, cheaper than
+        another pass over the rows)."""
         heights = self.sp.row_heights
         templates = self._templates.setdefault((c0, cut, over), {})
-        getitem = _getitem
+        it = iter(rows)
+        while True:
+            chunk = list(islice(it, _ROWS_PER_CHUNK))
+            if not chunk:
+                return
+            entries = list(map(_fourth, chunk))
+            values = list(map(_first, entries))
+            keys = list(zip(map(id, map(_second, entries)), map(id, map(_third, entries)),
+                            map(tuple, map(map, repeat(type), values))))
+            tpls = list(map(templates.get, keys))
+            if None in tpls:
+                for j, tpl in enumerate(tpls):
+                    if tpl is None:
+                        tpls[j] = self._template_of(templates, keys[j], entries[j], c0, cut,
+                                                    over)
+            start = 0
+            for shape, same in groupby(map(id, map(_seventh, tpls))):  # runs of one shape
+                end = start + len(tuple(same))
+                tpl = tpls[start]
+                if tpl[0] is None or heights and any(
+                        map(heights.__contains__, map(_first, chunk[start:end]))):
+                    for tpl, row in zip(tpls[start:end], chunk[start:end]):
+                        self._each((row,), tpl, c0, cut, over, buf, lbuf)
+                else:
+                    self._run(chunk[start:end], values[start:end], tpls[start:end], cut, over,
+                              buf, lbuf)
+                start = end
+            if len(buf) >= _ROWS_PER_CHUNK:
+                yield flush()
+
+    def _template_of(self, templates: dict, key: tuple, entry: tuple, c0: int, cut,
+                     over: int) -> tuple:
+        """The template of a row (``key``: its styles' and links' ids, its values' types):
+        the same one for an int and a float (both written as numbers), so that a column of
+        both is one run."""
+        tpl = templates.get(key)
+        if tpl is None:
+            types = tuple(float if t is int else t for t in key[2])
+            tpl = templates.get(key[:2] + (types,))
+            if tpl is None:
+                tpl = templates[key[:2] + (types,)] = self._template(
+                    c0, entry[1], entry[2], types, cut, over)
+            templates[key] = tpl
+        return tpl
+
+    def _run(self, rows: list, values: list, tpls: list[tuple], cut, over: int,
+             buf: list[bytes], lbuf: list[str]) -> None:
+        """Rows of one shape (``tpls``: their templates; no height of their own) to ``buf``,
+        a column at a time: each cell's end looked up its value (in C, the cell's
+        _Written), each row one join of its pieces with its number; links to ``lbuf``."""
+        head, caches, pick, linked = tpls[0][:4]
+        n = len(rows)
+        there = values if pick is None else list(map(pick, values))  # the cells' values
+        # a column of values a cell (zip(caches, …) stops at the last cell's)
+        distinct = list({id(t): t for t in tpls}.values())
+        cells = []
+        for j, column in zip(range(len(caches)), zip(*there)):
+            cache = caches[j]
+            if all(t[1][j] is cache for t in distinct):  # one style and kind of value
+                out = cache.bulk(column) if cache.__class__ is _Texts else None
+                cells.append(list(map(cache.__getitem__, column)) if out is None else out)
+            else:  # each row its template's (another style or kind of value)
+                cells.append(list(map(_getitem, map(itemgetter(j), map(_second, tpls)),
+                                      column)))
+        buf += map(bytes.join, map(_third, rows),
+                   zip(*(repeat(h, n) for h in head), *cells))
+        if not linked:
+            return
+        if len(linked) == 1 and linked[0][2] is SELF_LINK:  # an "Ô nguồn" column
+            i, col, _ = linked[0]
+            if self._self_links(list(map(itemgetter(i), values)), col, map(_second, rows),
+                                cut, over, lbuf):
+                return
+        self._links(rows, linked, cut, over, lbuf)
+
+    def _self_links(self, texts: list[str], col: str, rss, cut, over: int,
+                    lbuf: list[str]) -> bool:
+        """The links of a column of texts each linking to itself ("Sheet!A1", one sheet
+        known), in C: False (nothing done) when one is another (cut, another sheet, not a
+        cell)."""
+        if cut is not None and max(map(len, texts)) > over:
+            return False
+        parts = list(map(str.rpartition, texts, repeat("!")))
+        sheets = set(map(_first, parts))
+        if len(sheets) != 1:
+            return False
+        known = self._loc_prefix.get(sheets.pop())
+        if known is None:
+            return False
+        cells = list(map(_third, parts))
+        if not all(map(str.isalnum, cells)):
+            return False
+        lbuf += map(f'<hyperlink ref="{col}%s" location={known[0].replace("%", "%%")}%s" '
+                    f'display={known[1].replace("%", "%%")}%s"/>'.__mod__,
+                    zip(rss, cells, cells))
+        return True
+
+    def _links(self, rows, linked: tuple, cut, over: int, lbuf: list[str]) -> None:
+        """The <hyperlink> elements of rows' ``linked`` cells (their template's), row by
+        row, to ``lbuf``."""
         prefixes = self._loc_prefix
         long = sys.maxsize if cut is None else over
-        append = buf.append
-        for r, rs, rb, (values, styles, row_links) in rows:
-            types = tuple(map(type, values))
-            tpl = templates.get((id(styles), id(row_links), types))
-            if tpl is None:
-                tpl = templates[(id(styles), id(row_links), types)] = self._template(
-                    c0, styles, row_links, types, cut, over)
-            head, caches, pick, linked = tpl[:4]
-            if head is None:  # a value of another type: cell by cell, the general path
-                row = self._general_row(c0, r, _cut_values(values, cut, over),
-                                        styles).encode()
-            elif pick is None:  # every cell there: the row number between the pieces
-                row = rb.join((*head, *map(getitem, caches, values)))
-            else:
-                row = rb.join((*head, *map(getitem, caches, pick(values))))
-            if heights and r in heights:
-                row = (b'<row r="%b" ht="%b" customHeight="1">' % (rb, _num(heights[r]).encode())
-                       + row[len(rb) + 10:])
-            append(row)
-            for i, col, link in linked:  # the template's linked cells
+        for _, rs, _, (values, _, _) in rows:
+            for i, col, link in linked:
                 v = values[i]
                 if v.__class__ is str and len(v) > long:
                     v = cut(v)
@@ -311,8 +413,27 @@ class RowsXml:
                     link = self._link(col, rs, link, v)
                     if link:
                         lbuf.append(link)
-            if len(buf) >= _ROWS_PER_CHUNK:
-                yield flush()
+
+    def _each(self, rows: list, tpl: tuple, c0: int, cut, over: int, buf: list[bytes],
+              lbuf: list[str]) -> None:
+        """Rows of one template row by row: through the general path (a value of another
+        type), or with a height of their own."""
+        heights = self.sp.row_heights
+        head, caches, pick, linked = tpl[:4]
+        for r, rs, rb, (values, styles, _) in rows:
+            if head is None:  # a value of another type: cell by cell, the general path
+                row = self._general_row(c0, r, _cut_values(values, cut, over),
+                                        styles).encode()
+            elif pick is None:  # every cell there: the row number between the pieces
+                row = rb.join((*head, *map(_getitem, caches, values)))
+            else:
+                row = rb.join((*head, *map(_getitem, caches, pick(values))))
+            if r in heights:
+                row = (b'<row r="%b" ht="%b" customHeight="1">' % (rb, _num(heights[r]).encode())
+                       + row[len(rb) + 10:])
+            buf.append(row)
+        if linked:
+            self._links(rows, linked, cut, over, lbuf)
 
     def _general_row(self, c0: int, r: int, values: tuple, styles: tuple) -> str:
         xf_of = self.xf_of
@@ -355,9 +476,10 @@ class RowsXml:
                 continue  # only a "Sheet!A1" text links to itself
             linked.append((i, self._letter(c0 + i), link))
         if general:
-            return None, (), None, tuple(linked), styles, row_links
+            return None, (), None, tuple(linked), styles, row_links, None
         if not cells:
-            return (b'<row r="', b'"></row>'), (), None, (), styles, row_links
+            head = (b'<row r="', b'"></row>')
+            return head, (), None, (), styles, row_links, self._shape((head, (), ()))
         head = (b'<row r="', f'"><c r="{cells[0][1]}'.encode())
         caches = []
         for j, (i, col, st, kind) in enumerate(cells):
@@ -373,7 +495,13 @@ class RowsXml:
             pick = (lambda i: lambda values: (values[i],))(cells[0][0])
         else:
             pick = itemgetter(*(c[0] for c in cells))
-        return head, tuple(caches), pick, tuple(linked), styles, row_links
+        shape = self._shape((head, tuple(c[0] for c in cells), tuple(linked)))
+        return head, tuple(caches), pick, tuple(linked), styles, row_links, shape
+
+    def _shape(self, key: tuple) -> tuple:
+        """One object for the rows of templates alike but for their cells' styles and kinds
+        of value (their head, the indices of their cells, their links): written together."""
+        return self._shapes.setdefault(key, key)
 
     def _sid(self, st: Style | None, quote: bool) -> int:
         """The local xf of a registered style (by value when the rows of a block were

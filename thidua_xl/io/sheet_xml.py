@@ -315,6 +315,7 @@ class SheetXml(RowsXml):
         #: id(links), the values' types → the row's template
         self._written: dict[tuple[int, Any], dict] = {}
         self._templates: dict[int, dict[tuple, tuple]] = {}
+        self._shapes: dict[tuple, tuple] = {}  # the templates' shapes, one object each
         xf_of = self.xf_of
         buf: list[bytes] = []
         lbuf: list[str] = []  # this chunk's hyperlinks
