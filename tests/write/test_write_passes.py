@@ -90,7 +90,8 @@ def test_a_column_of_texts_that_never_repeat_is_written_as_cell_by_cell(tmp_path
     rows = [((f"Chấm điểm!B{r + 5}", r % 3, f"x{r}" if r % 5 else r * 0.25), styles, links)
             for r in range(n)]
     late = _CACHE_MAX + _ROWS_PER_CHUNK + 10
-    odd = ["Chấm điểm!B1 & C1", "=Chấm điểm!B2", "", "Kết quả!A1", "Chấm điểm!B:B"]
+    odd = ["Chấm điểm!B1 & C1", "=Chấm điểm!B2", "", "Kết quả!A1",
+           "Chấm điểm!B:B"]
     for k, text in enumerate(odd):
         rows[late + k * _ROWS_PER_CHUNK] = ((text, 1, "y"), styles, links)
     lazy = SheetPlan("Bảng")

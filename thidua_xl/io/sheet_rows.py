@@ -289,9 +289,9 @@ class RowsXml:
         :data:`_ROWS_PER_CHUNK` rows, each cut into runs of one shape (templates alike but
         for their cells' styles and kinds of value): a run is written a column at a time
         (:meth:`_run`, in C), or row by row (:meth:`_each`) when a row of it has a height
-        of its own or a value written cell by cell. Their <hyperlink> elements go to ``lbuf`` (made in this
-        pass: ``flush`` keeps them as bytes, about 13 MB for 160,000 links, cheaper than
-        another pass over the rows)."""
+        of its own or a value written cell by cell. Their <hyperlink> elements go to
+        ``lbuf`` (made in this pass: ``flush`` keeps them as bytes, about 13 MB for 160,000
+        links, cheaper than another pass over the rows)."""
         heights = self.sp.row_heights
         templates = self._templates.setdefault((c0, cut, over), {})
         it = iter(rows)
