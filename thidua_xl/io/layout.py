@@ -24,11 +24,14 @@ MAX_ROW_HEIGHT = 409.0
 HEADER_FILL = "D9E1F2"
 
 
+@lru_cache(maxsize=512)
 def st(size: float = 13, *, bold: bool = False, italic: bool = False,
        underline: bool = False, h: str | None = "left", v: str | None = "center",
        wrap: bool = True, border: bool = False, fmt: str | None = None,
        fill: str | None = None, color: str | None = None) -> Style:
-    """A Times New Roman style (every output cell uses one)."""
+    """A Times New Roman style (every output cell uses one); one object for equal
+    arguments (a Style is frozen): the documents ask for the same few styles hundreds of
+    times, and the writer registers a style once an object, hashing it."""
     return Style(font_name=FONT, font_size=size, bold=bold, italic=italic,
                  underline=underline, color=color, fill=fill, h_align=h, v_align=v,
                  wrap=wrap, border=border, number_format=fmt)

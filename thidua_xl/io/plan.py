@@ -199,7 +199,7 @@ class RowBlock:
     ``source()`` gives a fresh iterator of ``(values, styles, links)``, one a row, each as
     :meth:`SheetPlan.put_row` takes them (the rows of a table share a few ``styles`` and
     ``links`` tuples: the renderers look them up once a tuple); it is called once for every
-    pass a renderer makes (render_xml: styles, cells, then links), so it must give the same
+    pass a renderer makes (render_xml: styles, then cells and links), so it must give the same
     rows, with the same styles, each time.
     A text longer than ``cut_over`` characters is written as ``cut(text)`` (set by
     ``io.outputs``: Excel's limit), cut as it is written rather than by a pass of its own

@@ -1,22 +1,24 @@
 """Rows put whole (``SheetPlan.put_row``, and ``put_rows``' blocks, read from their source
-for each pass: styles, cells, then links) as SpreadsheetML: :class:`RowsXml`, the part of
+for each pass: styles, then cells and links) as SpreadsheetML: :class:`RowsXml`, the part of
 :class:`~thidua_xl.io.sheet_xml.SheetXml` that registers their cells' styles and writes
 them and their links; and the element text, attribute and number helpers both use.
 
 A row is written through a template a styles tuple, links tuple and the values' types:
 one ``bytes.join`` of its pieces with its number, the end of each cell (its style, value
-and the start of the next cell) looked up by value in C, made once a distinct value — a
-table of 160,000 rows costs about three microseconds a row.
+and the start of the next cell) looked up by value in C, made once a distinct value; the
+rows of a chunk a column at a time (map over a column, a join a row, in C) — a table of
+160,000 rows costs about three microseconds a row.
 """
 from __future__ import annotations
 
 import re
 import sys
 from functools import lru_cache
+from itertools import compress, groupby, islice, repeat
 from operator import itemgetter
 
 from .grid import col_letter
-from .plan import FORMULA_PREFIXES, SELF_LINK, RowBlock, Style, internal_location
+from .plan import FORMULA_PREFIXES, SELF_LINK, Style, internal_location
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
@@ -103,11 +105,59 @@ class _Written(dict):
         return out
 
 
+class _Texts(dict):
+    """text → the end of its cell's XML, for one style: the _Written of texts, the making
+    in ``__missing__`` itself (an "Ô nguồn" text never repeats: one Python call a cell)."""
+
+    __slots__ = ("start", "heads", "end", "cut", "over")
+
+    def __init__(self, start, end: str, cut, over: int) -> None:
+        super().__init__()
+        #: quoted (None: "") → the cell's start (its style's id looked up once met)
+        self.start, self.heads = start, {}
+        self.end, self.cut, self.over = end, cut, over
+
+    def bulk(self, column: tuple[str, ...]) -> list[bytes] | None:
+        """The ends of a column of texts (in C) once the cache is full (its texts rarely
+        repeat: an "Ô nguồn"), when each is written as it is under the style's plain start;
+        None otherwise (a text to cut, escape or quote, an empty one: one at a time)."""
+        head = self.heads.get(False)
+        if len(self) < _CACHE_MAX or head is None or not all(column):
+            return None
+        joined = "\n".join(column)  # "\n" is written as is: no false _ESCAPE match
+        if (max(map(len, column)) > self.over or _ESCAPE(joined)
+                or _QUOTED_NL("\n" + joined)):
+            return None
+        form = head.replace("%", "%%") + "%s" + self.end.replace("%", "%%")
+        return list(map(str.encode, map(form.__mod__, column)))
+
+    def __missing__(self, v: str) -> bytes:
+        t = self.cut(v) if len(v) > self.over else v
+        if not t:
+            head = self.heads.get(None)
+            if head is None:
+                head = self.heads[None] = self.start(None)
+            out = head.encode()
+        else:
+            q = t[0] in _PREFIX
+            head = self.heads.get(q)
+            if head is None:
+                head = self.heads[q] = self.start(q)
+            out = (head + (_text(t) if _ESCAPE(t) else t) + self.end).encode()
+        if len(self) < _CACHE_MAX:
+            self[v] = out
+        return out
+
+
+_first, _second, _third, _fourth = map(itemgetter, range(4))
+_seventh = itemgetter(6)
 _getitem = dict.__getitem__  # map(_getitem, caches, values): one lookup a cell, in C
 _is_str = str.__instancecheck__  # isinstance(v, str), as filter's test
 #: a text of a row's texts, each after a NUL, is quoted (_quoted) — or, for a NUL in a
 #: text, maybe: a row looked at cell by cell for nothing, never one missed (a literal
 #: first character: the regex engine skips to each NUL, where "^|" made it try everywhere)
+#: a text of texts each after a "\n" is quoted (or maybe: one holding "\n")
+_QUOTED_NL = re.compile("\n[" + re.escape("".join(FORMULA_PREFIXES)) + "]").search
 _QUOTED_IN = re.compile("\0[" + re.escape("".join(FORMULA_PREFIXES)) + "]").search
 
 
@@ -127,6 +177,51 @@ class RowsXml:
         return s
 
     def _register_rows(self, rows, watch: dict) -> None:
+        """The styles of rows put whole, ``_ROWS_PER_CHUNK`` rows at a time: a chunk that
+        cannot register one (:meth:`_quiet`, in C for the most part) is passed over, the
+        others looked at row by row (:meth:`_register_each`)."""
+        it = iter(rows)
+        quiet, each = self._quiet, self._register_each
+        while True:
+            chunk = list(islice(it, _ROWS_PER_CHUNK))
+            if not chunk:
+                return
+            if not quiet(chunk, watch):
+                each(chunk, watch)
+
+    def _quiet(self, chunk: list[tuple], watch: dict) -> bool:
+        """Whether no row of ``chunk`` can register a style: each row's styles tuple met
+        before with no plain style missing, and no text of the chunk quoted in a column
+        whose quoted style is missing for the tuples of its rows (a text "-x" under a style
+        whose quoted one is registered already changes nothing)."""
+        ids = list(map(id, map(_second, chunk)))
+        #: column → the ids of the tuples whose quoted style there is missing
+        cols: dict[int, set[int]] = {}
+        for k in set(ids):
+            entry = watch.get(k)
+            if entry is None or not entry[1]:
+                return False  # a tuple not met yet, or one with a plain style missing
+            for i, _, _, _ in entry[0]:
+                cols.setdefault(i, set()).add(k)
+        if not cols:
+            return True
+        columns = list(zip(*map(_first, chunk)))  # stops at the shortest row
+        if len(columns) <= max(cols):
+            return False  # a short row: row by row, as _register_each stops at its end
+        n = len(set(ids))
+        for i, watching in cols.items():
+            column = columns[i]
+            if len(watching) < n:  # only the rows of the tuples watching it
+                column = tuple(compress(column, map(watching.__contains__, ids)))
+            try:
+                texts = "\0".join(column)  # the usual: texts only ("Ô nguồn")
+            except TypeError:
+                texts = "\0".join(filter(_is_str, column))
+            if _QUOTED_IN("\0" + texts):
+                return False
+        return True
+
+    def _register_each(self, rows, watch: dict) -> None:
         """The styles of rows put whole: all of a styles tuple's cells the first time it is
         met, then only the cells that can still need a style not registered (a quoted text
         in a column, or a plain value in one met only with quoted texts)."""
@@ -186,122 +281,159 @@ class RowsXml:
             sattr = self._sattrs[s] = f' s="{self._mapped(s)}"' if s else ""
         return sattr
 
-    def _whole(self, rows, c0: int, cut, over: int, buf: list[bytes], lbuf: list[str] | None,
+    def _whole(self, rows, c0: int, cut, over: int, buf: list[bytes], lbuf: list[str],
                flush):
         """Rows put whole, ``(row, its number as str and as bytes, (values, styles,
         links))`` each, from column ``c0``, texts over ``over`` characters ``cut``: one
-        template a styles tuple, links tuple and the values' types; a row is one join of
-        its pieces with its number, the end of a cell looked up its value (in C). Their
-        <hyperlink> elements go to ``lbuf``; None: made later (:meth:`_later_links`), the
-        rows only looked at until one has one — returned: whether one has."""
+        template a styles tuple, links tuple and the values' types. They come in chunks of
+        :data:`_ROWS_PER_CHUNK` rows, each cut into runs of one shape (templates alike but
+        for their cells' styles and kinds of value): a run is written a column at a time
+        (:meth:`_run`, in C), or row by row (:meth:`_each`) when a row of it has a height
+        of its own or a value written cell by cell. Their <hyperlink> elements go to
+        ``lbuf`` (made in this pass: ``flush`` keeps them as bytes, about 13 MB for 160,000
+        links, cheaper than another pass over the rows)."""
         heights = self.sp.row_heights
         templates = self._templates.setdefault((c0, cut, over), {})
-        getitem = _getitem
-        found = False
-        probe: list[str] = []
-        for r, rs, rb, (values, styles, row_links) in rows:
-            types = tuple(map(type, values))
-            tpl = templates.get((id(styles), id(row_links), types))
+        it = iter(rows)
+        while True:
+            chunk = list(islice(it, _ROWS_PER_CHUNK))
+            if not chunk:
+                return
+            entries = list(map(_fourth, chunk))
+            values = list(map(_first, entries))
+            keys = list(zip(map(id, map(_second, entries)), map(id, map(_third, entries)),
+                            map(tuple, map(map, repeat(type), values))))
+            tpls = list(map(templates.get, keys))
+            if None in tpls:
+                for j, tpl in enumerate(tpls):
+                    if tpl is None:
+                        tpls[j] = self._template_of(templates, keys[j], entries[j], c0, cut,
+                                                    over)
+            start = 0
+            for shape, same in groupby(map(id, map(_seventh, tpls))):  # runs of one shape
+                end = start + len(tuple(same))
+                tpl = tpls[start]
+                if tpl[0] is None or heights and any(
+                        map(heights.__contains__, map(_first, chunk[start:end]))):
+                    for tpl, row in zip(tpls[start:end], chunk[start:end]):
+                        self._each((row,), tpl, c0, cut, over, buf, lbuf)
+                else:
+                    self._run(chunk[start:end], values[start:end], tpls[start:end], cut, over,
+                              buf, lbuf)
+                start = end
+            if len(buf) >= _ROWS_PER_CHUNK:
+                yield flush()
+
+    def _template_of(self, templates: dict, key: tuple, entry: tuple, c0: int, cut,
+                     over: int) -> tuple:
+        """The template of a row (``key``: its styles' and links' ids, its values' types):
+        the same one for an int and a float (both written as numbers), so that a column of
+        both is one run."""
+        tpl = templates.get(key)
+        if tpl is None:
+            types = tuple(float if t is int else t for t in key[2])
+            tpl = templates.get(key[:2] + (types,))
             if tpl is None:
-                tpl = templates[(id(styles), id(row_links), types)] = self._template(
-                    c0, styles, row_links, types, cut, over)
-            head, caches, pick, linked = tpl[:4]
+                tpl = templates[key[:2] + (types,)] = self._template(
+                    c0, entry[1], entry[2], types, cut, over)
+            templates[key] = tpl
+        return tpl
+
+    def _run(self, rows: list, values: list, tpls: list[tuple], cut, over: int,
+             buf: list[bytes], lbuf: list[str]) -> None:
+        """Rows of one shape (``tpls``: their templates; no height of their own) to ``buf``,
+        a column at a time: each cell's end looked up its value (in C, the cell's
+        _Written), each row one join of its pieces with its number; links to ``lbuf``."""
+        head, caches, pick, linked = tpls[0][:4]
+        n = len(rows)
+        there = values if pick is None else list(map(pick, values))  # the cells' values
+        # a column of values a cell (zip(caches, …) stops at the last cell's)
+        distinct = list({id(t): t for t in tpls}.values())
+        cells = []
+        for j, column in zip(range(len(caches)), zip(*there)):
+            cache = caches[j]
+            if all(t[1][j] is cache for t in distinct):  # one style and kind of value
+                out = cache.bulk(column) if cache.__class__ is _Texts else None
+                cells.append(list(map(cache.__getitem__, column)) if out is None else out)
+            else:  # each row its template's (another style or kind of value)
+                cells.append(list(map(_getitem, map(itemgetter(j), map(_second, tpls)),
+                                      column)))
+        buf += map(bytes.join, map(_third, rows),
+                   zip(*(repeat(h, n) for h in head), *cells))
+        if not linked:
+            return
+        if len(linked) == 1 and linked[0][2] is SELF_LINK:  # an "Ô nguồn" column
+            i, col, _ = linked[0]
+            if self._self_links(list(map(itemgetter(i), values)), col, map(_second, rows),
+                                cut, over, lbuf):
+                return
+        self._links(rows, linked, cut, over, lbuf)
+
+    def _self_links(self, texts: list[str], col: str, rss, cut, over: int,
+                    lbuf: list[str]) -> bool:
+        """The links of a column of texts each linking to itself ("Sheet!A1", one sheet
+        known), in C: False (nothing done) when one is another (cut, another sheet, not a
+        cell)."""
+        if cut is not None and max(map(len, texts)) > over:
+            return False
+        parts = list(map(str.rpartition, texts, repeat("!")))
+        sheets = set(map(_first, parts))
+        if len(sheets) != 1:
+            return False
+        known = self._loc_prefix.get(sheets.pop())
+        if known is None:
+            return False
+        cells = list(map(_third, parts))
+        if not all(map(str.isalnum, cells)):
+            return False
+        lbuf += map(f'<hyperlink ref="{col}%s" location={known[0].replace("%", "%%")}%s" '
+                    f'display={known[1].replace("%", "%%")}%s"/>'.__mod__,
+                    zip(rss, cells, cells))
+        return True
+
+    def _links(self, rows, linked: tuple, cut, over: int, lbuf: list[str]) -> None:
+        """The <hyperlink> elements of rows' ``linked`` cells (their template's), row by
+        row, to ``lbuf``."""
+        prefixes = self._loc_prefix
+        long = sys.maxsize if cut is None else over
+        for _, rs, _, (values, _, _) in rows:
+            for i, col, link in linked:
+                v = values[i]
+                if v.__class__ is str and len(v) > long:
+                    v = cut(v)
+                if link is SELF_LINK:
+                    link = v
+                sheet, bang, cell = link.rpartition("!")
+                known = prefixes.get(sheet)
+                if known is not None and v is link and cell.isalnum():
+                    # "Sheet!A1" showing itself (an "Ô nguồn"): its pieces once a sheet
+                    lbuf.append(f'<hyperlink ref="{col}{rs}" location={known[0]}{cell}" '
+                                f'display={known[1]}{cell}"/>')
+                else:
+                    link = self._link(col, rs, link, v)
+                    if link:
+                        lbuf.append(link)
+
+    def _each(self, rows: list, tpl: tuple, c0: int, cut, over: int, buf: list[bytes],
+              lbuf: list[str]) -> None:
+        """Rows of one template row by row: through the general path (a value of another
+        type), or with a height of their own."""
+        heights = self.sp.row_heights
+        head, caches, pick, linked = tpl[:4]
+        for r, rs, rb, (values, styles, _) in rows:
             if head is None:  # a value of another type: cell by cell, the general path
                 row = self._general_row(c0, r, _cut_values(values, cut, over),
                                         styles).encode()
             elif pick is None:  # every cell there: the row number between the pieces
-                row = rb.join((*head, *map(getitem, caches, values)))
+                row = rb.join((*head, *map(_getitem, caches, values)))
             else:
-                row = rb.join((*head, *map(getitem, caches, pick(values))))
-            if heights and r in heights:
+                row = rb.join((*head, *map(_getitem, caches, pick(values))))
+            if r in heights:
                 row = (b'<row r="%b" ht="%b" customHeight="1">' % (rb, _num(heights[r]).encode())
                        + row[len(rb) + 10:])
             buf.append(row)
-            if linked:
-                if lbuf is not None:
-                    self._row_links(linked, values, rs, cut, over, lbuf)
-                elif not found:
-                    self._row_links(linked, values, rs, cut, over, probe)
-                    found = bool(probe)
-            if len(buf) >= _ROWS_PER_CHUNK:
-                yield flush()
-        return found
-
-    def _row_links(self, linked: tuple, values: tuple, rs: str, cut, over: int,
-                   out: list[str]) -> None:
-        """The <hyperlink> elements of a row's ``linked`` cells (its template's), to ``out``."""
-        prefixes = self._loc_prefix
-        for i, col, link in linked:
-            v = values[i]
-            if cut is not None and v.__class__ is str and len(v) > over:
-                v = cut(v)
-            if link is SELF_LINK:
-                link = v
-            sheet, bang, cell = link.rpartition("!")
-            known = prefixes.get(sheet)
-            if known is not None and v is link and cell.isalnum():
-                # "Sheet!A1" showing itself (an "Ô nguồn"): its pieces once a sheet
-                out.append(f'<hyperlink ref="{col}{rs}" location={known[0]}{cell}" '
-                           f'display={known[1]}{cell}"/>')
-            else:
-                link = self._link(col, rs, link, v)
-                if link:
-                    out.append(link)
-
-    def _later_links(self, block: RowBlock) -> Iterator[bytes]:
-        """The <hyperlink> elements of a block's rows, by another pass over them: what
-        :meth:`_row_links` does, inlined (160,000 rows), the linked cells found by each
-        row's values rather than its template."""
-        cut, over = block.cut, block.cut_over
-        if cut is None:
-            over = sys.maxsize
-        c0, first = block.col, block.first
-        prefixes = self._loc_prefix
-        #: id(styles), id(links) → (index, column letter, link, style) of the cells linked
-        linked: dict[tuple[int, int], tuple] = {}
-        keep = []  # the tuples keyed by id, alive
-        out: list[str] = []
-        for r, (values, styles, row_links) in zip(range(first, first + block.count),
-                                                  block.source()):
-            if row_links is None:
-                continue
-            cells = linked.get((id(styles), id(row_links)))
-            if cells is None:
-                keep.append((styles, row_links))
-                cells = linked[(id(styles), id(row_links))] = tuple(
-                    (i, self._letter(c0 + i), link, styles[i])
-                    for i, link in enumerate(row_links[:len(styles)]) if link)
-            rs = None
-            for i, col, link, st in cells:
-                if i >= len(values):
-                    break
-                v = values[i]
-                if link is SELF_LINK:
-                    if v.__class__ is not str:
-                        continue  # only a "Sheet!A1" text links to itself
-                    if len(v) > over:
-                        v = cut(v)
-                    link = v
-                elif v is None and st is None:
-                    continue  # no cell, no link
-                elif v.__class__ is str and len(v) > over:
-                    v = cut(v)
-                if rs is None:
-                    rs = str(r)
-                sheet, bang, cell = link.rpartition("!")
-                known = prefixes.get(sheet)
-                if known is not None and v is link and cell.isalnum():
-                    out.append(f'<hyperlink ref="{col}{rs}" location={known[0]}{cell}" '
-                               f'display={known[1]}{cell}"/>')
-                else:
-                    link = self._link(col, rs, link, v)
-                    if link:
-                        out.append(link)
-            if len(out) >= _ROWS_PER_CHUNK:
-                yield "".join(out).encode()
-                out.clear()
-        if out:
-            yield "".join(out).encode()
+        if linked:
+            self._links(rows, linked, cut, over, lbuf)
 
     def _general_row(self, c0: int, r: int, values: tuple, styles: tuple) -> str:
         xf_of = self.xf_of
@@ -344,9 +476,10 @@ class RowsXml:
                 continue  # only a "Sheet!A1" text links to itself
             linked.append((i, self._letter(c0 + i), link))
         if general:
-            return None, (), None, tuple(linked), styles, row_links
+            return None, (), None, tuple(linked), styles, row_links, None
         if not cells:
-            return (b'<row r="', b'"></row>'), (), None, (), styles, row_links
+            head = (b'<row r="', b'"></row>')
+            return head, (), None, (), styles, row_links, self._shape((head, (), ()))
         head = (b'<row r="', f'"><c r="{cells[0][1]}'.encode())
         caches = []
         for j, (i, col, st, kind) in enumerate(cells):
@@ -362,7 +495,13 @@ class RowsXml:
             pick = (lambda i: lambda values: (values[i],))(cells[0][0])
         else:
             pick = itemgetter(*(c[0] for c in cells))
-        return head, tuple(caches), pick, tuple(linked), styles, row_links
+        shape = self._shape((head, tuple(c[0] for c in cells), tuple(linked)))
+        return head, tuple(caches), pick, tuple(linked), styles, row_links, shape
+
+    def _shape(self, key: tuple) -> tuple:
+        """One object for the rows of templates alike but for their cells' styles and kinds
+        of value (their head, the indices of their cells, their links): written together."""
+        return self._shapes.setdefault(key, key)
 
     def _sid(self, st: Style | None, quote: bool) -> int:
         """The local xf of a registered style (by value when the rows of a block were
@@ -392,22 +531,13 @@ class RowsXml:
             return _Written(lambda v: f'"{sa}><v>{_num(v)}</v></c>{after}'.encode())
         if cut is None:
             over = sys.maxsize
-        heads: dict[bool, str] = {}  # quoted → the cell's start, once met
-        end = "</t></is></c>" + after
 
-        def text(v: str) -> bytes:
-            if len(v) > over:
-                v = cut(v)
-            if not v:
-                return f'"{sattr(sid(st, False))}/>{after}'.encode()
-            q = v[0] in _PREFIX
-            head = heads.get(q)
-            if head is None:
-                head = heads[q] = (f'"{sattr(sid(st, q))} t="inlineStr"><is><t '
-                                   'xml:space="preserve">')
-            return (head + (_text(v) if _ESCAPE(v) else v) + end).encode()
+        def start(q: bool | None) -> str:
+            if q is None:  # "": a blank cell
+                return f'"{sattr(sid(st, False))}/>{after}'
+            return f'"{sattr(sid(st, q))} t="inlineStr"><is><t xml:space="preserve">'
 
-        return _Written(text)
+        return _Texts(start, "</t></is></c>" + after, cut, over)
 
     def _link(self, col: str, rs: str, link: str, v: Any) -> str:
         """A <hyperlink> to an internal location, as internal_location makes it ("" for

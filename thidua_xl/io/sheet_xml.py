@@ -269,11 +269,7 @@ class SheetXml(RowsXml):
         yield "".join(tail).encode()
         if links:
             yield b"<hyperlinks>"
-            for piece in links:
-                if type(piece) is bytes:
-                    yield piece
-                else:
-                    yield from self._later_links(piece)
+            yield from links
             yield b"</hyperlinks>"
         tail = [_print_xml(sp.print_setup)]
         if sp.page_breaks:
@@ -309,9 +305,8 @@ class SheetXml(RowsXml):
 
     def _rows(self, mapped, links: list) -> Iterator[bytes]:
         """The <row> elements, in chunks of :data:`_ROWS_PER_CHUNK` rows; the <hyperlink>
-        elements of their cells added to ``links``: a piece a chunk, and a block whose rows
-        have some in its place (they are made by another pass over its rows, after the
-        cells: 160,000 of them were 13 MB held while the rows were written)."""
+        elements of their cells added to ``links``, as bytes a chunk (a block's too: made
+        as its rows are written, not by another pass over its source)."""
         heights = self.sp.row_heights
         self._mapped = mapped
         self._sattrs: dict[int, str] = {}  # local xf → ' s="…"' of the target
@@ -320,6 +315,7 @@ class SheetXml(RowsXml):
         #: id(links), the values' types → the row's template
         self._written: dict[tuple[int, Any], dict] = {}
         self._templates: dict[int, dict[tuple, tuple]] = {}
+        self._shapes: dict[tuple, tuple] = {}  # the templates' shapes, one object each
         xf_of = self.xf_of
         buf: list[bytes] = []
         lbuf: list[str] = []  # this chunk's hyperlinks
@@ -348,11 +344,9 @@ class SheetXml(RowsXml):
             if type(kind) is not list:  # a block: its rows made as they are written
                 first = kind.first
                 rows = range(first, first + kind.count)
-                flush_links()  # the links before the block's stay before them
-                if (yield from self._whole(zip(rows, map(str, rows), map(b"%d".__mod__, rows),
-                                               kind.source()),
-                                           kind.col, kind.cut, kind.cut_over, buf, None, flush)):
-                    links.append(kind)
+                yield from self._whole(zip(rows, map(str, rows), map(b"%d".__mod__, rows),
+                                           kind.source()),
+                                       kind.col, kind.cut, kind.cut_over, buf, lbuf, flush)
                 continue
             r = item[0]
             ht = heights.get(r)
