@@ -33,7 +33,7 @@ def _is_range(x: Any) -> bool:
 def sheet_from_values(name: str, values: Any):
     """A range (or its values: rows of cells, blanks as None or "") as a SheetGrid whose
     A1 is the range's top-left cell."""
-    from ..io.grid import SheetGrid
+    from ..io.grid import SheetGrid, without_trailing_blanks
     from .read_xlwings import _clean, _percent_cells, _rows_2d
 
     percent: set[tuple[int, int]] = set()
@@ -54,11 +54,7 @@ def sheet_from_values(name: str, values: Any):
                  else (v or None) if v.__class__ is str
                  else None if v is None or (isinstance(v, str) and v == "") else _clean(v)
                  for v in row]
-        n = len(fixed)
-        while n and fixed[n - 1] is None:
-            n -= 1
-        del fixed[n:]
-        rows.append(fixed)
+        rows.append(without_trailing_blanks(fixed))
     sg = SheetGrid.from_rows(name, rows)  # kept as rows: no object per cell
     sg.percent = percent
     return sg

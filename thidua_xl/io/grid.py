@@ -18,6 +18,16 @@ if TYPE_CHECKING:
 _LETTERS = [_letters(c) for c in range(1025)]
 
 
+def without_trailing_blanks(row: list) -> list:
+    """``row`` with its trailing None cells removed (in place, and returned): the rows a
+    reader hands to :meth:`SheetGrid.from_rows` end at their last value."""
+    n = len(row)
+    while n and row[n - 1] is None:
+        n -= 1
+    del row[n:]
+    return row
+
+
 def col_letter(col: int) -> str:
     """1 → "A", 27 → "AA"."""
     return _LETTERS[col] if 0 <= col <= 1024 else _letters(col)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..core.text import MAX_CELL_TEXT, boundary_text
 from ..errors import UnreadableWorkbook
-from .grid import Grid, Merge, SheetGrid
+from .grid import Grid, Merge, SheetGrid, without_trailing_blanks
 from .sniff import error_for
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
@@ -266,11 +266,7 @@ def _converted(source: Any, widths: set[int] | None) -> tuple[list[list[Any]], l
                   or _odd(odd, i, v)) if v.__class__ is text
                  else _odd(odd, i, v)
                  for v in row]
-        n = len(fixed)
-        while n and fixed[n - 1] is None:
-            n -= 1
-        del fixed[n:]
-        rows.append(fixed)
+        rows.append(without_trailing_blanks(fixed))
     return rows, odd
 
 
