@@ -80,8 +80,10 @@ def cell_text_pt(width_units: float) -> float:
     return col_px(width_units) * 0.75 - 8
 
 
+@lru_cache(maxsize=4096)
 def text_lines(text: str, width_units: float, size: float, bold: bool = False) -> int:
-    """How many lines ``text`` takes, word-wrapped in a cell ``width_units`` wide."""
+    """How many lines ``text`` takes, word-wrapped in a cell ``width_units`` wide (cached:
+    classes, award forms and names repeat on every sheet, and in a batch on every file)."""
     # points, minus the cell's padding, with a margin: an extra line is better than a cut
     avail_pt = cell_text_pt(width_units)
     scale = size * (1.07 if bold else 1.0)
