@@ -4,8 +4,9 @@ Every ``thidua-xl`` command is a fresh process, and its start-up was a quarter d
 importing :mod:`dataclasses` pulls in :mod:`inspect` (with ``ast``, ``dis``, ``tokenize``)
 for ≈ 9 ms, and making each class costs ≈ 0.35 ms (0.6 ms frozen with slots: three or more
 ``exec`` of generated methods and, for slots, a second class) — about 25 ms for the sixty
-classes of a ``score``. ``@record`` writes the same methods as ONE source per class, compiled
-once, and imports nothing.
+classes of a ``score``. ``@record`` compiles only ``__init__`` (its signature is the class's
+own); ``__repr__``, ``__eq__``, ``__hash__`` and the frozen guards are closures over the
+field names. It imports nothing but :mod:`operator`.
 
 What it makes is what ``@dataclass`` makes for the same options (``frozen``, ``slots``,
 ``kw_only``; ``eq`` always): ``__init__`` with the same signature (defaults,
@@ -107,7 +108,7 @@ def _collect(cls) -> list[Field]:
 
 
 def _source(cls, fields: list[Field], frozen: bool, kw_only: bool) -> tuple[str, dict]:
-    """The methods of ``cls`` as one module source, and the names it refers to."""
+    """The source of ``cls.__init__``, and the names it refers to."""
     env: dict = {"MISSING": MISSING, "FrozenInstanceError": FrozenInstanceError,
                  "_object_setattr": object.__setattr__}
     params, body, seen_default = [], [], False
@@ -138,7 +139,7 @@ def _source(cls, fields: list[Field], frozen: bool, kw_only: bool) -> tuple[str,
             value = f.name
         body.append(f"    _object_setattr(self, {f.name!r}, {value})" if frozen
                     else f"    self.{f.name} = {value}")
-    if "__post_init__" in {k for c in cls.__mro__ for k in c.__dict__}:
+    if hasattr(cls, "__post_init__"):
         body.append("    self.__post_init__()")
     sig = ", ".join((["*"] if kw_only and params else []) + params)
     lines = [f"def __init__(self{', ' if sig else ''}{sig}):", *(body or ["    pass"])]
