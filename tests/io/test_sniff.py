@@ -300,23 +300,24 @@ def test_kept_sheets_are_the_parts_bytes_and_taken_once(tmp_path):
     from thidua_xl.io import sniff as sn
 
     p = _book(tmp_path / "a.xlsx")
-    assert ensure_readable(p, keep=True) == "xlsx"
+    kept = sn.KeptParts()
+    assert ensure_readable(p, keep=kept) == "xlsx"
     with zipfile.ZipFile(p) as z:
         want = {"xl/worksheets/sheet1.xml": z.read("xl/worksheets/sheet1.xml")}
-    got = sn.take_kept(p)
+    got = kept.take(p)
     assert {k: v[0] for k, v in got.items()} == want
-    assert sn.take_kept(p) == {}  # taken once
-    ensure_readable(p)  # keep=False: nothing kept
-    assert sn.take_kept(p) == {}
-    ensure_readable(p, keep=True)
-    assert sn.take_kept(tmp_path / "other.xlsx") == {}  # another file: not these
-    ensure_readable(p, keep=True)
+    assert kept.take(p) == {}  # taken once
+    ensure_readable(p)  # no keep: nothing kept
+    assert kept.take(p) == {}
+    ensure_readable(p, keep=kept)
+    assert kept.take(tmp_path / "other.xlsx") == {}  # another file: not these
+    ensure_readable(p, keep=kept)
     p.write_bytes(p.read_bytes())  # rewritten since the check (its change time moves)
     import os
 
     st = os.stat(p)
     os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
-    assert sn.take_kept(p) == {}
+    assert kept.take(p) == {}
 
 
 def test_a_sheet_kept_whole_is_refused_as_when_streamed(tmp_path):
@@ -339,10 +340,11 @@ def test_kept_sheets_give_the_same_grid(tmp_path):
 
     src = Path(__file__).resolve().parents[2] / "workbooks" / "examples"
     for book in sorted(src.glob("*.xlsx"))[:6]:
-        ensure_readable(book, keep=True)
-        assert sn._KEPT is not None
-        a = read_calamine(book)
-        assert sn._KEPT is None  # taken by the reader
+        kept = sn.KeptParts()
+        ensure_readable(book, keep=kept)
+        assert kept.parts
+        a = read_calamine(book, kept=kept)
+        assert not kept.parts  # taken by the reader
         b = read_calamine(book)  # nothing kept: every sheet read again
         assert a.sheets == b.sheets and a.sheets
 
@@ -368,8 +370,9 @@ def test_what_the_budget_saw_of_a_kept_sheet(tmp_path, body, spaced):
     head, _, rest = data.partition(b"<sheetData>")
     data = head + b"<sheetData>" + body + b"</sheetData>" + rest.partition(b"</sheetData>")[2]
     p = rewrite_zip(src, tmp_path / "b.xlsx", {member: data})
-    ensure_readable(p, keep=True)
-    whole, cells, seen_spaced = sn.take_kept(p)[member]
+    kept = sn.KeptParts()
+    ensure_readable(p, keep=kept)
+    whole, cells, seen_spaced = kept.take(p)[member]
     assert whole == data
     t = data.translate(_AS_SPACE)
     assert seen_spaced is spaced is (_SPACED.search(t) is not None)
@@ -404,6 +407,7 @@ def test_a_kept_sheet_with_a_dtd_is_refused_by_the_budget_check(tmp_path, wide):
     p = rewrite_zip(src, tmp_path / "deep.xlsx", edits={member: hostile})
     kept: dict = {}
     assert sn._sniff(p, kept) == "unsafe-xml:" + member and kept == {}
+    held = sn.KeptParts()
     with pytest.raises(UnreadableWorkbook) as ei:
-        ensure_readable(p, keep=True)
-    assert ei.value.code == "unsafe-xml" and sn.take_kept(p) == {}
+        ensure_readable(p, keep=held)
+    assert ei.value.code == "unsafe-xml" and held.take(p) == {}

@@ -490,7 +490,7 @@ def scan(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
     ``sparse``: first try :func:`~thidua_xl.io.ooxml_sparse.scan_sheet_sparse` (bounds for
     the size, work only where a sheet has something to report).
     ``kept``: zip member → (bytes, cell bound, spaced "=") of parts already inflated and
-    checked from this file (:func:`~thidua_xl.io.sniff.take_kept`); each one used is
+    checked from this file (:class:`~thidua_xl.io.sniff.KeptParts`); each one used is
     removed from it."""
     wanted = set(names) if names is not None else None
     try:

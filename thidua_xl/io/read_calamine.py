@@ -23,6 +23,8 @@ TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
     from typing import Any, Callable
 
+    from .sniff import KeptParts
+
 #: Above this many cells in a sheet's value bounding box, a sparse sheet is not read densely
 #: (calamine materialises the whole box): :class:`SheetTooLarge` lets the caller use openpyxl.
 DENSE_AREA_LIMIT = 4_000_000
@@ -111,15 +113,14 @@ def _blank_dense(rows: list[list[Any]], origin: tuple[int, int], m: Merge) -> No
 
 
 def read_calamine(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
-                  meta: bool = True) -> Grid:
+                  meta: bool = True, kept: KeptParts | None = None) -> Grid:
     """Read the worksheets of ``path`` (those ``only(name)`` accepts), in workbook order.
 
-    Raises :class:`UnreadableWorkbook` (``SheetTooLarge`` for a huge sparse sheet).
+    ``kept``: the sheets :func:`~thidua_xl.io.sniff.ensure_readable` inflated of this file
+    (taken: they are not inflated again). Raises :class:`UnreadableWorkbook`
+    (``SheetTooLarge`` for a huge sparse sheet).
     """
-    from .sniff import take_kept
-
-    # the sheets the budget check inflated (taken, so forgotten there, whatever follows)
-    kept = take_kept(path)
+    kept = kept.take(path) if kept is not None else {}
 
     import python_calamine as pc
 

@@ -22,7 +22,7 @@ from ..core.text import display_path
 from ..errors import UnreadableWorkbook, UsageError
 from .grid import Grid
 from .foreign import FOREIGN_CODES, read_foreign
-from .sniff import drop_kept, ensure_readable, error_for
+from .sniff import KeptParts, ensure_readable, error_for
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
@@ -54,9 +54,9 @@ def read_grid(path: str | os.PathLike, *, reader: str = "auto",
                          "\"calamine\".", fix="Bỏ tuỳ chọn trình đọc (tự chọn openpyxl) hoặc "
                          "cài: pip install python-calamine", code="reader-not-installed")
     # the calamine reader takes the sheets the budget check inflated (read once, not twice)
-    keep = reader in ("auto", "calamine") and calamine_available()
+    kept = KeptParts() if reader in ("auto", "calamine") and calamine_available() else None
     try:
-        kind = ensure_readable(path, keep=keep)
+        kind = ensure_readable(path, keep=kept)
     except UnreadableWorkbook as exc:
         # .xls/.xlsb/.ods: calamine reads them (io.foreign); without it (xlwings Lite) they
         # stay unreadable with the sniffer's own message
@@ -71,9 +71,8 @@ def read_grid(path: str | os.PathLike, *, reader: str = "auto",
             raise error_for("strict-ooxml-not-supported", path)
         return _guard(_openpyxl, path, only)
     try:
-        return _guard(_calamine, path, only)
+        return _guard(lambda p, o: _calamine(p, o, kept), path, only)
     except UnreadableWorkbook as exc:
-        drop_kept()  # (read_calamine takes them first thing; this is in case it never ran)
         if reader == "calamine" or exc.code not in _FALLBACK:
             if kind == "xlsx-strict" and exc.code in _FALLBACK:
                 raise error_for("strict-ooxml-not-supported", path) from None
@@ -98,10 +97,10 @@ def calamine_available() -> bool:
         return False
 
 
-def _calamine(path, only) -> Grid:
+def _calamine(path, only, kept: KeptParts | None = None) -> Grid:
     from .read_calamine import read_calamine
 
-    return read_calamine(path, only=only)
+    return read_calamine(path, only=only, kept=kept)
 
 
 def _openpyxl(path, only) -> Grid:

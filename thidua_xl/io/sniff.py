@@ -37,6 +37,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from ..core.record import field, record
 from ..errors import UnreadableWorkbook
 from . import budget
 
@@ -457,22 +458,20 @@ _SUBKIND = {"odf": "đây là tài liệu OpenDocument, không phải bảng tí
             "docx": "đây là tài liệu Word", "pptx": "đây là bản trình chiếu PowerPoint"}
 
 
-def ensure_readable(path: str | os.PathLike, *, keep: bool = False) -> str:
+def ensure_readable(path: str | os.PathLike, *, keep: KeptParts | None = None) -> str:
     """Return the kind of ``path`` when a reader can try it, else raise
     :class:`UnreadableWorkbook` (Vietnamese message naming the file, stable ``code``, ``fix``).
 
-    ``keep``: hold on to the worksheet parts the budget check inflated whole, for
-    :func:`take_kept` (the calamine reader's sheet scan) — one inflate of each sheet, not
-    two. Whoever asks for them takes them or calls :func:`drop_kept`.
+    ``keep``: filled with the worksheet parts the budget check inflated whole, for the
+    calamine reader's sheet scan (:meth:`KeptParts.take`) — one inflate of each sheet, not
+    two.
     """
-    global _KEPT
-    _KEPT = None
-    parts: dict[str, tuple] | None = {} if keep else None
-    before = _identity(path) if keep else None
+    parts: dict[str, tuple] | None = {} if keep is not None else None
+    before = _identity(path) if keep is not None else None
     kind = _sniff(path, parts)
     if kind in READABLE_KINDS:
         if parts and before is not None:
-            _KEPT = (before, parts)
+            keep.identity, keep.parts = before, parts
         return kind
     if kind.startswith("budget:"):
         _, code, detail = kind.split(":", 2)
@@ -492,11 +491,6 @@ _SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 
 # --------------------------------------------------------------------------- kept parts
-#: (the file's identity when it was checked, zip member → (bytes, cell bound, spaced "="))
-#: of the last ensure_readable(keep=True); one file at a time
-_KEPT: tuple[tuple, dict[str, tuple]] | None = None
-
-
 def _identity(path: str | os.PathLike) -> tuple | None:
     """What says the file is the one checked: its path, device, inode, size and change
     time (taken before the check: a file rewritten since no longer matches)."""
@@ -508,19 +502,21 @@ def _identity(path: str | os.PathLike) -> tuple | None:
             st.st_ctime_ns)
 
 
-def take_kept(path: str | os.PathLike) -> dict[str, tuple]:
-    """The worksheet parts the last ``ensure_readable(path, keep=True)`` inflated, when
-    they are of this very file, unchanged; else {}: zip member → (bytes, what the budget
-    check saw: :func:`~thidua_xl.io.budget.inspect_package`'s ``keep``). Taken once: they
-    are forgotten here either way."""
-    global _KEPT
-    kept, _KEPT = _KEPT, None
-    if kept is None or kept[0] != _identity(path):
-        return {}
-    return kept[1]
+@record(slots=True)
+class KeptParts:
+    """What :func:`ensure_readable` inflated of one file, held by the caller that reads it
+    next (zip member → (bytes, cell bound, spaced "="):
+    :func:`~thidua_xl.io.budget.inspect_package`'s ``keep``), with the file's identity when
+    it was checked."""
 
+    identity: tuple | None = None
+    parts: dict = field(default_factory=dict)
 
-def drop_kept() -> None:
-    """Forget the parts kept by :func:`ensure_readable` (their memory)."""
-    global _KEPT
-    _KEPT = None
+    def take(self, path: str | os.PathLike) -> dict[str, tuple]:
+        """The parts, when they are of this very file, unchanged; else {}. Taken once:
+        they are forgotten here either way."""
+        parts, identity = self.parts, self.identity
+        self.parts, self.identity = {}, None
+        if identity is None or identity != _identity(path):
+            return {}
+        return parts
