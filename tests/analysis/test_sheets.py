@@ -192,3 +192,25 @@ def test_no_audit_sheets_when_the_book_has_errors(tmp_path):
     score_file(src, out)
     names = load_workbook(out).sheetnames
     assert "Kiểm tra" in names and "Chi tiết điểm" not in names and "Phân tích" not in names
+
+
+def test_detail_links_of_a_book_with_a_sheet_per_unit_point_to_the_units_sheets(tmp_path):
+    """A layout adapter reads a sheet per unit through a synthetic table; "Chi tiết điểm"
+    still links every value to the cell of the unit's own sheet it came from."""
+    from tests.layouts.builders import write_per_unit
+
+    src = write_per_unit(tmp_path / "phieu.xlsx", mixed=True)
+    out = _scored(src, tmp_path)
+    inp = load_workbook(src)
+    _, _, rows = table(load_workbook(out)["Chi tiết điểm"])
+    linked = 0
+    for r in rows:
+        entered, link = r["Giá trị nhập"].value, r["Ô nguồn"]
+        if entered is None:
+            continue
+        sheet, ref = _link_target(link)
+        assert link.value == f"{sheet}!{ref}"
+        assert sheet in inp.sheetnames, (r["Đơn vị"].value, r["Mã"].value, sheet)
+        assert inp[sheet][ref].value == entered, (r["Đơn vị"].value, r["Mã"].value, ref)
+        linked += 1
+    assert linked >= len(rows) // 2

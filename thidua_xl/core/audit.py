@@ -285,8 +285,10 @@ class _UnitRows:
             at, whole = reader.at(cells)
             cols = reader.take(cells.cols) if whole else ()
             col = cols[0] if cols else 0
-            if col and cols.count(col) == n:  # the usual: a cell on every row, one column
-                table, pct = cells.table, cells.percent
+            table = cells.table
+            if col and cols.count(col) == n and table.rewrite is None:
+                # the usual: a cell on every row, one column, in the user's own sheet
+                pct = cells.percent
                 head = f"{table.sheet}!{column_letters(col)}"  # as ScoreTable.ref makes it
                 return zip(unit, paths, texts, labels, reader.take(cells.data),
                            repeat(cells.roles.get(col, "") or SINGLE_COLUMN, n),

@@ -26,12 +26,15 @@ class ScoreTable:
     """What a bloc's units share: the sheet, each criterion row's sheet row, and the
     leaf paths (path -> position in those rows; each path once)."""
 
-    __slots__ = ("sheet", "rows", "index", "_heads")
+    __slots__ = ("sheet", "rows", "index", "rewrite", "_heads")
 
     def __init__(self, sheet: str, rows: list[int], index: dict[str, int]) -> None:
         self.sheet = sheet
         self.rows = rows
         self.index = index
+        #: a layout adapter's synthetic sheet → the user's cells (None: the refs are the
+        #: user's own): :meth:`rewrite_refs`
+        self.rewrite: Any = None
         self._heads: dict[int, str] = {}
 
     def ref(self, i: int, col: int) -> str:
@@ -39,7 +42,13 @@ class ScoreTable:
         head = self._heads.get(col)
         if head is None:
             head = self._heads[col] = f"{self.sheet}!{column_letters(col)}"
-        return f"{head}{self.rows[i]}"
+        ref = f"{head}{self.rows[i]}"
+        return ref if self.rewrite is None else self.rewrite(ref)
+
+    def rewrite_refs(self, fn: Any) -> None:
+        """Every reference from now on is ``fn(ref)`` (after an earlier rewrite)."""
+        old = self.rewrite
+        self.rewrite = fn if old is None else (lambda ref: fn(old(ref)))
 
 
 class UnitCells(Mapping):
@@ -79,6 +88,12 @@ class UnitCells(Mapping):
 
     def ref(self, i: int) -> str:
         return self.table.ref(i, self.cols[i])
+
+    def rewrite_made(self, fn: Any) -> None:
+        """``fn`` on the reference of each cell made so far (those made later take their
+        table's :meth:`ScoreTable.rewrite_refs`)."""
+        for cell in self._made.values():
+            cell.ref = fn(cell.ref)
 
     def __getitem__(self, path: str) -> RawCell:
         cell = self._made.get(path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ...core.record import field, record, replace
+from ...core.cells import UnitCells
 from ...core.findings import Finding
 from ..grid import SheetGrid, a1, parse_a1
 
@@ -108,9 +109,16 @@ class Synthetic:
             c.target_ref, c.per_time_ref = self.ref(c.target_ref), self.ref(c.per_time_ref)
             if c.text == self.name:
                 c.text = self.display
+        tables = {}  # the units' shared tables: rewritten once each
         for cells in [*bloc.scores.values(), bloc.stated_totals]:  # path/unit -> RawCell
-            for cell in cells.values():
-                cell.ref = self.ref(cell.ref)
+            if isinstance(cells, UnitCells):  # (its cells are made when asked for)
+                tables[id(cells.table)] = cells.table
+                cells.rewrite_made(self.ref)
+            else:
+                for cell in cells.values():
+                    cell.ref = self.ref(cell.ref)
+        for table in tables.values():
+            table.rewrite_refs(self.ref)
         for u in bloc.units:
             u.ref, u.column_ref = self.ref(u.ref), self.ref(u.column_ref)
         if bloc.score_sheet == self.name:
