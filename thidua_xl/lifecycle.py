@@ -25,6 +25,8 @@ def die_with_parent(parent: int) -> None:
     import sys
     import threading
 
+    from .io.atomic import pid_alive
+
     ppid = os.getppid()
     if sys.platform.startswith("linux"):
         try:
@@ -34,7 +36,7 @@ def die_with_parent(parent: int) -> None:
             ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PDEATHSIG
         except Exception:  # noqa: BLE001 - the watcher below still works
             pass
-    if os.getppid() != ppid or (ppid != parent and not _alive(parent)):
+    if os.getppid() != ppid or (ppid != parent and not pid_alive(parent)):
         os._exit(1)
 
     def watch() -> None:
@@ -44,16 +46,6 @@ def die_with_parent(parent: int) -> None:
                 os._exit(1)
 
     threading.Thread(target=watch, name="thidua-parent-watch", daemon=True).start()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # e.g. EPERM: it exists
-        pass
-    return True
 
 
 @contextlib.contextmanager

@@ -187,7 +187,9 @@ def _temp_name(target: Path) -> str:
 _STALE_SECONDS = 3600.0
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (True when that cannot be known: Windows, where
+    ``os.kill(pid, 0)`` would send a CTRL+C, or no pid)."""
     if _WINDOWS or pid <= 0:
         return True  # unknown: rely on the age alone
     try:
@@ -216,7 +218,7 @@ def _remove_stale_temps(target: Path) -> None:
             continue
         try:
             age = now - entry.stat().st_mtime
-            if age > _STALE_SECONDS or (age > 5.0 and not _pid_alive(int(middle[0]))):
+            if age > _STALE_SECONDS or (age > 5.0 and not pid_alive(int(middle[0]))):
                 os.unlink(entry.path)
         except OSError:
             pass
