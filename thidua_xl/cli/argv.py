@@ -7,7 +7,6 @@ translation function for the whole process.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
 
@@ -59,27 +58,7 @@ def translate_error(message: str) -> str:
     return message
 
 
-def _width() -> int:
-    """The terminal's width as argparse takes it (``shutil.get_terminal_size`` less 2),
-    without importing shutil (and bz2, lzma, fnmatch with it) in every run: argparse makes
-    a formatter for each argument it adds, and each imported shutil for its width."""
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return (columns or 80) - 2
-
-
 class _Formatter(argparse.HelpFormatter):
-    def __init__(self, prog, indent_increment=2, max_help_position=24, width=None):
-        super().__init__(prog, indent_increment, max_help_position,
-                         _width() if width is None else width)
-
     def add_usage(self, usage, actions, groups, prefix=None):  # noqa: D401
         super().add_usage(usage, actions, groups, _USAGE_VI if prefix is None else prefix)
 
