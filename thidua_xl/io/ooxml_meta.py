@@ -23,6 +23,7 @@ from .grid import Merge, col_index
 from .sheet_meta import SheetMeta
 from .sniff import (MAX_UNCOMPRESSED, error_for, main_part, member_index, read_member,
                     resolve_target)
+from .xmlsafe import Unsafe, parse, safe_parser
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
@@ -45,10 +46,6 @@ class SheetPart:
     part: str      # zip member name ("" when the relationship is broken)
     kind: str      # "worksheet" | "chartsheet" | "dialogsheet" | "macrosheet" | "unknown"
     state: str = "visible"  # "visible" | "hidden" | "veryHidden"
-
-
-class _Unsafe(Exception):
-    pass
 
 
 # --------------------------------------------------------------------------- formats
@@ -79,14 +76,9 @@ def is_percent_format(code: str | None) -> bool:
 
 # --------------------------------------------------------------------------- package
 def _safe_parse(data: bytes):
-    """The root of a small part, refusing DTDs/entities (raises ``_Unsafe``, or
+    """The root of a small part, refusing DTDs/entities (raises ``Unsafe``, or
     ``expat.ExpatError`` when malformed)."""
-    from .xmlsafe import Unsafe, parse
-
-    try:
-        return parse(data, forbid_dtd=True)
-    except Unsafe as exc:
-        raise _Unsafe(str(exc)) from exc
+    return parse(data, forbid_dtd=True)
 
 
 def _read(zf: zipfile.ZipFile, member: str, limit: int = 256 * 1024 * 1024) -> bytes:
@@ -381,20 +373,11 @@ def _parse_range(ref: str) -> Merge | None:
     return Merge(min(p1[0], p2[0]), min(p1[1], p2[1]), max(p1[0], p2[0]), max(p1[1], p2[1]))
 
 
-def _forbid(*_args) -> None:
-    raise _Unsafe("DTD/entity declarations are forbidden")
-
-
 def _safe_parser():
-    """An expat parser that refuses any DTD or entity declaration."""
-    p = expat.ParserCreate()
-    p.buffer_text = True
+    """An expat parser that refuses any DTD or entity declaration (64 KB of text a
+    callback)."""
+    p = safe_parser()
     p.buffer_size = 64 * 1024
-    p.StartDoctypeDeclHandler = _forbid
-    p.EntityDeclHandler = _forbid
-    p.UnparsedEntityDeclHandler = _forbid
-    p.ExternalEntityRefHandler = _forbid
-    p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     return p
 
 
@@ -413,7 +396,7 @@ def _feed(p, stream: IO[bytes], limit: int) -> None:
 
 def scan_sheet_stream(stream: IO[bytes], name: str, percent_xfs: set[int], *,
                       merges: bool = True, limit: int = MAX_UNCOMPRESSED) -> SheetMeta:
-    """Scan one sheet part read from ``stream`` (raises ``_Unsafe``/``expat.ExpatError``)."""
+    """Scan one sheet part read from ``stream`` (raises ``Unsafe``/``expat.ExpatError``)."""
     meta = SheetMeta(name)
     p = _safe_parser()
     start, end, text, finish = _make_scanner(meta, percent_xfs, merges, p)
@@ -531,7 +514,7 @@ def scan(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
             return out
     except UnreadableWorkbook as exc:
         raise error_for(exc.code, path) from None
-    except _Unsafe:
+    except Unsafe:
         raise error_for("unsafe-xml", path) from None
     except expat.ExpatError as exc:
         raise error_for("malformed-xml", path, tech=f"XML: {exc}") from None
@@ -541,11 +524,7 @@ def scan(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
         raise error_for("file-not-found", path) from None
     except PermissionError as exc:
         raise error_for("file-access-denied", path, tech=_short(exc)) from None
-    except Exception as exc:  # ParseError of a small part, odd zips ...
-        from xml.etree.ElementTree import ParseError
-
-        if isinstance(exc, ParseError):
-            raise error_for("malformed-xml", path, tech=f"XML: {exc}") from None
+    except Exception as exc:  # odd zips ...
         if isinstance(exc, OSError):
             raise error_for("corrupt-zip", path, tech=_short(exc)) from None
         raise error_for("read-failed", path, tech=_short(exc)) from None
