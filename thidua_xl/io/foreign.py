@@ -133,7 +133,8 @@ def _ods_meta(grid: Grid, path: str | os.PathLike) -> None:
         if m.merges and not sg.merges:
             sg.merges = normalize_merges(m.merges)
             drop_merged_interiors(sg)
-        sg.percent = {c for c in m.percent if c in sg.values}
+        get = sg.get  # (not sg.values: that turns a sheet kept as rows into a dict)
+        sg.percent = {c for c in m.percent if get(*c) is not None}
 
 
 @record

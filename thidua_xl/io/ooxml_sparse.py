@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 
 from .grid import col_index, col_letter
-from .sheet_meta import SheetMeta
+from .budget import _SPACED  # (the budget check's: it saw the same bytes)
+from .sheet_meta import DENSE_AREA_LIMIT, SheetMeta
 
 #: a filled cell's value text: <v>…</v> (or an empty <v/>)
 _V = re.compile(rb"<v(?:\s[^>]*)?(?:/>|>([^<]*)</v>)")
@@ -25,13 +26,8 @@ _DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,
 _FORMULA = re.compile(rb"<f[\s>/]")
 #: a style index written in a way the searches for ' s="9"' would miss ("09", "9.0")
 _ODD_STYLE = re.compile(rb'\ss="(?:0[0-9]|[0-9]*[^0-9"])')
-#: the dimension box read densely without the exact scan (as read_calamine's limit)
-DIMENSION_LIMIT = 4_000_000
 _TRUE = frozenset({b"1", b"true", b"True", b"TRUE"})
 _AS_SPACE = bytes.maketrans(b"\t\n\r", b"   ")
-#: "= " or " =" (a spaced attribute, or text): one pass over the "="s, where the two
-#: substring searches each cost as much (a sheet has an "=" per attribute)
-_SPACED = re.compile(rb"=(?: |(?<= =))")
 
 
 def _span(lo: str, hi: str, first: str, last: str) -> str:
@@ -150,7 +146,7 @@ def scan_sheet_sparse(data: bytes, name: str, percent_xfs: set[int],
     r2, c2 = (int(d), col_index(c.decode())) if c else (r1, c1)
     if not (1 <= r1 <= r2 <= 1_048_576 and 1 <= c1 <= c2 <= 16_384):
         return None
-    if (r2 - r1 + 1) * (c2 - c1 + 1) > DIMENSION_LIMIT:
+    if (r2 - r1 + 1) * (c2 - c1 + 1) > DENSE_AREA_LIMIT:
         return None  # a box that large: the exact scan says whether it is filled
     if outside_box(r1, c1, r2, c2).search(t, lo, hi):
         return None  # a cell without r first, or outside its <dimension>

@@ -17,6 +17,7 @@ from pathlib import Path
 from ..core.text import MAX_CELL_TEXT, boundary_text
 from ..errors import UnreadableWorkbook
 from .grid import Grid, Merge, SheetGrid, without_trailing_blanks
+from .sheet_meta import DENSE_AREA_LIMIT
 from .sniff import error_for
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
@@ -25,9 +26,6 @@ if TYPE_CHECKING:
 
     from .sniff import KeptParts
 
-#: Above this many cells in a sheet's value bounding box, a sparse sheet is not read densely
-#: (calamine materialises the whole box): :class:`SheetTooLarge` lets the caller use openpyxl.
-DENSE_AREA_LIMIT = 4_000_000
 #: Above this many characters of shared strings copied into cells (an upper bound: shared
 #: cells × longest shared string), calamine is not used: it copies the string per cell.
 SHARED_TEXT_LIMIT = 100_000_000
@@ -108,8 +106,6 @@ def _blank_dense(rows: list[list[Any]], origin: tuple[int, int], m: Merge) -> No
         j2 = min(len(row), m.max_col - c0 + 1)
         if j1 < j2:
             row[j1:j2] = [None] * (j2 - j1)
-        if i == top and m.min_col - c0 < 0 <= j2 - 1:
-            pass  # the top-left cell lies left of the rows: nothing of it is kept here
 
 
 def read_calamine(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
@@ -206,10 +202,7 @@ def _sheet(sheet: Any, name: str) -> SheetGrid:
             for j, v in enumerate(row):
                 if v.__class__ is _Odd:
                     row[j] = _slow(v.raw, sg, r0 + i, c0 + j)
-            n = len(row)
-            while n and row[n - 1] is None:
-                n -= 1
-            del row[n:]
+            without_trailing_blanks(row)
     ranges = sheet.merged_cell_ranges
     if ranges:
         sg.merges = normalize_merges([

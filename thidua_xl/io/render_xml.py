@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .grid import col_letter, parse_a1, parse_range
 from .plan import ChartSpec, SheetPlan, WritePlan, quote_sheet
-from .sheet_xml import NS_MAIN, NS_R, SheetXml, _Styles, _attr, _num, _text  # noqa: F401
+from .sheet_xml import NS_MAIN, NS_R, SheetXml, _Styles, _attr, _text
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:

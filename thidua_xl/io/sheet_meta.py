@@ -5,6 +5,11 @@ from __future__ import annotations
 from ..core.record import field, record
 from .grid import Merge
 
+#: Above this many cells in a sheet's value bounding box, a sparse sheet is not read densely
+#: (calamine materialises the whole box): the calamine reader's :class:`SheetTooLarge`, and
+#: the bound below which the sparse scan takes a ``<dimension>`` box as read densely.
+DENSE_AREA_LIMIT = 4_000_000
+
 
 @record
 class SheetMeta:
