@@ -232,6 +232,11 @@ FORM_OLD_NAMES: dict[str, str] = {
 }
 
 
+def form_key(name: str) -> str:
+    """What makes two rows of the forms table the same form (case and spacing aside)."""
+    return " ".join(name.casefold().split())
+
+
 def current_form_name(name: str) -> str:
     """A form's name in its current wording ("Cờ thi đua của Thủ tướng Chính phủ" →
     "Cờ thi đua của Chính phủ"); other names are returned as given."""

@@ -20,9 +20,10 @@ from pydantic_core import PydanticCustomError, SchemaValidator, ValidationError
 from pydantic_core import core_schema as cs
 
 from .record import defaults, record
-from .models import AwardForm, Classification, Rules, Succession
+from .models import AwardForm, Classification, Rules, Succession, form_key
+from .vocab import DEFAULT_THRESHOLDS
 
-THRESHOLDS = ("htxs_percent", "htt_percent", "ht_percent")
+THRESHOLDS = tuple(DEFAULT_THRESHOLDS)  # htxs_percent, htt_percent, ht_percent: falling
 #: what a field left out becomes: the models' own defaults (one home; io.parse_rules'
 #: shortcut for a plainly valid sheet takes the same)
 _RULE = defaults(Rules)
@@ -137,7 +138,7 @@ def validate_rules(values: dict[str, Any], forms: list[dict] | None = None
         except ValidationError as e:
             problems.extend(_problem(err, ("forms", i)) for err in e.errors())
             continue
-        key = " ".join(form["name"].casefold().split())
+        key = form_key(form["name"])
         if key in seen:
             first = seen[key]
             where = f"ô {first.rsplit('!', 1)[-1]}" if first else "dòng trên"

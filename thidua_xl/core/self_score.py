@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 from .record import replace
+from .engine import _target  # (the engine's own: a leaf's Chỉ tiêu)
 from .findings import Report
 from .models import BlocResult, CriterionType, RawCell, UnitResult
 from .scoring import CellCheck, check_value, leaf_score
@@ -169,7 +170,7 @@ class _Leaf:
             got = chk.value
         else:
             got = 0.0 if chk.value is None else _score(self, chk.value,
-                                                       _target(self, targets), None, False)
+                                                       _target(self.c, targets), None, False)
         if key is not None:
             self.claims[key] = got
         return got
@@ -419,15 +420,10 @@ def _in_hand(result: BlocResult, tree: Any = None, touched: dict | None = None
             targets = bloc.unit_targets.get(key)
             for leaf in lead:
                 scores[leaf.path] = _score(leaf, leading[leaf.path][key],
-                                           _target(leaf, targets), best.get(leaf.path),
+                                           _target(leaf.c, targets), best.get(leaf.path),
                                            leaf.path in ratio)
         out[key] = SelfScore(_total(tree, sums, scores, capped), scores)
     return out, unscored
-
-
-def _target(leaf: _Leaf, own: dict[str, RawCell] | None) -> float | None:
-    cell = own.get(leaf.path) if own else None
-    return float(cell.value) if cell is not None and cell.value is not None else leaf.c.target
 
 
 def _best(leaves: list[_Leaf], leading: dict[str, dict[str, Any]],
@@ -442,7 +438,7 @@ def _best(leaves: list[_Leaf], leading: dict[str, dict[str, Any]],
         if any(leaf.path in t for t in targets.values()):
             ratios = []
             for key, v in values.items():
-                target = _target(leaf, targets.get(key))
+                target = _target(leaf.c, targets.get(key))
                 if target:
                     ratios.append(float(v) / target)
             if ratios:

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from ..core.classify import parse_classification as _core_classification
 from ..core.findings import Report
-from ..core.models import AwardForm, Bloc, Classification, Rules, Succession, current_form_name
+from ..core.models import (AwardForm, Bloc, Classification, Rules, Succession,
+                           current_form_name, form_key)
 from ..core.record import defaults
 from ..core.scoring import shown_value
 from ..core.text import clean, fold
 from ..core.vocab import (
+    DEFAULT_THRESHOLDS,
     FORM_COLUMNS,
     RULE_LABELS,
     SUCCESSION_DEPUTY_WORDS,
@@ -148,7 +150,7 @@ def plainly_valid(values: dict[str, Any], forms: list[dict]) -> Rules | None:
             continue  # the schema's caller drops these too
         if k not in got:
             return None
-        if k in ("htxs_percent", "htt_percent", "ht_percent"):
+        if k in DEFAULT_THRESHOLDS:
             if not _plain_percent(v):
                 return None
             v = float(v)
@@ -199,7 +201,7 @@ def plainly_valid(values: dict[str, Any], forms: list[dict]) -> Rules | None:
             form[k] = v
         if form["max_count"] is None and form["max_percent"] is None:
             return None
-        key = " ".join(name.casefold().split())
+        key = form_key(name)
         if key in seen:
             return None
         seen.add(key)
