@@ -18,6 +18,7 @@ the thidua_xl that PY already has installed instead.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import statistics
 import subprocess
@@ -50,6 +51,7 @@ with zipfile.ZipFile(src) as zi, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)
 VENV = WORK.parent / "venv"
 
 
+@functools.cache  # (h, i and j each ask; run_all installs once)
 def regular_install() -> str:
     """The python of a venv whose `import thidua_xl` is a regular install of ROOT."""
     py = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
