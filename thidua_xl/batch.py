@@ -342,7 +342,8 @@ def run_jobs(jobs: list[Job], *, workers: int | None = None, timeout: float = DE
                 init=_init_worker, fail=lambda job, code, detail:
                 keep(_lost(job, code, detail, timeout)), on_progress=progress, ctx=ctx)
     except BaseException:
-        pool.stop_server(ctx, at_once=True)  # Ctrl-C, SIGTERM: nothing to wait for
+        if own:  # (a caller's context is the caller's to stop: run_batch does)
+            pool.stop_server(ctx, at_once=True)  # Ctrl-C, SIGTERM: nothing to wait for
         raise
     if own:
         pool.stop_server(ctx)
