@@ -88,7 +88,8 @@ def test_rows_from_a_source_are_the_bytes_of_the_rows_put_one_by_one(tmp_path):
     sheet, styles = _parts(write_donor(WritePlan(sheets=[one], replace=()), tmp_path / "1.xlsx"))
     # but the row of no cell, an empty <row> when put whole (as put_row always wrote it)
     assert (sheet, styles) == (a[0].replace(b'<row r="11"></row>', b""), a[1])
-    assert not lazy.sheets[0].rows  # nothing held in the plan
+    # nothing held in the plan: the table is one block, read from its source
+    assert [b.count for b in lazy.sheets[0].blocks] == [len(ROWS)]
     sheet = a[0]
     assert b'<row r="6" ht="30" customHeight="1">' in sheet
     assert ('<hyperlink ref="E4" location="\'Chấm điểm\'!B7" display="Chấm điểm!B7"/>'
@@ -209,7 +210,8 @@ def test_the_detail_sheet_holds_no_row_in_its_plan(tmp_path):
     _, result = check_path(mixed_bloc(tmp_path / "mixed.xlsx"))
     sp = build_plan(result).sheet(OUTPUT_DETAIL)
     table = audit_table(result)
-    assert not sp.rows and len(sp.blocks) == 1 and sp.blocks[0].count == len(table) > 0
+    assert all(c.row < 4 for c in sp.cells)  # no row of the table held in the plan
+    assert len(sp.blocks) == 1 and sp.blocks[0].count == len(table) > 0
     rows = {(c.row, c.col): c for c in sp.all_cells() if c.row >= 4}
     for r, t in enumerate(table.tuples(), 4):
         assert rows[(r, 1)].value == t[0] and rows[(r, 10)].value == t[9]

@@ -258,12 +258,4 @@ def _capped(plan: WritePlan) -> WritePlan:
                 cell.value = cap_text(v, note=CUT_NOTE)
         for block in sheet.blocks:  # cut as they are written: no pass over 160,000 rows
             block.cut, block.cut_over = partial(cap_text, note=CUT_NOTE), MAX_CELL_TEXT
-        rows = sheet.rows
-        for i, entry in enumerate(rows):  # a plain loop: every value of every row
-            for v in entry[2]:
-                if v.__class__ is str and len(v) > MAX_CELL_TEXT:
-                    values = tuple(cap_text(v, note=CUT_NOTE) if type(v) is str
-                                   and len(v) > MAX_CELL_TEXT else v for v in entry[2])
-                    rows[i] = entry[:2] + (values,) + entry[3:]
-                    break
     return plan

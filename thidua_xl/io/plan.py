@@ -11,7 +11,6 @@ Excel character units, row heights in points, margins in millimetres.
 from __future__ import annotations
 
 from functools import lru_cache
-from operator import itemgetter
 
 from ..core.record import field, record, replace
 
@@ -210,10 +209,9 @@ class RowBlock:
     count: int
     source: Callable[[], Iterator[tuple[tuple, tuple, tuple | None]]]
     col: int = 1
-    #: how many ``cells`` and ``rows`` were put before it (the write order: the last write
-    #: to a cell wins)
+    #: how many ``cells`` were put before it (the write order: the last write to a cell
+    #: wins)
     before: int = 0
-    before_rows: int = 0
     cut: Callable[[str], str] | None = None
     cut_over: int = 0
 
@@ -243,10 +241,8 @@ class SheetPlan:
     #: data validation (drop-downs, number limits, input prompts), in this order
     validations: list[Validation] = field(default_factory=list)
     autofilter: str | None = None  # filter buttons on the header row of this A1 range
-    #: whole rows put at once (:meth:`put_row`): (row, first column, values, styles, links,
-    #: how many ``cells`` were put before it — the write order, the last write wins)
-    rows: list[tuple[int, int, tuple, tuple, tuple | None, int]] = field(default_factory=list)
-    #: tables of rows read when the sheet is written (:meth:`put_rows`), in the order put
+    #: rows put whole (:meth:`put_row`, :meth:`put_rows`): read when the sheet is written,
+    #: in the order put
     blocks: list[RowBlock] = field(default_factory=list)
 
     def validate(self, kind: str, *ranges: str, **kw: Any) -> Validation:
@@ -267,8 +263,8 @@ class SheetPlan:
         :data:`SELF_LINK`: to the value itself, a "Sheet!A1" text) — the same
         cells as :meth:`put` each, without a CellSpec per cell (a table's rows share one
         ``styles`` tuple: the renderers look its styles up once a tuple). A value None with
-        the style None is no cell (a gap in the row)."""
-        self.rows.append((row, col, values, styles, links, len(self.cells)))
+        the style None is no cell (a gap in the row). A block of one row."""
+        self.put_rows(row, 1, lambda: iter(((values, styles, links),)), col)
 
     def put_rows(self, first: int, count: int,
                  source: Callable[[], Iterator[tuple[tuple, tuple, tuple | None]]],
@@ -276,24 +272,15 @@ class SheetPlan:
         """``count`` rows from ``first`` on, each as :meth:`put_row` takes it, given by
         ``source()`` (called again for every pass over them: see :class:`RowBlock`) when
         the sheet is written, not held in the plan."""
-        block = RowBlock(first, count, source, col, len(self.cells), len(self.rows))
+        block = RowBlock(first, count, source, col, len(self.cells))
         self.blocks.append(block)
         return block
 
     def whole_rows(self) -> Iterator[tuple[int, int, tuple, tuple, tuple | None, int]]:
-        """Every row put whole, ``put_row``'s and the blocks' (read from their sources,
-        with their cut applied), as the entries of :attr:`rows`, in the order put."""
-        if not self.blocks:
-            yield from self.rows
-            return
-        # put_row and put_rows interleaved as called: a block after the rows put before it
-        entries: list[tuple] = [((e[5], i, 1, 0), e) for i, e in enumerate(self.rows)]
-        entries += [((b.before, b.before_rows, 0, i), b) for i, b in enumerate(self.blocks)]
-        entries.sort(key=itemgetter(0))
-        for _, e in entries:
-            if type(e) is tuple:
-                yield e
-                continue
+        """Every row put whole (read from the blocks' sources, with their cut applied), as
+        (row, first column, values, styles, links, how many ``cells`` were put before it),
+        in the order put."""
+        for e in self.blocks:
             cut, over, c0, before = e.cut, e.cut_over, e.col, e.before
             for r, (values, styles, links) in zip(range(e.first, e.last + 1), e.source()):
                 if cut is not None:
@@ -304,7 +291,7 @@ class SheetPlan:
     def all_cells(self) -> list[CellSpec]:
         """Every cell of the sheet as a CellSpec, in the order written (``put``,
         ``put_row`` and ``put_rows`` interleaved as they were called)."""
-        if not self.rows and not self.blocks:
+        if not self.blocks:
             return self.cells
         out: list[CellSpec] = []
         done = 0

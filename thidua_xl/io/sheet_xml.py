@@ -169,15 +169,11 @@ class SheetXml(RowsXml):
     def __init__(self, sp: SheetPlan, styles: _Styles, selected: bool, has_drawing: bool):
         self.sp, self.styles = sp, styles
         self.selected, self.has_drawing = selected, has_drawing
-        blocks = sp.rows
         lazy = [b for b in sp.blocks if b.count > 0]
         specs = sp.cells
-        brows = {e[0] for e in blocks}
         spans = sorted((b.first, b.last) for b in lazy)
-        if (len(brows) != len(blocks) or not brows.isdisjoint(c.row for c in specs)
-                or _overlap(spans, brows, specs)):
-            specs, blocks, lazy, brows = sp.all_cells(), [], [], set()  # cell by cell
-            spans = []
+        if _overlap(spans, specs):
+            specs, lazy, spans = sp.all_cells(), [], []  # cell by cell
         cells: dict[tuple[int, int], CellSpec] = {}
         for spec in specs:  # the last write to a cell wins, as in openpyxl
             cells[(spec.row, spec.col)] = spec
@@ -185,13 +181,11 @@ class SheetXml(RowsXml):
         for (r, c), spec in cells.items():
             by_row.setdefault(r, []).append((c, spec))
         for r in sp.row_heights:
-            if r not in brows and not _inside(spans, r):
+            if not _inside(spans, r):
                 by_row.setdefault(r, [])
-        #: (row, its cells sorted) of put cells, the entries of rows put whole (row first
-        #: too: its second item is a column, not a list) and (first row, RowBlock) of the
-        #: blocks — in row order
+        #: (row, its cells sorted) of put cells and (first row, RowBlock) of the blocks of
+        #: rows put whole — in row order
         items: list[tuple] = [(r, sorted(v, key=itemgetter(0))) for r, v in by_row.items()]
-        items += blocks
         items += [(b.first, b) for b in lazy]
         items.sort(key=itemgetter(0))  # runs already in order: linear
         self.items = items
@@ -217,8 +211,6 @@ class SheetXml(RowsXml):
             if type(kind) is list:
                 for _, spec in kind:
                     xf(spec.style, _quoted(spec.value))
-            elif type(kind) is int:
-                self._register_rows(((item[2], item[3], None),), watch)
             else:
                 self._register_rows(islice(kind.source(), kind.count), watch)
 
@@ -319,7 +311,6 @@ class SheetXml(RowsXml):
         xf_of = self.xf_of
         buf: list[bytes] = []
         lbuf: list[str] = []  # this chunk's hyperlinks
-        run: list[tuple] = []  # consecutive rows put one by one, with the same first column
 
         def flush_links() -> None:
             if lbuf:
@@ -334,13 +325,6 @@ class SheetXml(RowsXml):
 
         for item in self.items:
             kind = item[1]
-            if run and (type(kind) is not int or kind != run[0][1]):
-                yield from self._whole(((e[0], str(e[0]), b"%d" % e[0], e[2:5]) for e in run),
-                                       run[0][1], None, 0, buf, lbuf, flush)
-                run.clear()
-            if type(kind) is int:  # a row put whole
-                run.append(item)
-                continue
             if type(kind) is not list:  # a block: its rows made as they are written
                 first = kind.first
                 rows = range(first, first + kind.count)
@@ -368,9 +352,6 @@ class SheetXml(RowsXml):
             buf.append("".join(out).encode())
             if len(buf) >= _ROWS_PER_CHUNK:
                 yield flush()
-        if run:
-            yield from self._whole(((e[0], str(e[0]), b"%d" % e[0], e[2:5]) for e in run),
-                                   run[0][1], None, 0, buf, lbuf, flush)
         if buf or lbuf:
             yield flush()
 
@@ -380,13 +361,13 @@ def _inside(spans: list[tuple[int, int]], r: int) -> bool:
     return i >= 0 and spans[i][0] <= r <= spans[i][1]
 
 
-def _overlap(spans: list[tuple[int, int]], rows: set[int], specs: list[CellSpec]) -> bool:
-    """Whether blocks overlap one another, a row put whole or a cell put."""
+def _overlap(spans: list[tuple[int, int]], specs: list[CellSpec]) -> bool:
+    """Whether blocks of rows put whole overlap one another or a cell put."""
     if not spans:
         return False
     if any(a[1] >= b[0] for a, b in zip(spans, spans[1:])):
         return True
-    return any(_inside(spans, r) for r in rows) or any(_inside(spans, c.row) for c in specs)
+    return any(_inside(spans, c.row) for c in specs)
 
 
 def _validation_xml(v: Validation) -> str:
