@@ -47,7 +47,7 @@ from .xmldoc import (CT_MAIN, CT_RELS, CT_STYLES, CT_WORKSHEET, GraftError, NS_R
                      serialize_xml, sheet_key, XmlDoc)
 from .parts import (_ContentTypes, _MemPackage, _Package, _Rel, _copy_member_raw, _free_name,
                     _fresh_rid, _new_info, _office_document, _reachable, _rels_of, _resolve,
-                    _target_for, _zip_raw_copy_supported, rels_name)
+                    _target_for, _zip_raw_copy_supported, rels_name, write_member)
 from .styles import _STYLE_MERGES, _StyleMerge, _donor_sheet_xml, _set_tab_selected
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
@@ -159,9 +159,7 @@ class _Graft:
                 if name in self.changed:
                     data = self.changed[name]
                     if callable(data):  # a base sheet streamed with its head changed
-                        with zout.open(_new_info(name, info), "w") as f:
-                            for chunk in data():
-                                f.write(chunk)
+                        write_member(zout, _new_info(name, info), data())
                     else:
                         zout.writestr(_new_info(name, info), data)
                 elif raw and src_fp is not None:
@@ -170,9 +168,7 @@ class _Graft:
                     zout.writestr(info, self.b.zf.read(info), compress_type=info.compress_type)
             for name, data in self.new.items():
                 if callable(data):  # a donor sheet streamed as it is rendered
-                    with zout.open(_new_info(name, level=_SHEET_LEVEL), "w") as f:
-                        for chunk in data():
-                            f.write(chunk)
+                    write_member(zout, _new_info(name, level=_SHEET_LEVEL), data())
                 else:
                     zout.writestr(_new_info(name), data)
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import posixpath
 import re
 import struct
+import sys
+import threading
 import time
 import xml.etree.ElementTree as ET
 import zipfile
@@ -17,7 +19,7 @@ from .xmldoc import GraftError, NS_R, XmlDoc, _CT, _REL, parse_xml
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Iterator
 
 # --------------------------------------------------------------------------- package
 
@@ -248,6 +250,99 @@ def _copy_member_raw(src_fp: Any, info: zipfile.ZipInfo, zout: zipfile.ZipFile) 
         zout.filelist.append(zinfo)
         zout.NameToInfo[zinfo.filename] = zinfo
         zout.start_dir = zout.fp.tell()  # type: ignore[union-attr]
+
+
+#: a member is handed to a second thread once this much of it is written: below it the
+#: thread's start (~0.1 ms) costs more than the overlap gives
+_BEHIND_FROM = 1 << 20
+#: chunks are written in pieces of at least this many bytes: each piece is one hand-over
+#: and one CRC and deflate call on the second thread
+_PIECE = 1 << 20
+#: the interpreter's switch interval while a member is written behind: zlib gives up the
+#: GIL while it deflates but needs it back between output blocks, and at Python's default
+#: (5 ms) the deflating thread waited that long each time; measured on 2 cores at
+#: 200 × 800: 0.2 ms to 1 ms hide the deflate, 5 ms hides a third of it
+_SWITCH = 0.0005
+
+
+def write_member(zout: zipfile.ZipFile, zinfo: zipfile.ZipInfo | str, chunks: Any) -> None:
+    """Write one member of ``zout`` from an iterable of byte chunks, in pieces of at least
+    1 MB. Past its first megabyte, the pieces' CRC and deflate (both release the GIL) run
+    on a second thread while the caller makes the next chunks: on two cores the deflate of
+    a 136 MB "Chi tiết điểm" no longer adds to its rendering. The member's bytes are those
+    one thread writes: the same pieces reach the same zip stream in the same order."""
+    with zout.open(zinfo, "w") as f:
+        pieces = _pieces(chunks)
+        written = 0
+        for piece in pieces:
+            f.write(piece)
+            written += len(piece)
+            if written >= _BEHIND_FROM:
+                _write_behind(f, pieces)
+                break
+
+
+def _pieces(chunks: Any) -> Iterator[bytes]:
+    buf: list[bytes] = []
+    n = 0
+    for chunk in chunks:
+        buf.append(chunk)
+        n += len(chunk)
+        if n >= _PIECE:
+            yield b"".join(buf)
+            buf.clear()
+            n = 0
+    if buf:
+        yield b"".join(buf)
+
+
+def _write_behind(f: Any, pieces: Iterator[bytes], ahead: int = 3) -> None:
+    """Write ``pieces`` to ``f`` on a second thread, at most ``ahead`` pieces in flight (a
+    few MB held). An error of either side stops both and is raised here: the writer's (a
+    full disk) once the caller stops handing pieces over, the caller's as it is."""
+    from _queue import SimpleQueue
+
+    todo: SimpleQueue = SimpleQueue()
+    room = threading.Semaphore(ahead)
+    failed: list[BaseException] = []
+
+    def writer() -> None:
+        while (piece := todo.get()) is not None:
+            if not failed:
+                try:
+                    f.write(piece)
+                except BaseException as exc:  # noqa: BLE001 - raised in the caller's thread
+                    failed.append(exc)
+            room.release()
+
+    with _SWITCHED_LOCK:
+        if not _SWITCHED["count"]:
+            _SWITCHED["saved"] = sys.getswitchinterval()
+            sys.setswitchinterval(min(_SWITCHED["saved"], _SWITCH))
+        _SWITCHED["count"] += 1
+    t = threading.Thread(target=writer, name="thidua-xl-deflate", daemon=True)
+    t.start()
+    try:
+        for piece in pieces:
+            room.acquire()
+            if failed:
+                break
+            todo.put(piece)
+    finally:
+        todo.put(None)
+        t.join()
+        with _SWITCHED_LOCK:
+            _SWITCHED["count"] -= 1
+            if not _SWITCHED["count"]:
+                sys.setswitchinterval(_SWITCHED["saved"])
+    if failed:
+        raise failed[0]
+
+
+#: members being written behind now, and the switch interval before the first of them
+#: (members written at once by two threads restore it once, when the last ends)
+_SWITCHED = {"count": 0, "saved": 0.005}
+_SWITCHED_LOCK = threading.Lock()  # threading: imported by zipfile already
 
 
 def _new_info(name: str, like: zipfile.ZipInfo | None = None,

@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 from .grid import col_letter, parse_a1, parse_range
+from .parts import write_member
 from .plan import ChartSpec, SheetPlan, WritePlan, quote_sheet
 from .sheet_xml import NS_MAIN, NS_R, SheetXml, _Styles, _attr, _text
 
@@ -203,22 +204,7 @@ def write_donor(plan: WritePlan, path: str | Path) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         for name in donor.order:
             if name in donor.sheets:
-                with z.open(name, "w") as f:
-                    _stream(f, donor.sheet_chunks(name))
+                write_member(z, name, donor.sheet_chunks(name))
             else:
                 z.writestr(name, donor.parts[name])
     return path
-
-
-def _stream(f, chunks: Iterator[bytes], size: int = 1 << 16) -> None:
-    """Write byte chunks to a binary file in pieces of about ``size`` bytes."""
-    buf: list[bytes] = []
-    n = 0
-    for chunk in chunks:
-        buf.append(chunk)
-        n += len(chunk)
-        if n >= size:
-            f.write(b"".join(buf))
-            buf.clear()
-            n = 0
-    f.write(b"".join(buf))
