@@ -1,5 +1,5 @@
 """parts.write_member: a zip member written from chunks, its CRC and deflate on a second
-thread past the first megabyte. The member must be the one a single thread writes (same
+thread past the first 4 MB. The member must be the one a single thread writes (same
 compressed bytes, not only the same content), and an error on either side must reach the
 caller with no thread left behind and the interpreter's switch interval restored."""
 from __future__ import annotations
@@ -46,10 +46,10 @@ def _threads() -> set[str]:
     return {t.name for t in threading.enumerate()}
 
 
-@pytest.mark.parametrize("behind_from", [1 << 20, 1, 10 ** 12])
+@pytest.mark.parametrize("behind_from", [parts._BEHIND_FROM, 1, 10 ** 12])
 def test_member_is_the_one_a_single_thread_writes(monkeypatch, behind_from):
     chunks = _chunks(1500)
-    assert sum(map(len, chunks)) > 4 << 20  # several pieces behind the first megabyte
+    assert sum(map(len, chunks)) > parts._BEHIND_FROM + (2 << 20)  # pieces behind
     monkeypatch.setattr(parts, "_BEHIND_FROM", behind_from)
     seen = []
     real = parts._write_behind

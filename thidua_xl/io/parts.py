@@ -253,8 +253,9 @@ def _copy_member_raw(src_fp: Any, info: zipfile.ZipInfo, zout: zipfile.ZipFile) 
 
 
 #: a member is handed to a second thread once this much of it is written: below it the
-#: thread's start (~0.1 ms) costs more than the overlap gives
-_BEHIND_FROM = 1 << 20
+#: thread's start and the GIL hand-overs cost about what the overlap gives (at 30 × 80,
+#: whose 1.8 MB "Chi tiết điểm" gained nothing)
+_BEHIND_FROM = 4 << 20
 #: chunks are written in pieces of at least this many bytes: each piece is one hand-over
 #: and one CRC and deflate call on the second thread
 _PIECE = 1 << 20
@@ -267,7 +268,7 @@ _SWITCH = 0.0005
 
 def write_member(zout: zipfile.ZipFile, zinfo: zipfile.ZipInfo | str, chunks: Any) -> None:
     """Write one member of ``zout`` from an iterable of byte chunks, in pieces of at least
-    1 MB. Past its first megabyte, the pieces' CRC and deflate (both release the GIL) run
+    1 MB. Past its first 4 MB, the pieces' CRC and deflate (both release the GIL) run
     on a second thread while the caller makes the next chunks: on two cores the deflate of
     a 136 MB "Chi tiết điểm" no longer adds to its rendering. The member's bytes are those
     one thread writes: the same pieces reach the same zip stream in the same order."""
