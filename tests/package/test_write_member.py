@@ -141,3 +141,19 @@ def test_the_switch_interval_is_lowered_only_while_writing(monkeypatch):
     _zip(lambda z: write_member(z, "s.xml", chunks()))
     assert min(during) == min(before, parts._SWITCH)
     assert sys.getswitchinterval() == before
+
+
+def test_without_threads_the_member_is_written_on_one(monkeypatch):
+    """Where no thread can start (Pyodide, where xlwings Lite runs), the caller writes it."""
+    monkeypatch.setattr(parts, "_BEHIND_FROM", 1)
+
+    def refuse(self):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Thread, "start", refuse)
+    chunks = _chunks(400)
+    switch = sys.getswitchinterval()
+    z = _zip(lambda z: write_member(z, "s.xml", iter(chunks)))
+    with zipfile.ZipFile(io.BytesIO(z)) as zf:
+        assert zf.read("s.xml") == b"".join(chunks)
+    assert sys.getswitchinterval() == switch

@@ -316,13 +316,18 @@ def _write_behind(f: Any, pieces: Iterator[bytes], ahead: int = 3) -> None:
                     failed.append(exc)
             room.release()
 
+    t = threading.Thread(target=writer, name="thidua-xl-deflate", daemon=True)
+    try:
+        t.start()
+    except RuntimeError:  # no threads here (Pyodide, a process at its limit): one thread
+        for piece in pieces:
+            f.write(piece)
+        return
     with _SWITCHED_LOCK:
         if not _SWITCHED["count"]:
             _SWITCHED["saved"] = sys.getswitchinterval()
             sys.setswitchinterval(min(_SWITCHED["saved"], _SWITCH))
         _SWITCHED["count"] += 1
-    t = threading.Thread(target=writer, name="thidua-xl-deflate", daemon=True)
-    t.start()
     try:
         for piece in pieces:
             room.acquire()

@@ -13,6 +13,7 @@ The input file is never modified: an output path naming the input is refused.
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack
 from pathlib import Path
 
 from ..logs import DEBUG, get_logger
@@ -55,18 +56,17 @@ def write_output(base: Path | str, plan: WritePlan, out: Path | str) -> Path:
         else ("xml", "openpyxl")
     for renderer in renderers:
         try:
-            if renderer == "xml":  # in memory: the sheets are rendered into the output
-                from thidua_xl.io import render_xml
+            with ExitStack() as stack:
+                if renderer == "xml":  # in memory: the sheets are rendered into the output
+                    from thidua_xl.io import render_xml
 
-                with atomic_write(out) as tmp:
-                    graft_sheets(base, render_xml.render_donor(plan) if plan.sheets else None,
-                                 tmp, replace=replace, select=plan.select, target_kind=kind)
-                return out
-            with temp_folder() as td:
-                try:
-                    donor = _donor(plan, td)
-                except OSError as exc:  # written in TMPDIR: a full one is not the output's
-                    raise temp_error(exc) from exc
+                    donor = render_xml.render_donor(plan) if plan.sheets else None
+                else:  # a small workbook written by openpyxl in a temporary folder
+                    td = stack.enter_context(temp_folder())
+                    try:
+                        donor = _donor(plan, td)
+                    except OSError as exc:  # written in TMPDIR: a full one is not the output's
+                        raise temp_error(exc) from exc
                 with atomic_write(out) as tmp:
                     graft_sheets(base, donor, tmp, replace=replace, select=plan.select,
                                  target_kind=kind)
