@@ -66,26 +66,27 @@ def regular_install() -> str:
     return str(py)
 
 
-#: runs one command and prints its wall time and peak RSS: a small process of its own, so
-#: that the measured child's peak is not the benchmark's own size, which a child has
-#: between fork and exec
+#: runs one command and prints its wall time, peak RSS and CPU time (all its threads): a
+#: small process of its own, so that the measured child's peak is not the benchmark's own
+#: size, which a child has between fork and exec
 TIMER = r'''
 import os, subprocess, sys, time
 t0 = time.perf_counter()
-p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 _, status, usage = os.wait4(p.pid, 0)
-print(time.perf_counter() - t0, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+print(time.perf_counter() - t0, usage.ru_maxrss, usage.ru_utime + usage.ru_stime,
+      os.waitstatus_to_exitcode(status))
 '''
 
 
-def timed(cmd: list[str], env: dict) -> tuple[float, int]:
-    """Wall time (s) and peak RSS (KB) of one fresh process."""
+def timed(cmd: list[str], env: dict) -> tuple[float, int, float]:
+    """Wall time (s), peak RSS (KB) and CPU time (s) of one fresh process (exit 0 or 1)."""
     p = subprocess.run([PY, "-c", TIMER, *map(str, cmd)], capture_output=True, text=True,
                        env=env, cwd=WORK)
-    dt, rss, code = p.stdout.split()
+    dt, rss, cpu, code = p.stdout.split()
     if int(code) not in (0, 1):
-        raise RuntimeError(f"{' '.join(map(str, cmd))} → {code}: {p.stderr[-2000:]}")
-    return float(dt), int(rss)
+        raise RuntimeError(f"{' '.join(map(str, cmd))} → {code}")
+    return float(dt), int(rss), float(cpu)
 
 
 def run(repeat: int = 5, sizes: tuple[tuple[int, int], ...] = ((30, 80), (200, 800)),
@@ -103,12 +104,12 @@ def run(repeat: int = 5, sizes: tuple[tuple[int, int], ...] = ((30, 80), (200, 8
                 "score": [py, "-m", "thidua_xl", "score", str(src), "-o",
                           str(WORK / "floor-score.xlsx")],
                 "check": [py, "-m", "thidua_xl", "check", str(src)]}
-        samples: dict[str, list[tuple[float, int]]] = {k: [] for k in cmds}
+        samples: dict[str, list[tuple[float, int, float]]] = {k: [] for k in cmds}
         for _ in range(repeat):
             for k, cmd in cmds.items():
                 samples[k].append(timed(cmd, env))
-        t = {k: statistics.median(s for s, _ in v) for k, v in samples.items()}
-        rss = {k: max(m for _, m in v) for k, v in samples.items()}
+        t = {k: statistics.median(s[0] for s in v) for k, v in samples.items()}
+        rss = {k: max(s[1] for s in v) for k, v in samples.items()}
         size = f"{units}×{criteria}"
         for what in ("score", "check"):
             r = t[what] / t["floor"]

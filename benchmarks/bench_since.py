@@ -21,7 +21,6 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 
 from common import ROOT, WORK, Row, big_workbook, print_rows
 
@@ -41,16 +40,13 @@ def checkout(rev: str) -> str:
 
 
 def _once(py: str, root: str, cmd: str, book, out) -> tuple[float, float]:
+    """Wall and CPU time of one fresh ``cmd`` process of the checkout at ``root``."""
+    from bench_floor import timed
+
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"PYTHONPATH": root}
     args = [py, "-m", "thidua_xl", cmd, str(book)] + (["-o", str(out)] if cmd == "score" else [])
-    t0 = time.perf_counter()
-    p = subprocess.Popen(args, env=env, cwd=WORK, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - t0
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
-        raise RuntimeError(f"{' '.join(args)} (PYTHONPATH={root}) failed")
-    return wall, usage.ru_utime + usage.ru_stime
+    wall, _, cpu = timed(args, env)
+    return wall, cpu
 
 
 def run(rev: str = "02e4099", rounds: int = 11, python: str | None = None

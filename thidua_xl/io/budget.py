@@ -27,6 +27,7 @@ is still handled by the readers (``sheet-too-large``: openpyxl reads it cell by 
 """
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 
@@ -245,8 +246,9 @@ def inspect_package(zf: zipfile.ZipFile, keep: dict[str, tuple] | None = None
                     whole = f.read(KEEP_PART + 1)
             except Exception:  # noqa: BLE001 - streamed below: the same error, at its place
                 whole = None
-        with zf.open(info) as f:
-            read = f.read if whole is None else _chunks_of(whole)
+        # (a part kept whole is read from memory: the same chunks, not inflated again)
+        with zf.open(info) if whole is None else io.BytesIO(whole) as f:
+            read = f.read
             chunk = read(_CHUNK)
             if head is None and not looks_like_xml(chunk):
                 continue
@@ -303,20 +305,6 @@ def inspect_package(zf: zipfile.ZipFile, keep: dict[str, tuple] | None = None
                 keep[name] = (whole, ps.cells, ps.spaced)
                 kept += len(whole)
     return stats
-
-
-def _chunks_of(whole: bytes):
-    """A ``read(n)`` giving the chunks of ``whole`` that reading the part ``n`` bytes at a
-    time gives (then b"")."""
-    pos = 0
-
-    def read(n: int) -> bytes:
-        nonlocal pos
-        chunk = whole[pos:pos + n]
-        pos += len(chunk)
-        return chunk
-
-    return read
 
 
 def _raw_head(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:

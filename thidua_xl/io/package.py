@@ -125,9 +125,9 @@ def graft_sheets(base: Path | str, donor: Any, out: Path | str, *,
             bz = stack.enter_context(zipfile.ZipFile(base))
             if donor is None:
                 dp = None
-            elif hasattr(donor, "sheet_chunks"):  # render_xml's Donor, in memory
-                dp = _MemPackage(donor.parts, {n: partial(donor.sheet_chunks, n)
-                                               for n in donor.sheets}, "donor")
+            elif hasattr(donor, "sheets"):  # render_xml's Donor, in memory
+                dp = _MemPackage(donor.parts, {n: sx.chunks for n, sx in donor.sheets.items()},
+                                 "donor")
             else:
                 dp = _Package(stack.enter_context(zipfile.ZipFile(donor)), "donor")
         except zipfile.BadZipFile as exc:

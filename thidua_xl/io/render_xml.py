@@ -121,11 +121,6 @@ class Donor:
                  order: list[str]) -> None:
         self.parts, self.sheets, self.order = parts, sheets, order
 
-    def sheet_chunks(self, name: str, xf_map: dict[int, int] | None = None,
-                     dxf_map: dict[int, int] | None = None,
-                     selected: bool | None = None) -> Iterator[bytes]:
-        return self.sheets[name].chunks(xf_map, dxf_map, selected)
-
 
 def render_donor(plan: WritePlan) -> Donor:
     """The plan's sheets as a package: every cell's style known before a sheet is written."""
@@ -204,7 +199,7 @@ def write_donor(plan: WritePlan, path: str | Path) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
         for name in donor.order:
             if name in donor.sheets:
-                write_member(z, name, donor.sheet_chunks(name))
+                write_member(z, name, donor.sheets[name].chunks())
             else:
                 z.writestr(name, donor.parts[name])
     return path
