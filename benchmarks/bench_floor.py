@@ -23,7 +23,6 @@ import os
 import statistics
 import subprocess
 import sys
-from pathlib import Path
 
 from common import PY, ROOT, WORK, Row, big_workbook, print_rows
 

@@ -175,7 +175,6 @@ def parse_self_score_grid(grid, file: str = "") -> SelfScore:
     raw_rows: list[tuple[int, str]] = []
     for r in range(first, sheet.max_row + 1):
         code = normalize_code(sheet.get(r, cols["code"]))
-        text = clean(sheet.get(r, cols["text"])) if "text" in cols else ""
         if not code:  # a totals row, a note or a blank row
             continue
         raw_rows.append((r, code))

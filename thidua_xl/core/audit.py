@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 from .cells import UnitCells
 from .record import field, fields, record
-from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, UnitResult
+from .models import Bloc, BlocResult, Criterion, CriterionType, UnitResult
 from .ranking import TieKey, resolve_tiebreak
 from .scoring import vn_number
 from .self_score import SELF_COLUMN, _self_totals

@@ -17,6 +17,17 @@ from operator import itemgetter
 from .models import RawCell
 from .text import column_letters
 
+
+def tuple_getter(keys):
+    """A function giving ``(seq[k] for k in keys)`` as a tuple, in one C call (a 1-tuple
+    and an empty one too, which ``itemgetter`` gives as a bare item or refuses)."""
+    if len(keys) > 1:
+        return itemgetter(*keys)
+    if keys:
+        (k,) = keys
+        return lambda seq: (seq[k],)
+    return lambda seq: ()
+
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
     from typing import Any, Iterator
@@ -161,15 +172,12 @@ def gather(cells: Mapping, leaves: list, positions: dict
             idx = [index.get(c.path, -1) for c, _ in leaves]
             leaf_of = {i: j for j, i in enumerate(idx)}
             # every leaf a row of the table: the leaves' items picked in one call (a tuple)
-            pick = itemgetter(*idx) if len(idx) > 1 and -1 not in leaf_of else None
+            pick = tuple_getter(idx) if -1 not in leaf_of else None
             found = positions[id(table)] = (table, idx, leaf_of, pick)
         _, idx, leaf_of, pick = found
         data, cols = cells.data, cells.cols
         if pick is not None:
             values, present = pick(data), pick(cols)  # (0 in cols: no cell)
-        elif leaf_of.get(-1) is None:  # every leaf is a row of the table (0: no cell)
-            values = [data[i] for i in idx]
-            present = [cols[i] for i in idx]
         else:
             values = [data[i] if i >= 0 else None for i in idx]
             present = [i >= 0 and cols[i] != 0 for i in idx]

@@ -96,7 +96,7 @@ class Tree:
                    for ch in self.children.get(c.path, []))
 
     def scored_leaves(self) -> list[Criterion]:
-        return [c for c in self.leaves() if self.types[c.path].is_scored]
+        return [c for c, ctype in self.typed_leaves if ctype.is_scored]
 
     def computed_max(self, c: Criterion) -> float | None:
         """A parent's max from its children (weighted leaves; None if a max is missing)."""
@@ -146,8 +146,7 @@ def _check_criteria(tree: Tree, report: Report,
     whose every unit has one needs no shared Chỉ tiêu)."""
     unscorable: set[str] = {c.path for c in tree.leaves() if c.definition_error}
     own_targets = own_targets or {}
-    for c in tree.leaves():
-        ctype = tree.types[c.path]
+    for c, ctype in tree.typed_leaves:
         if not ctype.is_scored or c.definition_error:
             continue
         if c.max is None:
@@ -273,7 +272,7 @@ class _Slow:
 
 def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues]:
     out: dict[str, _UnitValues] = {}
-    leaves = [(c, tree.types[c.path]) for c in tree.leaves() if not c.definition_error]
+    leaves = [(c, ctype) for c, ctype in tree.typed_leaves if not c.definition_error]
     n_scored = sum(1 for _, ctype in leaves if ctype.is_scored)
     paths = [c.path for c, _ in leaves]
     unique = len(set(paths)) == len(paths)  # (a code typed twice has its own path)
@@ -387,8 +386,8 @@ def _best_actuals(tree: Tree, values: dict[str, _UnitValues],
     unit has its own target there — the best ratio actual / (own or shared) target."""
     best: dict[str, float] = {}
     targets = targets or {}
-    for c in tree.leaves():
-        if tree.types[c.path] is not CriterionType.LEADING:
+    for c, ctype in tree.typed_leaves:
+        if ctype is not CriterionType.LEADING:
             continue
         if any(c.path in t for t in targets.values()):
             ratios = []

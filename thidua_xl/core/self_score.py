@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import namedtuple
 import sys
 from functools import partial, reduce
-from operator import add, itemgetter, mul
+from operator import add, mul
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ from .engine import _target  # (the engine's own: a leaf's Chỉ tiêu)
 from .findings import Report
 from .models import BlocResult, CriterionType, RawCell, UnitResult
 from .scoring import CellCheck, check_value, leaf_score
-from .cells import UnitCells
+from .cells import UnitCells, tuple_getter
 from .unit_columns import CellReader, UnitColumns
 from .values import round_half_up
 from .vocab import SUB_SELF
@@ -363,7 +363,7 @@ def _in_hand(result: BlocResult, tree: Any = None, touched: dict | None = None
     if tree is None:
         tree = Tree.build(bloc)
     ratio = {p for t in bloc.unit_targets.values() for p in t}
-    leaves = [_Leaf(c, tree.types[c.path], c.path not in ratio) for c in tree.leaves()]
+    leaves = [_Leaf(c, ctype, c.path not in ratio) for c, ctype in tree.typed_leaves]
     if len({leaf.path for leaf in leaves}) != len(leaves) or any(
             u.key not in finals or len(finals[u.key]) != len(leaves) or u.column_ref is None
             for u in bloc.units):
@@ -470,16 +470,6 @@ def _add_up(values: Any) -> float:
 _SUM = sum if sys.version_info < (3, 12) else partial(reduce, add)
 
 
-def _getter(keys: list[str]):
-    """A function giving ``(d[k] for k in keys)`` as a tuple, in one C call."""
-    if len(keys) > 1:
-        return itemgetter(*keys)
-    if keys:
-        (k,) = keys
-        return lambda d: (d[k],)
-    return lambda d: ()
-
-
 def _sections(tree, leaves: list[_Leaf]) -> list[tuple[str, Any, list[float]]]:
     """Each section's scored leaves in sheet order — (its key, a getter of their scores,
     their weights) —, sections in the engine's order; the bonus and penalty leaves under
@@ -497,7 +487,7 @@ def _sections(tree, leaves: list[_Leaf]) -> list[tuple[str, Any, list[float]]]:
         weights.append(leaf.weight)
     by.setdefault(_BONUS, ([], []))
     by.setdefault(_PENALTY, ([], []))
-    return [(key, _getter(paths), weights) for key, (paths, weights) in by.items()]
+    return [(key, tuple_getter(paths), weights) for key, (paths, weights) in by.items()]
 
 
 _BONUS, _PENALTY = "\0bonus", "\0penalty"  # not a section's path

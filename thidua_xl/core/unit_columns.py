@@ -19,9 +19,8 @@ references "Sheet!F" + those).
 from __future__ import annotations
 
 from collections import namedtuple
-from operator import itemgetter
 
-from .cells import UnitCells
+from .cells import UnitCells, tuple_getter
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
@@ -59,9 +58,7 @@ class CellReader:
             self._at = [-1 if (i := index.get(p)) is None else i for p in self.paths]
             self._whole = -1 not in self._at
             at = self._at
-            # one C call gathers a unit's list at every path (a 1-tuple getter gives no tuple)
-            self._take = (itemgetter(*at) if len(at) > 1 else
-                          (lambda seq: (seq[at[0]],)) if at else (lambda seq: ()))
+            self._take = tuple_getter(at)  # a unit's list at every path, in one C call
             self._rows_text = None
             self._table = table
 

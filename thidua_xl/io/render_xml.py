@@ -17,12 +17,8 @@ from pathlib import Path
 
 from .grid import col_letter, parse_a1, parse_range
 from .parts import write_member
-from .plan import ChartSpec, SheetPlan, WritePlan, quote_sheet
+from .plan import ChartSpec, WritePlan, quote_sheet
 from .sheet_xml import NS_MAIN, NS_R, SheetXml, _Styles, _attr, _text
-
-TYPE_CHECKING = False  # typing itself is not imported at run time
-if TYPE_CHECKING:
-    from typing import Iterator
 
 NS_PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 REL_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -22,7 +22,7 @@ from .plan import FORMULA_PREFIXES, SELF_LINK, Style, internal_location
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
-    from typing import Any, Iterator
+    from typing import Any
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 #: a character _text changes (dropped or escaped): element text without one is written as is

@@ -312,7 +312,6 @@ def _zip_kind(path: Path, keep: dict[str, tuple] | None = None) -> str:
         return "corrupt-zip"
     with zf:
         try:
-            infos = zf.infolist()
             index = member_index(zf)
             names = set(index)
             if "mimetype" in names:
