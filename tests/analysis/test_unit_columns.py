@@ -11,7 +11,7 @@ from tests.analysis.test_self_score import _random_bloc, _rules_bloc
 from thidua_xl.api import check_file
 from thidua_xl.core.audit import analyse, audit_table
 from thidua_xl.core.cells import UnitCells
-from thidua_xl.core.unit_columns import unit_columns, unit_refs
+from thidua_xl.core.unit_columns import CellReader
 
 
 def test_the_same_lists_rows_and_self_scores_from_columns(tmp_path):
@@ -28,11 +28,12 @@ def test_the_same_lists_rows_and_self_scores_from_columns(tmp_path):
         rows = list(audit_table(result).tuples())
         analysis = [dataclasses.astuple(a) for a in analyse(result)]
         plain = {k: dict(v) for k, v in columns.items()}  # the same cells as RawCells
+        reader = CellReader(paths)
         for key, cells in columns.items():
-            want = unit_columns(plain[key], paths)
-            assert unit_columns(cells, paths) == want, (src.name, key)
-            assert unit_refs(cells, paths, want.present) == \
-                unit_refs(plain[key], paths, want.present)
+            want = CellReader(paths).columns(plain[key])
+            assert reader.columns(cells) == want, (src.name, key)
+            assert reader.refs(cells, want.present) == \
+                CellReader(paths).refs(plain[key], want.present)
         bloc.scores = plain  # every reader now takes the RawCell path
         assert list(audit_table(result).tuples()) == rows, src.name
         assert [dataclasses.astuple(a) for a in analyse(result)] == analysis, src.name

@@ -296,19 +296,18 @@ def test_section_sums_when_a_section_comes_back_and_around_blanks():
 @pytest.mark.parametrize("paths", [["I.1", "I.4", "I.3"], ["I.3"], ["I.1", "X.9", "I.2", "I.4"],
                                    ["I.2", "I.3"], []])
 def test_gather_reads_unit_cells_as_their_raw_cells(paths):
-    """The column-oriented cells give gather what the same cells as RawCells give: every
-    leaf in the table (picked in one call), a single one, one outside the table, none."""
-    from thidua_xl.core.cells import ScoreTable, UnitCells, gather
-    from thidua_xl.core.models import Criterion
+    """The column-oriented cells give the engine's read (CellReader.gather) what the same
+    cells as RawCells give: every leaf in the table (picked in one call), a single one, one
+    outside the table, none."""
+    from thidua_xl.core.cells import ScoreTable, UnitCells
+    from thidua_xl.core.unit_columns import CellReader
 
     table = ScoreTable("Chấm điểm", [5, 6, 7, 8], {"I.1": 0, "I.2": 1, "I.4": 2, "I.3": 3})
     cells = UnitCells(table, [9, None, None, 2.5], [6, 0, 6, 7], {6: "Thống nhất"},
                       percent={3}, uncached={2})  # (I.2: no cell; I.4: an uncached formula)
-    leaves = [(Criterion(path=p, code=p, text=p, level=2, parent="I", section="I"), None)
-              for p in paths]
     raw = {p: cells[p] for p in paths if p in cells}
-    a = gather(cells, leaves, {})
-    b = gather(raw, leaves, {})
+    a = CellReader(paths).gather(cells)
+    b = CellReader(paths).gather(raw)
     assert list(a[0]) == list(b[0]) and [bool(x) for x in a[1]] == list(b[1])
     assert a[2] == b[2] and a[3] == b[3]
     for j, p in enumerate(paths):

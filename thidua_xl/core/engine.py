@@ -16,7 +16,7 @@ import re
 
 from .record import field, record
 from .caps import capped_totals, has_caps
-from .cells import gather
+from .unit_columns import CellReader
 from .decisions import decide
 from .findings import Report
 from .grouping import group_findings
@@ -282,7 +282,7 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
     # the leaves worth a look even when their number is plain (the plausibility warning)
     ratios = {j for j, (_, ctype) in enumerate(leaves)
               if ctype is CriterionType.QUANTITATIVE or ctype is CriterionType.LEADING}
-    positions: dict = {}
+    reader = CellReader(paths)
     slow = _Slow
     qualitative = CriterionType.QUALITATIVE
     floats, top = _FLOATS, len(_FLOATS) - 1
@@ -291,7 +291,7 @@ def _read_cells(bloc: Bloc, tree: Tree, report: Report) -> dict[str, _UnitValues
         uv = _UnitValues()
         out[unit.key] = uv
         cells = bloc.scores.get(unit.key, {})
-        values, present, percent, uncached, ref_of = gather(cells, leaves, positions)
+        values, present, percent, uncached, ref_of = reader.gather(cells)
         # per leaf: the value of a plain number, else what check_value says
         # (a whole score comes from the reader as an int: its float is taken from
         # _FLOATS, one object for all the cells holding it, not one made per cell)

@@ -1,5 +1,6 @@
-"""A unit's cells on a list of leaves, as parallel lists (what the audit and the self-score
-read of every cell, 160,000 of them at 200 units × 800 criteria).
+"""A unit's cells on a list of leaves, as parallel lists: what the engine
+(:meth:`CellReader.gather`), the audit and the self-score read of every cell, 160,000 of
+them at 200 units × 800 criteria — one reader for all three.
 
 ``Bloc.scores[unit]`` is a mapping path → :class:`~thidua_xl.core.models.RawCell`. The
 parser's :class:`~thidua_xl.core.cells.UnitCells` keeps its cells column-oriented — the
@@ -42,7 +43,7 @@ class CellReader:
     """Reads units' cells on one list of leaf paths (the criterion rows of a column-oriented
     table looked up once per table, not once per unit)."""
 
-    __slots__ = ("paths", "_table", "_at", "_whole", "_take", "_rows_text")
+    __slots__ = ("paths", "_table", "_at", "_whole", "_take", "_leaf_of", "_rows_text")
 
     def __init__(self, paths: list[str]) -> None:
         self.paths = paths
@@ -50,6 +51,7 @@ class CellReader:
         self._at: list[int] = []
         self._whole = False
         self._take: Any = None
+        self._leaf_of: dict[int, int] = {}
         self._rows_text: list[str] | None = None
 
     def _index(self, table: Any) -> None:
@@ -59,6 +61,7 @@ class CellReader:
             self._whole = -1 not in self._at
             at = self._at
             self._take = tuple_getter(at)  # a unit's list at every path, in one C call
+            self._leaf_of = {i: j for j, i in enumerate(at)}  # criterion row -> path
             self._rows_text = None
             self._table = table
 
@@ -87,6 +90,32 @@ class CellReader:
         self._index(cells.table)
         cols = cells.cols
         return [i if i >= 0 and cols[i] else -1 for i in self._at]
+
+    def gather(self, cells: Any) -> tuple[Any, Any, list[int] | None, list[int] | None, Any]:
+        """What the engine reads of a unit: values, has-a-cell flags (sequences: lists or
+        tuples; a flag may be the column, 0 for no cell), the paths whose cell has a percent
+        format / an uncached formula (their indexes in order, or None), and a function giving
+        the reference of the j-th path's cell."""
+        if _columnar(cells):
+            self._index(cells.table)
+            at = self._at
+            data, cols = cells.data, cells.cols
+            if self._whole:  # every path a row of the table: one C call each
+                values, present = self._take(data), self._take(cols)
+            else:
+                values = [data[i] if i >= 0 else None for i in at]
+                present = [i >= 0 and cols[i] != 0 for i in at]
+            leaf_of = self._leaf_of
+            percent = sorted(leaf_of[i] for i in cells.percent if i in leaf_of) or None
+            uncached = sorted(leaf_of[i] for i in cells.uncached if i in leaf_of) or None
+            return values, present, percent, uncached, lambda j: cells.ref(at[j])
+        got = list(map(cells.get, self.paths))
+        values = [None if cell is None else cell.value for cell in got]
+        present = [cell is not None for cell in got]
+        percent = [j for j, cell in enumerate(got) if cell is not None and cell.percent] or None
+        uncached = [j for j, cell in enumerate(got)
+                    if cell is not None and cell.uncached_formula] or None
+        return values, present, percent, uncached, lambda j: got[j].ref
 
     def columns(self, cells: Any) -> UnitColumns:
         """The cells of the paths (see the module's doc)."""
@@ -125,13 +154,3 @@ class CellReader:
             ref, cols = cells.table.ref, cells.cols
             return [ref(i, cols[i]) if i >= 0 else None for i in self._rows(cells)]
         return [cells[p].ref if have else None for p, have in zip(self.paths, present)]
-
-
-def unit_columns(cells: Any, paths: list[str]) -> UnitColumns:
-    """The cells of ``paths`` (see the module's doc)."""
-    return CellReader(paths).columns(cells)
-
-
-def unit_refs(cells: Any, paths: list[str], present: list[bool]) -> list[str | None]:
-    """Each present cell's reference ("Chấm điểm!F12"; None where the unit has no cell)."""
-    return CellReader(paths).refs(cells, present)
