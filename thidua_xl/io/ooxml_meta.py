@@ -11,6 +11,7 @@ laughs, external entities): the file is then ``unsafe-xml``.
 """
 from __future__ import annotations
 
+import io
 import os
 import re
 import zipfile
@@ -489,7 +490,7 @@ def scan(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
                     continue
                 if only is not None and not only(sp.name):
                     continue
-                m = None
+                m = data = None
                 if byte_path and not merges \
                         and zf.getinfo(sp.part).file_size <= _BYTES_PATH_LIMIT:
                     got = kept.pop(sp.part, None) if kept else None
@@ -502,10 +503,10 @@ def scan(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
                     del got
                     if m is None:
                         m = scan_sheet_bytes(data, sp.name, pxf)
-                    del data
-                if m is None:
-                    with zf.open(sp.part) as f:
+                if m is None:  # (a part in hand is parsed from memory, not inflated again)
+                    with zf.open(sp.part) if data is None else io.BytesIO(data) as f:
                         m = scan_sheet_stream(f, sp.name, pxf, merges=merges)
+                del data
                 out[sp.name] = m
                 if m.shared_cells:
                     if sst_max is None:
