@@ -43,15 +43,15 @@ def _by_fold(labels: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
 
 
 class _Sheet:
-    """Row index and merge lookup over one SheetGrid (built once per sheet; over a sheet
-    kept as rows the row index is made only when asked)."""
+    """Row index and merge lookup over one SheetGrid (built once per sheet; the row index
+    only when something asks for it: a sheet kept as rows answers most questions without
+    one)."""
 
     def __init__(self, sg: SheetGrid, merge_rows: int | None = None) -> None:
         self.sg = sg
         self.name = sg.name
         self.get = sg.get  # (row, col) -> value
-        self._index: dict[int, list[int]] | None = None if sg.dense is not None \
-            else sg.row_cols()
+        self._index: dict[int, list[int]] | None = None  # (made by _indexed / rows)
         self._row_cols: dict[int, list[int]] = {}
         self._bounds: tuple[int, int] | None = None
         self._col_refs: dict[int, str] = {}  # column → "Chấm điểm!F" (ref() per cell read)
