@@ -389,19 +389,25 @@ def _best_actuals(tree: Tree, values: dict[str, _UnitValues],
     for c, ctype in tree.typed_leaves:
         if ctype is not CriterionType.LEADING:
             continue
-        if any(c.path in t for t in targets.values()):
-            ratios = []
-            for key, uv in values.items():
-                target = _target(c, targets.get(key))
-                if c.path in uv.values and target:
-                    ratios.append(float(uv.values[c.path]) / target)
-            if ratios:
-                best[c.path] = max(ratios)
-            continue
-        actuals = [float(uv.values[c.path]) for uv in values.values() if c.path in uv.values]
-        if actuals:
-            best[c.path] = max(actuals)
+        p = c.path
+        found = best_result(c, {key: uv.values[p] for key, uv in values.items()
+                                if p in uv.values}, targets)
+        if found is not None:
+            best[p] = found
     return best
+
+
+def best_result(c: Criterion, actuals: dict[str, "float | int"],
+                targets: dict[str, dict[str, RawCell]]) -> float | None:
+    """The best result at a Định lượng dẫn đầu leaf ``c`` of the units' ``actuals`` (unit
+    key -> value, the units with a value there): the best actual, or — when a unit has its
+    own target there — the best ratio actual / (own or shared) target; None without one.
+    The one rule for the final scores and the self-scores' twin totals."""
+    if any(c.path in t for t in targets.values()):
+        ratios = [float(v) / target for key, v in actuals.items()
+                  if (target := _target(c, targets.get(key)))]
+        return max(ratios) if ratios else None
+    return max(map(float, actuals.values())) if actuals else None
 
 
 def _target(c: Criterion, own: dict[str, RawCell] | None) -> float | None:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 from .record import replace
-from .engine import _target  # (the engine's own: a leaf's Chỉ tiêu)
+from .engine import _target, best_result  # (the engine's own rules)
 from .findings import Report
 from .models import BlocResult, CriterionType, RawCell, UnitResult
 from .scoring import CellCheck, check_value, leaf_score
@@ -432,19 +432,10 @@ def _best(leaves: list[_Leaf], leading: dict[str, dict[str, Any]],
     actual, or the best ratio actual / target where some unit has its own target)."""
     best: dict[str, float] = {}
     for leaf in leaves:
-        if leaf.ctype is not _LEADING:
-            continue
-        values = leading[leaf.path]
-        if any(leaf.path in t for t in targets.values()):
-            ratios = []
-            for key, v in values.items():
-                target = _target(leaf.c, targets.get(key))
-                if target:
-                    ratios.append(float(v) / target)
-            if ratios:
-                best[leaf.path] = max(ratios)
-        elif values:
-            best[leaf.path] = max(float(v) for v in values.values())
+        if leaf.ctype is _LEADING:
+            found = best_result(leaf.c, leading[leaf.path], targets)
+            if found is not None:
+                best[leaf.path] = found
     return best
 
 
