@@ -27,6 +27,10 @@ from .values import MAX_MAGNITUDE, parse_number, parse_yes_no, round_half_up
 from .verification import NO_CRITERIA_NOTE, report_verifications
 from .vocab import SUB_PRIORITY
 
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any
+
 _ROW = re.compile(r"(\d+)$")
 
 
@@ -397,7 +401,7 @@ def _best_actuals(tree: Tree, values: dict[str, _UnitValues],
     return best
 
 
-def best_result(c: Criterion, actuals: dict[str, "float | int"],
+def best_result(c: Criterion, actuals: dict[str, Any],
                 targets: dict[str, dict[str, RawCell]]) -> float | None:
     """The best result at a Định lượng dẫn đầu leaf ``c`` of the units' ``actuals`` (unit
     key -> value, the units with a value there): the best actual, or — when a unit has its
@@ -408,6 +412,18 @@ def best_result(c: Criterion, actuals: dict[str, "float | int"],
                   if (target := _target(c, targets.get(key)))]
         return max(ratios) if ratios else None
     return max(map(float, actuals.values())) if actuals else None
+
+
+def score_of(c: Criterion, ctype: CriterionType, value: Any, target: float | None,
+             best: float | None, ratio: bool) -> float:
+    """A leaf's score of its parsed value: :func:`leaf_score`, a Định lượng dẫn đầu leaf
+    where a unit has its own target (``ratio``) scored on actual / target against the best
+    ratio. The one rule for the final scores and the self-scores' twin totals."""
+    if ctype is CriterionType.SCORE:
+        return float(value)
+    if ctype is CriterionType.LEADING and ratio and target:
+        value, target = float(value) / target, 1.0  # best is a ratio there
+    return leaf_score(ctype, value, max=c.max, target=target, per_time=c.per_time, best=best)
 
 
 def _target(c: Criterion, own: dict[str, RawCell] | None) -> float | None:
@@ -447,15 +463,12 @@ def _unit_result(unit: Unit, tree: Tree, uv: _UnitValues, unscorable: set[str],
             else:
                 section_ok[section] = False
             continue
-        if ctype is score_type:  # leaf_score's rule, inline for the usual type
+        if ctype is score_type:  # score_of's rule, inline for the usual type
             score = float(value)
         else:
-            target = _target(c, own)
-            if ctype is CriterionType.LEADING and path in ratio_paths and target:
-                value, target = float(value) / target, 1.0  # best is a ratio there
             try:
-                score = leaf_score(ctype, value, max=c.max, target=target,
-                                   per_time=c.per_time, best=best.get(path))
+                score = score_of(c, ctype, value, _target(c, own), best.get(path),
+                                 path in ratio_paths)
             except ValueError:
                 section_ok[section] = False
                 continue

@@ -29,10 +29,10 @@ if TYPE_CHECKING:
     from typing import Any
 
 from .record import replace
-from .engine import _target, best_result  # (the engine's own rules)
+from .engine import _target, best_result, score_of  # (the engine's own rules)
 from .findings import Report
 from .models import BlocResult, CriterionType, RawCell, UnitResult
-from .scoring import CellCheck, check_value, leaf_score
+from .scoring import CellCheck, check_value
 from .cells import UnitCells, tuple_getter
 from .unit_columns import CellReader, UnitColumns
 from .values import round_half_up
@@ -40,7 +40,6 @@ from .vocab import SUB_SELF
 
 SELF_COLUMN = SUB_SELF
 _LEADING = CriterionType.LEADING
-_SCORE = CriterionType.SCORE
 
 
 SelfScore = namedtuple("SelfScore", ("total", "leaf_scores"))
@@ -169,8 +168,8 @@ class _Leaf:
         elif self.lead:  # (scored: a value there)
             got = chk.value
         else:
-            got = 0.0 if chk.value is None else _score(self, chk.value,
-                                                       _target(self.c, targets), None, False)
+            got = 0.0 if chk.value is None else score_of(
+                self.c, self.ctype, chk.value, _target(self.c, targets), None, False)
         if key is not None:
             self.claims[key] = got
         return got
@@ -419,9 +418,9 @@ def _in_hand(result: BlocResult, tree: Any = None, touched: dict | None = None
         if lead:
             targets = bloc.unit_targets.get(key)
             for leaf in lead:
-                scores[leaf.path] = _score(leaf, leading[leaf.path][key],
-                                           _target(leaf.c, targets), best.get(leaf.path),
-                                           leaf.path in ratio)
+                scores[leaf.path] = score_of(leaf.c, leaf.ctype, leading[leaf.path][key],
+                                             _target(leaf.c, targets), best.get(leaf.path),
+                                             leaf.path in ratio)
         out[key] = SelfScore(_total(tree, sums, scores, capped), scores)
     return out, unscored
 
@@ -437,18 +436,6 @@ def _best(leaves: list[_Leaf], leading: dict[str, dict[str, Any]],
             if found is not None:
                 best[leaf.path] = found
     return best
-
-
-def _score(leaf: _Leaf, value: Any, target: float | None, best: float | None,
-           ratio: bool) -> float:
-    """The engine's leaf score of a parsed value."""
-    if leaf.ctype is _SCORE:
-        return float(value)
-    if leaf.ctype is _LEADING and ratio and target:
-        value, target = float(value) / target, 1.0  # best is a ratio there
-    c = leaf.c
-    return leaf_score(leaf.ctype, value, max=c.max, target=target, per_time=c.per_time,
-                      best=best)
 
 
 def _add_up(values: Any) -> float:
