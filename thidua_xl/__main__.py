@@ -1,6 +1,6 @@
 try:
-    from thidua_xl.cli import main
+    from thidua_xl.cli import entry
 except KeyboardInterrupt:  # Ctrl-C while Python is still importing: no traceback
     raise SystemExit(130) from None
 
-raise SystemExit(main())
+entry()
