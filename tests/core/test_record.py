@@ -146,10 +146,15 @@ def test_command_path_does_not_import_dataclasses(tmp_path):
     book = tmp_path / "khoi.xlsx"
     write_bloc(book, units=["Sở A", "Sở B"],
                criteria=[crit("I", "Mục I", 10), crit("1", max=10, scores={"Sở A": 9, "Sở B": 8})])
-    code = ("import sys, runpy; sys.argv = ['thidua-xl', 'check', sys.argv[1]]\n"
-            "try:\n    runpy.run_module('thidua_xl', run_name='__main__')\n"
-            "except SystemExit:\n    pass\n"
-            "print(sorted(m for m in ('dataclasses', 'inspect') if m in sys.modules))")
+    # (printed as the program leaves: cli.entry ends a check with os._exit)
+    code = ("import os, sys, runpy; sys.argv = ['thidua-xl', 'check', sys.argv[1]]\n"
+            "leave = os._exit\n"
+            "def report(code):\n"
+            "    print(sorted(m for m in ('dataclasses', 'inspect') if m in sys.modules))\n"
+            "    sys.stdout.flush()\n"
+            "    leave(code)\n"
+            "os._exit = report\n"
+            "runpy.run_module('thidua_xl', run_name='__main__')\n")
     out = subprocess.run([sys.executable, "-c", code, str(book)], capture_output=True,
                          text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"

@@ -21,15 +21,11 @@ from .decisions import decide
 from .findings import Report
 from .grouping import group_findings
 from .models import Bloc, BlocResult, Criterion, CriterionType, RawCell, Unit, UnitResult
-from .scoring import (EPS, CellCheck, check_value, leaf_score, section_type_from_text,
-                      shown_value, vn_number)
+from .scoring import (EPS, CellCheck, best_result, check_value, leaf_target, score_of,
+                      section_type_from_text, shown_value, vn_number)
 from .values import MAX_MAGNITUDE, parse_number, parse_yes_no, round_half_up
 from .verification import NO_CRITERIA_NOTE, report_verifications
 from .vocab import SUB_PRIORITY
-
-TYPE_CHECKING = False  # typing itself is not imported at run time
-if TYPE_CHECKING:
-    from typing import Any
 
 _ROW = re.compile(r"(\d+)$")
 
@@ -401,37 +397,6 @@ def _best_actuals(tree: Tree, values: dict[str, _UnitValues],
     return best
 
 
-def best_result(c: Criterion, actuals: dict[str, Any],
-                targets: dict[str, dict[str, RawCell]]) -> float | None:
-    """The best result at a Định lượng dẫn đầu leaf ``c`` of the units' ``actuals`` (unit
-    key -> value, the units with a value there): the best actual, or — when a unit has its
-    own target there — the best ratio actual / (own or shared) target; None without one.
-    The one rule for the final scores and the self-scores' twin totals."""
-    if any(c.path in t for t in targets.values()):
-        ratios = [float(v) / target for key, v in actuals.items()
-                  if (target := _target(c, targets.get(key)))]
-        return max(ratios) if ratios else None
-    return max(map(float, actuals.values())) if actuals else None
-
-
-def score_of(c: Criterion, ctype: CriterionType, value: Any, target: float | None,
-             best: float | None, ratio: bool) -> float:
-    """A leaf's score of its parsed value: :func:`leaf_score`, a Định lượng dẫn đầu leaf
-    where a unit has its own target (``ratio``) scored on actual / target against the best
-    ratio. The one rule for the final scores and the self-scores' twin totals."""
-    if ctype is CriterionType.SCORE:
-        return float(value)
-    if ctype is CriterionType.LEADING and ratio and target:
-        value, target = float(value) / target, 1.0  # best is a ratio there
-    return leaf_score(ctype, value, max=c.max, target=target, per_time=c.per_time, best=best)
-
-
-def _target(c: Criterion, own: dict[str, RawCell] | None) -> float | None:
-    cell = own.get(c.path) if own else None
-    # a bad own target (value None) is already an error on its cell
-    return float(cell.value) if cell is not None and cell.value is not None else c.target
-
-
 def _unit_result(unit: Unit, tree: Tree, uv: _UnitValues, unscorable: set[str],
                  best: dict[str, float], max_total: float | None,
                  own: dict[str, RawCell] | None = None, caps: bool = False,
@@ -467,7 +432,7 @@ def _unit_result(unit: Unit, tree: Tree, uv: _UnitValues, unscorable: set[str],
             score = float(value)
         else:
             try:
-                score = score_of(c, ctype, value, _target(c, own), best.get(path),
+                score = score_of(c, ctype, value, leaf_target(c, own), best.get(path),
                                  path in ratio_paths)
             except ValueError:
                 section_ok[section] = False

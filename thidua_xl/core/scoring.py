@@ -29,6 +29,8 @@ TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
     from typing import Any, Sequence
 
+    from .models import Criterion, RawCell
+
 #: tolerance for comparing a score with its maximum (binary noise, not user precision)
 EPS = 1e-9
 
@@ -394,3 +396,36 @@ def column_total(
     if problems:
         return None, problems
     return round_half_up(total, 2), []
+
+
+def best_result(c: Criterion, actuals: dict[str, Any],
+                targets: dict[str, dict[str, RawCell]]) -> float | None:
+    """The best result at a Định lượng dẫn đầu leaf ``c`` of the units' ``actuals`` (unit
+    key -> value, the units with a value there): the best actual, or — when a unit has its
+    own target there — the best ratio actual / (own or shared) target; None without one.
+    The one rule for the final scores and the self-scores' twin totals."""
+    if any(c.path in t for t in targets.values()):
+        ratios = [float(v) / target for key, v in actuals.items()
+                  if (target := leaf_target(c, targets.get(key)))]
+        return max(ratios) if ratios else None
+    return max(map(float, actuals.values())) if actuals else None
+
+
+def score_of(c: Criterion, ctype: CriterionType, value: Any, target: float | None,
+             best: float | None, ratio: bool) -> float:
+    """A leaf's score of its parsed value: :func:`leaf_score`, a Định lượng dẫn đầu leaf
+    where a unit has its own target (``ratio``) scored on actual / target against the best
+    ratio. The one rule for the final scores and the self-scores' twin totals."""
+    if ctype is CriterionType.SCORE:
+        return float(value)
+    if ctype is CriterionType.LEADING and ratio and target:
+        value, target = float(value) / target, 1.0  # best is a ratio there
+    return leaf_score(ctype, value, max=c.max, target=target, per_time=c.per_time, best=best)
+
+
+def leaf_target(c: Criterion, own: dict[str, RawCell] | None) -> float | None:
+    """A leaf's Chỉ tiêu for a unit: its own target there (``own``: path -> cell), else the
+    criterion's shared one."""
+    cell = own.get(c.path) if own else None
+    # a bad own target (value None) is already an error on its cell
+    return float(cell.value) if cell is not None and cell.value is not None else c.target

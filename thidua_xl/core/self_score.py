@@ -29,10 +29,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 from .record import replace
-from .engine import _target, best_result, score_of  # (the engine's own rules)
 from .findings import Report
 from .models import BlocResult, CriterionType, RawCell, UnitResult
-from .scoring import CellCheck, check_value
+from .scoring import CellCheck, best_result, check_value, leaf_target, score_of
 from .cells import UnitCells, tuple_getter
 from .unit_columns import CellReader, UnitColumns
 from .values import round_half_up
@@ -169,7 +168,7 @@ class _Leaf:
             got = chk.value
         else:
             got = 0.0 if chk.value is None else score_of(
-                self.c, self.ctype, chk.value, _target(self.c, targets), None, False)
+                self.c, self.ctype, chk.value, leaf_target(self.c, targets), None, False)
         if key is not None:
             self.claims[key] = got
         return got
@@ -419,7 +418,7 @@ def _in_hand(result: BlocResult, tree: Any = None, touched: dict | None = None
             targets = bloc.unit_targets.get(key)
             for leaf in lead:
                 scores[leaf.path] = score_of(leaf.c, leaf.ctype, leading[leaf.path][key],
-                                             _target(leaf.c, targets), best.get(leaf.path),
+                                             leaf_target(leaf.c, targets), best.get(leaf.path),
                                              leaf.path in ratio)
         out[key] = SelfScore(_total(tree, sums, scores, capped), scores)
     return out, unscored
