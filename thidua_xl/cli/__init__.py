@@ -20,8 +20,8 @@ TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
     from typing import Sequence
 
-__all__ = ["main", "entry", "build_parser", "console", "PlainConsole", "RichConsole", "utf8_streams",
-           "example_workbooks", "EXIT_OK", "EXIT_ERRORS", "EXIT_UNREADABLE", "EXIT_NO_PDF",
+__all__ = ["main", "entry", "build_parser", "console", "PlainConsole", "RichConsole",
+           "utf8_streams", "example_workbooks", "EXIT_OK", "EXIT_ERRORS", "EXIT_UNREADABLE", "EXIT_NO_PDF",
            "COMMANDS"]
 
 

@@ -17,6 +17,10 @@ from operator import itemgetter
 from .models import RawCell
 from .text import column_letters
 
+TYPE_CHECKING = False  # typing itself is not imported at run time
+if TYPE_CHECKING:
+    from typing import Any, Iterator
+
 
 def tuple_getter(keys):
     """A function giving ``(seq[k] for k in keys)`` as a tuple, in one C call (a 1-tuple
@@ -27,10 +31,6 @@ def tuple_getter(keys):
         (k,) = keys
         return lambda seq: (seq[k],)
     return lambda seq: ()
-
-TYPE_CHECKING = False  # typing itself is not imported at run time
-if TYPE_CHECKING:
-    from typing import Any, Iterator
 
 
 class ScoreTable:
