@@ -196,39 +196,6 @@ def test_audit_row_is_a_record_the_standard_functions_take():
     assert tuple(f.name for f in dataclasses.fields(row)) == audit.FIELDS
 
 
-def test_self_differences_from_the_touched_paths_are_those_of_every_leaf(tmp_path):
-    from tests.analysis.test_self_score import _random_bloc, _rules_bloc
-
-    books = [_one_column_book(tmp_path / "one.xlsx"), _rules_bloc(tmp_path / "r.xlsx"),
-             *(_random_bloc(tmp_path / f"x{s}.xlsx", s) for s in (0, 1, 2, 3))]
-    seen = 0
-    for book in books:
-        result = check_file(book)
-        leaves = audit._Places(audit._by_path(audit._leaves(result.parsed)))
-        touched: dict = {}
-        selfs, _ = self_score._self_totals(result, None, touched)
-        for u in result.units:
-            final, paths = touched[u.key]
-            assert final is u.leaf_scores
-            plus = selfs[u.key].leaf_scores
-            assert all(plus[p] is final[p] for p in final if p not in paths)
-            want = audit._deltas(leaves, plus, final, both=False)
-            got = audit._self_deltas(leaves, plus, final, paths)
-            assert list(got.items()) == list(want.items()), book.name
-            seen += bool(want)
-    assert seen
-    # a NaN the claims did not touch differs from itself: the long way says so
-    result = check_file(books[0])
-    leaves = audit._Places(audit._by_path(audit._leaves(result.parsed)))
-    final = dict(result.units[0].leaf_scores)
-    first = next(iter(final))
-    final[first] = float("nan")
-    plus = dict(final)
-    got = audit._self_deltas(leaves, plus, final, [])
-    want = audit._deltas(leaves, plus, final, both=False)
-    assert first in got and repr(got) == repr(want)
-
-
 def test_sums_add_term_by_term_as_the_engine_does():
     rng = random.Random(7)
     for _ in range(200):

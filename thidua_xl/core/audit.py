@@ -438,22 +438,6 @@ def _deltas(leaves: _Places, plus: dict[str, float], minus: dict[str, float], *,
     return _changed(leaves, changed, plus, minus, both=both)
 
 
-def _self_deltas(leaves: _Places, plus: dict[str, float], minus: dict[str, float],
-                 touched: list[str]) -> dict[str, float]:
-    """:func:`_deltas` (``both=False``) of a unit's self-scores ``plus`` — a copy of its
-    final scores ``minus`` but at the paths ``touched`` — against those: only the touched
-    paths can differ (the others hold the very same number, which differs from itself only
-    if it is NaN: then, the long way)."""
-    try:
-        total = sum(minus.values())
-    except TypeError:  # pragma: no cover - leaf scores are numbers
-        return _deltas(leaves, plus, minus, both=False)
-    if total != total:  # a NaN among them (or inf − inf)
-        return _deltas(leaves, plus, minus, both=False)
-    return _changed(leaves, [p for p in touched if plus[p] != minus[p]], plus, minus,
-                    both=False)
-
-
 def _changed(leaves: _Places, changed: Any, plus: dict[str, float], minus: dict[str, float],
              *, both: bool) -> dict[str, float]:
     """:func:`_deltas` of the paths ``changed`` (those whose two scores differ)."""
@@ -490,8 +474,7 @@ def analyse(result: BlocResult) -> list[UnitAnalysis]:
     tree = _tree(bloc)  # (once: the self-scores read it too)
     leaves = _Places(_by_path(_leaves(bloc, tree.types)))
     texts = {c.path: c.text for c in bloc.criteria}
-    touched: dict[str, Any] = {}
-    selfs, unscored = _self_totals(result, tree, touched)
+    selfs, unscored = _self_totals(result, tree)
     selfs = selfs or {}
     keys, _ = resolve_tiebreak(bloc.rules.tiebreak, result.sections)
     ties = _tiebreaks(result.units, keys)
@@ -506,11 +489,7 @@ def analyse(result: BlocResult) -> list[UnitAnalysis]:
                 and u.total is not None:
             a.self_total = s.total
             a.difference = round_half_up(s.total - u.total, 2)
-            t = touched.get(u.key)
-            if t is not None and t[0] is u.leaf_scores:  # (the copy was of these scores)
-                deltas = _self_deltas(leaves, s.leaf_scores, u.leaf_scores, t[1])
-            else:
-                deltas = _deltas(leaves, s.leaf_scores, u.leaf_scores, both=False)
+            deltas = _deltas(leaves, s.leaf_scores, u.leaf_scores, both=False)
             a.differences = _top(deltas, texts, positive_only=False)
             a.unscored_self = unscored.get(u.key, 0)
         if above is not None and above.total is not None and u.total is not None:

@@ -295,11 +295,7 @@ def _claims_at(leaves: list[_Leaf], reader: CellReader, cells: UnitCells, js,
             t = type(mine)
             if t in number and t is type(v) and mine == v and mp == (i in pct):
                 continue
-            try:  # (a claim seen before: :meth:`_Leaf.claim`'s memo, without the call)
-                got = leaf.claims.get((t, mine, mp, False), leaf)
-            except TypeError:  # pragma: no cover - readers give hashable values
-                got = leaf
-            out[leaf.path] = leaf.claim(mine, mp, False, targets) if got is leaf else got
+            out[leaf.path] = leaf.claim(mine, mp, False, targets)
     return out
 
 
@@ -321,21 +317,21 @@ def self_totals(result: BlocResult) -> tuple[dict[str, SelfScore] | None, dict[s
     return _self_totals(result, None)
 
 
-def _self_totals(result: BlocResult, tree: Any, touched: dict | None = None
+def _self_totals(result: BlocResult, tree: Any
                  ) -> tuple[dict[str, SelfScore] | None, dict[str, int]]:
     """:func:`self_totals`, with the criteria tree of the result's workbook when the caller
-    has built it already (None: built here); ``touched``: see :func:`_in_hand`."""
+    has built it already (None: built here)."""
     bloc = result.parsed
     if bloc is None or not _has_self(result):
         return None, {}
-    fast = _in_hand(result, tree, touched)
+    fast = _in_hand(result, tree)
     if fast is not None:
         return fast
     units, unscored = self_result(result)
     return {u.key: SelfScore(u.total, u.leaf_scores) for u in units or ()}, unscored
 
 
-def _in_hand(result: BlocResult, tree: Any = None, touched: dict | None = None
+def _in_hand(result: BlocResult, tree: Any = None
              ) -> tuple[dict[str, SelfScore], dict[str, int]] | None:
     """:func:`self_totals` from the final leaf scores (None: the result has errors or a
     unit without a total — the engine's run decides those).
@@ -345,11 +341,7 @@ def _in_hand(result: BlocResult, tree: Any = None, touched: dict | None = None
     keeps its final score — but for Định lượng dẫn đầu, whose score hangs on the bloc's best
     twin result —, a claimed value is scored as the engine scores it (once per distinct
     claim of a criterion), and the totals are added up in the engine's order. Only the
-    leaves whose claim is not the final number are looked at one by one (:func:`_maybe`).
-
-    ``touched`` (a dict): filled with unit key → (its final leaf scores, the paths whose
-    self-score was set from a claim): every other self-score is that final score itself —
-    or None where a claim added a path the final scores lack."""
+    leaves whose claim is not the final number are looked at one by one (:func:`_maybe`)."""
     from .caps import capped_totals, has_caps
     from .engine import Tree
 
@@ -406,14 +398,10 @@ def _in_hand(result: BlocResult, tree: Any = None, touched: dict | None = None
     capped = capped_totals if has_caps(tree) else None
     out: dict[str, SelfScore] = {}
     for key, mine in claims.items():
-        final = finals[key]
-        scores = dict(final)  # a leaf claimed as scored stands
+        scores = dict(finals[key])  # a leaf claimed as scored stands
         for path, got in mine.items():
             if got is not MISSING:
                 scores[path] = got
-        if touched is not None:
-            touched[key] = ((final, [p for p, got in mine.items() if got is not MISSING]
-                             + lead_paths) if len(scores) == len(final) else None)
         if lead:
             targets = bloc.unit_targets.get(key)
             for leaf in lead:
