@@ -189,6 +189,14 @@ class _SelfLink:
 SELF_LINK = _SelfLink()
 
 
+def cut_values(values: tuple, cut: Callable[[str], str] | None, over: int) -> tuple:
+    """A row's values as written: its texts over ``over`` characters ``cut`` (a
+    :class:`RowBlock`'s ``cut``; None: as they are)."""
+    if cut is None:
+        return values
+    return tuple(cut(v) if v.__class__ is str and len(v) > over else v for v in values)
+
+
 @record(slots=True)
 class RowBlock:
     """Rows ``first``, ``first + 1``, ... ``first + count - 1`` put whole, read from
@@ -283,10 +291,7 @@ class SheetPlan:
         for e in self.blocks:
             cut, over, c0, before = e.cut, e.cut_over, e.col, e.before
             for r, (values, styles, links) in zip(range(e.first, e.last + 1), e.source()):
-                if cut is not None:
-                    values = tuple(cut(v) if v.__class__ is str and len(v) > over else v
-                                   for v in values)
-                yield r, c0, values, styles, links, before
+                yield r, c0, cut_values(values, cut, over), styles, links, before
 
     def all_cells(self) -> list[CellSpec]:
         """Every cell of the sheet as a CellSpec, in the order written (``put``,

@@ -18,7 +18,7 @@ from itertools import compress, groupby, islice, repeat
 from operator import itemgetter
 
 from .grid import col_letter
-from .plan import FORMULA_PREFIXES, SELF_LINK, Style, internal_location
+from .plan import FORMULA_PREFIXES, SELF_LINK, Style, cut_values, internal_location
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
@@ -73,13 +73,6 @@ def _cell_xml(ref: str, sattr: str, v: Any) -> str:
         return f'<c r="{ref}"{sattr}><v>{_num(v)}</v></c>'
     return (f'<c r="{ref}"{sattr} t="inlineStr"><is><t xml:space="preserve">'
             f"{_text(str(v))}</t></is></c>")
-
-
-def _cut_values(values: tuple, cut, over: int) -> tuple:
-    """The values of a row as written: texts over ``over`` characters ``cut``."""
-    if cut is None:
-        return values
-    return tuple(cut(v) if v.__class__ is str and len(v) > over else v for v in values)
 
 
 def _plain(v: str) -> bool:
@@ -422,7 +415,7 @@ class RowsXml:
         head, caches, pick, linked = tpl[:4]
         for r, rs, rb, (values, styles, _) in rows:
             if head is None:  # a value of another type: cell by cell, the general path
-                row = self._general_row(c0, r, _cut_values(values, cut, over),
+                row = self._general_row(c0, r, cut_values(values, cut, over),
                                         styles).encode()
             elif pick is None:  # every cell there: the row number between the pieces
                 row = rb.join((*head, *map(_getitem, caches, values)))
