@@ -50,7 +50,7 @@ def main() -> int:
         if key == "a":
             r, _ = bench_score.run(repeat)
         elif key == "b":
-            r, _ = bench_batch.run(files)
+            r, _ = bench_batch.run(files, 3 if not a.quick else 1)  # paired rounds
         elif key == "c":
             r, _ = bench_startup.run(7 if not a.quick else 3)
         elif key == "d":
