@@ -57,10 +57,13 @@ with zipfile.ZipFile(src) as zi, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED)
 #: join of pieces encoded once a unit or criterion, the deflate level the product uses (3)
 #: on this one thread. A reference, not the issue's floor: what writing that sheet costs
 #: any Python tool, next to which the score's own work is read
-FLOOR_DETAIL = FLOOR + r"""
+_READ = "    for row in wb.get_sheet_by_name(name).to_python():\n"
+assert _READ in FLOOR
+FLOOR_DETAIL = FLOOR.replace(_READ, (  # the floor keeping the rows it read, not reading twice
+    "    sheets[name] = read = wb.get_sheet_by_name(name).to_python()\n"
+    "    for row in read:\n")).replace("sums = {}\n", "sums, sheets = {}, {}\n") + r"""
 import time
-rows = [r for n in wb.sheet_names if n == "Chấm điểm"
-        for r in [wb.get_sheet_by_name(n).to_python()]][0]
+rows = sheets["Chấm điểm"]
 def esc(s):
     return str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").encode()
 def col(c):
