@@ -27,6 +27,7 @@ import os
 import statistics
 import subprocess
 import sys
+import zipfile
 
 from common import PY, ROOT, WORK, Row, big_workbook, print_rows
 
@@ -168,9 +169,13 @@ def run(repeat: int = 5, sizes: tuple[tuple[int, int], ...] = ((30, 80), (200, 8
                           str(WORK / "floor-score.xlsx")],
                 "check": [py, "-m", "thidua_xl", "check", str(src)]}
         samples: dict[str, list[tuple[float, int, float]]] = {k: [] for k in cmds}
+        (WORK / "floor-detail-out.xlsx").unlink(missing_ok=True)  # checked after the rounds
         for _ in range(repeat):
             for k, cmd in cmds.items():
                 samples[k].append(timed(cmd, env))
+        with zipfile.ZipFile(WORK / "floor-detail-out.xlsx") as z:  # a reference that failed
+            if "xl/worksheets/detail.xml" not in z.namelist():  # (exit 1, as check's may)
+                raise RuntimeError("the reference wrote no Chi tiết điểm")
         t = {k: statistics.median(s[0] for s in v) for k, v in samples.items()}
         rss = {k: max(s[1] for s in v) for k, v in samples.items()}
         size = f"{units}×{criteria}"
