@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from typing import Sequence
 
 __all__ = ["main", "entry", "build_parser", "console", "PlainConsole", "RichConsole",
-           "utf8_streams", "example_workbooks", "EXIT_OK", "EXIT_ERRORS", "EXIT_UNREADABLE", "EXIT_NO_PDF",
-           "COMMANDS"]
+           "utf8_streams", "example_workbooks", "EXIT_OK", "EXIT_ERRORS", "EXIT_UNREADABLE",
+           "EXIT_NO_PDF", "COMMANDS"]
 
 
 def _command(module: str, name: str = "run"):

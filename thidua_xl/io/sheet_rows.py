@@ -149,9 +149,10 @@ _is_str = str.__instancecheck__  # isinstance(v, str), as filter's test
 #: a text of a row's texts, each after a NUL, is quoted (_quoted) — or, for a NUL in a
 #: text, maybe: a row looked at cell by cell for nothing, never one missed (a literal
 #: first character: the regex engine skips to each NUL, where "^|" made it try everywhere)
-#: a text of texts each after a "\n" is quoted (or maybe: one holding "\n")
-_QUOTED_NL = re.compile("\n[" + re.escape("".join(FORMULA_PREFIXES)) + "]").search
 _QUOTED_IN = re.compile("\0[" + re.escape("".join(FORMULA_PREFIXES)) + "]").search
+#: the same for texts each after a "\n" (_Texts.bulk's join: "\n" needs no escaping, NUL
+#: does) — or maybe, for a text holding "\n"
+_QUOTED_NL = re.compile("\n[" + re.escape("".join(FORMULA_PREFIXES)) + "]").search
 
 
 class RowsXml:
