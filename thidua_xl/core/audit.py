@@ -27,7 +27,7 @@ differ (the self-scores say which leaves a claim set).
 """
 from __future__ import annotations
 
-from itertools import chain, compress, repeat, starmap
+from itertools import chain, compress, starmap
 from operator import getitem, ne, sub
 from collections.abc import Iterator, Sequence
 
@@ -256,6 +256,21 @@ class AuditTable(Sequence):
             return zip(*self._columns.values())
         return chain.from_iterable(self._parts)
 
+    def column_parts(self) -> Iterator[tuple[Sequence, ...]]:
+        """The rows as columns (in :data:`FIELDS` order, each a list or tuple), a part at a
+        time: a unit's leaf rows, its cap rows (or the whole table, once :attr:`columns`
+        was asked for); no part empty."""
+        if self._columns is not None:
+            if self._len:
+                yield tuple(self._columns.values())
+            return
+        for part in self._parts:
+            if part.__class__ is _UnitRows:
+                if len(part):
+                    yield part.columns()
+            elif part:
+                yield tuple(map(list, zip(*part)))
+
 
 class _UnitRows:
     """One unit's leaf rows of "Chi tiết điểm", made when iterated (:class:`AuditTable`)."""
@@ -274,13 +289,18 @@ class _UnitRows:
         return len(self.leaves)
 
     def __iter__(self) -> Iterator[tuple]:
+        return zip(*self.columns())
+
+    def columns(self) -> tuple[Sequence, ...]:
+        """The unit's rows as columns in :data:`FIELDS` order, each a list or tuple of one
+        value a leaf (those of the leaves' own lists shared by the units)."""
         leaves, cells, reader = self.leaves, self.cells, self.reader
         paths, texts, labels, weights, memos = self.every
         n = len(leaves)
         got = list(map(self.scores.__getitem__, paths))
-        shown = map(self.shown.__getitem__, got)
-        contributions = map(getitem, memos, got)
-        unit = repeat(self.name, n)
+        shown = list(map(self.shown.__getitem__, got))
+        contributions = list(map(getitem, memos, got))
+        unit = [self.name] * n
         if n and isinstance(cells, UnitCells):
             at, whole = reader.at(cells)
             cols = reader.take(cells.cols) if whole else ()
@@ -290,18 +310,18 @@ class _UnitRows:
                 # the usual: a cell on every row, one column, in the user's own sheet
                 pct = cells.percent
                 head = f"{table.sheet}!{column_letters(col)}"  # as ScoreTable.ref makes it
-                return zip(unit, paths, texts, labels, reader.take(cells.data),
-                           repeat(cells.roles.get(col, "") or SINGLE_COLUMN, n),
-                           map(head.__add__, reader.rows_text(cells)), shown, weights,
-                           contributions, [i in pct for i in at] if pct else repeat(False, n))
+                return (unit, paths, texts, labels, reader.take(cells.data),
+                        [cells.roles.get(col, "") or SINGLE_COLUMN] * n,
+                        list(map(head.__add__, reader.rows_text(cells))), shown, weights,
+                        contributions, [i in pct for i in at] if pct else [False] * n)
         at = reader.columns(cells)
         present = at.present
         bloc, owner = self.bloc, self.unit
         column = [(s or SINGLE_COLUMN) if have else "" for s, have in zip(at.source, present)]
         cell = [ref if have else _blank_ref(bloc, owner, lf.c) for ref, have, lf
                 in zip(reader.refs(cells, present), present, leaves)]
-        return zip(unit, paths, texts, labels, at.value, column, cell, shown, weights,
-                   contributions, at.percent)
+        return (unit, paths, texts, labels, at.value, column, cell, shown, weights,
+                contributions, at.percent)
 
 
 def audit_rows(result: BlocResult) -> list[AuditRow]:

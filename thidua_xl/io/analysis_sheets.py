@@ -81,18 +81,42 @@ def _year(result: BlocResult) -> str:
 _LINKS = (None,) * 6 + (SELF_LINK,)
 
 
-def _detail_rows(rows: AuditTable, plain: tuple, linked: tuple):
-    """The rows of "Chi tiết điểm" as ``SheetPlan.put_rows`` reads them, one per audit row
-    (as tuples in :data:`~thidua_xl.core.audit.FIELDS` order: no AuditRow per row);
-    ``plain``/``linked``: the styles of a row without/with a source cell, its entered value
-    a percentage, a text or a number (by index: a Style's hash is a Python call)."""
-    for t in rows.tuples():
-        v = t[4]
-        kind = 0 if t[10] and isinstance(v, (int, float)) else 1 if isinstance(v, str) else 2
-        if t[6]:
-            yield t[:10], linked[kind], _LINKS
-        else:  # no source cell: no "Ô nguồn" cell at all
-            yield t[:6] + (None,) + t[7:10], plain[kind], None
+class _Kinds(dict):
+    """(type of an entered value, its percent flag) → the index of its row's styles: 0 a
+    percentage (a number with a percent format), 1 a text, 2 anything else (a number, a
+    blank); once a pair, so that a column of them is looked up in C."""
+
+    __slots__ = ()
+
+    def __missing__(self, key: tuple) -> int:
+        tp, pct = key
+        got = self[key] = (0 if pct and issubclass(tp, (int, float)) else
+                           1 if issubclass(tp, str) else 2)
+        return got
+
+
+_KINDS = _Kinds()
+
+
+def _detail_parts(rows: AuditTable, plain: tuple, linked: tuple):
+    """The rows of "Chi tiết điểm" as ``SheetPlan.put_columns`` reads them: a part a unit
+    (the audit's own columns, in :data:`~thidua_xl.core.audit.FIELDS` order but the last,
+    the percent flag);
+    ``plain``/``linked``: the styles of a row without/with a source cell, by the kind of
+    its entered value (:class:`_Kinds`; by index: a Style's hash is a Python call). A row
+    without a source cell has no "Ô nguồn" cell at all."""
+    for columns in rows.column_parts():
+        cells = columns[6]
+        kinds = list(map(_KINDS.__getitem__, zip(map(type, columns[4]), columns[10])))
+        if all(cells):  # the usual: every row links to its source cell
+            if kinds.count(kinds[0]) == len(kinds):
+                yield columns[:10], linked[kinds[0]], _LINKS
+            else:
+                yield columns[:10], list(map(linked.__getitem__, kinds)), _LINKS
+            continue
+        yield ((*columns[:6], [c or None for c in cells], *columns[7:10]),
+               [linked[k] if c else plain[k] for k, c in zip(kinds, cells)],
+               [_LINKS if c else None for c in cells])
 
 
 def detail_sheet(result: BlocResult, rows: AuditTable) -> SheetPlan:
@@ -105,8 +129,8 @@ def detail_sheet(result: BlocResult, rows: AuditTable) -> SheetPlan:
     plain, linked = (tuple((TEXT, TEXT, TEXT, TEXT, fmt, TEXT, link, NUM, WEIGHT, NUM)
                            for fmt in (PERCENT, TEXT, NUM)) for link in (None, LINK))
     # read from the audit table as the sheet is written (its columns are kept anyway): no
-    # tuple a row held in the plan meanwhile
-    plan.put_rows(_FIRST, len(rows), lambda: _detail_rows(rows, plain, linked))
+    # tuple a row held in the plan meanwhile, none made where it is written by columns
+    plan.put_columns(_FIRST, len(rows), lambda: _detail_parts(rows, plain, linked))
     last = _FIRST - 1 + len(rows)
     plan.autofilter = f"A{_FIRST - 1}:{col_letter(len(DETAIL_HEADERS))}{last}"
     plan.print_setup = PrintSetup(orientation="landscape", margin_left_mm=15,

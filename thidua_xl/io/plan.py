@@ -11,12 +11,13 @@ Excel character units, row heights in points, margins in millimetres.
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import repeat
 
 from ..core.record import field, record, replace
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterable, Iterator
     from typing import Any
 
 #: text starting with these would be a formula: it is always written as text
@@ -222,10 +223,24 @@ class RowBlock:
     before: int = 0
     cut: Callable[[str], str] | None = None
     cut_over: int = 0
+    #: the same rows as columns (:meth:`SheetPlan.put_columns`; ``source`` is then their
+    #: rows, :func:`rows_of_parts`), read by render_xml a column at a time; None: rows only
+    parts: Callable[[], Iterator[tuple[tuple[list, ...], Any, Any]]] | None = None
 
     @property
     def last(self) -> int:
         return self.first + self.count - 1
+
+
+def rows_of_parts(parts: Iterable[tuple[tuple[list, ...], Any, Any]]
+                  ) -> Iterator[tuple[tuple, tuple, tuple | None]]:
+    """The rows of :meth:`SheetPlan.put_columns`' parts, each as :meth:`SheetPlan.put_row`
+    takes it: a part's ``columns`` read across (in C), with its ``styles`` and ``links``
+    (one tuple for every row of the part, or a list of them, one a row)."""
+    for columns, styles, links in parts:
+        n = len(columns[0])
+        yield from zip(zip(*columns), styles if styles.__class__ is list else repeat(styles, n),
+                       links if links.__class__ is list else repeat(links, n))
 
 
 @record
@@ -282,6 +297,19 @@ class SheetPlan:
         the sheet is written, not held in the plan."""
         block = RowBlock(first, count, source, col, len(self.cells))
         self.blocks.append(block)
+        return block
+
+    def put_columns(self, first: int, count: int,
+                    parts: Callable[[], Iterator[tuple[tuple[list, ...], Any, Any]]],
+                    col: int = 1) -> RowBlock:
+        """:meth:`put_rows` given as columns: ``parts()`` gives ``(columns, styles,
+        links)`` for runs of the ``count`` rows in order — ``columns`` one list a cell of
+        the rows (``columns[i][k]``: the value of cell ``i`` of the part's row ``k``, all of
+        one length), ``styles`` and ``links`` one tuple for every row of the run (as
+        :meth:`put_row` takes them) or a list of them, one a row. A table whose columns
+        exist anyway (the audit's) is written a column at a time, without a tuple a row."""
+        block = self.put_rows(first, count, lambda: rows_of_parts(parts()), col)
+        block.parts = parts
         return block
 
     def whole_rows(self) -> Iterator[tuple[int, int, tuple, tuple, tuple | None, int]]:

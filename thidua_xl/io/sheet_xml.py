@@ -6,7 +6,8 @@ styles of a package (render_xml's donor, and the sheets grafted straight into th
 written); :meth:`SheetXml.chunks` then streams the sheet as bytes, its style ids mapped to
 a target workbook's if given (``io.package`` grafts it so, without renumbering the bytes).
 Rows put whole (``SheetPlan.put_row``, ``put_rows``) are registered and written by
-:class:`~thidua_xl.io.sheet_rows.RowsXml`, its base.
+:class:`~thidua_xl.io.sheet_rows.RowsXml`, rows put as columns (``put_columns``) by
+:class:`~thidua_xl.io.sheet_columns.ColumnsXml`: its bases.
 """
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from operator import itemgetter
 from .grid import a1, parse_a1, parse_range
 from .plan import (MM_PER_INCH, PAPER_SIZES, CellSpec, PrintSetup, SheetPlan, Style,
                    Validation, argb, internal_location)
-from .sheet_rows import (_ROWS_PER_CHUNK, RowsXml, _attr, _cell_xml, _num, _quoted,
-                         _text)
+from .sheet_columns import ColumnsXml
+from .sheet_rows import _ROWS_PER_CHUNK, _attr, _cell_xml, _num, _quoted, _text
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
@@ -162,7 +163,7 @@ _XML_HEAD = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
              f'<worksheet xmlns="{NS_MAIN}" xmlns:r="{NS_R}">')
 
 
-class SheetXml(RowsXml):
+class SheetXml(ColumnsXml):
     """A plan sheet ready to be streamed: its rows in order and the style of every cell
     registered in ``styles`` (the cells in the order they are written)."""
 
@@ -211,6 +212,8 @@ class SheetXml(RowsXml):
             if type(kind) is list:
                 for _, spec in kind:
                     xf(spec.style, _quoted(spec.value))
+            elif kind.parts is not None:  # a block of columns
+                self._register_parts(kind.parts(), kind.count, watch)
             else:
                 self._register_rows(islice(kind.source(), kind.count), watch)
 
@@ -325,6 +328,10 @@ class SheetXml(RowsXml):
 
         for item in self.items:
             kind = item[1]
+            if type(kind) is not list and kind.parts is not None:  # a block of columns
+                yield from self._parted(kind.parts(), kind.first, kind.count, kind.col,
+                                        kind.cut, kind.cut_over, buf, lbuf, flush)
+                continue
             if type(kind) is not list:  # a block: its rows made as they are written
                 first = kind.first
                 rows = range(first, first + kind.count)
