@@ -128,3 +128,48 @@ def test_ctrl_c_while_the_workers_start_stops_the_batch(tmp_path, monkeypatch):
         assert time.monotonic() - t0 < 2.5  # not after the server's 3 s of imports
     finally:
         timer.cancel()
+
+
+def test_a_lane_collects_a_files_garbage_in_cycles_before_the_next(monkeypatch):
+    """A file's workbook model is garbage in reference cycles: a lane collects it after each
+    job (its memory stays one file's), not when the collector next gets round to it."""
+    import gc
+    import weakref
+
+    monkeypatch.setattr(pool, "warm", lambda: None)  # (no gc.freeze of the test process)
+    monkeypatch.setattr(pool, "_ignore_ctrl_c", lambda: None)
+    monkeypatch.setattr(pool, "_leave_fork_server", lambda: None)
+
+    class Node:
+        pass
+
+    refs: list = []
+
+    def worker():
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # a cycle, as a criteria tree with its parents
+        refs.append(weakref.ref(a))
+        return len(refs)
+
+    alive: list[bool] = []
+
+    class Conn:
+        def __init__(self):
+            self.todo, self.sent = [(0, ()), (1, ()), None], []
+
+        def recv(self):
+            if len(self.sent) >= 2:  # "ready", then a job's reply: its garbage is gone
+                alive.append(refs[-1]() is not None)
+            return self.todo.pop(0)
+
+        def send(self, msg):
+            self.sent.append(msg)
+
+    conn = Conn()
+    gc.disable()  # the collector's own passes would free the cycles at any time
+    try:
+        pool.lane_main(conn, os.getpid(), dict(os.environ), None, worker, None)
+    finally:
+        gc.enable()
+    assert [m[0] for m in conn.sent] == ["ready", "done", "done"]
+    assert alive == [False, False]
