@@ -8,12 +8,11 @@ there on some rows only, a row with a height of its own) are written as rows.
 """
 from __future__ import annotations
 
-from itertools import compress, repeat
+from itertools import repeat
 from operator import itemgetter
 
 from .plan import SELF_LINK, rows_of_parts
-from .sheet_rows import (_NONE, _QUOTED_IN, _ROWS_PER_CHUNK, RowsXml, _getitem, _is_str,
-                         _Texts)
+from .sheet_rows import _NONE, _ROWS_PER_CHUNK, RowsXml, _getitem, _Texts
 
 #: rows of a part of ``SheetPlan.put_columns`` written at a time (a table given as one part
 #: of 160,000 rows is not one list of 160,000 rows' bytes)
@@ -47,7 +46,7 @@ class ColumnsXml(RowsXml):
 
     def _register_parts(self, parts, count: int, watch: dict) -> None:
         """The styles of ``count`` rows put as columns (``SheetPlan.put_columns``): a part
-        that cannot register one (:meth:`_quiet_part`, on its columns) is passed over, the
+        that cannot register one (:meth:`_quiet_columns`, on its columns) is passed over, the
         others looked at row by row (:meth:`_register_each`) — as :meth:`_register_rows`
         does with chunks of rows, so the same styles in the same order."""
         for columns, styles, links in parts:
@@ -60,39 +59,9 @@ class ColumnsXml(RowsXml):
                 links = links[:count] if links.__class__ is list else links
                 n = count
             count -= n
-            if not self._quiet_part(columns, styles, watch):
+            ids = list(map(id, styles)) if styles.__class__ is list else [id(styles)]
+            if not self._quiet_columns(lambda: columns, ids, watch):
                 self._register_each(rows_of_parts(((columns, styles, links),)), watch)
-
-    def _quiet_part(self, columns, styles, watch: dict) -> bool:
-        """:meth:`_quiet` for a part given as columns: whether none of its rows can register
-        a style (each styles tuple met before with no plain style missing, and no text
-        quoted in a column whose quoted style is missing for the tuples of its rows)."""
-        per_row = styles.__class__ is list
-        ids = list(map(id, styles)) if per_row else None
-        distinct = set(ids) if per_row else {id(styles)}
-        cols: dict[int, set[int]] = {}
-        for k in distinct:
-            entry = watch.get(k)
-            if entry is None or not entry[1]:
-                return False
-            for i, _, _, _ in entry[0]:
-                cols.setdefault(i, set()).add(k)
-        if not cols:
-            return True
-        if len(columns) <= max(cols):
-            return False
-        n = len(distinct)
-        for i, watching in cols.items():
-            column = columns[i]
-            if len(watching) < n:  # only the rows of the tuples watching it
-                column = tuple(compress(column, map(watching.__contains__, ids)))
-            try:
-                texts = "\0".join(column)
-            except TypeError:
-                texts = "\0".join(filter(_is_str, column))
-            if _QUOTED_IN("\0" + texts):
-                return False
-        return True
 
     def _parted(self, parts, first: int, count: int, c0: int, cut, over: int,
                 buf: list[bytes], lbuf: list[str], flush):

@@ -185,14 +185,21 @@ class RowsXml:
                 each(chunk, watch)
 
     def _quiet(self, chunk: list[tuple], watch: dict) -> bool:
-        """Whether no row of ``chunk`` can register a style: each row's styles tuple met
-        before with no plain style missing, and no text of the chunk quoted in a column
-        whose quoted style is missing for the tuples of its rows (a text "-x" under a style
-        whose quoted one is registered already changes nothing)."""
-        ids = list(map(id, map(_second, chunk)))
+        """Whether no row of ``chunk`` can register a style (:meth:`_quiet_columns`)."""
+        return self._quiet_columns(lambda: list(zip(*map(_first, chunk))),  # to the shortest
+                                   list(map(id, map(_second, chunk))), watch)
+
+    def _quiet_columns(self, columns, ids: list[int], watch: dict) -> bool:
+        """Whether no row can register a style: each row's styles tuple (``ids``: theirs,
+        one a row, or one for all) met before with no plain style missing, and no text
+        quoted in a column whose quoted style is missing for the tuples of its rows (a text
+        "-x" under a style whose quoted one is registered already changes nothing).
+        ``columns()`` gives the rows' values a column at a time, asked for only when a text
+        has to be looked at."""
+        distinct = set(ids)
         #: column → the ids of the tuples whose quoted style there is missing
         cols: dict[int, set[int]] = {}
-        for k in set(ids):
+        for k in distinct:
             entry = watch.get(k)
             if entry is None or not entry[1]:
                 return False  # a tuple not met yet, or one with a plain style missing
@@ -200,10 +207,10 @@ class RowsXml:
                 cols.setdefault(i, set()).add(k)
         if not cols:
             return True
-        columns = list(zip(*map(_first, chunk)))  # stops at the shortest row
+        columns = columns()
         if len(columns) <= max(cols):
             return False  # a short row: row by row, as _register_each stops at its end
-        n = len(set(ids))
+        n = len(distinct)
         for i, watching in cols.items():
             column = columns[i]
             if len(watching) < n:  # only the rows of the tuples watching it
