@@ -12,7 +12,7 @@ from itertools import repeat
 from operator import itemgetter
 
 from .plan import SELF_LINK, rows_of_parts
-from .sheet_rows import _NONE, _ROWS_PER_CHUNK, RowsXml, _getitem, _Texts
+from .sheet_rows import _NONE, _ROWS_PER_CHUNK, RowsXml, _ends, _getitem, numbered
 
 #: rows of a part of ``SheetPlan.put_columns`` written at a time (a table given as one part
 #: of 160,000 rows is not one list of 160,000 rows' bytes)
@@ -86,9 +86,9 @@ class ColumnsXml(RowsXml):
                 if heights and any(map(heights.__contains__, rows)) or not self._columns(
                         cols, st, lk, rows, templates, c0, cut, over, buf, lbuf):
                     yield from self._whole(
-                        zip(rows, map(str, rows), map(b"%d".__mod__, rows),
-                            zip(zip(*cols), st if st.__class__ is list else repeat(st),
-                                lk if lk.__class__ is list else repeat(lk))),
+                        numbered(rows, zip(zip(*cols),
+                                           st if st.__class__ is list else repeat(st),
+                                           lk if lk.__class__ is list else repeat(lk))),
                         c0, cut, over, buf, lbuf, flush)
                 elif len(buf) >= _ROWS_PER_CHUNK:
                     yield flush()
@@ -149,8 +149,7 @@ class ColumnsXml(RowsXml):
         for k, (cache, i) in enumerate(zip(caches, there)):
             column = cols[i]
             if i not in varying:
-                out = cache.bulk(column) if cache.__class__ is _Texts else None
-                cells.append(list(map(cache.__getitem__, column)) if out is None else out)
+                cells.append(_ends(cache, column))
                 continue
             after = (f'<c r="{self._letter(c0 + there[k + 1])}' if k + 1 < len(there)
                      else "</row>")
@@ -161,13 +160,7 @@ class ColumnsXml(RowsXml):
                                   column)))
         buf += map(bytes.join, map(b"%d".__mod__, rows),
                    zip(*(repeat(h, n) for h in head), *cells))
-        if not linked:
-            return True
-        if len(linked) == 1 and linked[0][2] is SELF_LINK:  # an "Ô nguồn" column
-            i, col, _ = linked[0]
-            if self._self_links(cols[i], col, map(str, rows), cut, over, lbuf):
-                return True
-        self._links(zip(rows, map(str, rows), repeat(None),
-                        zip(zip(*cols), repeat(first), repeat(links))), linked, cut, over,
-                    lbuf)
+        if linked:
+            self._run_links(linked, cols.__getitem__, map(str, rows), lambda: numbered(
+                rows, zip(zip(*cols), repeat(first), repeat(links))), cut, over, lbuf)
         return True

@@ -23,6 +23,7 @@ from .plan import FORMULA_PREFIXES, SELF_LINK, Style, cut_values, internal_locat
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import Any
 
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -154,6 +155,19 @@ _QUOTED_IN = re.compile("\0[" + re.escape("".join(FORMULA_PREFIXES)) + "]").sear
 #: the same for texts each after a "\n" (_Texts.bulk's join: "\n" needs no escaping, NUL
 #: does) — or maybe, for a text holding "\n"
 _QUOTED_NL = re.compile("\n[" + re.escape("".join(FORMULA_PREFIXES)) + "]").search
+
+
+def _ends(cache: dict, column) -> list[bytes]:
+    """The ends of a column of cells of one style and kind of value (``cache``: their
+    _Written), in C: at once (_Texts.bulk) or a lookup a cell."""
+    out = cache.bulk(column) if cache.__class__ is _Texts else None
+    return list(map(cache.__getitem__, column)) if out is None else out
+
+
+def numbered(rows: range, entries) -> Iterator[tuple]:
+    """``(row, its number as str and as bytes, entry)`` for each row of ``rows`` — how
+    :meth:`RowsXml._whole` takes rows put whole."""
+    return zip(rows, map(str, rows), map(b"%d".__mod__, rows), entries)
 
 
 class RowsXml:
@@ -355,21 +369,27 @@ class RowsXml:
         for j, column in zip(range(len(caches)), zip(*there)):
             cache = caches[j]
             if all(t[1][j] is cache for t in distinct):  # one style and kind of value
-                out = cache.bulk(column) if cache.__class__ is _Texts else None
-                cells.append(list(map(cache.__getitem__, column)) if out is None else out)
+                cells.append(_ends(cache, column))
             else:  # each row its template's (another style or kind of value)
                 cells.append(list(map(_getitem, map(itemgetter(j), map(_second, tpls)),
                                       column)))
         buf += map(bytes.join, map(_third, rows),
                    zip(*(repeat(h, n) for h in head), *cells))
-        if not linked:
-            return
-        if len(linked) == 1 and linked[0][2] is SELF_LINK:  # an "Ô nguồn" column
+        if linked:
+            self._run_links(linked, lambda i: list(map(itemgetter(i), values)),
+                            map(_second, rows), lambda: rows, cut, over, lbuf)
+
+    def _run_links(self, linked: tuple, texts_of, rss, rows, cut, over: int,
+                   lbuf: list[str]) -> None:
+        """The <hyperlink> elements of a run of rows (``linked``: their template's linked
+        cells) to ``lbuf``: an "Ô nguồn" column at once (:meth:`_self_links`, on
+        ``texts_of(i)``, the run's values of cell ``i``, and ``rss``, its row numbers as
+        str), else row by row (:meth:`_links`, on ``rows()``)."""
+        if len(linked) == 1 and linked[0][2] is SELF_LINK:
             i, col, _ = linked[0]
-            if self._self_links(list(map(itemgetter(i), values)), col, map(_second, rows),
-                                cut, over, lbuf):
+            if self._self_links(texts_of(i), col, rss, cut, over, lbuf):
                 return
-        self._links(rows, linked, cut, over, lbuf)
+        self._links(rows(), linked, cut, over, lbuf)
 
     def _self_links(self, texts: list[str], col: str, rss, cut, over: int,
                     lbuf: list[str]) -> bool:

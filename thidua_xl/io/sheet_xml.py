@@ -19,7 +19,7 @@ from .grid import a1, parse_a1, parse_range
 from .plan import (MM_PER_INCH, PAPER_SIZES, CellSpec, PrintSetup, SheetPlan, Style,
                    Validation, argb, internal_location)
 from .sheet_columns import ColumnsXml
-from .sheet_rows import _ROWS_PER_CHUNK, _attr, _cell_xml, _num, _quoted, _text
+from .sheet_rows import _ROWS_PER_CHUNK, _attr, _cell_xml, _num, _quoted, _text, numbered
 
 TYPE_CHECKING = False  # typing itself is not imported at run time
 if TYPE_CHECKING:
@@ -335,8 +335,7 @@ class SheetXml(ColumnsXml):
             if type(kind) is not list:  # a block: its rows made as they are written
                 first = kind.first
                 rows = range(first, first + kind.count)
-                yield from self._whole(zip(rows, map(str, rows), map(b"%d".__mod__, rows),
-                                           kind.source()),
+                yield from self._whole(numbered(rows, kind.source()),
                                        kind.col, kind.cut, kind.cut_over, buf, lbuf, flush)
                 continue
             r = item[0]
