@@ -18,6 +18,8 @@ from .errors import ThiduaError, UnreadableWorkbook
 TYPE_CHECKING = False  # typing itself is not imported at run time
 
 if TYPE_CHECKING:  # pragma: no cover
+    from typing import Callable
+
     from .core.models import Bloc, BlocResult
     from .io.grid import Grid
 
@@ -43,9 +45,11 @@ def input_sheets(names: list[str]) -> list[str]:
     return [n for n in names if fold(n) not in outputs]
 
 
-def read_grid(path: str | os.PathLike, *, reader: str = "auto") -> "Grid":
+def read_grid(path: str | os.PathLike, *, reader: str = "auto",
+              meanwhile: "Callable[[], object] | None" = None) -> "Grid":
     """Read the input sheets of a workbook into a grid (the four input sheets; every sheet
-    but the outputs when none is "Chấm điểm", see :func:`input_sheets`)."""
+    but the outputs when none is "Chấm điểm", see :func:`input_sheets`). ``meanwhile``:
+    as :func:`thidua_xl.io.readers.read_grid`'s."""
     from .io.readers import read_grid as _read
 
     names: list[str] = []
@@ -54,7 +58,7 @@ def read_grid(path: str | os.PathLike, *, reader: str = "auto") -> "Grid":
         names.append(name)
         return _wanted_sheet(name)
 
-    grid = _read(Path(path), reader=reader, only=wanted)
+    grid = _read(Path(path), reader=reader, only=wanted, meanwhile=meanwhile)
     if grid.find_sheet("Chấm điểm") is None and names:
         keep = set(input_sheets(names))
         grid = _read(Path(path), reader=reader, only=lambda n: n in keep)
@@ -122,15 +126,40 @@ def unreadable_result(path: str, err: ThiduaError) -> "BlocResult":
                       status="unreadable")
 
 
+#: the modules ``check`` imports once the grid is read, and those ``score`` adds: their
+#: bodies run while calamine reads a large sheet on another thread (``meanwhile``)
+AFTER_READ = ("thidua_xl.io.layouts", "thidua_xl.io.layouts.matrix", "thidua_xl.io.parser",
+              "thidua_xl.core.engine", "thidua_xl.core.last_year")
+AFTER_SCORE = AFTER_READ + ("thidua_xl.io.foreign", "thidua_xl.io.outputs",
+                            "thidua_xl.core.audit", "thidua_xl.core.self_score",
+                            "thidua_xl.io.analysis_sheets", "thidua_xl.io.writer",
+                            "thidua_xl.io.package", "thidua_xl.io.render_xml")
+
+
+def _importing(names: tuple[str, ...]) -> "Callable[[], None]":
+    def run() -> None:
+        import importlib
+
+        for name in names:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - imported again where used, and raised there
+                return
+
+    return run
+
+
 def check_path(path: str | os.PathLike, *, reader: str = "auto",
-               last_year: str | os.PathLike | None = None
+               last_year: str | os.PathLike | None = None,
+               after: tuple[str, ...] = AFTER_READ
                ) -> tuple["Bloc | None", "BlocResult"]:
-    """Read and analyse one file; unreadable files give a result, not an exception."""
+    """Read and analyse one file; unreadable files give a result, not an exception.
+    ``after``: the modules imported while a large sheet is read (:data:`AFTER_READ`)."""
     from .core.text import display_path
 
     shown = display_path(path)  # a file name that is not UTF-8 still prints and saves
     try:
-        grid = read_grid(path, reader=reader)
+        grid = read_grid(path, reader=reader, meanwhile=_importing(after))
     except UnreadableWorkbook as err:
         return None, unreadable_result(shown, err)
     bloc, result = analyze(grid, shown, last_year=last_year)
@@ -182,7 +211,7 @@ def score_file(path: str | os.PathLike, out: str | os.PathLike | None = None, *,
     Unreadable input: nothing is written. Raises :class:`~thidua_xl.errors.OutputError`
     when the output cannot be written, or would be the input itself (never overwritten).
     """
-    bloc, result = check_path(path, reader=reader, last_year=last_year)
+    bloc, result = check_path(path, reader=reader, last_year=last_year, after=AFTER_SCORE)
     if result.status == "unreadable":
         return ScoreOutcome(result)
     from .io.foreign import is_foreign

@@ -468,14 +468,20 @@ def scan_sheet_bytes(data: bytes, name: str, percent_xfs: set[int]) -> SheetMeta
 def scan(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
          names: Iterable[str] | None = None, merges: bool = True,
          byte_path: bool = True, sparse: bool = False,
-         kept: dict[str, tuple] | None = None) -> dict[str, SheetMeta]:
+         kept: dict[str, tuple] | None = None,
+         later: dict[str, Callable[[], SheetMeta]] | None = None) -> dict[str, SheetMeta]:
     """Scan the worksheets of the workbook at ``path`` (those ``only(name)`` accepts, or those
     named in ``names``), in workbook order. Raises :class:`UnreadableWorkbook`.
     ``sparse``: first try :func:`~thidua_xl.io.ooxml_sparse.scan_sheet_sparse` (bounds for
     the size, work only where a sheet has something to report).
     ``kept``: zip member → (bytes, cell bound, spaced "=") of parts already inflated and
     checked from this file (:class:`~thidua_xl.io.sniff.KeptParts`); each one used is
-    removed from it."""
+    removed from it.
+    ``later`` (with ``sparse``): a sheet of at least :data:`LATER_CELLS` cells is given
+    with its bounds only (what the size guard needs), and ``later[name]`` is what
+    completes its :class:`SheetMeta` (the same object, or the exact scan's when the
+    sparse one declines; raises as this does), for a reader to call while a library
+    reads the sheet on another thread."""
     wanted = set(names) if names is not None else None
     try:
         with zipfile.ZipFile(path) as zf:
@@ -496,10 +502,17 @@ def scan(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
                     got = kept.pop(sp.part, None) if kept else None
                     data = got[0] if got else _read(zf, sp.part, _BYTES_PATH_LIMIT)
                     if sparse:
-                        from .ooxml_sparse import scan_sheet_sparse
+                        from .ooxml_sparse import sparse_bounds, sparse_details
 
-                        m = scan_sheet_sparse(data, sp.name, pxf,
-                                              seen=got[1:] if got else None)
+                        bounds = sparse_bounds(data, sp.name, pxf,
+                                               seen=got[1:] if got else None)
+                        if bounds is not None and later is not None \
+                                and bounds[0].cells >= LATER_CELLS:
+                            m = bounds[0]
+                            later[sp.name] = _completion(path, bounds, data, pxf)
+                        elif bounds is not None:
+                            m = sparse_details(*bounds[:2], data, *bounds[2:], pxf)
+                        del bounds
                     del got
                     if m is None:
                         m = scan_sheet_bytes(data, sp.name, pxf)
@@ -513,22 +526,52 @@ def scan(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
                         sst_max = shared_strings_max_len(zf, index)
                     m.shared_max_len = sst_max
             return out
-    except UnreadableWorkbook as exc:
-        raise error_for(exc.code, path) from None
-    except Unsafe:
-        raise error_for("unsafe-xml", path) from None
-    except expat.ExpatError as exc:
-        raise error_for("malformed-xml", path, tech=f"XML: {exc}") from None
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as exc:
-        raise error_for("corrupt-zip", path, tech=_short(exc)) from None
-    except FileNotFoundError:
-        raise error_for("file-not-found", path) from None
-    except PermissionError as exc:
-        raise error_for("file-access-denied", path, tech=_short(exc)) from None
-    except Exception as exc:  # odd zips ...
-        if isinstance(exc, OSError):
-            raise error_for("corrupt-zip", path, tech=_short(exc)) from None
-        raise error_for("read-failed", path, tech=_short(exc)) from None
+    except Exception as exc:  # noqa: BLE001 - each becomes its message
+        raise _scan_error(exc, path) from None
+
+
+#: a sheet this large (cells, a bound) is scanned in two halves when the caller asks
+#: (``scan(later=...)``): its details beside the library's read (at 200 × 800, 480,000)
+LATER_CELLS = 100_000
+
+
+def _completion(path, bounds: tuple, data: bytes, pxf: set[int]) -> Callable[[], SheetMeta]:
+    """What completes a sheet's bounds (:func:`scan`'s ``later``)."""
+    def complete() -> SheetMeta:
+        from .ooxml_sparse import sparse_details
+
+        meta = bounds[0]
+        try:
+            m = sparse_details(*bounds[:2], data, *bounds[2:], pxf)
+            if m is None:  # declined: the exact scans, from the bytes in hand
+                m = scan_sheet_bytes(data, meta.name, pxf)
+                if m is None:
+                    m = scan_sheet_stream(io.BytesIO(data), meta.name, pxf, merges=False)
+                m.shared_max_len = meta.shared_max_len
+        except Exception as exc:  # noqa: BLE001
+            raise _scan_error(exc, path) from None
+        return m
+
+    return complete
+
+
+def _scan_error(exc: BaseException, path: str | os.PathLike) -> UnreadableWorkbook:
+    """What a failed scan says: an :class:`UnreadableWorkbook` of ``path``."""
+    if isinstance(exc, UnreadableWorkbook):
+        return error_for(exc.code, path)
+    if isinstance(exc, Unsafe):
+        return error_for("unsafe-xml", path)
+    if isinstance(exc, expat.ExpatError):
+        return error_for("malformed-xml", path, tech=f"XML: {exc}")
+    if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError)):
+        return error_for("corrupt-zip", path, tech=_short(exc))
+    if isinstance(exc, FileNotFoundError):
+        return error_for("file-not-found", path)
+    if isinstance(exc, PermissionError):
+        return error_for("file-access-denied", path, tech=_short(exc))
+    if isinstance(exc, OSError):  # odd zips ...
+        return error_for("corrupt-zip", path, tech=_short(exc))
+    return error_for("read-failed", path, tech=_short(exc))
 
 
 def _short(exc: BaseException) -> str:

@@ -124,6 +124,18 @@ def scan_sheet_sparse(data: bytes, name: str, percent_xfs: set[int],
     ``seen``: what the budget check (:func:`~thidua_xl.io.budget.inspect_package`) found
     in these very bytes — a bound of the cells (every ``<c``) and whether an "=" has a
     space beside it — so that those two passes are not made again."""
+    bounds = sparse_bounds(data, name, percent_xfs, seen)
+    return None if bounds is None else sparse_details(*bounds[:2], data, *bounds[2:],
+                                                      percent_xfs)
+
+
+def sparse_bounds(data: bytes, name: str, percent_xfs: set[int],
+                  seen: tuple[int, bool] | None = None):
+    """The first half of :func:`scan_sheet_sparse`: the sheet's bounds (its checked
+    ``<dimension>`` box, cells, shared-string cells) as a :class:`SheetMeta` with the
+    bytes it searched and where its cells lie, ``(meta, searched, lo, hi)``; None to
+    decline. One pass over every cell's reference; what a reader needs before it may
+    materialise the sheet."""
     if 0 in percent_xfs:
         return None  # every cell without a style would be a percent one
     # searched with tabs and line breaks as spaces (the same positions, one pattern each)
@@ -155,6 +167,14 @@ def scan_sheet_sparse(data: bytes, name: str, percent_xfs: set[int],
     meta.cells = cells
     meta.bbox = (r1, c1, r2, c2) if cells else None
     meta.shared_cells = n(b't="s"', lo, hi) if cells else 0
+    return meta, t, lo, hi
+
+
+def sparse_details(meta, t: bytes, data: bytes, lo: int, hi: int, percent_xfs: set[int]):
+    """The rest of :func:`scan_sheet_sparse` after :func:`sparse_bounds`: the cells it
+    reports (formulas without a value, errors, percent cells, hidden rows and columns)
+    added to ``meta``; None to decline. Nothing here changes the bounds: a reader may
+    rely on them (the size guard) before this runs."""
     if _formulas(t, lo, hi, meta) is None or _errors(t, data, lo, hi, meta) is None:
         return None
     if percent_xfs and _percent(t, lo, hi, percent_xfs, meta) is None:

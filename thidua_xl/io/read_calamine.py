@@ -109,12 +109,20 @@ def _blank_dense(rows: list[list[Any]], origin: tuple[int, int], m: Merge) -> No
 
 
 def read_calamine(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
-                  meta: bool = True, kept: KeptParts | None = None) -> Grid:
+                  meta: bool = True, kept: KeptParts | None = None,
+                  meanwhile: Callable[[], Any] | None = None) -> Grid:
     """Read the worksheets of ``path`` (those ``only(name)`` accepts), in workbook order.
 
     ``kept``: the sheets :func:`~thidua_xl.io.sniff.ensure_readable` inflated of this file
     (taken: they are not inflated again). Raises :class:`UnreadableWorkbook`
     (``SheetTooLarge`` for a huge sparse sheet).
+
+    A large sheet (:data:`~thidua_xl.io.ooxml_meta.LATER_CELLS`) is read by calamine on
+    a second thread once the size guard has passed it — calamine gives up the GIL while
+    it parses — and this thread meanwhile completes its scan (percent cells, formulas,
+    errors, hidden rows) and calls ``meanwhile`` (once: the caller's own work that needs
+    no grid, as importing what it runs next). The grid is the one a single thread reads;
+    a scan's refusal comes before calamine's, as when the scan ran first.
     """
     kept = kept.take(path) if kept is not None else {}
 
@@ -133,13 +141,16 @@ def read_calamine(path: str | os.PathLike, *, only: Callable[[str], bool] | None
                      if m.typ == pc.SheetTypeEnum.WorkSheet and (only is None or only(m.name))]
         except Exception as exc:  # noqa: BLE001
             raise convert_error(exc, path) from None
+        later: dict[str, Callable[[], Any]] = {}
         scans = ooxml_meta.scan(path, names=names, merges=False, sparse=True,
-                                kept=kept) if meta and names else {}
+                                kept=kept, later=later) if meta and names else {}
         del kept  # the sheets not scanned: not held while calamine reads
         rough = [n for n, sm in scans.items()
                  if not sm.exact and sm.shared_text_bound > SHARED_TEXT_LIMIT]
         if rough:  # the bound says "maybe too much text": count exactly
             scans.update(ooxml_meta.scan(path, names=rough, merges=False))
+            for name in rough:
+                later.pop(name, None)  # (the exact scan has the details too)
         for name, sm in scans.items():
             if sm.shared_text_bound > SHARED_TEXT_LIMIT:
                 fix = "Xoá các ô lặp lại một chuỗi văn bản rất dài, lưu lại rồi chạy lại."
@@ -154,8 +165,15 @@ def read_calamine(path: str | os.PathLike, *, only: Callable[[str], bool] | None
                     f"Không đọc được tệp \"{Path(path).name}\" bằng calamine: sheet \"{name}\" "
                     f"có dữ liệu trải trên một vùng quá lớn ({sm.area:,} ô). {fix}", fix=fix)
         for name in names:
+            complete = later.pop(name, None)
             try:
-                sheet = wb.get_sheet_by_name(name)
+                if complete is None:
+                    sheet = wb.get_sheet_by_name(name)
+                else:
+                    tasks = (complete, meanwhile) if meanwhile is not None else (complete,)
+                    meanwhile = None
+                    sheet, done = beside(lambda: wb.get_sheet_by_name(name), tasks)
+                    scans[name] = done[0]
                 sg = _sheet(sheet, name)
             except UnreadableWorkbook:
                 raise
@@ -177,6 +195,40 @@ def read_calamine(path: str | os.PathLike, *, only: Callable[[str], bool] | None
                 drop_merged_interiors(sg)
             grid.sheets.append(sg)
     return grid
+
+
+def beside(work: Callable[[], Any], tasks: tuple[Callable[[], Any], ...]
+           ) -> tuple[Any, list[Any]]:
+    """``work()`` on a second thread while ``tasks`` run here, one after the other:
+    (work's result, the tasks' results). A task's exception is raised first (after the
+    thread has ended), then work's; where no thread can start, work runs after the tasks.
+    For work that gives up the GIL (a library reading a sheet), else nothing is gained."""
+    import threading  # (zipfile imported it already)
+
+    got: list[Any] = []
+
+    def run() -> None:
+        try:
+            got.append((True, work()))
+        except BaseException as exc:  # noqa: BLE001 - raised on the caller's thread
+            got.append((False, exc))
+
+    thread = threading.Thread(target=run, name="thidua-xl-read", daemon=True)
+    try:
+        thread.start()
+    except RuntimeError:  # no threads here (Pyodide, a process at its limit)
+        thread = None
+    try:
+        results = [task() for task in tasks]
+    finally:
+        if thread is not None:
+            thread.join()
+    if thread is None:
+        run()
+    ok, value = got[0]
+    if not ok:
+        raise value
+    return value, results
 
 
 #: a whole float below this magnitude becomes an int; a float (2**53 is exact as one)

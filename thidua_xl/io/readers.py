@@ -37,7 +37,8 @@ _FALLBACK = frozenset({"read-failed", "malformed-xml", "sheet-too-large", "missi
 
 
 def read_grid(path: str | os.PathLike, *, reader: str = "auto",
-              only: Callable[[str], bool] | None = None) -> Grid:
+              only: Callable[[str], bool] | None = None,
+              meanwhile: Callable[[], object] | None = None) -> Grid:
     """Read the workbook at ``path``.
 
     ``only`` is a predicate on sheet names (as in the workbook): only the worksheets it
@@ -45,6 +46,9 @@ def read_grid(path: str | os.PathLike, *, reader: str = "auto",
     "quy dinh"}``). Sheets keep workbook order; hidden sheets are read. Raises
     :class:`UnreadableWorkbook` (``.code``, ``.message``, ``.fix``) or :class:`UsageError`
     for an unknown ``reader``.
+
+    ``meanwhile``: the caller's work that needs no grid (importing what it runs next),
+    called while calamine reads a large sheet on another thread; it may not be called.
     """
     if reader not in READERS:
         raise UsageError(f"Trình đọc không hợp lệ: \"{reader}\" (chọn một trong: "
@@ -71,7 +75,7 @@ def read_grid(path: str | os.PathLike, *, reader: str = "auto",
             raise error_for("strict-ooxml-not-supported", path)
         return _guard(_openpyxl, path, only)
     try:
-        return _guard(lambda p, o: _calamine(p, o, kept), path, only)
+        return _guard(lambda p, o: _calamine(p, o, kept, meanwhile), path, only)
     except UnreadableWorkbook as exc:
         if reader == "calamine" or exc.code not in _FALLBACK:
             if kind == "xlsx-strict" and exc.code in _FALLBACK:
@@ -97,10 +101,10 @@ def calamine_available() -> bool:
         return False
 
 
-def _calamine(path, only, kept: KeptParts | None = None) -> Grid:
+def _calamine(path, only, kept: KeptParts | None = None, meanwhile=None) -> Grid:
     from .read_calamine import read_calamine
 
-    return read_calamine(path, only=only, kept=kept)
+    return read_calamine(path, only=only, kept=kept, meanwhile=meanwhile)
 
 
 def _openpyxl(path, only) -> Grid:
