@@ -536,10 +536,16 @@ LATER_CELLS = 100_000
 
 
 def _completion(path, bounds: tuple, data: bytes, pxf: set[int]) -> Callable[[], SheetMeta]:
-    """What completes a sheet's bounds (:func:`scan`'s ``later``)."""
+    """What completes a sheet's bounds (:func:`scan`'s ``later``), once: it lets go of the
+    sheet's bytes as it ends (they are not held while the reader materialises the
+    sheet)."""
+    held = [bounds, data]
+
     def complete() -> SheetMeta:
         from .ooxml_sparse import sparse_details
 
+        bounds, data = held
+        held.clear()
         meta = bounds[0]
         try:
             m = sparse_details(*bounds[:2], data, *bounds[2:], pxf)
