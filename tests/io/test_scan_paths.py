@@ -176,6 +176,28 @@ def test_sparse_scan_on_marked_cells(body):
     assert slow.uncached or slow.errors or slow.hidden_rows or slow.percent
 
 
+#: percent-styled cells (style 2) in every shape a cell's content takes: read off the
+#: pattern where its first child says (a value, none), from the content otherwise
+PERCENT_CELLS = (
+    b'<row r="1"><c r="A1" s="2"><v>0.5</v></c><c r="B1" s="2"/><c r="C1" s="2"></c>'
+    b'<c r="D1" s="2"> </c><c r="E1" s="2" t="inlineStr"><is><t>x</t></is></c></row>'
+    b'<row r="2" s="2" customFormat="1"><c r="A2" s="2"><f>A1</f></c><c r="B2" t="n" s="2" '
+    b'cm="1"><v>1</v></c><c r="C2" s="12"><v>1</v></c><c r="D2" s="22"><v>1</v></c>'
+    b'<c r="E2" s="2">\n  <v>1</v></c></row>'
+    b'<row r="3"><c r="A3" s="2"><extLst/><v>1</v></c><c r="B3" s="2"><extLst/></c>'
+    b'<c r="C3" s="2"><vm/></c><c r="AB3" s="2" t="s"><v>0</v></c></row>')
+
+
+@pytest.mark.parametrize("pxf", [{2}, {2, 12}, {12, 22}])
+def test_sparse_scan_percent_cells_of_every_shape(pxf):
+    dim = b'<dimension ref="A1:AB3"/>'
+    data = HEAD.replace(b"<sheetData>", dim + b"<sheetData>") + PERCENT_CELLS + TAIL
+    slow = scan_sheet_stream(io.BytesIO(data), "S", pxf, merges=False)
+    assert _sparse_agrees(data, "S", pxf, slow)
+    if pxf == {2}:
+        assert slow.percent == {(1, 1), (1, 5), (2, 1), (2, 2), (2, 5), (3, 1), (3, 28)}
+
+
 @pytest.mark.parametrize("dim", [b'<dimension ref="A1:B4"/>', b'<dimension ref="B1:AB5"/>',
                                  b'<dimension ref="A1:AB4"/>', b""])
 def test_sparse_scan_declines_a_dimension_that_does_not_hold_the_cells(dim):

@@ -184,9 +184,13 @@ def sparse_details(meta, t: bytes, data: bytes, lo: int, hi: int, percent_xfs: s
     return meta
 
 
+#: a <v>, <is> or <f> element (not another whose name starts so)
+_VALUE_TAG = re.compile(rb"<(?:v|is|f)[\s>/]")
+
+
 def _has_value(data: bytes, e: int, end: int) -> bool:
     """Whether a cell's content (after its start tag ``e``) has a <v>, <is> or <f>."""
-    return end > e + 1 and any(data.find(t, e, end) >= 0 for t in (b"<v", b"<is", b"<f"))
+    return end > e + 1 and _VALUE_TAG.search(data, e, end) is not None
 
 
 def _formulas(data: bytes, lo: int, hi: int, meta) -> bool | None:
@@ -234,21 +238,36 @@ def _errors(data: bytes, raw: bytes, lo: int, hi: int, meta) -> bool | None:
 
 
 def _percent(data: bytes, lo: int, hi: int, pxf: set[int], meta) -> bool | None:
-    """Cells with a value or formula whose style is a percent format."""
+    """Cells with a value or formula whose style is a percent format.
+
+    One pattern finds each such cell's start tag and what follows it: the bounds
+    (:func:`sparse_bounds`) proved that every cell starts ``<c r="A1"`` with its reference
+    written plainly, so the reference is read off the match. The cell has a value when
+    its first child is ``<v``, ``<f`` or ``<is`` (the schema's order), none when it is
+    empty; any other content is searched as the cell's own bytes."""
     if _ODD_STYLE.search(data, lo, hi):
         return None
-    marks = re.compile(rb'\ss="(?:%s)"' % b"|".join(b"%d" % i for i in sorted(pxf)))
-    for m in marks.finditer(data, lo, hi):
-        pos = m.start() + 1
-        tag = data.rfind(b"<", lo, pos)
-        if data[tag:tag + 3] != b"<c ":
-            continue  # a row's style
-        found = _marked(data, pos, lo)
-        if found is None:
-            return None
-        cell, e, _, end = found
-        if _has_value(data, e, end):
-            meta.percent.add(cell)
+    cells = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*? s="(?:%s)"[^>]*?(/?)> *'
+                       rb'(<(?:[vf]|is)[ >/]|</c>)?'
+                       % b"|".join(b"%d" % i for i in sorted(pxf)))
+    add, cols = meta.percent.add, {}
+    for m in cells.finditer(data, lo, hi):
+        letters, digits, closed, child = m.groups()
+        if closed:
+            continue  # <c …/>: no value
+        if child is None:  # something else first: the content as it is
+            e = m.end(3)
+            end = data.find(b"</c>", e)
+            if end < 0:
+                return None
+            if not _has_value(data, e, end):
+                continue
+        elif child == b"</c>":
+            continue
+        col = cols.get(letters)
+        if col is None:
+            col = cols[letters] = col_index(letters.decode("ascii"))
+        add((int(digits), col))
     return True
 
 
