@@ -198,6 +198,18 @@ def test_sparse_scan_percent_cells_of_every_shape(pxf):
         assert slow.percent == {(1, 1), (1, 5), (2, 1), (2, 2), (2, 5), (3, 1), (3, 28)}
 
 
+@pytest.mark.parametrize("space", [b" ", b"\t", b"\n", b"\f"])
+def test_sparse_scan_declines_a_style_written_oddly(space):
+    """s="02" would be missed by the search for s="2": the scan declines, whatever white
+    space stands before the attribute."""
+    from thidua_xl.io.ooxml_sparse import scan_sheet_sparse
+
+    body = b'<row r="1"><c r="A1"' + space + b's="02"><v>1</v></c></row>'
+    data = HEAD.replace(b"<sheetData>", b'<dimension ref="A1"/><sheetData>') + body + TAIL
+    assert scan_sheet_sparse(data, "S", {2}) is None
+    assert scan_sheet_sparse(data.replace(b"02", b"3"), "S", {2}) is not None
+
+
 @pytest.mark.parametrize("dim", [b'<dimension ref="A1:B4"/>', b'<dimension ref="B1:AB5"/>',
                                  b'<dimension ref="A1:AB4"/>', b""])
 def test_sparse_scan_declines_a_dimension_that_does_not_hold_the_cells(dim):

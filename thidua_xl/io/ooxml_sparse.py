@@ -26,6 +26,9 @@ _DIMENSION = re.compile(rb'<dimension ref="([A-Z]{1,3})([0-9]{1,7})(?::([A-Z]{1,
 _FORMULA = re.compile(rb"<f[\s>/]")
 #: a style index written in a way the searches for ' s="9"' would miss ("09", "9.0")
 _ODD_STYLE = re.compile(rb'\ss="(?:0[0-9]|[0-9]*[^0-9"])')
+#: the same after a space: on bytes whose tabs and line breaks are spaces and that hold no
+#: other white space (form feed, vertical tab), a literal start the search skips to
+_ODD_STYLE_SPACED = re.compile(rb' s="(?:0[0-9]|[0-9]*[^0-9"])')
 _TRUE = frozenset({b"1", b"true", b"True", b"TRUE"})
 _AS_SPACE = bytes.maketrans(b"\t\n\r", b"   ")
 
@@ -245,7 +248,8 @@ def _percent(data: bytes, lo: int, hi: int, pxf: set[int], meta) -> bool | None:
     written plainly, so the reference is read off the match. The cell has a value when
     its first child is ``<v``, ``<f`` or ``<is`` (the schema's order), none when it is
     empty; any other content is searched as the cell's own bytes."""
-    if _ODD_STYLE.search(data, lo, hi):
+    odd = _ODD_STYLE if b"\f" in data or b"\v" in data else _ODD_STYLE_SPACED
+    if odd.search(data, lo, hi):
         return None
     cells = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*? s="(?:%s)"[^>]*?(/?)> *'
                        rb'(<(?:[vf]|is)[ >/]|</c>)?'
