@@ -127,7 +127,7 @@ def unreadable_result(path: str, err: ThiduaError) -> "BlocResult":
 
 
 #: the modules ``check`` imports once the grid is read, and those ``score`` adds: their
-#: bodies run while calamine reads a large sheet on another thread (``meanwhile``)
+#: bodies run on a second thread while calamine reads a large sheet (``meanwhile``)
 AFTER_READ = ("thidua_xl.io.layouts", "thidua_xl.io.layouts.matrix", "thidua_xl.io.parser",
               "thidua_xl.core.engine", "thidua_xl.core.last_year")
 AFTER_SCORE = AFTER_READ + ("thidua_xl.io.foreign", "thidua_xl.io.outputs",

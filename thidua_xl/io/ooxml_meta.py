@@ -480,8 +480,8 @@ def scan(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
     ``later`` (with ``sparse``): a sheet of at least :data:`LATER_CELLS` cells is given
     with its bounds only (what the size guard needs), and ``later[name]`` is what
     completes its :class:`SheetMeta` (the same object, or the exact scan's when the
-    sparse one declines; raises as this does), for a reader to call while a library
-    reads the sheet on another thread."""
+    sparse one declines; raises as this does), for a reader to run beside the library
+    that reads the sheet (on a second thread: :func:`~thidua_xl.io.read_calamine.beside`)."""
     wanted = set(names) if names is not None else None
     try:
         with zipfile.ZipFile(path) as zf:

@@ -48,7 +48,7 @@ def read_grid(path: str | os.PathLike, *, reader: str = "auto",
     for an unknown ``reader``.
 
     ``meanwhile``: the caller's work that needs no grid (importing what it runs next),
-    called while calamine reads a large sheet on another thread; it may not be called.
+    called on a second thread while calamine reads a large sheet; it may not be called.
     """
     if reader not in READERS:
         raise UsageError(f"Trình đọc không hợp lệ: \"{reader}\" (chọn một trong: "
