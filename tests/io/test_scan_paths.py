@@ -198,6 +198,29 @@ def test_sparse_scan_percent_cells_of_every_shape(pxf):
         assert slow.percent == {(1, 1), (1, 5), (2, 1), (2, 2), (2, 5), (3, 1), (3, 28)}
 
 
+#: formula cells: the two shapes read off one pattern (a cached value; none), and others
+#: that send the sheet to the cell-by-cell look (an empty <v>, a value before its formula)
+FORMULA_CELLS = [
+    b'<row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1" s="3"><f t="shared" ref="B1:B2" '
+    b'si="0">A1</f><v>2</v></c><c r="C1" t="str"><f>"x"</f><v>x</v></c></row>'
+    b'<row r="2"><c r="B2" s="3"><f t="shared" si="0"/><v>2</v></c><c r="C2"><f>A1</f></c>'
+    b'<c r="D2"><f/></c><c r="E2">\n  <f>A1</f>\n  <v>2</v>\n</c></row>',
+    b'<row r="1"><c r="A1"><f>1</f><v>1</v></c><c r="B1" t="str"><f>""</f><v></v></c>'
+    b'<c r="C1"><f>A1</f><v/></c><c r="D1"><f>A1</f></c></row>',
+    b'<row r="1"><c r="A1"><f>1</f><v>1</v></c><c r="B1"><v>1</v><f>A1</f></c></row>',
+]
+
+
+@pytest.mark.parametrize("body", FORMULA_CELLS)
+def test_sparse_scan_formula_cells_of_every_shape(body):
+    data = HEAD.replace(b"<sheetData>", b'<dimension ref="A1:E2"/><sheetData>') + body + TAIL
+    slow = scan_sheet_stream(io.BytesIO(data), "S", set(), merges=False)
+    agrees = _sparse_agrees(data, "S", set(), slow)
+    assert agrees is (body is not FORMULA_CELLS[2])  # a value before its formula: declined
+    if body is FORMULA_CELLS[0]:
+        assert slow.uncached == {(2, 3), (2, 4)}
+
+
 @pytest.mark.parametrize("space", [b" ", b"\t", b"\n", b"\f"])
 def test_sparse_scan_declines_a_style_written_oddly(space):
     """s="02" would be missed by the search for s="2": the scan declines, whatever white

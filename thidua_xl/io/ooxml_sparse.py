@@ -196,9 +196,35 @@ def _has_value(data: bytes, e: int, end: int) -> bool:
     return end > e + 1 and _VALUE_TAG.search(data, e, end) is not None
 
 
+#: a cell holding a formula in the two shapes Excel and most writers give it: a <v> with
+#: text after the <f> (cached: nothing to report), or nothing after it (no cached value);
+#: the reference read off the match (the bounds proved every cell starts so)
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: [^>]*)?(?<!/)> *'
+                           rb'<f(?:[ /][^>]*)?(?:/>|>[^<]*</f>) *(?:<v>([^<]+)</v> *)?</c>')
+
+
 def _formulas(data: bytes, lo: int, hi: int, meta) -> bool | None:
     """Formulas without a cached value: a <f> whose cell has no <v> text (a <v> of a
-    text-typed cell counts even when empty)."""
+    text-typed cell counts even when empty).
+
+    First the cells of :data:`_FORMULA_CELL`'s two shapes, one pattern over the sheet:
+    when they hold every <f> of it, what they say is the answer; else each <f> is looked
+    at in its cell, as the shapes do not say."""
+    n = data.count
+    formulas = n(b"<f>", lo, hi) + n(b"<f ", lo, hi) + n(b"<f/", lo, hi)
+    if not formulas:
+        return True
+    found = _FORMULA_CELL.findall(data, lo, hi)
+    if len(found) == formulas:
+        cols: dict[bytes, int] = {}
+        for letters, digits, cached in found:
+            if not cached:
+                col = cols.get(letters)
+                if col is None:
+                    col = cols[letters] = col_index(letters.decode("ascii"))
+                meta.uncached.add((int(digits), col))
+        return True
+    del found
     last = -1
     for m in _FORMULA.finditer(data, lo, hi):
         found = _cell_at(data, m.start(), lo)
