@@ -80,6 +80,77 @@ def make_workbook(path: str | Path, units: int = 30, criteria: int = 80,
                       rules=RULES if rules else None, forms=FORMS if rules else None)
 
 
+def _cells_rewritten(src: Path, dest: Path, cell, styles=None) -> Path:
+    """``src`` with each numeric cell of its unit columns (H on, rows of criteria) of the
+    "Chấm điểm" sheet (its largest) rewritten by ``cell(col, text)`` (its start tag's column index and
+    the cell's XML; None: as it is) and styles.xml by ``styles``; the other members as
+    they are."""
+    import re
+    import zipfile
+
+    from thidua_xl.io.grid import col_index
+
+    number = re.compile(rb'<c r="([A-Z]+)([0-9]+)" t="n"><v>([^<]*)</v></c>')
+
+    def sub(m):
+        col = col_index(m.group(1).decode())
+        got = cell(col, m) if col >= 8 and int(m.group(2)) >= 4 else None
+        return m.group(0) if got is None else got
+
+    with zipfile.ZipFile(src) as zi:
+        sheet = max((i for i in zi.infolist() if i.filename.startswith("xl/worksheets/")),
+                    key=lambda i: i.file_size).filename  # the score sheet: the largest
+        tmp = dest.with_name(dest.name + ".tmp")
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zo:
+            for info in zi.infolist():
+                data = zi.read(info)
+                if info.filename == sheet:
+                    data = number.sub(sub, data)
+                elif info.filename == "xl/styles.xml" and styles is not None:
+                    data = styles(data)
+                zo.writestr(info.filename, data)
+    os.replace(tmp, dest)
+    return dest
+
+
+def percent_variant(src: Path, dest: Path) -> Path:
+    """``src`` with every "Tự chấm" score (the first sub-column) formatted "0%" (a new
+    cell style of built-in format 9): a book whose scores a percent format marks."""
+    import re
+
+    def styles(data: bytes) -> bytes:
+        m = re.search(rb'<cellXfs count="([0-9]+)">', data)
+        end = data.index(b"</cellXfs>")
+        xf = b'<xf numFmtId="9" fontId="0" fillId="0" borderId="0" applyNumberFormat="1"/>'
+        return (data[:m.start(1)] + str(int(m.group(1)) + 1).encode() + data[m.end(1):end]
+                + xf + data[end:])
+
+    mark = b' s="%d"' % _styles_count(src)
+    return _cells_rewritten(src, dest, lambda col, m: (
+        m.group(0).replace(b' t="n"', mark + b' t="n"', 1) if col % 3 == 2 else None),
+        styles)
+
+
+def formula_variant(src: Path, dest: Path) -> Path:
+    """``src`` with every "Thống nhất" score (the third sub-column) a formula on the
+    "Khối chấm" beside it, its value cached as Excel saves it."""
+    from thidua_xl.io.grid import col_letter
+
+    return _cells_rewritten(src, dest, lambda col, m: (
+        b'<c r="%s%s" t="n"><f>%s%s</f><v>%s</v></c>' % (
+            m.group(1), m.group(2), col_letter(col - 1).encode(), m.group(2), m.group(3))
+        if col % 3 == 1 else None))
+
+
+def _styles_count(src: Path) -> int:
+    """The number of cell styles of ``src``: the index a new one takes."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(src) as z:
+        return int(re.search(rb'<cellXfs count="([0-9]+)">', z.read("xl/styles.xml")).group(1))
+
+
 def make_copies(src: Path, folder: Path, n: int) -> list[Path]:
     """``n`` copies of ``src`` in ``folder``: real copies, never hard links — a batch counts
     hard links of one file as that one file (it is named twice), so linked copies would

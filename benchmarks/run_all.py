@@ -1,4 +1,4 @@
-"""Run every province benchmark (a)–(f) and print one table of ratios.
+"""Run every province benchmark (a)–(k) and print one table of ratios.
 
     python benchmarks/run_all.py            # full sizes (several minutes)
     python benchmarks/run_all.py --quick    # small sizes, to try the scripts
@@ -23,6 +23,7 @@ import bench_foreign  # noqa: E402
 import bench_ketqua  # noqa: E402
 import bench_memory  # noqa: E402
 import bench_score  # noqa: E402
+import bench_shapes  # noqa: E402
 import bench_since  # noqa: E402
 import bench_startup  # noqa: E402
 import bench_udf  # noqa: E402
@@ -32,10 +33,11 @@ from common import print_rows  # noqa: E402
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
-    ap.add_argument("--only", default="abcdefghij",
+    ap.add_argument("--only", default="abcdefghijk",
                     help="which benchmarks, e.g. 'acd' (f: .xls/.ods reading, g: TD_KETQUA, "
                          "h: score/check against the floor, i: imports, j: cold start against the "
-                         "commit before issue 17)")
+                         "commit before issue 17, k: the 200×800 book with percent formats "
+                         "and with formulas)")
     a = ap.parse_args()
     files, small, large, repeat = (20, 10, 40, 1) if a.quick else (200, 50, 500, 3)
     try:
@@ -68,6 +70,9 @@ def main() -> int:
                                    ((30, 80), (200, 800)) if not a.quick else ((30, 80),))
         elif key == "j":
             r, _ = bench_since.run(rounds=11 if not a.quick else 2)
+        elif key == "k":
+            r, _ = bench_shapes.run(3 if not a.quick else 1,
+                                    (200, 800) if not a.quick else (30, 80))
         else:
             continue
         rows += r
