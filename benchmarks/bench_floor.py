@@ -203,13 +203,21 @@ def _sizes(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(tuple(int(n) for n in s.split("x")) for s in text.split(","))  # type: ignore
 
 
-if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=__doc__)
+def command_line(doc: str, sizes: str) -> argparse.Namespace:
+    """The options of a benchmark of fresh processes of the regular install (h, k):
+    ``--repeat``, ``--sizes`` (parsed: ((units, criteria), ...)), ``--python``."""
+    ap = argparse.ArgumentParser(description=doc)
     ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--sizes", default="30x80,200x800", help="units×criteria, comma-separated")
+    ap.add_argument("--sizes", default=sizes, help="units×criteria, comma-separated")
     ap.add_argument("--python", help="measure the thidua_xl installed in this interpreter")
     a = ap.parse_args()
-    rows, extra = run(a.repeat, _sizes(a.sizes), a.python)
+    a.sizes = _sizes(a.sizes)
+    return a
+
+
+if __name__ == "__main__":
+    a = command_line(__doc__, "30x80,200x800")
+    rows, extra = run(a.repeat, a.sizes, a.python)
     print(f"{os.cpu_count()} cores; measured: {extra['measured']}")
     print_rows(rows)
     sys.exit(0)

@@ -6,16 +6,15 @@ plain book does not show: the work that grows with the marks a sheet carries. Fr
 processes of a regular install (bench_floor's), the three books' floor and score
 interleaved in each round; medians of the rounds.
 
-    python benchmarks/bench_shapes.py [--repeat 5] [--size 200x800]
+    python benchmarks/bench_shapes.py [--repeat 5] [--sizes 200x800]
 """
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
 
-from bench_floor import FLOOR, regular_install, timed
+from bench_floor import FLOOR, command_line, regular_install, timed
 from common import WORK, Row, big_workbook, print_rows
 from gen import formula_variant, percent_variant
 
@@ -59,12 +58,8 @@ def run(repeat: int = 5, size: tuple[int, int] = (200, 800),
 
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--repeat", type=int, default=5)
-    ap.add_argument("--size", default="200x800", help="units×criteria")
-    ap.add_argument("--python", help="measure the thidua_xl installed in this interpreter")
-    a = ap.parse_args()
-    rows, _ = run(a.repeat, tuple(int(n) for n in a.size.split("x")), a.python)  # type: ignore
+    a = command_line(__doc__, "200x800")
     print(f"{os.cpu_count()} cores")
-    print_rows(rows)
+    for size in a.sizes:
+        print_rows(run(a.repeat, size, a.python)[0])
     sys.exit(0)
