@@ -82,9 +82,9 @@ def make_workbook(path: str | Path, units: int = 30, criteria: int = 80,
 
 def _cells_rewritten(src: Path, dest: Path, cell, styles=None) -> Path:
     """``src`` with each numeric cell of its unit columns (H on, rows of criteria) of the
-    "Chấm điểm" sheet (its largest) rewritten by ``cell(col, text)`` (its start tag's column index and
-    the cell's XML; None: as it is) and styles.xml by ``styles``; the other members as
-    they are."""
+    "Chấm điểm" sheet (its largest) rewritten by ``cell(col, match)`` (the cell's column
+    index and its match: reference, row, value; None keeps it) and styles.xml by
+    ``styles``; the other members as they are."""
     import re
     import zipfile
 
