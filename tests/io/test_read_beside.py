@@ -101,7 +101,7 @@ def test_scan_later_completes_to_the_scan_of_one_pass(tmp_path, small_later, err
     assert list(later) == ["Chấm điểm"]  # the small sheet was scanned whole
     bounds = first["Chấm điểm"]
     assert not bounds.percent and not bounds.uncached and not bounds.errors
-    assert bounds.bbox == whole["Chấm điểm"].bbox and bounds.cells == whole["Chấm điểm"].cells
+    assert (bounds.bbox, bounds.cells) == (whole["Chấm điểm"].bbox, whole["Chấm điểm"].cells)
     done = later["Chấm điểm"]()
     for field in ("percent", "uncached", "errors", "hidden_rows", "hidden_cols", "bbox",
                   "cells", "shared_cells", "shared_max_len", "exact"):
