@@ -511,7 +511,7 @@ def scan(path: str | os.PathLike, *, only: Callable[[str], bool] | None = None,
                             m = bounds[0]
                             later[sp.name] = _completion(path, bounds, data, pxf)
                         elif bounds is not None:
-                            m = sparse_details(*bounds[:2], data, *bounds[2:], pxf)
+                            m = sparse_details(bounds, data, pxf)
                         del bounds
                     del got
                     if m is None:
@@ -548,7 +548,7 @@ def _completion(path, bounds: tuple, data: bytes, pxf: set[int]) -> Callable[[],
         held.clear()
         meta = bounds[0]
         try:
-            m = sparse_details(*bounds[:2], data, *bounds[2:], pxf)
+            m = sparse_details(bounds, data, pxf)
             if m is None:  # declined: the exact scans, from the bytes in hand
                 m = scan_sheet_bytes(data, meta.name, pxf)
                 if m is None:

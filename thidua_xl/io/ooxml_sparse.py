@@ -128,8 +128,7 @@ def scan_sheet_sparse(data: bytes, name: str, percent_xfs: set[int],
     in these very bytes — a bound of the cells (every ``<c``) and whether an "=" has a
     space beside it — so that those two passes are not made again."""
     bounds = sparse_bounds(data, name, percent_xfs, seen)
-    return None if bounds is None else sparse_details(*bounds[:2], data, *bounds[2:],
-                                                      percent_xfs)
+    return None if bounds is None else sparse_details(bounds, data, percent_xfs)
 
 
 def sparse_bounds(data: bytes, name: str, percent_xfs: set[int],
@@ -173,11 +172,12 @@ def sparse_bounds(data: bytes, name: str, percent_xfs: set[int],
     return meta, t, lo, hi
 
 
-def sparse_details(meta, t: bytes, data: bytes, lo: int, hi: int, percent_xfs: set[int]):
-    """The rest of :func:`scan_sheet_sparse` after :func:`sparse_bounds`: the cells it
-    reports (formulas without a value, errors, percent cells, hidden rows and columns)
-    added to ``meta``; None to decline. Nothing here changes the bounds: a reader may
-    rely on them (the size guard) before this runs."""
+def sparse_details(bounds: tuple, data: bytes, percent_xfs: set[int]):
+    """The rest of :func:`scan_sheet_sparse` after :func:`sparse_bounds` (``bounds``, what
+    it gave for ``data``): the cells it reports (formulas without a value, errors, percent
+    cells, hidden rows and columns) added to its meta; None to decline. Nothing here
+    changes the bounds: a reader may rely on them (the size guard) before this runs."""
+    meta, t, lo, hi = bounds
     if _formulas(t, lo, hi, meta) is None or _errors(t, data, lo, hi, meta) is None:
         return None
     if percent_xfs and _percent(t, lo, hi, percent_xfs, meta) is None:
@@ -185,6 +185,16 @@ def sparse_details(meta, t: bytes, data: bytes, lo: int, hi: int, percent_xfs: s
     if b"hidden=" in t and _hidden(t, lo, hi, meta) is None:
         return None
     return meta
+
+
+class _ColumnOf(dict):
+    """Column letters (bytes, read off a match) → the column's index, each once."""
+
+    __slots__ = ()
+
+    def __missing__(self, letters: bytes) -> int:
+        col = self[letters] = col_index(letters.decode("ascii"))
+        return col
 
 
 #: a <v>, <is> or <f> element (not another whose name starts so)
@@ -216,13 +226,9 @@ def _formulas(data: bytes, lo: int, hi: int, meta) -> bool | None:
         return True
     found = _FORMULA_CELL.findall(data, lo, hi)
     if len(found) == formulas:
-        cols: dict[bytes, int] = {}
-        for letters, digits, cached in found:
-            if not cached:
-                col = cols.get(letters)
-                if col is None:
-                    col = cols[letters] = col_index(letters.decode("ascii"))
-                meta.uncached.add((int(digits), col))
+        cols = _ColumnOf()
+        meta.uncached.update((int(digits), cols[letters])
+                             for letters, digits, cached in found if not cached)
         return True
     del found
     last = -1
@@ -280,7 +286,7 @@ def _percent(data: bytes, lo: int, hi: int, pxf: set[int], meta) -> bool | None:
     cells = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>]*? s="(?:%s)"[^>]*?(/?)> *'
                        rb'(<(?:[vf]|is)[ >/]|</c>)?'
                        % b"|".join(b"%d" % i for i in sorted(pxf)))
-    add, cols = meta.percent.add, {}
+    add, cols = meta.percent.add, _ColumnOf()
     for m in cells.finditer(data, lo, hi):
         letters, digits, closed, child = m.groups()
         if closed:
@@ -294,10 +300,7 @@ def _percent(data: bytes, lo: int, hi: int, pxf: set[int], meta) -> bool | None:
                 continue
         elif child == b"</c>":
             continue
-        col = cols.get(letters)
-        if col is None:
-            col = cols[letters] = col_index(letters.decode("ascii"))
-        add((int(digits), col))
+        add((int(digits), cols[letters]))
     return True
 
 
