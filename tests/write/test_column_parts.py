@@ -158,3 +158,25 @@ def test_the_audit_table_as_columns_is_its_rows(tmp_path):
     assert rows == list(table.tuples()) and len(rows) == len(table) > 0
     table.columns  # once its columns were asked for: one part, the same rows
     assert [row for part in table.column_parts() for row in zip(*part)] == rows
+
+
+@pytest.mark.parametrize("sources", [
+    ["Chấm điểm!B5", "Quy định!C7"],  # two sheets in one column
+    ["Chấm điểm!B5", "Chấm điểm!B5:C6"],  # a range, not a cell
+    ["A!B5", "A!B!C5"],  # a text that starts as another's sheet does
+    ["Điểm!2025!C3"],  # a sheet whose name holds "!": still one prefix for all
+], ids=["two-sheets", "a-range", "sheet-in-sheet", "bang-in-name"])
+def test_a_column_of_source_links_is_written_as_its_rows_link_them(tmp_path, sources):
+    """The "Ô nguồn" links of a column written at once are those written row by row: where
+    one text is not "the sheet of the first!a cell", the column's links are made row by
+    row (each as RowsXml._link makes it), the others at once, every one of them there."""
+    n = 2 * _PART_ROWS + 5  # the first rows learn the sheets, the rest are written at once
+    columns, styles, links = _unit("Sở A", n)
+    columns = columns[:3] + ([sources[i % len(sources)] for i in range(n)],) + columns[4:]
+    (as_columns, as_rows), _ = _sheets([(columns, styles, links)], n)
+    a = _written(as_columns, tmp_path / "columns.xlsx")
+    assert a == _written(as_rows, tmp_path / "rows.xlsx")
+    for text in sources:
+        sheet, _, cell = text.rpartition("!")
+        assert f'location="\'{sheet}\'!{cell}" display="{text}"/>'.encode() in a[0]
+    assert a[0].count(b"<hyperlink ") == n

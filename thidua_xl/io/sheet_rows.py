@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import sys
 from functools import lru_cache
-from itertools import compress, groupby, islice, repeat
+from itertools import chain, compress, groupby, islice, repeat
 from operator import itemgetter
 
 from .grid import col_letter
@@ -394,23 +394,25 @@ class RowsXml:
     def _self_links(self, texts: list[str], col: str, rss, cut, over: int,
                     lbuf: list[str]) -> bool:
         """The links of a column of texts each linking to itself ("Sheet!A1", one sheet
-        known), in C: False (nothing done) when one is another (cut, another sheet, not a
-        cell)."""
-        if cut is not None and max(map(len, texts)) > over:
+        known), in C, as one string: False (nothing done) when one is another (cut,
+        another sheet, not a cell). Each text is its link's display as it is (the
+        sheet's pieces need no escaping, a cell's letters and digits none): only its
+        cell is cut out, after the one prefix all share."""
+        if not texts or cut is not None and max(map(len, texts)) > over:
             return False
-        parts = list(map(str.rpartition, texts, repeat("!")))
-        sheets = set(map(_first, parts))
-        if len(sheets) != 1:
-            return False
-        known = self._loc_prefix.get(sheets.pop())
+        sheet = texts[0].rpartition("!")[0]
+        known = self._loc_prefix.get(sheet)
         if known is None:
             return False
-        cells = list(map(_third, parts))
-        if not all(map(str.isalnum, cells)):
+        prefix = sheet + "!"
+        if not all(map(str.startswith, texts, repeat(prefix))):
             return False
-        lbuf += map(f'<hyperlink ref="{col}%s" location={known[0].replace("%", "%%")}%s" '
-                    f'display={known[1].replace("%", "%%")}%s"/>'.__mod__,
-                    zip(rss, cells, cells))
+        cells = list(map(itemgetter(slice(len(prefix), None)), texts))
+        if not all(map(str.isalnum, cells)):  # (no "!": the same sheet for each)
+            return False
+        lbuf.append("".join(chain.from_iterable(zip(
+            repeat(f'<hyperlink ref="{col}'), rss, repeat(f'" location={known[0]}'), cells,
+            repeat('" display="'), texts, repeat('"/>')))))
         return True
 
     def _links(self, rows, linked: tuple, cut, over: int, lbuf: list[str]) -> None:
